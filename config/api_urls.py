@@ -1,0 +1,14 @@
+from rest_framework.routers import DefaultRouter
+
+from plans.apis import PlanTaskViewSet, PlanViewSet
+from targets.apis import IndicatorViewSet, TargetViewSet
+from units.apis import UnitViewSet
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("tasks", PlanTaskViewSet, basename="task")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("targets", TargetViewSet, basename="target")
+
+urlpatterns = router.urls

@@ -1,0 +1,14 @@
+from .base import *  # noqa: F401,F403
+from .base import env
+
+SECRET_KEY = "test-key-not-for-production"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tasks run in-process in tests; the one test of the real broker path starts its own worker.
+CELERY_TASK_ALWAYS_EAGER = True
+TEST_REQUIRE_SERVICES = env.bool("CI", default=False)

@@ -1,0 +1,39 @@
+"""How the portal writes dates, numbers and deadlines, the way party documents do."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from core.periods import Quarter
+
+
+def number_format(value: Decimal | float | int | None, decimals: int = 1) -> str:
+    """1234.5 → '1.234,5' in the Vietnamese locale; trailing zero decimals are dropped."""
+    if value is None:
+        return "—"
+    value = Decimal(value).quantize(Decimal(1).scaleb(-decimals))
+    if value == value.to_integral_value():
+        decimals = 0
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def percent_format(value: Decimal | float | int | None, decimals: int = 1) -> str:
+    return "—" if value is None else f"{number_format(value, decimals)}%"
+
+
+def date_format(value: dt.date | None) -> str:
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def due_label(kind: str, due_on: dt.date | None) -> str:
+    from core.models import DueKind
+
+    if kind == DueKind.RECURRING or due_on is None:
+        return _("Recurring")
+    if kind == DueKind.YEAR:
+        return _("Year %(year)s") % {"year": due_on.year}
+    if kind == DueKind.QUARTER:
+        return str(Quarter.of(due_on))
+    return _("By %(date)s") % {"date": date_format(due_on)}

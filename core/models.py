@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One write to the portal's data: who, when, what, and each changed field's old and new value."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        LOAD = "load", _("Loaded from seed")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+
+class DueKind(models.TextChoices):
+    YEAR = "year", _("By the end of a year")
+    QUARTER = "quarter", _("By the end of a quarter")
+    DATE = "date", _("By a date")
+    RECURRING = "recurring", _("Recurring")
+
+
+class Conflict(models.TextChoices):
+    NONE = "", _("None")
+    OPEN = "open", _("To resolve")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class DueMixin(models.Model):
+    """A deadline as the plans write it: a year, a quarter, a date, or recurring work."""
+
+    due_kind = models.CharField(_("due"), max_length=20, choices=DueKind.choices)
+    due_on = models.DateField(
+        _("due on"), null=True, blank=True, help_text=_("The last day: 31/12 for a year, the quarter's last day.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def due_label(self) -> str:
+        from core.formatting import due_label
+
+        return due_label(self.due_kind, self.due_on)
+
+
+class ConflictMixin(models.Model):
+    """Where the source document contradicts itself: kept as written, flagged for a person to resolve."""
+
+    conflict = models.TextField(_("conflict in the document"), blank=True)
+    conflict_status = models.CharField(
+        _("conflict status"), max_length=20, choices=Conflict.choices, default=Conflict.NONE, blank=True
+    )
+
+    class Meta:
+        abstract = True

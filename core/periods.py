@@ -1,0 +1,56 @@
+"""Months, quarters and years as the plans write them ("Quý I/2026")."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_QUARTER_RE = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")
+_MONTH_RE = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    quarter: int
+
+    @classmethod
+    def parse(cls, value: str) -> "Quarter":
+        match = _QUARTER_RE.match(value.strip())
+        if not match:
+            raise ValueError(_("“%(value)s” is not a quarter; write it as 2026-Q1.") % {"value": value})
+        return cls(int(match["year"]), int(match["quarter"]))
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return month_last_day(self.year, 3 * self.quarter)
+
+    def __str__(self) -> str:
+        return _("Quarter %(roman)s/%(year)s") % {"roman": ROMAN[self.quarter], "year": self.year}
+
+
+def month_last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_parse(value: str) -> dt.date:
+    """'2026-05' → the first day of that month."""
+    match = _MONTH_RE.match(value.strip())
+    if not match:
+        raise ValueError(_("“%(value)s” is not a month; write it as 2026-05.") % {"value": value})
+    return dt.date(int(match["year"]), int(match["month"]), 1)
+
+
+def year_last_day(year: int) -> dt.date:
+    return dt.date(year, 12, 31)

@@ -1,0 +1,111 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ConflictMixin, DueKind, DueMixin
+from units.models import Unit
+
+
+class PlanKind(models.TextChoices):
+    KE_HOACH = "ke_hoach", _("Plan")
+    QUYET_DINH = "quyet_dinh", _("Decision")
+    DE_AN = "de_an", _("Scheme")
+    CHUONG_TRINH = "chuong_trinh", _("Programme")
+
+
+class Plan(models.Model):
+    """A plan (Kế hoạch) or the decision above it. A plan only named by others has no source text."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    number = models.CharField(_("reference number"), max_length=50, blank=True, help_text=_("e.g. 86-KH/TU"))
+    kind = models.CharField(_("kind of document"), max_length=20, choices=PlanKind.choices, default=PlanKind.KE_HOACH)
+    title = models.CharField(_("title"), max_length=500)
+    issuer = models.ForeignKey(
+        Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="issued_plans"
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    year_start = models.PositiveSmallIntegerField(_("from year"))
+    year_end = models.PositiveSmallIntegerField(_("to year"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("implements"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    report_due_day = models.PositiveSmallIntegerField(
+        _("report due day"),
+        default=20,
+        help_text=_("Monthly figures are due on this day of the following month."),
+    )
+    source_name = models.CharField(_("source file"), max_length=200, blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["issued_on", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.title}" if self.number else self.title
+
+    @property
+    def is_named_only(self) -> bool:
+        return not self.source_text
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.year_start and self.year_end and self.year_end < self.year_start:
+            errors["year_end"] = _("The last year must not be before the first year.")
+        if not 1 <= self.report_due_day <= 28:
+            errors["report_due_day"] = _("The due day must be between 1 and 28.")
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                errors["parent"] = _("A plan cannot implement itself or a plan that implements it.")
+                break
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanTask(DueMixin, ConflictMixin):
+    """A task assigned by a plan: what, who leads, who helps, by when, and what it must produce."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveSmallIntegerField(_("no."))
+    group = models.CharField(_("task group"), max_length=255, blank=True)
+    title = models.TextField(_("task"))
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("lead unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    lead_text = models.CharField(_("lead unit (as written)"), max_length=255, blank=True)
+    cooperating_units = models.ManyToManyField(
+        Unit, verbose_name=_("cooperating units"), blank=True, related_name="cooperating_tasks"
+    )
+    cooperating_text = models.CharField(_("cooperating units (as written)"), max_length=500, blank=True)
+    due_text = models.CharField(_("due (as written)"), max_length=255, blank=True)
+    expected_output = models.TextField(_("expected output"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plantask_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title[:80]}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.due_kind != DueKind.RECURRING and self.due_on is None:
+            raise ValidationError({"due_on": _("A task due by a year, a quarter or a date needs its date.")})

@@ -1,0 +1,409 @@
+"""Loading the seed plans: every target with its clause, every task, and every contradiction surfaced."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.formatting import due_label
+from core.models import AuditEvent, Conflict, DueKind
+from core.periods import Quarter, year_last_day
+from core.seeds import SeedFileError, require, seed_decimal, seed_yaml_read
+from core.services import audit_event_build, audit_record_many
+from plans.models import Plan, PlanKind, PlanTask
+from targets.models import Indicator, Target
+from targets.services import seed_upsert
+from units.models import Unit
+from units.services import unit_entries_parse, unit_entries_upsert
+
+PLAN_SEED_DIR = Path(__file__).resolve().parent / "seeds"
+NAMED_PLANS_PATH = PLAN_SEED_DIR / "named.yaml"
+PLAN_FILES_DIR = PLAN_SEED_DIR / "plans"
+
+PLAN_FIELDS = ("number", "kind", "title", "issuer", "issued_on", "year_start", "year_end", "parent")
+TARGET_FIELDS = (
+    "indicator", "comparator", "value", "value_max", "due_kind", "due_on", "applies_to_kinds",
+    "clause", "ref", "conflict",
+)
+TASK_FIELDS = (
+    "group", "title", "lead_unit", "lead_text", "cooperating_text", "due_kind", "due_on", "due_text",
+    "expected_output", "conflict",
+)
+
+
+@dataclass
+class PlanLoadResult:
+    path: Path
+    plan_key: str = ""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    targets: int = 0
+    tasks: int = 0
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (where, message, status)
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.removed
+
+
+def due_parse(due, *, path: Path, entry: str, recurring: bool = False) -> tuple[str, dt.date | None]:
+    """{year: 2026} | {quarter: "2025-Q2"} | {date: 2025-07-01} | {recurring: "…"} → (kind, last day)."""
+    shapes = ("year", "quarter", "date", "recurring") if recurring else ("year", "quarter", "date")
+    if not isinstance(due, dict) or len(due) != 1 or next(iter(due)) not in shapes:
+        raise SeedFileError(
+            path, _("give exactly one of: %(shapes)s.") % {"shapes": ", ".join(shapes)}, entry=entry, field="due"
+        )
+    (kind, value), = due.items()
+    try:
+        if kind == "year":
+            return DueKind.YEAR, year_last_day(int(value))
+        if kind == "quarter":
+            return DueKind.QUARTER, Quarter.parse(str(value)).last_day
+        if kind == "date":
+            if not isinstance(value, dt.date):
+                raise ValueError(_("write the date as YYYY-MM-DD."))
+            return DueKind.DATE, value
+    except (TypeError, ValueError) as exc:
+        raise SeedFileError(path, str(exc) or _("invalid deadline."), entry=entry, field="due") from exc
+    return DueKind.RECURRING, None
+
+
+def _codes_check(codes: Iterable[str], known: set[str], *, path: Path, entry: str, field_name: str) -> None:
+    for code in codes:
+        if code not in known:
+            raise SeedFileError(
+                path, _("the unit %(code)s does not exist.") % {"code": code}, entry=entry, field=field_name
+            )
+
+
+def _validated(instance, *, path: Path, entry: str, exclude: Iterable[str]):
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise SeedFileError(path, " ".join(messages), entry=entry, field=name) from exc
+    return instance
+
+
+def plan_row_parse(entry, *, path: Path, label: str) -> dict:
+    row = {
+        "key": require(entry, "key", path=path, entry=label),
+        "number": entry.get("number") or "",
+        "kind": entry.get("kind") or PlanKind.KE_HOACH,
+        "title": require(entry, "title", path=path, entry=label),
+        "issuer": require(entry, "issuer", path=path, entry=label),
+        "issued_on": entry.get("issued_on"),
+        "year_start": require(entry, "year_start", path=path, entry=label, kind=int),
+        "year_end": require(entry, "year_end", path=path, entry=label, kind=int),
+        "parent": entry.get("parent"),
+    }
+    if row["issued_on"] is not None and not isinstance(row["issued_on"], dt.date):
+        raise SeedFileError(path, _("write the date as YYYY-MM-DD."), entry=label, field="issued_on")
+    candidate = Plan(**{k: v for k, v in row.items() if k not in ("issuer", "parent")})
+    _validated(candidate, path=path, entry=label, exclude=["issuer", "parent"])
+    return row
+
+
+def _plan_upsert(row: dict, *, by, path: Path, source: str, source_text: str, result, events) -> Plan:
+    issuer = Unit.objects.filter(code=row["issuer"]).first()
+    if issuer is None:
+        raise SeedFileError(path, _("the unit %(code)s does not exist.") % {"code": row["issuer"]},
+                            entry=row["key"], field="issuer")
+    parent = None
+    if row["parent"]:
+        parent = Plan.objects.filter(key=row["parent"]).first()
+        if parent is None:
+            raise SeedFileError(path, _("the plan %(key)s does not exist.") % {"key": row["parent"]},
+                                entry=row["key"], field="parent")
+    data = {name: row[name] for name in PLAN_FIELDS}
+    data.update(issuer=issuer, parent=parent, source_name=source, source_text=source_text)
+    return seed_upsert(Plan, lookup={"key": row["key"]}, data=data, by=by, path=path, result=result, events=events)
+
+
+def named_plans_seed_load(*, path: Path = NAMED_PLANS_PATH, by=None) -> PlanLoadResult:
+    """Plans the documents implement or cite, known only by name; loaded first, as parents."""
+    entries = seed_yaml_read(path)
+    if not isinstance(entries, list):
+        raise SeedFileError(path, _("the file must be a list of plans."))
+    rows = [plan_row_parse(entry, path=path, label=str(i)) for i, entry in enumerate(entries, start=1)]
+    result, events = PlanLoadResult(path=path), []
+    with transaction.atomic():
+        for row in rows:
+            _plan_upsert(row, by=by, path=path, source="", source_text="", result=result, events=events)
+        audit_record_many(events)
+    return result
+
+
+# --- contradictions in a document -------------------------------------------------------------
+
+
+def conflicts_find(*, year_start: int, year_end: int, targets: list[dict], tasks: list[dict]) -> None:
+    """Add to each row's "conflicts" what contradicts the rest of the document; nothing is dropped or merged."""
+    for index, row in enumerate(targets):
+        for other in targets[:index]:
+            same_scope = (
+                row["indicator"] == other["indicator"]
+                and row["due_on"] == other["due_on"]
+                and row["applies_to_kinds"] == other["applies_to_kinds"]
+                and row["units"] == other["units"]
+            )
+            same_value = (row["comparator"], row["value"], row["value_max"]) == (
+                other["comparator"], other["value"], other["value_max"]
+            )
+            where = {"other": other["position"], "ref": other["ref"]}
+            if row["clause"] == other["clause"] and row["indicator"] == other["indicator"]:
+                message = _("The same clause already stands as target %(other)s (%(ref)s).") % where
+            elif same_scope and same_value:
+                message = _("Repeats target %(other)s (%(ref)s): same indicator, units, value and deadline.") % where
+            elif same_scope:
+                message = _(
+                    "Target %(other)s (%(ref)s) sets another value for the same indicator, units and deadline."
+                ) % where
+            else:
+                continue
+            row["conflicts"].append(message)
+            other["conflicts"].append(
+                _("Target %(other)s (%(ref)s) conflicts with this one.") % {"other": row["position"], "ref": row["ref"]}
+            )
+    for row in [*targets, *tasks]:
+        if row["due_on"] is None:
+            continue
+        label = due_label(row["due_kind"], row["due_on"])
+        if row["due_on"].year < year_start:
+            row["conflicts"].append(
+                _("The deadline (%(due)s) lies before the plan's first year, %(year)s.")
+                % {"due": label, "year": year_start}
+            )
+        elif row["due_on"].year > year_end:
+            row["conflicts"].append(
+                _("The deadline (%(due)s) lies after the plan's last year, %(year)s.")
+                % {"due": label, "year": year_end}
+            )
+
+
+def _conflict_fields(instance, text: str) -> dict:
+    """A conflict already resolved by a person stays resolved while the document says the same."""
+    if not text:
+        return {"conflict": "", "conflict_status": Conflict.NONE}
+    if instance is not None and instance.conflict == text and instance.conflict_status == Conflict.RESOLVED:
+        return {"conflict": text, "conflict_status": Conflict.RESOLVED}
+    return {"conflict": text, "conflict_status": Conflict.OPEN}
+
+
+# --- one plan file ------------------------------------------------------------------------------
+
+
+def _target_rows_parse(entries, *, path: Path, indicators: dict[str, Indicator], unit_codes: set[str]) -> list[dict]:
+    if not isinstance(entries, list):
+        raise SeedFileError(path, _("“targets” must be a list."), entry="targets")
+    rows = []
+    for position, entry in enumerate(entries, start=1):
+        label = _("target %(n)s") % {"n": position}
+        code = require(entry, "indicator", path=path, entry=label)
+        if code not in indicators:
+            raise SeedFileError(path, _("unknown indicator “%(code)s”.") % {"code": code}, entry=label,
+                                field="indicator")
+        applies = entry.get("applies_to") or {}
+        if not isinstance(applies, dict):
+            raise SeedFileError(path, _("this field must be a mapping."), entry=label, field="applies_to")
+        units = sorted(applies.get("units") or [])
+        _codes_check(units, unit_codes, path=path, entry=label, field_name="applies_to.units")
+        due_kind, due_on = due_parse(require(entry, "due", path=path, entry=label, kind=dict), path=path, entry=label)
+        row = {
+            "position": position,
+            "indicator": code,
+            "comparator": require(entry, "comparator", path=path, entry=label),
+            "value": seed_decimal(entry.get("value"), path=path, entry=label, field="value"),
+            "value_max": seed_decimal(entry.get("value_max"), path=path, entry=label, field="value_max"),
+            "due_kind": due_kind,
+            "due_on": due_on,
+            "applies_to_kinds": sorted(applies.get("kinds") or []),
+            "units": units,
+            "clause": require(entry, "clause", path=path, entry=label),
+            "ref": entry.get("ref") or "",
+            "conflicts": [entry["conflict"]] if entry.get("conflict") else [],
+        }
+        candidate = Target(indicator=indicators[code], **{
+            k: row[k] for k in TARGET_FIELDS if k not in ("indicator", "conflict")
+        })
+        _validated(candidate, path=path, entry=label, exclude=["plan", "position"])
+        rows.append(row)
+    return rows
+
+
+def _task_rows_parse(entries, *, path: Path, unit_codes: set[str]) -> list[dict]:
+    if not isinstance(entries, list):
+        raise SeedFileError(path, _("“tasks” must be a list."), entry="tasks")
+    rows, numbers = [], set()
+    for index, entry in enumerate(entries, start=1):
+        number = require(entry, "number", path=path, entry=_("task %(n)s") % {"n": index}, kind=int)
+        label = _("task %(n)s") % {"n": number}
+        if number in numbers:
+            raise SeedFileError(path, _("this number appears twice in the file."), entry=label, field="number")
+        numbers.add(number)
+        lead = entry.get("lead") or {}
+        cooperating = entry.get("cooperating") or {}
+        lead_codes = [lead["unit"]] if lead.get("unit") else []
+        cooperating_codes = sorted(cooperating.get("units") or [])
+        _codes_check(lead_codes, unit_codes, path=path, entry=label, field_name="lead.unit")
+        _codes_check(cooperating_codes, unit_codes, path=path, entry=label, field_name="cooperating.units")
+        due = require(entry, "due", path=path, entry=label, kind=dict)
+        due_kind, due_on = due_parse(due, path=path, entry=label, recurring=True)
+        row = {
+            "number": number,
+            "group": entry.get("group") or "",
+            "title": require(entry, "title", path=path, entry=label),
+            "lead_unit": lead.get("unit"),
+            "lead_text": lead.get("text") or "",
+            "cooperating": cooperating_codes,
+            "cooperating_text": cooperating.get("text") or "",
+            "due_kind": due_kind,
+            "due_on": due_on,
+            "due_text": entry.get("due_text") or due.get("recurring") or "",
+            "expected_output": (entry.get("expected_output") or "").strip(),
+            "conflicts": [entry["conflict"]] if entry.get("conflict") else [],
+        }
+        candidate = PlanTask(**{k: row[k] for k in TASK_FIELDS if k not in ("lead_unit", "conflict")})
+        _validated(candidate, path=path, entry=label, exclude=["plan", "number", "lead_unit"])
+        rows.append(row)
+    return rows
+
+
+def _m2m_sync(instance, name: str, units: list[Unit], *, by, path: Path, events: list, result) -> None:
+    manager = getattr(instance, name)
+    current = sorted(manager.values_list("code", flat=True))
+    wanted = sorted(unit.code for unit in units)
+    if current == wanted:
+        return
+    manager.set(units)
+    events.append(audit_event_build(
+        actor=by, action=AuditEvent.Action.LOAD, instance=instance, changes={name: [current, wanted]}, note=path.name
+    ))
+    if result is not None:
+        result.updated += 1
+
+
+def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> PlanLoadResult:
+    """Load one plan file: its extra units, the plan, its targets and tasks. All of the file, or nothing."""
+    document = seed_yaml_read(path)
+    if not isinstance(document, dict):
+        raise SeedFileError(path, _("the file must be a mapping with “plan”, “targets” and “tasks”."))
+    source = require(document, "source", path=path, entry="source")
+    source_path = Path(sources_dir or settings.SEED_SOURCES_DIR) / source
+    try:
+        source_text = source_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SeedFileError(path, _("the source document %(name)s cannot be read.") % {"name": source},
+                            entry="source", field="source") from exc
+    plan_row = plan_row_parse(require(document, "plan", path=path, entry="plan", kind=dict), path=path, label="plan")
+    unit_entries = unit_entries_parse(path, document.get("units") or [])
+
+    indicators = Indicator.objects.in_bulk(field_name="code")
+    referenced = {e["code"] for e in unit_entries}
+    unit_codes = set(Unit.objects.values_list("code", flat=True)) | referenced
+    target_rows = _target_rows_parse(document.get("targets") or [], path=path, indicators=indicators,
+                                     unit_codes=unit_codes)
+    task_rows = _task_rows_parse(document.get("tasks") or [], path=path, unit_codes=unit_codes)
+    conflicts_find(year_start=plan_row["year_start"], year_end=plan_row["year_end"], targets=target_rows,
+                   tasks=task_rows)
+
+    result, events = PlanLoadResult(path=path, plan_key=plan_row["key"]), []
+    with transaction.atomic():
+        if unit_entries:
+            units_loaded = unit_entries_upsert(entries=unit_entries, by=by, path=path)
+            result.created += units_loaded.created
+            result.updated += units_loaded.updated + units_loaded.moved
+        plan = _plan_upsert(plan_row, by=by, path=path, source=source, source_text=source_text,
+                            result=result, events=events)
+        units = Unit.objects.in_bulk(field_name="code")
+
+        existing = {t.position: t for t in plan.targets.all()}
+        for row in target_rows:
+            data = {k: row[k] for k in TARGET_FIELDS if k not in ("indicator", "conflict")}
+            data["indicator"] = indicators[row["indicator"]]
+            data.update(_conflict_fields(existing.get(row["position"]), "\n".join(row["conflicts"])))
+            target = seed_upsert(Target, lookup={"plan": plan, "position": row["position"]}, data=data,
+                                 by=by, path=path, result=result, events=events)
+            _m2m_sync(target, "applies_to_units", [units[c] for c in row["units"]], by=by, path=path,
+                      events=events, result=None)
+            if row["conflicts"]:
+                result.conflicts.append((_("target %(n)s, %(ref)s") % {"n": row["position"], "ref": row["ref"]},
+                                         data["conflict"], data["conflict_status"]))
+        result.removed += _stale_delete(plan.targets.exclude(position__in=[r["position"] for r in target_rows]),
+                                        by=by, path=path, events=events)
+
+        existing = {t.number: t for t in plan.tasks.all()}
+        for row in task_rows:
+            data = {k: row[k] for k in TASK_FIELDS if k not in ("lead_unit", "conflict")}
+            data["lead_unit"] = units.get(row["lead_unit"]) if row["lead_unit"] else None
+            data.update(_conflict_fields(existing.get(row["number"]), "\n".join(row["conflicts"])))
+            task = seed_upsert(PlanTask, lookup={"plan": plan, "number": row["number"]}, data=data,
+                               by=by, path=path, result=result, events=events)
+            _m2m_sync(task, "cooperating_units", [units[c] for c in row["cooperating"]], by=by, path=path,
+                      events=events, result=None)
+            if row["conflicts"]:
+                result.conflicts.append((_("task %(n)s") % {"n": row["number"]}, data["conflict"],
+                                         data["conflict_status"]))
+        result.removed += _stale_delete(plan.tasks.exclude(number__in=[r["number"] for r in task_rows]),
+                                        by=by, path=path, events=events)
+        audit_record_many(events)
+    result.targets, result.tasks = len(target_rows), len(task_rows)
+    return result
+
+
+def _stale_delete(queryset, *, by, path: Path, events: list) -> int:
+    """Entries removed from the file are removed from the plan, each with its audit row."""
+    count = 0
+    for obj in queryset:
+        events.append(audit_event_build(actor=by, action=AuditEvent.Action.DELETE, instance=obj, note=path.name))
+        obj.delete()
+        count += 1
+    return count
+
+
+def plan_files() -> list[Path]:
+    return sorted(PLAN_FILES_DIR.glob("*.yaml"))
+
+
+@dataclass
+class SeedLoadReport:
+    loaded: list = field(default_factory=list)  # (file name, result)
+    errors: list[SeedFileError] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(result.changed for _name, result in self.loaded)
+
+
+def seed_plans_load(*, by=None, plan_paths: list[Path] | None = None) -> SeedLoadReport:
+    """Units, the indicator catalogue, the named plans, then each plan file; a bad file loads nothing of itself."""
+    from targets.services import indicators_seed_load
+    from units.services import units_seed_load_all
+
+    report = SeedLoadReport()
+    steps = [
+        ("units", lambda: units_seed_load_all(by=by)),
+        ("indicators", lambda: indicators_seed_load(by=by)),
+        ("named", lambda: named_plans_seed_load(by=by)),
+    ]
+    for name, step in steps:
+        try:
+            outcome = step()
+        except SeedFileError as exc:
+            report.errors.append(exc)
+            return report  # the plans depend on these: stop rather than load them half-way
+        loaded = outcome.items() if isinstance(outcome, dict) else [(name, outcome)]
+        report.loaded.extend(loaded)
+    for path in plan_paths if plan_paths is not None else plan_files():
+        try:
+            report.loaded.append((path.name, plan_seed_load(path=path, by=by)))
+        except SeedFileError as exc:
+            report.errors.append(exc)
+    return report

@@ -1,0 +1,81 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Indicator, Measure
+from units.models import Unit
+
+
+class Report(models.Model):
+    """One unit's figures for one month. The workflow moves it Draft → Submitted → Returned/Approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
+    period = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period", "unit"]
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="report_unique_unit_period")]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.period:%m/%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.period and self.period.day != 1:
+            raise ValidationError({"period": _("A report's month is given by its first day.")})
+
+
+class ReportValue(models.Model):
+    """One indicator's raw figures in a report: counts (the % is computed) or done / not done."""
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
+    numerator = models.PositiveBigIntegerField(_("numerator"), null=True, blank=True)
+    denominator = models.PositiveBigIntegerField(_("denominator"), null=True, blank=True)
+    done = models.BooleanField(_("done"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("report value")
+        verbose_name_plural = _("report values")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="reportvalue_unique_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.indicator.code}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.indicator_id is None:
+            return
+        errors = {}
+        if self.indicator.has_counts:
+            if self.done is not None:
+                errors["done"] = _("This indicator is reported as two counts, not done / not done.")
+            if (self.numerator is None) != (self.denominator is None):
+                errors["denominator"] = _("Enter both the numerator and the denominator, or neither.")
+            elif self.denominator == 0 and not self.note.strip():
+                errors["note"] = _("A denominator of 0 needs a note explaining why.")
+            elif (
+                self.indicator.measure == Measure.RATIO
+                and self.numerator is not None
+                and self.numerator > self.denominator
+            ):
+                errors["numerator"] = _("The numerator cannot be larger than the denominator.")
+        elif self.numerator is not None or self.denominator is not None:
+            errors["numerator"] = _("This indicator is reported as done / not done, not as counts.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,76 @@
+import django_filters
+from rest_framework import serializers, viewsets
+
+from targets.models import Indicator, Target
+from targets.selectors import indicator_list, target_list, targets_for_unit
+from units.selectors import units_visible_to
+
+
+class IndicatorOutputSerializer(serializers.ModelSerializer):
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group_name = serializers.CharField(source="group.name", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name", "group", "group_name", "measure", "flow", "direction", "rollup",
+            "unit_threshold", "numerator_label", "denominator_label", "description", "is_active",
+        ]
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    group = django_filters.CharFilter(field_name="group__code", label="Nhóm chỉ tiêu (mã)")
+
+    class Meta:
+        model = Indicator
+        fields = ["measure", "is_active"]
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IndicatorOutputSerializer
+    filterset_class = IndicatorFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return indicator_list()
+
+
+class TargetFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="plan__key", label="Kế hoạch (khóa)")
+    indicator = django_filters.CharFilter(field_name="indicator__code", label="Chỉ tiêu (mã)")
+    unit = django_filters.CharFilter(method="filter_unit", label="Các mục tiêu áp dụng cho đơn vị (mã định danh)")
+    year = django_filters.NumberFilter(field_name="due_on__year", label="Năm đến hạn")
+
+    class Meta:
+        model = Target
+        fields = ["comparator", "due_kind", "conflict_status"]
+
+    def filter_unit(self, queryset, name, value):
+        unit = units_visible_to(user=self.request.user).filter(code=value).first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(pk__in=[target.pk for target in targets_for_unit(unit=unit, queryset=queryset)])
+
+
+class TargetOutputSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    applies_to_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    value_label = serializers.CharField(read_only=True)
+    due_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id", "plan", "position", "indicator", "comparator", "value", "value_max", "value_label",
+            "due_kind", "due_on", "due_label", "applies_to_units", "applies_to_kinds", "clause", "ref",
+            "conflict", "conflict_status",
+        ]
+
+
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TargetOutputSerializer
+    filterset_class = TargetFilter
+
+    def get_queryset(self):
+        return target_list(user=self.request.user)

@@ -1,0 +1,192 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.formatting import number_format
+from core.models import ConflictMixin, DueKind, DueMixin
+from plans.models import Plan
+from units.models import Unit, UnitKind
+
+
+class IndicatorGroup(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator group")
+        verbose_name_plural = _("indicator groups")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.TextChoices):
+    RATIO = "ratio", _("Ratio of two counts")
+    UNIT_SHARE = "unit_share", _("Share of units meeting a condition")
+    MILESTONE = "milestone", _("Milestone done or not done")
+    REDUCTION = "reduction", _("Reduction against a baseline")
+
+
+class Flow(models.TextChoices):
+    LEVEL = "level", _("Level (running total)")
+    FLOW = "flow", _("Flow (counted each month)")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Rollup(models.TextChoices):
+    SUM_RATIO = "sum_ratio", _("Ratio of sums")
+    UNIT_SHARE = "unit_share", _("Share of units meeting the threshold")
+    ALL_DONE = "all_done", _("All units done")
+
+
+# How each measure may roll up the unit tree; percentages are never averaged.
+ALLOWED_ROLLUPS = {
+    Measure.RATIO: {Rollup.SUM_RATIO, Rollup.UNIT_SHARE},
+    Measure.REDUCTION: {Rollup.SUM_RATIO},
+    Measure.UNIT_SHARE: {Rollup.UNIT_SHARE},
+    Measure.MILESTONE: {Rollup.ALL_DONE, Rollup.UNIT_SHARE},
+}
+
+
+class Indicator(models.Model):
+    """One indicator of the shared catalogue; every plan's targets point at it."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    group = models.ForeignKey(IndicatorGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="indicators")
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    flow = models.CharField(_("level or flow"), max_length=10, choices=Flow.choices, default=Flow.LEVEL)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    rollup = models.CharField(_("roll-up"), max_length=20, choices=Rollup.choices)
+    unit_threshold = models.DecimalField(
+        _("threshold for a unit to count as meeting it (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    numerator_label = models.CharField(_("numerator"), max_length=300, blank=True)
+    denominator_label = models.CharField(_("denominator"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["group__order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_counts(self) -> bool:
+        return self.measure in (Measure.RATIO, Measure.REDUCTION)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.measure and self.rollup and self.rollup not in ALLOWED_ROLLUPS[self.measure]:
+            errors["rollup"] = _("This roll-up does not fit the indicator's measure.")
+        if self.measure == Measure.RATIO and self.rollup == Rollup.UNIT_SHARE and self.unit_threshold is None:
+            errors["unit_threshold"] = _("A share of units meeting a ratio needs the threshold a unit must reach.")
+        if self.has_counts and not (self.numerator_label and self.denominator_label):
+            errors["numerator_label"] = _("A ratio needs the names of its numerator and denominator.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "at_least", _("At least")
+    RANGE = "range", _("Between")
+    AT_MOST = "at_most", _("At most")
+    REDUCE_BY = "reduce_by", _("Reduce by at least")
+    DONE = "done", _("Done")
+
+
+class Target(DueMixin, ConflictMixin):
+    """What one plan asks of an indicator, for which units, by when, in the words of its clause."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    position = models.PositiveSmallIntegerField(_("position in the plan"))
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets")
+    comparator = models.CharField(_("comparator"), max_length=20, choices=Comparator.choices)
+    value = models.DecimalField(
+        _("value (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    value_max = models.DecimalField(
+        _("upper value (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    applies_to_units = models.ManyToManyField(
+        Unit, verbose_name=_("only these units and their subtrees"), blank=True, related_name="+"
+    )
+    applies_to_kinds = models.JSONField(
+        _("only units of these kinds"), default=list, blank=True,
+        help_text=_("Empty: every unit under the issuing unit."),
+    )
+    clause = models.TextField(_("clause"))
+    ref = models.CharField(_("where in the document"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="target_unique_position")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.value_label} ({self.due_label})"
+
+    @property
+    def value_label(self) -> str:
+        if self.comparator == Comparator.DONE:
+            return str(_("Done"))
+        low = f"{number_format(self.value)}%"
+        if self.comparator == Comparator.RANGE:
+            return f"{number_format(self.value)} – {number_format(self.value_max)}%"
+        if self.comparator == Comparator.AT_MOST:
+            return f"≤ {low}"
+        if self.comparator == Comparator.REDUCE_BY:
+            return str(_("reduce by ≥ %(value)s")) % {"value": low}
+        return f"≥ {low}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.due_kind == DueKind.RECURRING:
+            errors["due_kind"] = _("A target needs a deadline: a year, a quarter or a date.")
+        elif self.due_on is None:
+            errors["due_on"] = _("A target needs the date it is due.")
+        if self.comparator == Comparator.DONE:
+            if self.value is not None or self.value_max is not None:
+                errors["value"] = _("A milestone has no value; leave it empty.")
+        elif self.value is None:
+            errors["value"] = _("This target needs a value.")
+        if self.comparator == Comparator.RANGE:
+            if self.value_max is None:
+                errors["value_max"] = _("A range needs its upper value.")
+            elif self.value is not None and self.value >= self.value_max:
+                errors["value_max"] = _(
+                    "The range is upside down: the lower value (%(low)s%%) must be below the upper value (%(high)s%%)."
+                ) % {"low": number_format(self.value), "high": number_format(self.value_max)}
+        elif self.value_max is not None:
+            errors["value_max"] = _("Only a range has an upper value.")
+        kinds = self.applies_to_kinds
+        if not isinstance(kinds, list) or any(kind not in UnitKind.values for kind in kinds):
+            errors["applies_to_kinds"] = _("Unknown unit kind: use the kinds of the unit tree.")
+        if self.indicator_id and self.comparator:
+            measure = self.indicator.measure
+            if (measure == Measure.MILESTONE) != (self.comparator == Comparator.DONE):
+                errors["comparator"] = _("A milestone indicator takes “Done”; other indicators take a value.")
+            elif (measure == Measure.REDUCTION) != (self.comparator == Comparator.REDUCE_BY):
+                errors["comparator"] = _("“Reduce by at least” goes with reduction indicators, and only with them.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,37 @@
+from django.db.models import Q, QuerySet
+
+from plans.selectors import plan_list
+from targets.models import Indicator, Target
+from units.models import Unit
+from units.selectors import unit_ancestor_paths
+
+
+def indicator_list() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("group")
+
+
+def target_list(*, user) -> QuerySet[Target]:
+    return (
+        Target.objects.filter(plan__in=plan_list(user=user))
+        .select_related("plan", "indicator", "indicator__group")
+        .prefetch_related("applies_to_units")
+    )
+
+
+def target_applies_to(*, target: Target, unit: Unit) -> bool:
+    """Whether a target binds a unit: it sits under the issuer (and under a named unit, if any) and is of a listed kind."""
+    if not unit.path.startswith(target.plan.issuer.path):
+        return False
+    if target.applies_to_kinds and unit.kind not in target.applies_to_kinds:
+        return False
+    named = target.applies_to_units.all()
+    return not named or any(unit.path.startswith(other.path) for other in named)
+
+
+def targets_for_unit(*, unit: Unit, queryset: QuerySet[Target] | None = None) -> list[Target]:
+    """Every target that binds the unit: from its own plans and the plans of the units above it."""
+    paths = unit_ancestor_paths(unit)
+    queryset = (queryset if queryset is not None else Target.objects.all()).filter(plan__issuer__path__in=paths)
+    queryset = queryset.filter(Q(applies_to_units=None) | Q(applies_to_units__path__in=paths)).distinct()
+    queryset = queryset.select_related("plan", "plan__issuer", "indicator").prefetch_related("applies_to_units")
+    return [target for target in queryset if target_applies_to(target=target, unit=unit)]
