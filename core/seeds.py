@@ -16,7 +16,7 @@ class SeedFileError(Exception):
         self.message = message
         where = [self.path.name]
         if entry:
-            where.append(_("entry %(entry)s") % {"entry": entry})
+            where.append(_("at %(entry)s") % {"entry": entry})
         if field:
             where.append(_("field “%(field)s”") % {"field": field})
         super().__init__(f"{', '.join(where)}: {message}")

@@ -20,4 +20,4 @@ class UnitAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.depth > 1:
-            self.initial["parent"] = self.instance.get_parent().code
+            self.initial["parent"] = Unit.objects.get_parent(self.instance).code

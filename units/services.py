@@ -67,7 +67,7 @@ def unit_update(*, unit: Unit, by, **data) -> Unit:
 def unit_move(*, unit: Unit, parent: Unit, by) -> Unit:
     if parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
-    old_parent = unit.get_parent()
+    old_parent = Unit.objects.get_parent(unit)
     Unit.objects.move(unit, parent, "last-child")
     unit.refresh_from_db()
     audit_record(

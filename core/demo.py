@@ -1,0 +1,279 @@
+"""Demo and synthetic data: the two provinces with users and a year of plausible figures, or N units for benchmarks."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import AuditEvent, DueKind
+from core.periods import year_last_day
+from core.services import audit_event_build, audit_record, audit_record_many
+from plans.models import Plan
+from reports.models import Report, ReportValue
+from targets.models import Comparator, Indicator, Measure, Target
+from targets.selectors import targets_for_unit
+from units.models import Membership, Unit, UnitKind
+from units.services import unit_create
+
+DEMO_PASSWORD = "demo-cds-2026"
+ADMIN_USERNAME = "quantri"
+CELL_PARENTS = {"DN.XP.LOCNINH": "ấp", "HP.XP.BACHDANG": "khu dân cư", "DN.VPTU": "", "DN.DUUBND": ""}
+CLERKS = {
+    "vanthu.locninh": "DN.XP.LOCNINH",
+    "vanthu.bachdang": "HP.XP.BACHDANG",
+    "vanthu.vptu.dongnai": "DN.VPTU",
+    "vanthu.duubnd.dongnai": "DN.DUUBND",
+    "vanthu.vptu.haiphong": "HP.VPTU",
+    "vanthu.chibo.locninh": "DN.XP.LOCNINH.CB01",
+}
+REVIEWER_UNITS = {"vanphong.dongnai": "DN", "vanphong.haiphong": "HP"}
+COMMUNE_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
+SYNTHETIC_ROOT = "SYN"
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    unit: str
+
+
+@dataclass
+class DemoResult:
+    units: int = 0
+    reports: int = 0
+    values: int = 0
+
+
+def demo_months(today: dt.date, count: int = 12) -> list[dt.date]:
+    """The `count` months before the current one, oldest first."""
+    first = today.replace(day=1)
+    months = []
+    for _ in range(count):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months[::-1]
+
+
+def _user_ensure(username: str, *, full_name: str, staff: bool = False) -> object:
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, _sep, last = full_name.rpartition(" ")
+        user = User(username=username, first_name=last, last_name=first, email=f"{username}@example.vn",
+                    is_staff=staff, is_superuser=staff)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        audit_record(actor=None, action=AuditEvent.Action.CREATE, instance=user,
+                     changes={"username": [None, username]}, note=_("Demo data"))
+    return user
+
+
+def _membership_ensure(user, unit: Unit, role: str) -> None:
+    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        audit_record(actor=None, action=AuditEvent.Action.CREATE, instance=membership,
+                     changes={"role": [None, role]}, note=_("Demo data"))
+
+
+def demo_cells_ensure() -> int:
+    """A few party cells under some units, so the tree has its lowest level."""
+    created = 0
+    for code, label in CELL_PARENTS.items():
+        parent = Unit.objects.get(code=code)
+        for number in range(1, 4):
+            cell_code = f"{code}.CB{number:02d}"
+            if Unit.objects.filter(code=cell_code).exists():
+                continue
+            name = _("Party cell %(place)s %(n)s") % {"place": label, "n": number} if label else (
+                _("Party cell no. %(n)s") % {"n": number})
+            unit_create(code=cell_code, name=f"{name} – {parent.name}", kind=UnitKind.CELL,
+                        parent=Unit.objects.get(pk=parent.pk), by=None, opened_on=dt.date(2025, 7, 1))
+            created += 1
+    return created
+
+
+def demo_users_ensure() -> None:
+    _user_ensure(ADMIN_USERNAME, full_name="Quản trị hệ thống", staff=True)
+    for username, code in REVIEWER_UNITS.items():
+        unit = Unit.objects.get(code=code)
+        _membership_ensure(_user_ensure(username, full_name=f"Văn phòng {unit.name}"), unit, Membership.Role.REVIEWER)
+    for username, code in CLERKS.items():
+        unit = Unit.objects.get(code=code)
+        _membership_ensure(_user_ensure(username, full_name=f"Văn thư {unit.name}"), unit, Membership.Role.CLERK)
+
+
+def demo_logins() -> list[Login]:
+    """The demo accounts that exist in this database, for the console."""
+    wanted = [Login(ADMIN_USERNAME, _("administrator"), "—")]
+    wanted += [Login(username, _("reviewer"), code) for username, code in REVIEWER_UNITS.items()]
+    wanted += [Login(username, _("clerk"), code) for username, code in CLERKS.items()]
+    existing = set(get_user_model().objects.filter(username__in=[w.username for w in wanted])
+                   .values_list("username", flat=True))
+    return [login for login in wanted if login.username in existing]
+
+
+class FigureMaker:
+    """Plausible monthly figures: each unit climbs from its own start towards the targets at its own pace."""
+
+    def __init__(self, seed: int):
+        self.random = random.Random(seed)
+
+    def unit_profile(self) -> tuple[float, float]:
+        return self.random.uniform(0.3, 0.75), self.random.uniform(0.02, 0.06)
+
+    def value(self, indicator: Indicator, profile: tuple[float, float], month_index: int, size: int) -> dict:
+        start, pace = profile
+        share = min(1.0, start + pace * month_index + self.random.uniform(-0.04, 0.04))
+        if indicator.measure == Measure.RATIO:
+            denominator = size if indicator.flow == "level" else self.random.randint(size // 3 + 1, size)
+            return {"numerator": round(denominator * max(share, 0)), "denominator": denominator}
+        if indicator.measure == Measure.REDUCTION:
+            baseline = 10 * (1 + size // 50)
+            return {"numerator": round(baseline * (1 - 0.4 * share)), "denominator": baseline}
+        return {"done": share > 0.8}
+
+
+def _expected_indicators(unit: Unit) -> list[Indicator]:
+    indicators = {}
+    for target in targets_for_unit(unit=unit):
+        indicators.setdefault(target.indicator_id, target.indicator)
+    return list(indicators.values())
+
+
+def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int = 2026,
+                        indicators_for=None) -> tuple[int, int]:
+    """Reports for each unit and month: old months approved, the last one submitted or missing."""
+    maker, now = FigureMaker(seed), timezone.now()
+    reports, values_per_report = [], []
+    for unit in units:
+        indicators = (indicators_for or _expected_indicators)(unit)
+        if not indicators:
+            continue
+        profile, size = maker.unit_profile(), maker.random.randint(20, 400)
+        for index, period in enumerate(months):
+            last = index == len(months) - 1
+            if maker.random.random() < (0.12 if last else 0.03):
+                continue  # not reported: the portal must show it as missing
+            status = Report.Status.SUBMITTED if last else Report.Status.APPROVED
+            due = (period + dt.timedelta(days=32)).replace(day=20)
+            late = maker.random.random() < 0.1
+            submitted = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=3 if late else -4), dt.time(9)))
+            reports.append(Report(
+                unit=unit, period=period, status=status, submitted_at=min(submitted, now),
+                approved_at=min(submitted + dt.timedelta(days=2), now) if status == Report.Status.APPROVED else None,
+            ))
+            values_per_report.append([
+                ReportValue(indicator=indicator, **maker.value(indicator, profile, index, size))
+                for indicator in indicators
+            ])
+    with transaction.atomic():
+        Report.objects.bulk_create(reports, batch_size=2000)
+        if reports[:1] and reports[0].pk is None:  # backends without RETURNING ids
+            saved = {(r.unit_id, r.period): r for r in Report.objects.filter(unit__in=units, period__in=months)}
+            reports = [saved[(r.unit_id, r.period)] for r in reports]
+        values = []
+        for report, report_values in zip(reports, values_per_report):
+            for value in report_values:
+                value.report = report
+                values.append(value)
+        ReportValue.objects.bulk_create(values, batch_size=5000)
+        audit_record_many(
+            audit_event_build(actor=None, action=AuditEvent.Action.CREATE, instance=report,
+                              changes={"status": [None, report.status]}, note=_("Demo data"))
+            for report in reports
+        )
+    return len(reports), len(values)
+
+
+@transaction.atomic
+def demo_seed(*, today: dt.date | None = None) -> DemoResult:
+    result = DemoResult()
+    result.units = demo_cells_ensure()
+    demo_users_ensure()
+    if not Report.objects.exists():
+        units = list(Unit.objects.filter(code__regex=r"^(DN|HP)\.").exclude(kind=UnitKind.DEPARTMENT))
+        result.reports, result.values = demo_figures_create(units=units, months=demo_months(today or timezone.localdate()))
+    return result
+
+
+# --- synthetic trees for benchmarks --------------------------------------------------------------
+
+
+def synthetic_tree_build(*, size: int, seed: int = 7) -> Unit:
+    """A province of `size` units: communes, then grassroots organisations, then cells, built in bulk."""
+    rng = random.Random(seed)
+    root_parent = Unit.objects.get(code="TW")
+    if Unit.objects.filter(code=SYNTHETIC_ROOT).exists():
+        raise ValueError(_("A synthetic tree already exists; use a fresh database."))
+    province = unit_create(code=SYNTHETIC_ROOT, name=_("Synthetic province"), kind=UnitKind.PROVINCE,
+                           parent=Unit.objects.get(pk=root_parent.pk), by=None, opened_on=dt.date(2025, 7, 1))
+    remaining = size - 1
+    communes = max(1, min(remaining, max(10, remaining // 30)))
+    pending, children_count = [], {province.path: 0}
+    levels = [(province, communes, UnitKind.COMMUNE)]
+    built = []
+
+    def add(parent: Unit, kind: str, number: int) -> Unit:
+        children_count[parent.path] = children_count.get(parent.path, 0) + 1
+        path = Unit._get_path(parent.path, parent.depth + 1, children_count[parent.path])
+        unit = Unit(path=path, depth=parent.depth + 1, numchild=0, kind=kind,
+                    code=f"{parent.code}.{number:04d}"[-35:] if kind != UnitKind.COMMUNE else f"SYN.X{number:05d}",
+                    name=f"{UnitKind(kind).label} {number}", opened_on=dt.date(2025, 7, 1))
+        pending.append(unit)
+        return unit
+
+    commune_units = [add(province, UnitKind.COMMUNE, n) for n in range(1, communes + 1)]
+    remaining -= len(commune_units)
+    built.extend(commune_units)
+    index = 0
+    while remaining > 0:
+        parent = commune_units[index % len(commune_units)]
+        kind = UnitKind.CELL if rng.random() < 0.75 else UnitKind.GRASSROOTS
+        built.append(add(parent, kind, children_count.get(parent.path, 0) + 1))
+        remaining -= 1
+        index += 1
+    for unit in built:
+        unit.numchild = children_count.get(unit.path, 0)
+    Unit.objects.bulk_create(pending, batch_size=5000)
+    Unit.objects.filter(pk=province.pk).update(numchild=communes)
+    audit_record(actor=None, action=AuditEvent.Action.CREATE, instance=province,
+                 changes={"units": [0, size]}, note=_("Synthetic tree for benchmarks"))
+    return Unit.objects.get(pk=province.pk)
+
+
+def synthetic_plan_build(*, province: Unit, indicators: int = 40, year: int = 2026) -> Plan:
+    """A plan issued by the synthetic province with one target per indicator, so every unit has work to report."""
+    plan = Plan.objects.create(key="syn-plan", number="1-KH/SYN", title=_("Synthetic plan"), issuer=province,
+                               year_start=year, year_end=year)
+    chosen = list(Indicator.objects.filter(is_active=True).order_by("code")[:indicators])
+    Target.objects.bulk_create([
+        Target(plan=plan, position=n, indicator=indicator, due_kind=DueKind.YEAR, due_on=year_last_day(year),
+               comparator=Comparator.DONE if indicator.measure == Measure.MILESTONE else (
+                   Comparator.REDUCE_BY if indicator.measure == Measure.REDUCTION else Comparator.AT_LEAST),
+               value=None if indicator.measure == Measure.MILESTONE else 80, clause=_("Synthetic target"))
+        for n, indicator in enumerate(chosen, start=1)
+    ])
+    audit_record(actor=None, action=AuditEvent.Action.CREATE, instance=plan, note=_("Synthetic plan for benchmarks"))
+    return plan
+
+
+def synthetic_seed(*, size: int, months: int, today: dt.date | None = None) -> DemoResult:
+    with transaction.atomic():
+        province = synthetic_tree_build(size=size)
+        plan = synthetic_plan_build(province=province)
+    indicators = [t.indicator for t in plan.targets.select_related("indicator")]
+    units = list(Unit.objects.filter(path__startswith=province.path).exclude(pk=province.pk))
+    result = DemoResult(units=size)
+    periods = demo_months(today or timezone.localdate(), months)
+    batch = 2000
+    for start in range(0, len(units), batch):
+        reports, values = demo_figures_create(units=units[start:start + batch], months=periods,
+                                              indicators_for=lambda unit: indicators, seed=start)
+        result.reports += reports
+        result.values += values
+    return result
