@@ -1,7 +1,7 @@
 """How the portal writes dates, numbers and deadlines, the way party documents do."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ def number_format(value: Decimal | float | int | None, decimals: int = 1) -> str
     """1234.5 → '1.234,5' in the Vietnamese locale; trailing zero decimals are dropped."""
     if value is None:
         return "—"
-    value = Decimal(value).quantize(Decimal(1).scaleb(-decimals))
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         decimals = 0
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)

@@ -21,3 +21,13 @@ def portal_summary(*, user) -> dict:
         "targets": target_counts["total"],
         "conflicts": target_counts["conflicts"],
     }
+
+
+def portal_health() -> dict:
+    from django.db import connection
+
+    from units.models import Unit
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"database": connection.vendor, "units": Unit.objects.count()}

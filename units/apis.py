@@ -16,7 +16,8 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["kind"]
 
     def _unit(self, queryset, code):
-        return queryset.filter(code=code).first()
+        # Looked up in the whole visible set, not in what earlier filters have already narrowed.
+        return self.queryset.filter(code=code).first()
 
     def filter_within(self, queryset, name, value):
         unit = self._unit(queryset, value)

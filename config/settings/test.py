@@ -12,3 +12,6 @@ STORAGES = {
 # Tasks run in-process in tests; the one test of the real broker path starts its own worker.
 CELERY_TASK_ALWAYS_EAGER = True
 TEST_REQUIRE_SERVICES = env.bool("CI", default=False)
+# Serve static files from the apps directly; no collectstatic needed outside production.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

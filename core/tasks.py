@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from core.selectors import portal_health
+
+
+@shared_task
+def portal_healthcheck() -> dict:
+    """Proves a worker reaches the broker and the database; used by the compose health check."""
+    return portal_health()

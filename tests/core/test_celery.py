@@ -1,0 +1,25 @@
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app
+from core.tasks import portal_healthcheck
+
+
+def test_tasks_run_in_process_without_a_broker(db):
+    assert portal_healthcheck.delay().get(timeout=5)["units"] == 0
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_task_goes_through_the_real_redis_broker_to_a_worker():
+    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = portal_healthcheck.delay()
+            assert result.get(timeout=30) == {"database": connection.vendor, "units": 0}
+            assert result.status == "SUCCESS"
+    finally:
+        app.conf.update(previous)
