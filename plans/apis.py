@@ -27,7 +27,7 @@ class PlanOutputSerializer(serializers.ModelSerializer):
         model = Plan
         fields = [
             "key", "number", "kind", "title", "issuer", "issued_on", "year_start", "year_end",
-            "parent", "report_due_day", "is_named_only",
+            "parent", "report_due_day", "notes", "is_named_only",
         ]
 
 

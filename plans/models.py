@@ -39,6 +39,7 @@ class Plan(models.Model):
         default=20,
         help_text=_("Monthly figures are due on this day of the following month."),
     )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What the document leaves out or how it was read."))
     source_name = models.CharField(_("source file"), max_length=200, blank=True)
     source_text = models.TextField(_("source text"), blank=True)
 

@@ -25,7 +25,7 @@ PLAN_SEED_DIR = Path(__file__).resolve().parent / "seeds"
 NAMED_PLANS_PATH = PLAN_SEED_DIR / "named.yaml"
 PLAN_FILES_DIR = PLAN_SEED_DIR / "plans"
 
-PLAN_FIELDS = ("number", "kind", "title", "issuer", "issued_on", "year_start", "year_end", "parent")
+PLAN_FIELDS = ("number", "kind", "title", "issuer", "issued_on", "year_start", "year_end", "parent", "notes")
 TARGET_FIELDS = (
     "indicator", "comparator", "value", "value_max", "due_kind", "due_on", "applies_to_kinds",
     "clause", "ref", "conflict",
@@ -103,6 +103,7 @@ def plan_row_parse(entry, *, path: Path, label: str) -> dict:
         "year_start": require(entry, "year_start", path=path, entry=label, kind=int),
         "year_end": require(entry, "year_end", path=path, entry=label, kind=int),
         "parent": entry.get("parent"),
+        "notes": (entry.get("notes") or "").strip(),
     }
     if row["issued_on"] is not None and not isinstance(row["issued_on"], dt.date):
         raise SeedFileError(path, _("write the date as YYYY-MM-DD."), entry=label, field="issued_on")

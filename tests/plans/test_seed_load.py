@@ -183,3 +183,10 @@ def test_a_file_that_is_not_yaml_is_refused_and_the_others_still_load(db, tmp_pa
     err = capsys.readouterr().err
     assert "009_broken.yaml" in err and "YAML" in err
     assert Plan.objects.exclude(source_text="").count() == len(plan_files())
+
+
+def test_a_plan_of_a_province_merged_in_2025_keeps_its_own_closed_issuer(seeded):
+    plan = Plan.objects.get(source_name__startswith="001_")
+    assert plan.issuer.name == "Tỉnh ủy Bình Phước"
+    assert str(plan.issuer.closed_on) == "2025-06-30"
+    assert "Bình Phước" in plan.notes

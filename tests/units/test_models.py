@@ -76,3 +76,19 @@ def test_update_records_old_and_new_values(root):
     unit_update(unit=unit, by=None, name="Tên mới")
     event = AuditEvent.objects.filter(object_id=str(unit.pk), action=AuditEvent.Action.UPDATE).get()
     assert event.changes == {"name": ["Tên cũ", "Tên mới"]}
+
+
+def test_a_malformed_unit_seed_file_names_the_entry_and_loads_nothing(root, tmp_path):
+    from core.seeds import SeedFileError
+    from units.services import units_seed_load
+
+    path = tmp_path / "tinh.yaml"
+    path.write_text(
+        "- {code: P7, name: Tỉnh ủy thử, kind: province, parent: TW}\n"
+        "- {code: p7.sai, name: Sai mã, kind: commune, parent: P7}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedFileError) as caught:
+        units_seed_load(path=path)
+    assert str(caught.value).startswith("tinh.yaml, tại p7.sai, trường “code”: Mã định danh gồm")
+    assert not Unit.objects.filter(code="P7").exists()

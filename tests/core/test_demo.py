@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count
+
+from core.demo import SYNTHETIC_ROOT
+from reports.models import Report, ReportValue
+from targets.selectors import targets_for_unit
+from units.models import Membership, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_both_provinces_users_and_a_year_of_figures(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+
+    communes = Unit.objects.filter(kind__in=["commune", "ward", "special_zone"])
+    assert communes.filter(path__startswith=Unit.objects.get(code="DN").path).count() == 95
+    assert communes.filter(path__startswith=Unit.objects.get(code="HP").path).count() == 114
+    assert Unit.objects.filter(kind="cell").exists()
+    for username in ["quantri", "vanphong.dongnai", "vanthu.locninh", "vanthu.bachdang"]:
+        assert username in out
+        assert get_user_model().objects.get(username=username).check_password("demo-cds-2026")
+    assert Membership.objects.get(user__username="vanphong.dongnai").unit.code == "DN"
+    assert Membership.objects.filter(role=Membership.Role.CLERK).count() >= 5
+
+    months = Report.objects.values("unit").annotate(n=Count("period", distinct=True))
+    assert max(row["n"] for row in months) == 12
+    # Figures only for what binds the unit, and every ratio is plausible.
+    report = Report.objects.filter(unit__code="HP.XP.BACHDANG").first()
+    bound = {t.indicator_id for t in targets_for_unit(unit=report.unit)}
+    assert set(report.values.values_list("indicator_id", flat=True)) == bound
+    assert not ReportValue.objects.filter(numerator__gt=0, denominator=0).exists()
+    for value in ReportValue.objects.filter(indicator__measure="ratio")[:500]:
+        assert value.numerator <= value.denominator
+
+
+def test_seed_demo_if_empty_leaves_an_existing_database_alone(capsys):
+    call_command("seed_demo")
+    reports = Report.objects.count()
+    call_command("seed_demo", "--if-empty")
+    assert Report.objects.count() == reports
+    assert "quantri" in capsys.readouterr().out
+
+
+def test_scale_builds_a_consistent_synthetic_tree_with_figures():
+    call_command("seed_demo", "--scale", "300", "--months", "2")
+    province = Unit.objects.get(code=SYNTHETIC_ROOT)
+    assert Unit.objects.filter(path__startswith=province.path).count() == 300
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    assert Report.objects.filter(unit__path__startswith=province.path).values("period").distinct().count() == 2
+    assert ReportValue.objects.filter(report__unit__path__startswith=province.path).exists()
