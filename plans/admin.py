@@ -27,11 +27,16 @@ class PlanAdmin(AuditedAdmin):
 @admin.register(PlanTask)
 class PlanTaskAdmin(AuditedAdmin):
     actions = [conflict_mark_resolved]
-    list_display = ["plan", "number", "short_title", "lead_text", "due_label", "status", "conflict_status"]
+    list_display = ["number", "short_title", "lead_text", "due_label", "plan_label", "status", "conflict_status"]
+    list_display_links = ["number", "short_title"]
     list_filter = ["plan", "status", "conflict_status", "due_kind"]
     search_fields = ["title", "lead_text", "cooperating_text", "expected_output"]
     autocomplete_fields = ["lead_unit", "cooperating_units"]
-    list_select_related = ["plan"]
+    list_select_related = ["plan__issuer"]
+
+    @admin.display(description=_("plan"), ordering="plan")
+    def plan_label(self, obj):
+        return obj.plan.short_label
 
     @admin.display(description=_("task"))
     def short_title(self, obj):

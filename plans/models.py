@@ -52,6 +52,14 @@ class Plan(models.Model):
         return f"{self.number} – {self.title}" if self.number else self.title
 
     @property
+    def short_label(self) -> str:
+        """For narrow columns: the reference number, or the issuer and years when the document has none."""
+        if self.number:
+            return self.number
+        years = str(self.year_start) if self.year_start == self.year_end else f"{self.year_start}–{self.year_end}"
+        return f"{self.issuer.name} {years}"
+
+    @property
     def is_named_only(self) -> bool:
         return not self.source_text
 

@@ -21,16 +21,21 @@ class IndicatorAdmin(AuditedAdmin):
 
 @admin.register(Target)
 class TargetAdmin(AuditedAdmin):
-    list_display = ["plan", "position", "indicator", "value_label", "due_label", "conflict_status"]
+    list_display = ["position", "indicator", "value_label", "due_label", "plan_label", "conflict_status"]
+    list_display_links = ["position", "indicator"]
     list_filter = ["conflict_status", "plan", "comparator", "due_kind", "indicator__group"]
     search_fields = ["clause", "ref", "indicator__name", "indicator__code"]
     autocomplete_fields = ["indicator", "applies_to_units"]
-    list_select_related = ["plan", "indicator"]
+    list_select_related = ["plan__issuer", "indicator"]
     actions = [conflict_mark_resolved]
 
     @admin.display(description=_("target"))
     def value_label(self, obj):
         return obj.value_label
+
+    @admin.display(description=_("plan"), ordering="plan")
+    def plan_label(self, obj):
+        return obj.plan.short_label
 
     @admin.display(description=_("due"))
     def due_label(self, obj):
