@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,13 @@ class Report(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
     period = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    due_on = models.DateField(
+        _("due on"), null=True, blank=True,
+        help_text=_("Late after this day (Asia/Ho_Chi_Minh); fixed when the report is opened."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=0, help_text=_("Raised by every save, so a later save cannot silently overwrite."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -79,3 +87,50 @@ class ReportValue(models.Model):
             errors["numerator"] = _("This indicator is reported as done / not done, not as counts.")
         if errors:
             raise ValidationError(errors)
+
+
+class ReportSubmission(models.Model):
+    """Each submission's values as they were sent, so a reviewer sees what changed since the last one."""
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField(_("submission no."))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_late = models.BooleanField(_("late"), default=False)
+    values = models.JSONField(_("values"), default=dict)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["report", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="submission_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.report} #{self.number}"
+
+
+class ReportDecision(models.Model):
+    """A reviewer's word on a report: returned with a reason, approved, or reopened with a reason."""
+
+    class Action(models.TextChoices):
+        RETURN = "return", _("Returned for correction")
+        APPROVE = "approve", _("Approved")
+        REOPEN = "reopen", _("Reopened")
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(_("decision"), max_length=20, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    value_reasons = models.JSONField(_("reasons per indicator"), default=dict, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["report", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.report}"

@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
-    password = factory.PostGenerationMethodCall("set_password", "pw-test-2026")
+    password = factory.django.Password("pw-test-2026")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,85 @@
+import calendar
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from plans.models import Plan
+from reports.models import Report, ReportValue
+from targets.models import Indicator
+from targets.selectors import targets_for_unit
+from units.models import Membership, Unit
+from units.selectors import unit_ancestor_paths
+
+DEFAULT_DUE_DAY = 20
+
+
+def _membership_paths(user, roles) -> list[str]:
+    return list(Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True))
+
+
+def reports_visible_to(*, user) -> QuerySet[Report]:
+    """Reports of the units the user enters (clerk) or whose subtree they review or view; staff see all."""
+    queryset = Report.objects.select_related("unit")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    clerk_units = Membership.objects.filter(user=user, role=Membership.Role.CLERK).values("unit_id")
+    condition = Q(unit_id__in=clerk_units)
+    for path in _membership_paths(user, [Membership.Role.REVIEWER, Membership.Role.VIEWER]):
+        condition |= Q(unit__path__startswith=path)
+    return queryset.filter(condition)
+
+
+def units_enterable_by(*, user) -> QuerySet[Unit]:
+    return Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.CLERK).distinct()
+
+
+def user_can_enter(*, user, unit: Unit) -> bool:
+    return Membership.objects.filter(user=user, unit=unit, role=Membership.Role.CLERK).exists()
+
+
+def user_can_review(*, user, unit: Unit) -> bool:
+    """A reviewer acts on every unit of their unit's subtree."""
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.REVIEWER, unit__path__in=unit_ancestor_paths(unit)
+    ).exists()
+
+
+def review_queue(*, user) -> QuerySet[Report]:
+    """Submitted reports in the subtrees the user reviews, oldest submission first."""
+    paths = _membership_paths(user, [Membership.Role.REVIEWER])
+    if not paths:
+        return Report.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(unit__path__startswith=path)
+    return (Report.objects.filter(condition, status=Report.Status.SUBMITTED)
+            .select_related("unit").order_by("submitted_at", "id"))
+
+
+def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
+    """The due day of the nearest plan covering the unit, in the month after the period."""
+    plan = (Plan.objects.filter(issuer__path__in=unit_ancestor_paths(unit)).exclude(source_text="")
+            .order_by("-issuer__depth").first())
+    day = plan.report_due_day if plan else DEFAULT_DUE_DAY
+    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def report_indicators(*, report: Report) -> list[Indicator]:
+    """The indicators the plans covering the unit target, grouped by indicator group, in catalogue order."""
+    indicators = {}
+    for target in targets_for_unit(unit=report.unit):
+        indicators.setdefault(target.indicator_id, target.indicator)
+    ids = list(indicators)
+    return list(Indicator.objects.filter(pk__in=ids).select_related("group").order_by("group__order", "code"))
+
+
+def previous_approved_values(*, report: Report) -> dict[int, ReportValue]:
+    """Indicator id → the value in the unit's latest approved report before this month."""
+    previous = (Report.objects.filter(unit_id=report.unit_id, period__lt=report.period, status=Report.Status.APPROVED)
+                .order_by("-period").first())
+    if previous is None:
+        return {}
+    return {value.indicator_id: value for value in previous.values.all()}

@@ -1,0 +1,233 @@
+"""The monthly round: a clerk saves and submits, a reviewer returns with a reason or approves."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from core.models import AuditEvent
+from core.services import audit_record
+from reports.models import Report, ReportDecision, ReportSubmission, ReportValue
+from reports.selectors import (
+    previous_approved_values,
+    report_due_on,
+    report_indicators,
+    user_can_enter,
+    user_can_review,
+)
+from targets.models import Flow
+from units.models import Unit
+
+EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
+VALUE_FIELDS = ("numerator", "denominator", "done", "note")
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    indicator_id: int
+    numerator: int | None = None
+    denominator: int | None = None
+    done: bool | None = None
+    note: str = ""
+
+
+def _require_clerk(*, user, unit: Unit) -> None:
+    if not user_can_enter(user=user, unit=unit):
+        raise ApplicationError(_("You do not enter figures for this unit."))
+
+
+def _require_reviewer(*, user, unit: Unit) -> None:
+    if not user_can_review(user=user, unit=unit):
+        raise ApplicationError(_("You do not review this unit's reports."))
+
+
+def _locked(report: Report) -> Report:
+    """The report row, locked for the rest of the transaction, so two requests act one after the other."""
+    return Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+
+
+def _snapshot(report: Report) -> dict:
+    return {
+        str(value.indicator_id): {name: getattr(value, name) for name in VALUE_FIELDS}
+        for value in report.values.all()
+    }
+
+
+@transaction.atomic
+def report_open(*, unit: Unit, period: dt.date, by) -> Report:
+    """The unit's report for the month, created as a draft the first time a clerk opens it."""
+    _require_clerk(user=by, unit=unit)
+    period = period.replace(day=1)
+    report, created = Report.objects.get_or_create(
+        unit=unit, period=period, defaults={"due_on": report_due_on(unit=unit, period=period)}
+    )
+    if created:
+        audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=report,
+                     changes={"status": [None, report.status], "due_on": [None, str(report.due_on)]})
+    return report
+
+
+@transaction.atomic
+def report_values_save(*, report: Report, by, values: list[ValueInput], version: int) -> Report:
+    """Save a draft. Refused as a whole if any value is wrong, or if someone saved since `version`."""
+    _require_clerk(user=by, unit=report.unit)
+    report = _locked(report)
+    if report.status not in EDITABLE:
+        raise ApplicationError(_("This report is %(status)s and can no longer be edited.")
+                               % {"status": report.get_status_display().lower()})
+    if report.version != version:
+        raise ApplicationError(
+            _("Someone else saved this report at %(time)s. Your figures were not saved: reload the page, "
+              "check their changes and enter yours again.")
+            % {"time": timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")},
+            extra={"code": "stale_version", "version": report.version},
+        )
+    indicators = {indicator.pk: indicator for indicator in report_indicators(report=report)}
+    previous = previous_approved_values(report=report)
+    existing = {value.indicator_id: value for value in report.values.all()}
+    errors, changes, to_save = {}, {}, []
+    for item in values:
+        indicator = indicators.get(item.indicator_id)
+        if indicator is None:
+            errors[f"indicator-{item.indicator_id}"] = [_("This indicator is not part of this report.")]
+            continue
+        value = existing.get(indicator.pk) or ReportValue(report=report, indicator=indicator)
+        before = {name: getattr(value, name) for name in VALUE_FIELDS} if value.pk else {}
+        value.numerator, value.denominator, value.done = item.numerator, item.denominator, item.done
+        value.note = (item.note or "").strip()
+        try:
+            value.full_clean(exclude=["report", "indicator"], validate_unique=False)
+            _level_check(value=value, previous=previous.get(indicator.pk))
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors[f"{indicator.code}.{name}"] = messages
+            continue
+        for name in VALUE_FIELDS:
+            if before.get(name) != getattr(value, name):
+                changes[f"{indicator.code}.{name}"] = [before.get(name), getattr(value, name)]
+        to_save.append(value)
+    if errors:
+        raise ValidationError(errors)
+    for value in to_save:
+        value.save()
+    Report.objects.filter(pk=report.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    report.refresh_from_db()
+    if changes:
+        audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report, changes=changes)
+    return report
+
+
+def _level_check(*, value: ReportValue, previous: ReportValue | None) -> None:
+    """A running total that falls below the last approved month needs a word of explanation."""
+    if previous is None or value.indicator.flow != Flow.LEVEL or value.note:
+        return
+    fell = (
+        (value.numerator is not None and previous.numerator is not None and value.numerator < previous.numerator)
+        or (value.done is False and previous.done is True)
+    )
+    if fell:
+        raise ValidationError({"note": _(
+            "This running total is below last approved month's (%(previous)s): add a note explaining why."
+        ) % {"previous": previous.numerator if previous.numerator is not None else _("done")}})
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by, version: int) -> Report:
+    """Draft or returned → submitted, once: a second click finds it submitted and changes nothing."""
+    _require_clerk(user=by, unit=report.unit)
+    report = _locked(report)
+    if report.status == Report.Status.SUBMITTED and report.version == version:
+        return report  # the same click arriving twice
+    if report.status not in EDITABLE:
+        raise ApplicationError(_("This report is %(status)s and cannot be submitted again.")
+                               % {"status": report.get_status_display().lower()})
+    if report.version != version:
+        raise ApplicationError(_("This report changed since you opened it: reload the page before submitting."),
+                               extra={"code": "stale_version", "version": report.version})
+    filled = set(report.values.values_list("indicator_id", flat=True))
+    missing = [i.name for i in report_indicators(report=report) if i.pk not in filled]
+    if missing:
+        raise ApplicationError(_("Enter every indicator before submitting; missing: %(names)s.")
+                               % {"names": "; ".join(missing)})
+    now = timezone.now()
+    is_late = report.due_on is not None and timezone.localdate(now) > report.due_on
+    number = report.submissions.count() + 1
+    ReportSubmission.objects.create(report=report, number=number, submitted_at=now, submitted_by=by,
+                                    is_late=is_late, values=_snapshot(report))
+    old_status = report.status
+    report.status, report.submitted_at = Report.Status.SUBMITTED, now
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report,
+                 changes={"status": [old_status, report.status]},
+                 note=_("Submission %(n)s, late") % {"n": number} if is_late else _("Submission %(n)s") % {"n": number})
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, by, reason: str, value_reasons: dict[str, str] | None = None) -> Report:
+    _require_reviewer(user=by, unit=report.unit)
+    report = _locked(report)
+    if report.status != Report.Status.SUBMITTED:
+        raise ApplicationError(_("Only a submitted report can be returned."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the report, so the clerk can correct it.")})
+    value_reasons = {code: text.strip() for code, text in (value_reasons or {}).items() if text and text.strip()}
+    return _decide(report=report, by=by, action=ReportDecision.Action.RETURN, status=Report.Status.RETURNED,
+                   reason=reason, value_reasons=value_reasons)
+
+
+@transaction.atomic
+def report_approve(*, report: Report, by) -> Report:
+    _require_reviewer(user=by, unit=report.unit)
+    report = _locked(report)
+    if report.status != Report.Status.SUBMITTED:
+        raise ApplicationError(_("Only a submitted report can be approved."))
+    report.approved_at = timezone.now()
+    return _decide(report=report, by=by, action=ReportDecision.Action.APPROVE, status=Report.Status.APPROVED)
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, by, reason: str) -> Report:
+    _require_reviewer(user=by, unit=report.unit)
+    report = _locked(report)
+    if report.status != Report.Status.APPROVED:
+        raise ApplicationError(_("Only an approved report can be reopened."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the report.")})
+    report.approved_at = None
+    return _decide(report=report, by=by, action=ReportDecision.Action.REOPEN, status=Report.Status.RETURNED,
+                   reason=reason.strip())
+
+
+def _decide(*, report: Report, by, action: str, status: str, reason: str = "",
+            value_reasons: dict | None = None) -> Report:
+    ReportDecision.objects.create(report=report, action=action, reason=reason, value_reasons=value_reasons or {},
+                                  by=by)
+    old_status = report.status
+    report.status = status
+    report.save(update_fields=["status", "approved_at", "updated_at"])
+    audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report,
+                 changes={"status": [old_status, status]}, note=reason)
+    return report
+
+
+def submission_changes(*, report: Report) -> dict[str, dict[str, list]]:
+    """Indicator id → field → [before, now] between the last two submissions."""
+    last_two = list(report.submissions.order_by("-number")[:2])
+    if len(last_two) < 2:
+        return {}
+    now, before = last_two[0].values, last_two[1].values
+    changes = {}
+    for indicator_id in set(now) | set(before):
+        old, new = before.get(indicator_id, {}), now.get(indicator_id, {})
+        fields = {name: [old.get(name), new.get(name)] for name in VALUE_FIELDS if old.get(name) != new.get(name)}
+        if fields:
+            changes[indicator_id] = fields
+    return changes
+
