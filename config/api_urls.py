@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from plans.apis import PlanTaskViewSet, PlanViewSet
+from reports.apis import ReportViewSet
 from targets.apis import IndicatorViewSet, TargetViewSet
 from units.apis import UnitViewSet
 
@@ -10,5 +11,6 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("tasks", PlanTaskViewSet, basename="task")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("targets", TargetViewSet, basename="target")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = router.urls

@@ -1,6 +1,7 @@
 """One error vocabulary for the portal, mapped once to DRF responses."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
@@ -16,6 +17,9 @@ class ApplicationError(Exception):
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        # The same answer for "missing" and "not yours", without naming what was looked for.
+        exc = drf_exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         exc = drf_exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, ApplicationError):

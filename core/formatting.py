@@ -1,6 +1,7 @@
 """How the portal writes dates, numbers and deadlines, the way party documents do."""
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
@@ -37,3 +38,35 @@ def due_label(kind: str, due_on: dt.date | None) -> str:
     if kind == DueKind.QUARTER:
         return str(Quarter.of(due_on))
     return _("By %(date)s") % {"date": date_format(due_on)}
+
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_count(raw) -> int | None:
+    """A whole number ≥ 0 as a clerk types it: '1234', '1.234' or ' 1 234 '. Empty → None.
+
+    Raises ValueError with a message the clerk can act on.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(_("Enter a whole number, for example 1.234."))
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        if text == "":
+            return None
+        if text.startswith("-"):
+            raise ValueError(_("Enter a number that is 0 or more."))
+        if "," in text:
+            raise ValueError(_("Enter a whole number: counts have no decimals."))
+        if _GROUPED.match(text):
+            text = text.replace(".", "")
+        if not text.isdigit():
+            raise ValueError(_("“%(value)s” is not a number; enter digits only, for example 1.234.") % {"value": raw})
+        value = int(text)
+    if value < 0:
+        raise ValueError(_("Enter a number that is 0 or more."))
+    return value

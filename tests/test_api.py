@@ -13,15 +13,26 @@ def test_anonymous_users_are_refused(client, seeded, name):
     assert client.get(reverse(name)).status_code == 403
 
 
-@pytest.mark.parametrize("name", ENDPOINTS)
-def test_non_staff_users_are_refused_then_staff_allowed(client, seeded, plain_user, staff_user, name):
-    MembershipFactory(user=plain_user)
+@pytest.mark.parametrize("name", ["unit-list", "plan-list", "task-list", "target-list"])
+def test_a_user_without_a_unit_sees_nothing_and_staff_see_everything(client, seeded, plain_user, staff_user, name):
     client.force_login(plain_user)
-    assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse(name)).json()["count"] == 0
     client.force_login(staff_user)
-    response = client.get(reverse(name))
-    assert response.status_code == 200
-    assert response.json()["count"] > 0
+    assert client.get(reverse(name)).json()["count"] > 0
+
+
+def test_a_ward_clerk_sees_its_ward_and_the_plans_above_it_only(client, seeded, plain_user):
+    from units.models import Membership, Unit
+
+    Membership.objects.create(user=plain_user, unit=Unit.objects.get(code="HP.XP.BACHDANG"),
+                              role=Membership.Role.CLERK)
+    client.force_login(plain_user)
+    units = client.get(reverse("unit-list"), {"limit": 500}).json()["results"]
+    assert [row["code"] for row in units] == ["HP.XP.BACHDANG"]
+    plans = {row["number"] or row["key"] for row in client.get(reverse("plan-list")).json()["results"]}
+    assert plans == {"204-QĐ/TW", "35-KH/TU", "hp-xp-bachdang-cds-2026"}
+    assert client.get(reverse("unit-detail", kwargs={"code": "DN.XP.LOCNINH"})).status_code == 404
+    assert client.get(reverse("indicator-list")).json()["count"] > 0
 
 
 def test_units_within_a_province_and_children_of_a_unit(client, seeded, staff_user):

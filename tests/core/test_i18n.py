@@ -60,3 +60,24 @@ def test_bad_quarters_are_refused_in_vietnamese(value):
     with translation.override("vi"), pytest.raises(ValueError) as caught:
         Quarter.parse(value)
     assert "2026-Q1" in str(caught.value) and "quý" in str(caught.value).lower()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("1.234", 1234), ("1.234.567", 1234567), (" 12 ", 12), ("0", 0), (7, 7), ("", None), (None, None),
+])
+def test_counts_are_read_as_clerks_type_them(raw, expected):
+    from core.formatting import parse_count
+
+    assert parse_count(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("mười", "không phải là số"), ("-3", "từ 0 trở lên"), ("12,5", "không có phần thập phân"),
+    ("1.23", "không phải là số"), (-1, "từ 0 trở lên"), (True, "số nguyên"),
+])
+def test_bad_counts_are_refused_in_vietnamese(raw, message):
+    from core.formatting import parse_count
+
+    with translation.override("vi"), pytest.raises(ValueError) as caught:
+        parse_count(raw)
+    assert message in str(caught.value)
