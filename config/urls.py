@@ -1,12 +1,18 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import home
 
+# The admin's own login form would skip allauth's rate limits and second step: send it through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", home, name="home"),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

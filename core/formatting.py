@@ -70,3 +70,14 @@ def parse_count(raw) -> int | None:
     if value < 0:
         raise ValueError(_("Enter a number that is 0 or more."))
     return value
+
+
+def percent_label(numerator, denominator) -> str:
+    """'87,5%' from two counts as typed; empty when they are not both valid counts or the denominator is 0."""
+    try:
+        top, bottom = parse_count(numerator), parse_count(denominator)
+    except ValueError:
+        return ""
+    if top is None or not bottom:
+        return ""
+    return percent_format(Decimal(top) * 100 / Decimal(bottom))

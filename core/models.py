@@ -79,3 +79,19 @@ class ConflictMixin(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PendingForm(models.Model):
+    """Form data posted after the session expired, kept until the user logs in again and gets it back."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    path = models.CharField(_("page"), max_length=300)
+    data = models.JSONField(_("data"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending form")
+        verbose_name_plural = _("pending forms")
+
+    def __str__(self) -> str:
+        return self.path

@@ -67,3 +67,32 @@ def conflict_resolve(*, obj: models.Model, by) -> models.Model:
     obj.save(update_fields=["conflict_status"])
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=obj, changes=changes)
     return obj
+
+
+PENDING_FORM_TTL_HOURS = 48
+
+
+def pending_form_stash(*, path: str, data) -> str:
+    """Keep what was posted without a session; the token returns it once, to the same page."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from core.models import PendingForm
+
+    PendingForm.objects.filter(created_at__lt=timezone.now() - dt.timedelta(hours=PENDING_FORM_TTL_HOURS)).delete()
+    token = secrets.token_urlsafe(24)
+    fields = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+    PendingForm.objects.create(token=token, path=path, data=fields)
+    return token
+
+
+def pending_form_take(*, token: str, path: str) -> dict | None:
+    from core.models import PendingForm
+
+    pending = PendingForm.objects.filter(token=token, path=path).first()
+    if pending is None:
+        return None
+    pending.delete()
+    return pending.data

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import percent_label
 from targets.models import Indicator, Measure
 from units.models import Unit
 
@@ -64,6 +65,10 @@ class ReportValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} – {self.indicator.code}"
+
+    @property
+    def percent_label(self) -> str:
+        return percent_label(self.numerator, self.denominator)
 
     def clean(self) -> None:
         super().clean()

@@ -83,3 +83,28 @@ def previous_approved_values(*, report: Report) -> dict[int, ReportValue]:
     if previous is None:
         return {}
     return {value.indicator_id: value for value in previous.values.all()}
+
+
+def target_in_force(*, targets, period: dt.date):
+    """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
+    if not targets:
+        return None
+    depth = max(t.plan.issuer.depth for t in targets)
+    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
+    return next((t for t in nearest if t.due_on >= period), nearest[-1])
+
+
+def report_form_context(*, unit: Unit, period: dt.date, report: Report | None) -> list[dict]:
+    """Per indicator, in group order: the target in force, last month's value and this month's value."""
+    bound: dict[int, list] = {}
+    for target in targets_for_unit(unit=unit):
+        bound.setdefault(target.indicator_id, []).append(target)
+    indicators = Indicator.objects.filter(pk__in=bound).select_related("group").order_by("group__order", "code")
+    last_month = (period - dt.timedelta(days=1)).replace(day=1)
+    previous = {v.indicator_id: v for v in ReportValue.objects.filter(report__unit=unit, report__period=last_month)}
+    current = {v.indicator_id: v for v in report.values.all()} if report else {}
+    return [
+        {"indicator": indicator, "target": target_in_force(targets=bound[indicator.pk], period=period),
+         "previous": previous.get(indicator.pk), "value": current.get(indicator.pk)}
+        for indicator in indicators
+    ]

@@ -16,8 +16,9 @@ def _entries():
     for block in text.split("\n\n")[1:]:
         if block.lstrip().startswith("#~"):
             continue
-        msgid = "".join(re.findall(r'"(.*)"', block.split("msgstr")[0].split("msgid", 1)[1]))
-        msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr", 1)[1]))
+        head = re.split(r"\nmsgid_plural |\nmsgstr", block.split("\nmsgid ", 1)[-1].split("msgid ", 1)[-1])[0]
+        msgid = "".join(re.findall(r'"(.*)"', head))
+        msgstr = "".join(re.findall(r'"(.*)"', re.split(r"\nmsgstr(?:\[0\])? ", block, maxsplit=1)[1].split("\nmsgstr[")[0]))
         yield block, msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"), msgstr
 
 

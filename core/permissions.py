@@ -1,0 +1,27 @@
+"""API permissions shared by every app."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import BasePermission
+
+from core.selectors import user_has_mfa, user_mfa_required
+
+MFA_REQUIRED_MESSAGE = _(
+    "Set up two-step verification with an authenticator app before using the portal."
+)
+
+
+class MfaSatisfied(BasePermission):
+    """Refuses browser sessions of users who must have MFA but have not set it up.
+
+    Only sessions are checked: a session is what the login (and so the second step) gives,
+    while API tokens are issued by administrators to systems, not typed in by people.
+    """
+
+    message = MFA_REQUIRED_MESSAGE
+
+    def has_permission(self, request, view) -> bool:
+        if not isinstance(request.successful_authenticator, SessionAuthentication):
+            return True
+        user = request.user
+        return not user_mfa_required(user=user) or user_has_mfa(user=user)

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.formatting import parse_count
+from reports.services import ValueInput
+from targets.models import Indicator
+
+
+class CountInput(forms.CharField):
+    """A count typed as clerks type it ("1.234"); free text is refused on the field."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "count"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return parse_count(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_count") from exc
+
+
+DONE_CHOICES = [("", _("— not entered —")), ("yes", _("Done")), ("no", _("Not done"))]
+
+
+class ReportForm(forms.Form):
+    """One row of fields per indicator; the same rules as the API apply in the services."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            indicator: Indicator = row["indicator"]
+            value = row.get("value")
+            prefix = indicator.code
+            if indicator.has_counts:
+                self.fields[f"{prefix}-numerator"] = CountInput(
+                    label=indicator.numerator_label, required=False,
+                    initial=value.numerator if value else None)
+                self.fields[f"{prefix}-denominator"] = CountInput(
+                    label=indicator.denominator_label, required=False,
+                    initial=value.denominator if value else None)
+            else:
+                initial = "" if not value or value.done is None else ("yes" if value.done else "no")
+                self.fields[f"{prefix}-done"] = forms.ChoiceField(
+                    label=indicator.name, choices=DONE_CHOICES, required=False, initial=initial)
+            self.fields[f"{prefix}-note"] = forms.CharField(
+                label=_("Note"), required=False, initial=value.note if value else "",
+                widget=forms.Textarea(attrs={"rows": 1}))
+
+    def value_inputs(self) -> list[ValueInput]:
+        """What the clerk entered, indicator by indicator; rows left wholly empty are not sent."""
+        values = []
+        for row in self.rows:
+            indicator = row["indicator"]
+            data = self.cleaned_data
+            note = data.get(f"{indicator.code}-note", "")
+            if indicator.has_counts:
+                numerator = data.get(f"{indicator.code}-numerator")
+                denominator = data.get(f"{indicator.code}-denominator")
+                if numerator is None and denominator is None and not note:
+                    continue
+                values.append(ValueInput(indicator.pk, numerator=numerator, denominator=denominator, note=note))
+            else:
+                done = {"yes": True, "no": False}.get(data.get(f"{indicator.code}-done") or "")
+                if done is None and not note:
+                    continue
+                values.append(ValueInput(indicator.pk, done=done, note=note))
+        return values
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Map "code.field" errors from the services onto the form's fields."""
+        for key, messages in errors.items():
+            code, _sep, name = key.partition(".")
+            field = f"{code}-{name}"
+            if name == "note" or field not in self.fields:
+                field = f"{code}-note" if f"{code}-note" in self.fields else None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            self.fields[f"reason-{indicator.code}"] = forms.CharField(
+                label=indicator.name, required=False, widget=forms.TextInput)
+
+    def value_reasons(self) -> dict[str, str]:
+        return {i.code: self.cleaned_data.get(f"reason-{i.code}", "") for i in self.indicators}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))

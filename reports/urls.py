@@ -1,0 +1,16 @@
+from django.urls import path, register_converter
+
+from reports import views
+from reports.converters import MonthConverter
+
+register_converter(MonthConverter, "month")
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.my_reports, name="mine"),
+    path("review/", views.review_queue_view, name="queue"),
+    path("<str:code>/<month:period>/", views.report_form, name="form"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/decide/", views.report_decide, name="decide"),
+]

@@ -1,0 +1,169 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError
+from core.formatting import percent_label
+from core.models import AuditEvent
+from core.services import pending_form_stash, pending_form_take
+from reports.forms import ReasonForm, ReportForm, ReturnForm
+from reports.models import Report
+from reports.selectors import (
+    report_form_context,
+    report_indicators,
+    review_queue,
+    reports_visible_to,
+    units_enterable_by,
+    user_can_review,
+)
+from reports.services import (
+    EDITABLE,
+    report_approve,
+    report_open,
+    report_reopen,
+    report_return,
+    report_submit,
+    report_values_save,
+    submission_changes,
+)
+
+
+@login_required
+def my_reports(request):
+    units = list(units_enterable_by(user=request.user).order_by("name"))
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    reports = {(r.unit_id, r.period): r for r in reports_visible_to(user=request.user).filter(unit__in=units)}
+    months = [last_month]
+    for _i in range(5):
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    rows = [{"unit": unit, "months": [(m, reports.get((unit.pk, m))) for m in months]} for unit in units]
+    return render(request, "reports/mine.html", {
+        "rows": rows, "months": months, "queue_size": review_queue(user=request.user).count(),
+    })
+
+
+def report_form(request, code: str, period: dt.date):
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            # The session ran out while the clerk typed: keep the figures and give them back after login.
+            token = pending_form_stash(path=request.path, data=request.POST)
+            return redirect_to_login(f"{request.path}?restore={token}")
+        return redirect_to_login(request.get_full_path())
+    unit = get_object_or_404(units_enterable_by(user=request.user), code=code)
+    report = Report.objects.filter(unit=unit, period=period).first()
+    rows = report_form_context(unit=unit, period=period, report=report)
+    editable = report is None or report.status in EDITABLE
+    initial = {"version": report.version if report else 0}
+
+    if request.method == "POST" and editable:
+        form = ReportForm(request.POST, rows=rows, initial=initial)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    report = report or report_open(unit=unit, period=period, by=request.user)
+                    report = report_values_save(report=report, by=request.user, values=form.value_inputs(),
+                                                version=form.cleaned_data["version"])
+                    if "submit" in request.POST:
+                        report = report_submit(report=report, by=request.user, version=report.version)
+            except ValidationError as exc:
+                form.add_service_errors(exc.message_dict)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The report was submitted.") if "submit" in request.POST
+                                 else _("The draft was saved."))
+                return redirect("reports:form", code=unit.code, period=period)
+        # Whatever the failed attempt created was rolled back; the typed figures stay in the bound form.
+        report = Report.objects.filter(unit=unit, period=period).first()
+    else:
+        form = ReportForm(rows=rows, initial=initial)
+        restored = pending_form_take(token=request.GET.get("restore", ""), path=request.path)
+        if restored and editable:
+            data = QueryDict(mutable=True)
+            for key, values in restored.items():
+                data.setlist(key, values)
+            form = ReportForm(data, rows=rows, initial=initial)
+            messages.warning(request, _("Your session had expired. The figures you typed were kept and are shown "
+                                        "below: check them and save."))
+    decisions = list(report.decisions.select_related("by")) if report else []
+    return render(request, "reports/form.html", {
+        "unit": unit, "period": period, "report": report, "form": form, "editable": editable,
+        "groups": _grouped(form, rows), "last_return": next(
+            (d for d in reversed(decisions) if d.action != "approve"), None),
+    })
+
+
+def _grouped(form: ReportForm, rows: list[dict]) -> list[tuple]:
+    groups: dict = {}
+    for row in rows:
+        code = row["indicator"].code
+        fields = {name.split("-", 1)[1]: form[name] for name in form.fields if name.startswith(f"{code}-")}
+        percent = ""
+        if "numerator" in fields:
+            # Computed on the server too, so the form is complete without JavaScript.
+            percent = percent_label(fields["numerator"].value(), fields["denominator"].value())
+        groups.setdefault(row["indicator"].group, []).append({**row, "fields": fields, "percent": percent})
+    return list(groups.items())
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = get_object_or_404(reports_visible_to(user=request.user), pk=pk)
+    values = {v.indicator_id: v for v in report.values.select_related("indicator")}
+    changes = submission_changes(report=report)
+    can_review = user_can_review(user=request.user, unit=report.unit)
+    indicators = report_indicators(report=report)
+    return render(request, "reports/detail.html", {
+        "report": report,
+        "rows": [{"indicator": i, "value": values.get(i.pk), "changes": changes.get(str(i.pk), {})}
+                 for i in indicators],
+        "decisions": report.decisions.select_related("by"),
+        "submissions": report.submissions.select_related("submitted_by"),
+        "history": AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk))
+        .select_related("actor").order_by("at", "id"),
+        "can_review": can_review,
+        "return_form": ReturnForm(indicators=indicators) if can_review else None,
+        "reopen_form": ReasonForm() if can_review else None,
+    })
+
+
+@require_POST
+@login_required
+def report_decide(request, pk: int):
+    report = get_object_or_404(reports_visible_to(user=request.user), pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            report_approve(report=report, by=request.user)
+            messages.success(request, _("The report was approved."))
+        elif action == "return":
+            form = ReturnForm(request.POST, indicators=report_indicators(report=report))
+            form.is_valid()
+            report_return(report=report, by=request.user, reason=request.POST.get("reason", ""),
+                          value_reasons=form.value_reasons() if form.is_valid() else {})
+            messages.success(request, _("The report was returned to the unit."))
+        elif action == "reopen":
+            report_reopen(report=report, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The report was reopened."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for msgs in exc.message_dict.values() for m in msgs))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+def review_queue_view(request):
+    return render(request, "reports/queue.html", {"reports": review_queue(user=request.user)})
