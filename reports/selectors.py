@@ -72,8 +72,7 @@ def report_indicators(*, report: Report) -> list[Indicator]:
     indicators = {}
     for target in targets_for_unit(unit=report.unit):
         indicators.setdefault(target.indicator_id, target.indicator)
-    ids = list(indicators)
-    return list(Indicator.objects.filter(pk__in=ids).select_related("group").order_by("group__order", "code"))
+    return sorted(indicators.values(), key=lambda i: (i.group.order, i.code))
 
 
 def previous_approved_values(*, report: Report) -> dict[int, ReportValue]:
@@ -99,7 +98,7 @@ def report_form_context(*, unit: Unit, period: dt.date, report: Report | None) -
     bound: dict[int, list] = {}
     for target in targets_for_unit(unit=unit):
         bound.setdefault(target.indicator_id, []).append(target)
-    indicators = Indicator.objects.filter(pk__in=bound).select_related("group").order_by("group__order", "code")
+    indicators = sorted((targets[0].indicator for targets in bound.values()), key=lambda i: (i.group.order, i.code))
     last_month = (period - dt.timedelta(days=1)).replace(day=1)
     previous = {v.indicator_id: v for v in ReportValue.objects.filter(report__unit=unit, report__period=last_month)}
     current = {v.indicator_id: v for v in report.values.all()} if report else {}

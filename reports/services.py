@@ -51,17 +51,18 @@ def _locked(report: Report) -> Report:
     return Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
 
 
-def _snapshot(report: Report) -> dict:
-    return {
-        str(value.indicator_id): {name: getattr(value, name) for name in VALUE_FIELDS}
-        for value in report.values.all()
-    }
+def _snapshot(values: list[ReportValue]) -> dict:
+    return {str(value.indicator_id): {name: getattr(value, name) for name in VALUE_FIELDS} for value in values}
 
 
 @transaction.atomic
 def report_open(*, unit: Unit, period: dt.date, by) -> Report:
     """The unit's report for the month, created as a draft the first time a clerk opens it."""
     _require_clerk(user=by, unit=unit)
+    return _open(unit=unit, period=period, by=by)[0]
+
+
+def _open(*, unit: Unit, period: dt.date, by) -> tuple[Report, bool]:
     period = period.replace(day=1)
     report, created = Report.objects.get_or_create(
         unit=unit, period=period, defaults={"due_on": report_due_on(unit=unit, period=period)}
@@ -69,7 +70,7 @@ def report_open(*, unit: Unit, period: dt.date, by) -> Report:
     if created:
         audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=report,
                      changes={"status": [None, report.status], "due_on": [None, str(report.due_on)]})
-    return report
+    return report, created
 
 
 @transaction.atomic
@@ -77,6 +78,29 @@ def report_values_save(*, report: Report, by, values: list[ValueInput], version:
     """Save a draft. Refused as a whole if any value is wrong, or if someone saved since `version`."""
     _require_clerk(user=by, unit=report.unit)
     report = _locked(report)
+    return _values_save(report=report, by=by, values=values, version=version,
+                        indicators=report_indicators(report=report))[0]
+
+
+@transaction.atomic
+def report_save(*, unit: Unit, period: dt.date, by, values: list[ValueInput], version: int,
+                submit: bool = False) -> Report:
+    """The monthly form's one call: open the month's report if needed, save the values, submit if asked."""
+    _require_clerk(user=by, unit=unit)
+    report, created = _open(unit=unit, period=period, by=by)
+    if not created:  # a row this transaction has just inserted is invisible to others: nothing to lock
+        report = _locked(report)
+    indicators = report_indicators(report=report)
+    report, saved = _values_save(report=report, by=by, values=values, version=version, indicators=indicators)
+    if submit:
+        report = _submit(report=report, by=by, version=report.version, indicators=indicators, values=saved,
+                         first=created)
+    return report
+
+
+def _values_save(*, report: Report, by, values: list[ValueInput], version: int,
+                 indicators) -> tuple[Report, list[ReportValue]]:
+    """Returns the report and all its values after the save."""
     if report.status not in EDITABLE:
         raise ApplicationError(_("This report is %(status)s and can no longer be edited.")
                                % {"status": report.get_status_display().lower()})
@@ -87,7 +111,7 @@ def report_values_save(*, report: Report, by, values: list[ValueInput], version:
             % {"time": timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")},
             extra={"code": "stale_version", "version": report.version},
         )
-    indicators = {indicator.pk: indicator for indicator in report_indicators(report=report)}
+    indicators = {indicator.pk: indicator for indicator in indicators}
     previous = previous_approved_values(report=report)
     existing = {value.indicator_id: value for value in report.values.all()}
     errors, changes, to_save = {}, {}, []
@@ -113,13 +137,19 @@ def report_values_save(*, report: Report, by, values: list[ValueInput], version:
         to_save.append(value)
     if errors:
         raise ValidationError(errors)
-    for value in to_save:
-        value.save()
-    Report.objects.filter(pk=report.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    report.refresh_from_db()
+    new = [value for value in to_save if value.pk is None]
+    changed = [value for value in to_save if value.pk is not None]
+    ReportValue.objects.bulk_create(new)
+    if changed:
+        ReportValue.objects.bulk_update(changed, list(VALUE_FIELDS))
+    # The row is locked: raising the version in memory keeps it exact without reading it back.
+    report.updated_at = timezone.now()
+    Report.objects.filter(pk=report.pk).update(version=F("version") + 1, updated_at=report.updated_at)
+    report.version += 1
     if changes:
         audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report, changes=changes)
-    return report
+    existing.update({value.indicator_id: value for value in to_save})
+    return report, list(existing.values())
 
 
 def _level_check(*, value: ReportValue, previous: ReportValue | None) -> None:
@@ -141,6 +171,11 @@ def report_submit(*, report: Report, by, version: int) -> Report:
     """Draft or returned → submitted, once: a second click finds it submitted and changes nothing."""
     _require_clerk(user=by, unit=report.unit)
     report = _locked(report)
+    return _submit(report=report, by=by, version=version, indicators=report_indicators(report=report))
+
+
+def _submit(*, report: Report, by, version: int, indicators, values: list[ReportValue] | None = None,
+            first: bool = False) -> Report:
     if report.status == Report.Status.SUBMITTED and report.version == version:
         return report  # the same click arriving twice
     if report.status not in EDITABLE:
@@ -149,16 +184,17 @@ def report_submit(*, report: Report, by, version: int) -> Report:
     if report.version != version:
         raise ApplicationError(_("This report changed since you opened it: reload the page before submitting."),
                                extra={"code": "stale_version", "version": report.version})
-    filled = set(report.values.values_list("indicator_id", flat=True))
-    missing = [i.name for i in report_indicators(report=report) if i.pk not in filled]
+    values = list(report.values.all()) if values is None else values
+    filled = {value.indicator_id for value in values}
+    missing = [i.name for i in indicators if i.pk not in filled]
     if missing:
         raise ApplicationError(_("Enter every indicator before submitting; missing: %(names)s.")
                                % {"names": "; ".join(missing)})
     now = timezone.now()
     is_late = report.due_on is not None and timezone.localdate(now) > report.due_on
-    number = report.submissions.count() + 1
+    number = 1 if first else report.submissions.count() + 1
     ReportSubmission.objects.create(report=report, number=number, submitted_at=now, submitted_by=by,
-                                    is_late=is_late, values=_snapshot(report))
+                                    is_late=is_late, values=_snapshot(values))
     old_status = report.status
     report.status, report.submitted_at = Report.Status.SUBMITTED, now
     report.save(update_fields=["status", "submitted_at", "updated_at"])

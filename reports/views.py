@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,11 +27,9 @@ from reports.selectors import (
 from reports.services import (
     EDITABLE,
     report_approve,
-    report_open,
     report_reopen,
     report_return,
-    report_submit,
-    report_values_save,
+    report_save,
     submission_changes,
 )
 
@@ -69,12 +66,8 @@ def report_form(request, code: str, period: dt.date):
         form = ReportForm(request.POST, rows=rows, initial=initial)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    report = report or report_open(unit=unit, period=period, by=request.user)
-                    report = report_values_save(report=report, by=request.user, values=form.value_inputs(),
-                                                version=form.cleaned_data["version"])
-                    if "submit" in request.POST:
-                        report = report_submit(report=report, by=request.user, version=report.version)
+                report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
+                            version=form.cleaned_data["version"], submit="submit" in request.POST)
             except ValidationError as exc:
                 form.add_service_errors(exc.message_dict)
             except ApplicationError as exc:

@@ -18,20 +18,13 @@ def target_list(*, user) -> QuerySet[Target]:
     )
 
 
-def target_applies_to(*, target: Target, unit: Unit) -> bool:
-    """Whether a target binds a unit: it sits under the issuer (and under a named unit, if any) and is of a listed kind."""
-    if not unit.path.startswith(target.plan.issuer.path):
-        return False
-    if target.applies_to_kinds and unit.kind not in target.applies_to_kinds:
-        return False
-    named = target.applies_to_units.all()
-    return not named or any(unit.path.startswith(other.path) for other in named)
-
-
 def targets_for_unit(*, unit: Unit, queryset: QuerySet[Target] | None = None) -> list[Target]:
-    """Every target that binds the unit: from its own plans and the plans of the units above it."""
+    """Every target that binds the unit: from its own plans and the plans of the units above it.
+
+    One query: the issuer and any named units must be the unit or above it; the kinds (JSON) are checked here.
+    """
     paths = unit_ancestor_paths(unit)
     queryset = (queryset if queryset is not None else Target.objects.all()).filter(plan__issuer__path__in=paths)
     queryset = queryset.filter(Q(applies_to_units=None) | Q(applies_to_units__path__in=paths)).distinct()
-    queryset = queryset.select_related("plan", "plan__issuer", "indicator").prefetch_related("applies_to_units")
-    return [target for target in queryset if target_applies_to(target=target, unit=unit)]
+    queryset = queryset.select_related("plan__issuer", "indicator__group")
+    return [target for target in queryset if not target.applies_to_kinds or unit.kind in target.applies_to_kinds]
