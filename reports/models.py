@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -139,3 +141,30 @@ class ReportDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.report}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # A random name: the original name is kept in the row, never trusted as a path.
+    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file backing one value of a report; stored outside static, served only to those who may see the report."""
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["report", "indicator", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -10,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
+from core.files import sniff_content_type
+from core.formatting import number_format
 from core.models import AuditEvent
 from core.services import audit_record
-from reports.models import Report, ReportDecision, ReportSubmission, ReportValue
+from reports.models import Evidence, Report, ReportDecision, ReportSubmission, ReportValue
 from reports.selectors import (
     previous_approved_values,
     report_due_on,
@@ -267,3 +270,36 @@ def submission_changes(*, report: Report) -> dict[str, dict[str, list]]:
             changes[indicator_id] = fields
     return changes
 
+
+
+@transaction.atomic
+def evidence_attach(*, report: Report, indicator_id: int, upload, by) -> Evidence:
+    """Attach a file to one value: a real PDF, image or office document, within the size limit."""
+    _require_clerk(user=by, unit=report.unit)
+    report = _locked(report)
+    if report.status not in EDITABLE:
+        raise ApplicationError(_("This report is %(status)s and can no longer be edited.")
+                               % {"status": report.get_status_display().lower()})
+    indicator = next((i for i in report_indicators(report=report) if i.pk == indicator_id), None)
+    if indicator is None:
+        raise ValidationError({"indicator": _("This indicator is not part of this report.")})
+    limit = settings.PORTAL_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"file": _("The file is %(size)s MB; files may be at most %(limit)s MB.") % {
+            "size": number_format(upload.size / 2**20), "limit": number_format(limit / 2**20)}})
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError({"file": _(
+            "“%(name)s” is not a PDF, an image (PNG, JPEG) or an office document; other files are not accepted."
+        ) % {"name": upload.name}})
+    evidence = Evidence(report=report, indicator=indicator, original_name=upload.name[:255],
+                        content_type=content_type, size=upload.size, uploaded_by=by)
+    evidence.file.save(upload.name, upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)  # no row, no file
+        raise
+    audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=report,
+                 changes={f"{indicator.code}.evidence": [None, evidence.original_name]})
+    return evidence

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:code>/<month:period>/", views.report_form, name="form"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/decide/", views.report_decide, name="decide"),
+    path("<int:pk>/evidence/", views.evidence_upload, name="evidence-upload"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]

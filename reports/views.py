@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from core.formatting import percent_label
 from core.models import AuditEvent
 from core.services import pending_form_stash, pending_form_take
 from reports.forms import ReasonForm, ReportForm, ReturnForm
-from reports.models import Report
+from reports.models import Evidence, Report
 from reports.selectors import (
     report_form_context,
     report_indicators,
@@ -26,6 +26,7 @@ from reports.selectors import (
 )
 from reports.services import (
     EDITABLE,
+    evidence_attach,
     report_approve,
     report_reopen,
     report_return,
@@ -89,6 +90,11 @@ def report_form(request, code: str, period: dt.date):
             messages.warning(request, _("Your session had expired. The figures you typed were kept and are shown "
                                         "below: check them and save."))
     decisions = list(report.decisions.select_related("by")) if report else []
+    evidence = {}
+    for item in (report.evidence.all() if report else []):
+        evidence.setdefault(item.indicator_id, []).append(item)
+    for row in rows:
+        row["evidence"] = evidence.get(row["indicator"].pk, [])
     return render(request, "reports/form.html", {
         "unit": unit, "period": period, "report": report, "form": form, "editable": editable,
         "groups": _grouped(form, rows), "last_return": next(
@@ -160,3 +166,30 @@ def report_decide(request, pk: int):
 @login_required
 def review_queue_view(request):
     return render(request, "reports/queue.html", {"reports": review_queue(user=request.user)})
+
+
+@require_POST
+@login_required
+def evidence_upload(request, pk: int):
+    report = get_object_or_404(reports_visible_to(user=request.user), pk=pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError({"file": _("Choose a file to attach.")})
+        evidence_attach(report=report, indicator_id=int(request.POST.get("indicator") or 0), upload=upload,
+                        by=request.user)
+        messages.success(request, _("The file was attached."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for msgs in exc.message_dict.values() for m in msgs))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("reports:form", code=report.unit.code, period=report.period)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.filter(report__in=reports_visible_to(user=request.user)), pk=pk)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "treebeard",
     "import_export",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "core",
     "units",
     "plans",
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "core.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -96,8 +101,31 @@ STORAGES = {
 }
 # Evidence files live outside static and are served only through views that check scope.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+PORTAL_EVIDENCE_MAX_BYTES = env.int("PORTAL_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGIN_URL = "admin:login"
+# Sign-in goes through allauth (the admin's login too, see config/urls.py) so rate limits and MFA apply everywhere.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Accounts are created by administrators: sign-in by username, no public sign-up, no e-mail round trips.
+ACCOUNT_ADAPTER = "core.adapters.PortalAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Counted in the cache below; the per-username limit is the guard, the per-address one stops sweeps across
+# accounts while leaving room for a whole office behind one NAT address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("PORTAL_LOGIN_FAILED_RATE_LIMIT", default="20/5m/ip,5/5m/key"),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Cổng chuyển đổi số"
+# Who must have an authenticator app: membership roles (units.Membership.Role) and "admin" for staff/superusers.
+PORTAL_MFA_REQUIRED_ROLES = env.list("PORTAL_MFA_REQUIRED_ROLES", default=["reviewer", "admin"])
 
 # Redis, when configured, is the cache (login rate limits need a shared one) and the Celery broker.
 REDIS_URL = env("REDIS_URL", default="")
@@ -123,7 +151,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.permissions.MfaSatisfied",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
@@ -135,7 +166,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API chỉ đọc: đơn vị, kế hoạch, chỉ tiêu, mục tiêu và nhiệm vụ.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser", "core.permissions.MfaSatisfied"],
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

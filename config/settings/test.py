@@ -15,3 +15,5 @@ TEST_REQUIRE_SERVICES = env.bool("CI", default=False)
 # Serve static files from the apps directly; no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Most tests log people in with force_login; the MFA tests switch the rule on themselves.
+PORTAL_MFA_REQUIRED_ROLES = []
