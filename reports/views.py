@@ -15,7 +15,7 @@ from core.formatting import percent_label
 from core.models import AuditEvent
 from core.services import pending_form_stash, pending_form_take
 from reports.forms import ReasonForm, ReportForm, ReturnForm
-from reports.models import Evidence, Report
+from reports.models import Evidence, Report, ReportValue
 from reports.selectors import (
     report_form_context,
     report_indicators,
@@ -26,6 +26,7 @@ from reports.selectors import (
 )
 from reports.services import (
     EDITABLE,
+    VALUE_FIELDS,
     evidence_attach,
     report_approve,
     report_reopen,
@@ -122,9 +123,11 @@ def report_detail(request, pk: int):
     changes = submission_changes(report=report)
     can_review = user_can_review(user=request.user, unit=report.unit)
     indicators = report_indicators(report=report)
+    labels = {name: ReportValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS}
     return render(request, "reports/detail.html", {
         "report": report,
-        "rows": [{"indicator": i, "value": values.get(i.pk), "changes": changes.get(str(i.pk), {})}
+        "rows": [{"indicator": i, "value": values.get(i.pk),
+                  "changes": {labels[name]: change for name, change in changes.get(str(i.pk), {}).items()}}
                  for i in indicators],
         "decisions": report.decisions.select_related("by"),
         "submissions": report.submissions.select_related("submitted_by"),

@@ -106,7 +106,7 @@ def test_the_reviewer_returns_with_a_reason_and_the_clerk_sees_it(client, world)
     client.post(FORM, _post(world, version=str(report.version), submit="1", **{"ky_so-numerator": "90"}))
     client.force_login(world.reviewer)
     detail = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
-    assert "numerator: 80 → 90" in detail
+    assert "tử số: 80 → 90" in detail
     client.post(decide, {"action": "approve"})
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED
