@@ -194,3 +194,20 @@ def test_the_due_date_follows_the_nearest_plan(world):
     PlanFactory(issuer=world.ward, report_due_day=15, source_text="Kế hoạch của phường")
     assert report_due_on(unit=world.ward, period=dt.date(2026, 12, 1)) == dt.date(2027, 1, 15)
     assert report_due_on(unit=world.other_ward, period=MAY) == dt.date(2026, 6, 20)
+
+
+def test_a_viewer_reads_the_subtree_but_changes_nothing(world):
+    viewer = MembershipFactory(unit=world.province, role=Membership.Role.VIEWER).user
+    report = report_open(unit=world.ward, period=MAY, by=world.clerk)
+    report = report_values_save(report=report, by=world.clerk, values=_full(world), version=report.version)
+    assert list(reports_visible_to(user=viewer)) == [report]
+    with pytest.raises(ApplicationError):
+        report_values_save(report=report, by=viewer, values=_full(world), version=report.version)
+    with pytest.raises(ApplicationError):
+        report_submit(report=report, by=viewer, version=report.version)
+    report = report_submit(report=report, by=world.clerk, version=report.version)
+    for decide in (lambda: report_approve(report=report, by=viewer),
+                   lambda: report_return(report=report, by=viewer, reason="Không đồng ý")):
+        with pytest.raises(ApplicationError):
+            decide()
+    assert Report.objects.get(pk=report.pk).status == Report.Status.SUBMITTED
