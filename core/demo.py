@@ -53,7 +53,7 @@ def demo_months(today: dt.date, count: int = 12) -> list[dt.date]:
     """The `count` months before the current one, oldest first."""
     first = today.replace(day=1)
     months = []
-    for _ in range(count):
+    for _month in range(count):
         first = (first - dt.timedelta(days=1)).replace(day=1)
         months.append(first)
     return months[::-1]
@@ -177,7 +177,7 @@ def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int =
             saved = {(r.unit_id, r.period): r for r in Report.objects.filter(unit__in=units, period__in=months)}
             reports = [saved[(r.unit_id, r.period)] for r in reports]
         values = []
-        for report, report_values in zip(reports, values_per_report):
+        for report, report_values in zip(reports, values_per_report, strict=True):
             for value in report_values:
                 value.report = report
                 values.append(value)
@@ -215,7 +215,6 @@ def synthetic_tree_build(*, size: int, seed: int = 7) -> Unit:
     remaining = size - 1
     communes = max(1, min(remaining, max(10, remaining // 30)))
     pending, children_count = [], {province.path: 0}
-    levels = [(province, communes, UnitKind.COMMUNE)]
     built = []
 
     def add(parent: Unit, kind: str, number: int) -> Unit:

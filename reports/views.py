@@ -149,10 +149,11 @@ def report_decide(request, pk: int):
             report_approve(report=report, by=request.user)
             messages.success(request, _("The report was approved."))
         elif action == "return":
+            # The reason is checked by the service, so that the API and the page refuse the same way.
             form = ReturnForm(request.POST, indicators=report_indicators(report=report))
-            form.is_valid()
+            value_reasons = form.value_reasons() if form.is_valid() else {}
             report_return(report=report, by=request.user, reason=request.POST.get("reason", ""),
-                          value_reasons=form.value_reasons() if form.is_valid() else {})
+                          value_reasons=value_reasons)
             messages.success(request, _("The report was returned to the unit."))
         elif action == "reopen":
             report_reopen(report=report, by=request.user, reason=request.POST.get("reason", ""))

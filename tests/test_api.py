@@ -1,7 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

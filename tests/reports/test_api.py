@@ -1,4 +1,3 @@
-import datetime as dt
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -6,7 +5,6 @@ from rest_framework.test import APIClient
 
 from reports.models import Report
 from tests.factories import MembershipFactory
-from tests.reports.test_workflow import world  # noqa: F401  (fixture)
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from reports.models import Evidence, Report
 from tests.factories import MembershipFactory
-from tests.reports.test_workflow import world  # noqa: F401  (fixture)
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from reports.models import Report
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.test_workflow import world  # noqa: F401  (fixture)
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db
