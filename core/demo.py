@@ -63,8 +63,8 @@ def _user_ensure(username: str, *, full_name: str, staff: bool = False) -> objec
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        first, _sep, last = full_name.rpartition(" ")
-        user = User(username=username, first_name=last, last_name=first, email=f"{username}@example.vn",
+        # Vietnamese names read family name first; the whole name goes in one field so it prints as written.
+        user = User(username=username, first_name=full_name[:150], email=f"{username}@example.vn",
                     is_staff=staff, is_superuser=staff)
         user.set_password(DEMO_PASSWORD)
         user.save()
