@@ -228,7 +228,9 @@ def report_approve(*, report: Report, by) -> Report:
     if report.status != Report.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted report can be approved."))
     report.approved_at = timezone.now()
-    return _decide(report=report, by=by, action=ReportDecision.Action.APPROVE, status=Report.Status.APPROVED)
+    report = _decide(report=report, by=by, action=ReportDecision.Action.APPROVE, status=Report.Status.APPROVED)
+    _recompute_after_commit(report)
+    return report
 
 
 @transaction.atomic
@@ -240,8 +242,18 @@ def report_reopen(*, report: Report, by, reason: str) -> Report:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for reopening the report.")})
     report.approved_at = None
-    return _decide(report=report, by=by, action=ReportDecision.Action.REOPEN, status=Report.Status.RETURNED,
-                   reason=reason.strip())
+    report = _decide(report=report, by=by, action=ReportDecision.Action.REOPEN, status=Report.Status.RETURNED,
+                     reason=reason.strip())
+    _recompute_after_commit(report)
+    return report
+
+
+def _recompute_after_commit(report: Report) -> None:
+    """Approved figures changed: recompute the month once the change is committed (a worker does it with Redis)."""
+    from compliance.tasks import compute_month
+
+    period = f"{report.period:%Y-%m}"
+    transaction.on_commit(lambda: compute_month.delay(period))
 
 
 def _decide(*, report: Report, by, action: str, status: str, reason: str = "",

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "plans",
     "targets",
     "reports",
+    "compliance",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +147,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The schedule lives in code, in local time: compliance at night, reminders in the morning.
+CELERY_BEAT_SCHEDULE = {
+    "compliance-nightly": {"task": "compliance.tasks.compute_nightly", "schedule": crontab(hour=1, minute=15)},
+    "reminders-daily": {"task": "compliance.tasks.remind_daily", "schedule": crontab(hour=7, minute=0)},
+}
+PORTAL_REMIND_DAYS_BEFORE = env.int("PORTAL_REMIND_DAYS_BEFORE", default=3)
+PORTAL_ESCALATE_DAYS_AFTER = env.int("PORTAL_ESCALATE_DAYS_AFTER", default=5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,163 @@
+"""The arithmetic of compliance: which target binds a unit, where its path stands, and how values roll up.
+
+Pure functions over plain data, so the hand-worked cases can be tested without a database.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from compliance.models import Status
+from core.formatting import date_format, percent_format
+from targets.models import Comparator, Direction, Measure, Rollup
+
+HUNDRED = Decimal(100)
+AT_RISK_MARGIN = Decimal(10)  # percentage points below the path that still count as "at risk", not "behind"
+MILESTONE_WARNING_DAYS = 92  # a milestone not done within a quarter of its deadline is at risk
+
+
+def pct(numerator, denominator) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A target in force: its comparator and value(s), deadline, and where its straight path starts."""
+
+    target_id: int
+    comparator: str
+    value: Decimal | None
+    value_max: Decimal | None
+    due_on: dt.date
+    starts_on: dt.date
+    previous_value: Decimal | None  # the stage before it, if the plan stages the target
+
+
+def stages_in_force(targets: list, month_end: dt.date) -> Stage | None:
+    """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
+    if not targets:
+        return None
+    depth = max(t.plan.issuer.depth for t in targets)
+    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
+    index = next((i for i, t in enumerate(nearest) if t.due_on >= month_end), len(nearest) - 1)
+    target = nearest[index]
+    previous = nearest[index - 1] if index > 0 else None
+    starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)
+    starts_on = min(starts_on, target.due_on)
+    return Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on, starts_on,
+                 previous.value if previous else None)
+
+
+def path_value(stage: Stage, baseline: Decimal, month_end: dt.date) -> Decimal:
+    """Where a straight line from the baseline at the stage's start to the target at its deadline stands."""
+    total = (stage.due_on - stage.starts_on).days
+    if total <= 0 or month_end >= stage.due_on:
+        return stage.value
+    elapsed = max(0, (month_end - stage.starts_on).days)
+    return (baseline + (stage.value - baseline) * Decimal(elapsed) / Decimal(total)).quantize(
+        Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _meets(stage: Stage, value: Decimal) -> bool:
+    if stage.comparator == Comparator.AT_MOST:
+        return value <= stage.value
+    return value >= stage.value  # at least, range (its floor), reduce by
+
+
+@dataclass
+class Verdict:
+    status: str
+    reason: str
+    path: Decimal | None = None
+
+
+def judge(*, stage: Stage | None, value: Decimal | None, done: bool | None, month_end: dt.date,
+          baseline: Decimal | None = None) -> Verdict:
+    """The status of one value against the target in force, with its reason in words."""
+    if stage is None:
+        return Verdict("", "")
+    due = date_format(stage.due_on)
+    if stage.comparator == Comparator.DONE:
+        if done is None:
+            return Verdict(Status.NO_DATA, _("No approved figures."))
+        if done:
+            return Verdict(Status.MET, _("Done; due by %(due)s.") % {"due": due})
+        if month_end >= stage.due_on:
+            return Verdict(Status.BEHIND, _("Not done; it was due by %(due)s.") % {"due": due})
+        if (stage.due_on - month_end).days <= MILESTONE_WARNING_DAYS:
+            return Verdict(Status.AT_RISK, _("Not done yet; due by %(due)s.") % {"due": due})
+        return Verdict(Status.ON_TRACK, _("Not done yet; due by %(due)s.") % {"due": due})
+    if value is None:
+        return Verdict(Status.NO_DATA, _("No approved figures."))
+    words = {"value": percent_format(value), "target": percent_format(stage.value), "due": due}
+    if stage.comparator == Comparator.RANGE:
+        words["target"] = f"{percent_format(stage.value)[:-1]} – {percent_format(stage.value_max)}"
+    if stage.comparator == Comparator.AT_MOST:
+        words["target"] = f"≤ {words['target']}"
+    if stage.comparator == Comparator.REDUCE_BY:
+        words["target"] = _("a reduction of %(target)s") % {"target": words["target"]}
+    if _meets(stage, value):
+        return Verdict(Status.MET, _("%(value)s / target %(target)s by %(due)s: met.") % words)
+    start = baseline if baseline is not None else (stage.previous_value or Decimal(0))
+    path = path_value(stage, start, month_end)
+    words.update(path=percent_format(path), month_end=date_format(month_end))
+    if month_end >= stage.due_on:
+        return Verdict(Status.BEHIND, _("%(value)s / target %(target)s by %(due)s: not met by the deadline.") % words,
+                       path)
+    lower_is_better = stage.comparator == Comparator.AT_MOST
+    gap = (value - path) if lower_is_better else (path - value)
+    if gap <= 0:
+        return Verdict(Status.ON_TRACK, _("%(value)s / target %(target)s by %(due)s; the path needs %(path)s by "
+                                          "%(month_end)s.") % words, path)
+    status = Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND
+    return Verdict(status, _("%(value)s / target %(target)s by %(due)s; the path needs %(path)s by %(month_end)s.")
+                   % words, path)
+
+
+def own_value(*, measure: str, direction: str, numerator, denominator) -> Decimal | None:
+    """A unit's percentage: the ratio, or for a reduction the share by which it fell below its baseline."""
+    if measure == Measure.REDUCTION:
+        ratio = pct(numerator, denominator)
+        return None if ratio is None else (HUNDRED - ratio)
+    return pct(numerator, denominator)
+
+
+@dataclass
+class Node:
+    """Running sums for one unit and indicator while rolling up the tree."""
+
+    numerator: int = 0
+    denominator: int = 0
+    expected: int = 0
+    reporting: int = 0
+    meeting: int = 0
+    has_counts: bool = False
+    children: list = field(default_factory=list)
+
+    def add(self, other: "Node") -> None:
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.expected += other.expected
+        self.reporting += other.reporting
+        self.meeting += other.meeting
+        self.has_counts = self.has_counts or other.has_counts
+
+
+def rolled_value(node: Node, *, rollup: str, measure: str, direction: str) -> Decimal | None:
+    """The subtree's value by the indicator's rule: ratio of sums, or share of expected units, never a mean."""
+    if rollup == Rollup.SUM_RATIO:
+        if not node.has_counts:
+            return None
+        return own_value(measure=measure, direction=direction, numerator=node.numerator,
+                         denominator=node.denominator)
+    if not node.expected:
+        return None
+    return pct(node.meeting, node.expected)
+
+
+def is_lower_better(direction: str) -> bool:
+    return direction == Direction.LOWER

@@ -1,0 +1,33 @@
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from compliance.reminders import reminders_send
+from compliance.services import compliance_compute
+from core.periods import month_parse
+
+
+def _previous_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+def compute_month(period: str) -> int:
+    return compliance_compute(period=month_parse(period)).results
+
+
+@shared_task
+def compute_nightly() -> list[str]:
+    """The month being reported on and the current one, so both dashboards are fresh each morning."""
+    today = timezone.localdate()
+    months = [_previous_month(today), today.replace(day=1)]
+    for month in months:
+        compute_month.delay(f"{month:%Y-%m}")
+    return [f"{month:%Y-%m}" for month in months]
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
+def remind_daily() -> int:
+    today = timezone.localdate()
+    return reminders_send(period=_previous_month(today), today=today).sent

@@ -1,0 +1,204 @@
+import datetime as dt
+import zoneinfo
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from compliance.models import ComplianceResult, ComplianceRun, Reminder, ReportingResult, Status
+from compliance.reminders import reminders_send
+from compliance.services import compliance_compute
+from reports.models import Report, ReportValue
+from targets.models import Flow, Measure, Rollup
+from tests.factories import IndicatorFactory, MembershipFactory, PlanFactory, TargetFactory, UserFactory, unit_make
+from units.models import Membership, UnitKind
+
+pytestmark = pytest.mark.django_db
+HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+OCT = dt.date(2026, 10, 1)
+AFTER_DUE = dt.datetime(2026, 11, 25, 9, tzinfo=HCM)
+
+
+def at(day: int, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, tzinfo=HCM)
+
+
+def report(unit, values: dict, *, status=Report.Status.APPROVED, submitted=at(10), period=OCT):
+    created = Report.objects.create(unit=unit, period=period, status=status, submitted_at=submitted,
+                                    due_on=dt.date(2026, 11, 20))
+    for indicator, figure in values.items():
+        if isinstance(figure, bool):
+            ReportValue.objects.create(report=created, indicator=indicator, done=figure)
+        else:
+            ReportValue.objects.create(report=created, indicator=indicator, numerator=figure[0],
+                                       denominator=figure[1])
+    return created
+
+
+@pytest.fixture
+def tree(root):
+    province = unit_make(kind=UnitKind.PROVINCE, code="P")
+    w1 = unit_make(parent=province, kind=UnitKind.WARD, code="P.W1", opened_on=dt.date(2025, 7, 1))
+    w2 = unit_make(parent=province, kind=UnitKind.WARD, code="P.W2", opened_on=dt.date(2025, 7, 1))
+    c1 = unit_make(parent=w1, kind=UnitKind.CELL, code="P.W1.C1", opened_on=dt.date(2025, 7, 1))
+    closed = unit_make(parent=province, kind=UnitKind.WARD, code="P.OLD", closed_on=dt.date(2025, 6, 30))
+    opened_later = unit_make(parent=province, kind=UnitKind.WARD, code="P.NEW", opened_on=dt.date(2026, 12, 1))
+    plan = PlanFactory(issuer=province, source_text="Kế hoạch thử")
+    signed = IndicatorFactory(code="ky_so", flow=Flow.LEVEL)
+    ai = IndicatorFactory(code="ai", measure=Measure.UNIT_SHARE, rollup=Rollup.UNIT_SHARE, numerator_label="",
+                          denominator_label="")
+    lower = [UnitKind.WARD, UnitKind.CELL]
+    TargetFactory(plan=plan, indicator=signed, value=100, applies_to_kinds=lower)
+    TargetFactory(plan=plan, indicator=ai, comparator="range", value=30, value_max=40, applies_to_kinds=lower)
+    return type("Tree", (), dict(province=province, w1=w1, w2=w2, c1=c1, closed=closed, new=opened_later,
+                                 signed=signed, ai=ai))
+
+
+def result(unit, indicator) -> ComplianceResult:
+    return ComplianceResult.objects.get(run__is_current=True, run__period=OCT, unit=unit, indicator=indicator)
+
+
+def test_statuses_roll_up_and_reporting_rates(tree):
+    report(tree.w1, {tree.signed: (80, 100), tree.ai: True}, submitted=at(10))
+    report(tree.w2, {tree.signed: (1, 2), tree.ai: False}, submitted=at(22))
+    # P.W1.C1 never reports: after the due date it is overdue.
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+
+    w1 = result(tree.w1, tree.signed)
+    # No figures before October: the path starts from 0 on 01/01 and needs 100×303/364 = 83,2% by 31/10.
+    assert (w1.value, w1.status, w1.path_value) == (D("80.00"), Status.AT_RISK, D("83.24"))
+    assert w1.reason == "80% / mục tiêu 100% đến 31/12/2026; lộ trình cần 83,2% đến 31/10/2026."
+    assert result(tree.c1, tree.signed).status == Status.OVERDUE
+    # The ward's subtree holds itself and its cell; the province's subtree sums both wards: 81/102.
+    province = result(tree.province, tree.signed)
+    assert (province.sub_numerator, province.sub_denominator, province.sub_value) == (81, 102, D("79.41"))
+    assert (province.sub_expected, province.sub_reporting) == (3, 2)
+    # Share of units using AI: 1 of the 3 expected units (the closed and the not-yet-opened ones don't count).
+    share = result(tree.province, tree.ai)
+    assert (share.sub_meeting, share.sub_expected, share.sub_value) == (1, 3, D("33.33"))
+
+    rates = ReportingResult.objects.get(run__is_current=True, unit=tree.province)
+    assert (rates.expected, rates.on_time, rates.late, rates.missing) == (3, 1, 1, 1)
+    assert ReportingResult.objects.get(run__is_current=True, unit=tree.c1).own == ReportingResult.Own.OVERDUE
+    assert not ReportingResult.objects.filter(unit__in=[tree.closed, tree.new]).exists()
+
+
+def test_submitted_but_unapproved_figures_are_provisional_only(tree):
+    report(tree.w1, {tree.signed: (90, 100)}, status=Report.Status.SUBMITTED)
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    row = result(tree.w1, tree.signed)
+    assert (row.value, row.provisional_value, row.status) == (None, D("90.00"), Status.NO_DATA)
+
+
+@pytest.mark.parametrize(("moment", "own"), [
+    (dt.datetime(2026, 11, 20, 23, 59, tzinfo=HCM), ReportingResult.Own.MISSING),
+    (dt.datetime(2026, 11, 21, 0, 0, tzinfo=HCM), ReportingResult.Own.OVERDUE),
+])
+def test_overdue_starts_at_local_midnight_after_the_due_day(tree, moment, own):
+    compliance_compute(period=OCT, as_of=moment.astimezone(dt.UTC))
+    assert ReportingResult.objects.get(run__is_current=True, unit=tree.w2).own == own
+
+
+def test_a_rerun_gives_identical_results(tree):
+    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
+    fields = ["unit_id", "indicator_id", "value", "status", "reason", "sub_value", "sub_status", "sub_reason"]
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    first = sorted(ComplianceResult.objects.filter(run__is_current=True).values_list(*fields))
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    assert sorted(ComplianceResult.objects.filter(run__is_current=True).values_list(*fields)) == first
+    assert ComplianceRun.objects.filter(period=OCT).count() == 1
+
+
+def test_a_crash_midway_leaves_the_previous_results_whole(tree):
+    report(tree.w1, {tree.signed: (80, 100)})
+    before = compliance_compute(period=OCT, as_of=AFTER_DUE)
+    rows = sorted(ComplianceResult.objects.filter(run=before).values_list("unit_id", "indicator_id", "value"))
+    ReportValue.objects.filter(report__unit=tree.w1).update(numerator=100)
+
+    with pytest.raises(RuntimeError):
+        compliance_compute(period=OCT, as_of=AFTER_DUE, fail_after=2)
+
+    current = ComplianceRun.objects.get(period=OCT, is_current=True)
+    assert current == before
+    assert sorted(ComplianceResult.objects.filter(run=current).values_list("unit_id", "indicator_id", "value")) == rows
+    failed = ComplianceRun.objects.get(period=OCT, state=ComplianceRun.State.FAILED)
+    assert not ComplianceResult.objects.filter(run=failed).exists()
+
+
+def test_a_real_seed_target(seeded):
+    from units.models import Unit
+
+    ward = Unit.objects.get(code="HP.XP.BACHDANG")
+    from targets.models import Indicator
+
+    signed = Indicator.objects.get(code="van_ban_ky_so")
+    report(ward, {signed: (82, 100)}, submitted=at(15))
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    row = ComplianceResult.objects.get(run__is_current=True, unit=ward, indicator=signed)
+    assert row.target.plan.source_name.startswith("004_")
+    assert row.status in (Status.AT_RISK, Status.BEHIND)
+    assert row.reason.startswith("82% / mục tiêu 100% đến 31/12/2026; lộ trình cần")
+
+
+def test_the_command_computes_a_month(tree, capsys):
+    call_command("compute_compliance", "--period", "2026-10")
+    assert ComplianceRun.objects.get(period=OCT, is_current=True).results > 0
+    assert "10/2026" in capsys.readouterr().out
+
+
+def test_approval_recomputes_the_month_after_commit(tree, django_capture_on_commit_callbacks):
+    from reports.services import report_approve
+
+    reviewer = MembershipFactory(unit=tree.province, role=Membership.Role.REVIEWER).user
+    submitted = report(tree.w1, {tree.signed: (80, 100)}, status=Report.Status.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_approve(report=submitted, by=reviewer)
+    assert result(tree.w1, tree.signed).value == D("80.00")
+
+
+@pytest.fixture
+def people(tree):
+    clerk = UserFactory(email="vanthu@example.vn")
+    MembershipFactory(user=clerk, unit=tree.w2, role=Membership.Role.CLERK)
+    reviewer = UserFactory(email="vanphong@example.vn")
+    MembershipFactory(user=reviewer, unit=tree.province, role=Membership.Role.REVIEWER)
+    return clerk, reviewer
+
+
+@pytest.mark.parametrize(("today", "kinds", "to"), [
+    (dt.date(2026, 11, 16), [], []),
+    (dt.date(2026, 11, 17), ["before_due"], ["vanthu@example.vn"]),
+    (dt.date(2026, 11, 21), ["after_due"], ["vanthu@example.vn"]),
+    (dt.date(2026, 11, 25), ["after_due", "escalation"], ["vanphong@example.vn", "vanthu@example.vn"]),
+])
+def test_reminders_go_out_once_at_the_right_time(tree, people, today, kinds, to):
+    report(tree.w1, {tree.signed: (80, 100)})  # W1 reported; W2 did not
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    for _repeat in range(3):
+        reminders_send(period=OCT, today=today)
+    assert sorted(Reminder.objects.filter(unit=tree.w2).values_list("kind", flat=True)) == kinds
+    assert sorted(address for message in mail.outbox for address in message.to) == to
+    assert not Reminder.objects.filter(unit=tree.w1).exists()
+    if kinds:
+        assert "10/2026" in mail.outbox[0].subject and "20/11/2026" in mail.outbox[0].subject
+
+
+def test_the_api_serves_results_with_reasons_in_scope(tree, client):
+    report(tree.w1, {tree.signed: (80, 100)})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, unit=unit_make(kind=UnitKind.PROVINCE, code="Q"), role=Membership.Role.VIEWER)
+    client.force_login(outsider)
+    assert client.get("/api/v1/compliance/", {"period": "2026-10"}).json()["count"] == 0
+    viewer = MembershipFactory(unit=tree.w1, role=Membership.Role.VIEWER).user
+    client.force_login(viewer)
+    rows = client.get("/api/v1/compliance/", {"period": "2026-10", "indicator": "ky_so"}).json()["results"]
+    assert {row["unit"] for row in rows} == {"P.W1", "P.W1.C1"}
+    w1 = next(row for row in rows if row["unit"] == "P.W1")
+    assert w1["status"] == "at_risk" and w1["reason"].startswith("80% / mục tiêu 100%")
+    rates = client.get("/api/v1/reporting/", {"period": "2026-10", "unit": "P.W1"}).json()["results"]
+    assert rates == [{"unit": "P.W1", "own": "on_time", "due_on": "2026-11-20", "expected": 2, "on_time": 1,
+                      "late": 0, "missing": 1}]
+    bad = client.get("/api/v1/compliance/", {"period": "10/2026"})
+    assert bad.status_code == 400 and "2026-05" in bad.json()["period"][0]
