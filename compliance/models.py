@@ -45,10 +45,15 @@ class ComplianceRun(models.Model):
 class ComplianceResult(models.Model):
     """A unit's standing on one indicator in one month: its own figures, and its whole subtree's."""
 
-    run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="results_set")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Derived rows written in bulk: no per-row foreign-key checks, and the composite unique index serves lookups.
+    run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="results_set",
+                            db_constraint=False, db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                             db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                                  db_index=False)
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+                               db_constraint=False, db_index=False)
     # The unit's own figures (approved), and what they would be counting submitted but unapproved months.
     numerator = models.BigIntegerField(null=True)
     denominator = models.BigIntegerField(null=True)
@@ -71,8 +76,8 @@ class ComplianceResult(models.Model):
     class Meta:
         verbose_name = _("compliance result")
         verbose_name_plural = _("compliance results")
+        # (run, unit, indicator) serves every read: a run's rows for some units, for some indicators.
         constraints = [models.UniqueConstraint(fields=["run", "unit", "indicator"], name="result_unique")]
-        indexes = [models.Index(fields=["run", "indicator", "status"])]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator_id}: {self.status}"
@@ -88,8 +93,9 @@ class ReportingResult(models.Model):
         OVERDUE = "overdue", _("Overdue")
         NOT_EXPECTED = "not_expected", _("Not expected")
 
-    run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="reporting_set")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="reporting_set",
+                            db_constraint=False, db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     own = models.CharField(max_length=20, choices=Own.choices)
     due_on = models.DateField(null=True)
     expected = models.PositiveIntegerField(default=0)

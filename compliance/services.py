@@ -1,6 +1,8 @@
 """Computing a month's compliance for every unit, and swapping it in whole."""
 
+import csv
 import datetime as dt
+import io
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.engine import Node, judge, own_value, pct, rolled_value, stages_in_force
+from compliance.engine import Node, Texts, judge, own_value, rolled_value, stages_in_force
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.formatting import date_format
 from core.periods import month_last_day
@@ -92,14 +94,18 @@ def _figures(period: dt.date, flow_ids: set[int]):
         | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
     )
     approved = Q(report__status=Report.Status.APPROVED)
+    names = ("a_num", "a_den", "a_rows", "a_done", "p_num", "p_den")
     rows = values.values("report__unit_id", "indicator_id").annotate(
         a_num=Sum("numerator", filter=approved), a_den=Sum("denominator", filter=approved),
         a_rows=Count("id", filter=approved),
         a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
         p_num=Sum("numerator"), p_den=Sum("denominator"),
-        p_done=Max(Case(When(done=True, then=1), When(done=False, then=0))),
-    )
-    return {(r["report__unit_id"], r["indicator_id"]): r for r in rows.iterator(chunk_size=5000)}
+    ).values_list("report__unit_id", "indicator_id", *names)
+    # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in cursor.fetchall()}
 
 
 def _baselines(months: set[dt.date]) -> dict[tuple, dict]:
@@ -117,8 +123,32 @@ def _submissions(period: dt.date) -> dict[int, tuple]:
     return {unit: (status, first) for unit, status, first in rows}
 
 
-def _write(model, objects: list, batch: int = 5000) -> None:
-    model.objects.bulk_create(objects, batch_size=batch)
+RESULT_COLUMNS = (
+    "run_id", "unit_id", "indicator_id", "target_id", "numerator", "denominator", "done", "value",
+    "provisional_value", "path_value", "status", "reason", "sub_numerator", "sub_denominator", "sub_expected",
+    "sub_reporting", "sub_meeting", "sub_value", "sub_status", "sub_reason",
+)
+REPORTING_COLUMNS = ("run_id", "unit_id", "own", "due_on", "expected", "on_time", "late", "missing")
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain rows straight into the table: COPY on PostgreSQL, executemany elsewhere; no model objects."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for row in rows:
+                writer.writerow(["\\N" if v is None else ("t" if v is True else "f" if v is False else v)
+                                 for v in row])
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fail_after: int | None = None
@@ -157,6 +187,7 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
     period = run.period
     month_end = month_last_day(period.year, period.month)
     today = timezone.localtime(run.as_of).date()
+    texts = Texts()
     indicators = {i.pk: i for i in Indicator.objects.all()}
     flow_ids = {pk for pk, i in indicators.items() if i.flow == Flow.FLOW}
     units = [
@@ -168,7 +199,7 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
     bindings = Bindings()
     due_days = _due_days()
 
-    # Which stage binds each (unit, indicator), and where each stage's path starts.
+    # Which stage binds each (unit, indicator); units in the same position share the work.
     stages: dict[tuple, object] = {}
     stage_cache: dict[tuple, object] = {}
     for unit in units:
@@ -184,25 +215,23 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
     figures = _figures(period, flow_ids)
     submissions = _submissions(period)
 
-    results: dict[tuple, ComplianceResult] = {}
-    nodes: dict[tuple, Node] = {}
-    reporting: dict[int, ReportingResult] = {}
-    expected_units = {unit_id for unit_id, _i in stages}
-
+    reporting: dict[int, list] = {}  # unit → [own, due_on, expected, on_time, late, missing]
     for unit in units:
-        if unit.id in expected_units:
-            due_on = _due_on(unit.path, due_days, period)
-            status, first = submissions.get(unit.id, (None, None))
-            if first is not None and status != Report.Status.DRAFT:
-                own = (ReportingResult.Own.ON_TIME if timezone.localtime(first).date() <= due_on
-                       else ReportingResult.Own.LATE)
-            else:
-                own = ReportingResult.Own.OVERDUE if today > due_on else ReportingResult.Own.MISSING
-            reporting[unit.id] = ReportingResult(
-                run=run, unit_id=unit.id, own=own, due_on=due_on, expected=1,
-                on_time=int(own == ReportingResult.Own.ON_TIME), late=int(own == ReportingResult.Own.LATE),
-                missing=int(own in (ReportingResult.Own.MISSING, ReportingResult.Own.OVERDUE)))
+        if not unit.open or not bindings.for_unit(unit):
+            continue
+        due_on = _due_on(unit.path, due_days, period)
+        status, first = submissions.get(unit.id, (None, None))
+        if first is not None and status != Report.Status.DRAFT:
+            own = ReportingResult.Own.ON_TIME if timezone.localtime(first).date() <= due_on else ReportingResult.Own.LATE
+        else:
+            own = ReportingResult.Own.OVERDUE if today > due_on else ReportingResult.Own.MISSING
+        reporting[unit.id] = [own, due_on, 1, int(own == ReportingResult.Own.ON_TIME),
+                              int(own == ReportingResult.Own.LATE),
+                              int(own in (ReportingResult.Own.MISSING, ReportingResult.Own.OVERDUE))]
 
+    overdue_reason = {}
+    own_rows: dict[tuple, tuple] = {}
+    nodes: dict[int, dict[int, Node]] = defaultdict(dict)
     for (unit_id, indicator_id), stage in stages.items():
         indicator = indicators[indicator_id]
         figure = figures.get((unit_id, indicator_id))
@@ -210,92 +239,93 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
         approved = bool(figure and figure["a_rows"])
         numerator = figure["a_num"] if approved and has_counts else None
         denominator = figure["a_den"] if approved and has_counts else None
-        done = (bool(figure["a_done"]) if approved and figure["a_done"] is not None else None)
-        value = own_value(measure=indicator.measure, direction=indicator.direction, numerator=numerator,
-                          denominator=denominator) if has_counts else None
-        provisional = None
-        if figure and has_counts:
-            provisional = own_value(measure=indicator.measure, direction=indicator.direction,
-                                    numerator=figure["p_num"], denominator=figure["p_den"])
-        baseline = None
-        if stage is not None and has_counts:
-            month = (stage.starts_on - dt.timedelta(days=1)).replace(day=1)
-            start = baselines.get((unit_id, indicator_id, month))
-            if start:
-                baseline = own_value(measure=indicator.measure, direction=indicator.direction,
-                                     numerator=start[0], denominator=start[1])
-        own_reporting = reporting[unit_id].own
-        if own_reporting == ReportingResult.Own.OVERDUE:
-            unit_due = date_format(reporting[unit_id].due_on)
-            verdict_status = Status.OVERDUE
-            verdict_reason = _("No report for %(month)s; it was due by %(due)s.") % {
-                "month": period.strftime("%m/%Y"), "due": unit_due}
-            path = None
+        done = bool(figure["a_done"]) if approved and figure["a_done"] is not None else None
+        value = provisional = baseline = path = None
+        if has_counts:
+            value = own_value(measure=indicator.measure, direction=indicator.direction, numerator=numerator,
+                              denominator=denominator)
+            if figure and (figure["p_num"], figure["p_den"]) == (numerator, denominator):
+                provisional = value
+            elif figure:
+                provisional = own_value(measure=indicator.measure, direction=indicator.direction,
+                                        numerator=figure["p_num"], denominator=figure["p_den"])
+            if stage is not None:
+                start = baselines.get((unit_id, indicator_id, (stage.starts_on - dt.timedelta(days=1)).replace(day=1)))
+                if start:
+                    baseline = own_value(measure=indicator.measure, direction=indicator.direction,
+                                         numerator=start[0], denominator=start[1])
+        if reporting[unit_id][0] == ReportingResult.Own.OVERDUE:
+            if unit_id not in overdue_reason:
+                overdue_reason[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
+                    "month": period.strftime("%m/%Y"), "due": date_format(reporting[unit_id][1])}
+            status, reason = Status.OVERDUE, overdue_reason[unit_id]
         elif indicator.measure == Measure.UNIT_SHARE:
             # Each unit says done or not; the target is on the share of units, judged on the subtree.
-            verdict_status = Status.MET if done else (Status.NO_DATA if done is None else "")
-            verdict_reason = _("Done.") if done else (_("No approved figures.") if done is None else _("Not done."))
-            path = None
+            status = Status.MET if done else (Status.NO_DATA if done is None else "")
+            reason = texts.unit_done if done else (texts.no_figures if done is None else texts.unit_not_done)
         else:
-            verdict = judge(stage=stage, value=value, done=done, month_end=month_end, baseline=baseline)
-            verdict_status, verdict_reason, path = verdict.status, verdict.reason, verdict.path
-        meets = _unit_meets(indicator, done=done, value=value, status=verdict_status)
-        results[(unit_id, indicator_id)] = ComplianceResult(
-            run=run, unit_id=unit_id, indicator_id=indicator_id, target_id=stage.target_id if stage else None,
-            numerator=numerator, denominator=denominator, done=done, value=value, provisional_value=provisional,
-            path_value=path, status=verdict_status, reason=verdict_reason[:400])
-        nodes[(unit_id, indicator_id)] = Node(
+            verdict = judge(stage=stage, value=value, done=done, month_end=month_end, baseline=baseline, texts=texts)
+            status, reason, path = verdict.status, verdict.reason, verdict.path
+        own_rows[(unit_id, indicator_id)] = (stage.target_id if stage else None, numerator, denominator, done,
+                                             value, provisional, path, status, reason[:400])
+        nodes[unit_id][indicator_id] = Node(
             numerator=numerator or 0, denominator=denominator or 0, expected=1, reporting=int(approved),
-            meeting=int(meets), has_counts=numerator is not None)
+            meeting=int(_unit_meets(indicator, done=done, value=value, status=status)),
+            has_counts=numerator is not None)
 
     # Roll up: deepest units first, each adding its sums to its parent, so a subtree is counted once.
     for unit in sorted(units, key=lambda u: -u.depth):
         parent = by_path.get(unit.path[:-STEP]) if unit.depth > 1 else None
-        if unit.id in reporting and parent is not None:
-            _reporting_add(reporting, parent, run, reporting[unit.id])
         if parent is None:
             continue
-        for indicator_id in indicators:
-            node = nodes.get((unit.id, indicator_id))
-            if node is None:
-                continue
-            parent_node = nodes.setdefault((parent.id, indicator_id), Node(expected=0))
-            parent_node.add(node)
+        if unit.id in reporting:
+            row = reporting.get(parent.id)
+            if row is None:
+                row = reporting[parent.id] = [ReportingResult.Own.NOT_EXPECTED, None, 0, 0, 0, 0]
+            for index in (2, 3, 4, 5):
+                row[index] += reporting[unit.id][index]
+        children = nodes.get(unit.id)
+        if children:
+            parent_nodes = nodes[parent.id]
+            for indicator_id, node in children.items():
+                parent_node = parent_nodes.get(indicator_id)
+                if parent_node is None:
+                    parent_node = parent_nodes[indicator_id] = Node()
+                parent_node.add(node)
 
-    count = 0
-    written: list[ComplianceResult] = []
-    for (unit_id, indicator_id), node in nodes.items():
-        indicator = indicators[indicator_id]
-        result = results.get((unit_id, indicator_id)) or ComplianceResult(run=run, unit_id=unit_id,
-                                                                          indicator_id=indicator_id)
-        sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure,
-                                 direction=indicator.direction)
-        result.sub_numerator = node.numerator if node.has_counts else None
-        result.sub_denominator = node.denominator if node.has_counts else None
-        result.sub_expected, result.sub_reporting, result.sub_meeting = node.expected, node.reporting, node.meeting
-        result.sub_value = sub_value
-        stage = stages.get((unit_id, indicator_id))
-        if node.reporting == 0:
-            result.sub_status, result.sub_reason = Status.NO_DATA, _("No approved figures in the subtree.")
-        elif stage is not None:
-            done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
-            verdict = judge(stage=stage, value=sub_value, done=done, month_end=month_end)
-            result.sub_status = verdict.status
-            result.sub_reason = (_("%(meeting)s of %(expected)s units. ") % {
-                "meeting": node.meeting, "expected": node.expected} + verdict.reason)[:400]
-        else:
-            result.sub_reason = _("%(meeting)s of %(expected)s units.") % {
-                "meeting": node.meeting, "expected": node.expected}
-        written.append(result)
-        count += 1
-        if fail_after is not None and count >= fail_after:
-            _write(ComplianceResult, written)
-            raise RuntimeError("compliance computation stopped on purpose (fail_after)")
-        if len(written) >= 20000:
-            _write(ComplianceResult, written)
-            written = []
-    _write(ComplianceResult, written)
-    _write(ReportingResult, list(reporting.values()))
+    rows, count = [], 0
+    no_own = (None, None, None, None, None, None, None, "", "")
+    for unit_id, by_indicator in nodes.items():
+        for indicator_id, node in by_indicator.items():
+            indicator = indicators[indicator_id]
+            sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure,
+                                     direction=indicator.direction)
+            stage = stages.get((unit_id, indicator_id))
+            counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
+            own = own_rows.get((unit_id, indicator_id), no_own)
+            if node.reporting == 0:
+                sub_status, sub_reason = Status.NO_DATA, texts.no_subtree_figures
+            elif node.expected == 1 and own is not no_own and indicator.measure != Measure.UNIT_SHARE:
+                # A unit alone in its subtree: the subtree's verdict is its own.
+                sub_status, sub_reason = own[7], f"{counted} {own[8]}"
+            elif stage is not None:
+                done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
+                verdict = judge(stage=stage, value=sub_value, done=done, month_end=month_end, texts=texts)
+                sub_status, sub_reason = verdict.status, f"{counted} {verdict.reason}"
+            else:
+                sub_status, sub_reason = "", counted
+            rows.append((run.pk, unit_id, indicator_id, *own,
+                         node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
+                         node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400]))
+            count += 1
+            if fail_after is not None and count >= fail_after:
+                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                raise RuntimeError("compliance computation stopped on purpose (fail_after)")
+            if len(rows) >= 50000:
+                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                rows = []
+    _insert(ComplianceResult, RESULT_COLUMNS, rows)
+    _insert(ReportingResult, REPORTING_COLUMNS, [(run.pk, unit_id, *row) for unit_id, row in reporting.items()])
     return count
 
 
@@ -305,14 +335,3 @@ def _unit_meets(indicator: Indicator, *, done, value, status) -> bool:
     if indicator.unit_threshold is not None and value is not None:
         return value >= indicator.unit_threshold
     return status == Status.MET
-
-
-def _reporting_add(reporting: dict, parent: UnitRow, run: ComplianceRun, child: ReportingResult) -> None:
-    node = reporting.get(parent.id)
-    if node is None:
-        node = reporting[parent.id] = ReportingResult(run=run, unit_id=parent.id,
-                                                      own=ReportingResult.Own.NOT_EXPECTED)
-    node.expected += child.expected
-    node.on_time += child.on_time
-    node.late += child.late
-    node.missing += child.missing
