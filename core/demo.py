@@ -197,8 +197,18 @@ def demo_seed(*, today: dt.date | None = None) -> DemoResult:
     demo_users_ensure()
     if not Report.objects.exists():
         units = list(Unit.objects.filter(code__regex=r"^(DN|HP)\.").exclude(kind=UnitKind.DEPARTMENT))
-        result.reports, result.values = demo_figures_create(units=units, months=demo_months(today or timezone.localdate()))
+        months = demo_months(today or timezone.localdate())
+        result.reports, result.values = demo_figures_create(units=units, months=months)
+        transaction.on_commit(lambda: _demo_compliance(months[-3:]))
     return result
+
+
+def _demo_compliance(months: list[dt.date]) -> None:
+    """The dashboards have something to show from the first start."""
+    from compliance.services import compliance_compute
+
+    for month in months:
+        compliance_compute(period=month)
 
 
 # --- synthetic trees for benchmarks --------------------------------------------------------------

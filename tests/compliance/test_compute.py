@@ -202,3 +202,15 @@ def test_the_api_serves_results_with_reasons_in_scope(tree, client):
                       "late": 0, "missing": 1}]
     bad = client.get("/api/v1/compliance/", {"period": "10/2026"})
     assert bad.status_code == 400 and "2026-05" in bad.json()["period"][0]
+
+
+def test_the_beat_tasks_compute_and_remind(tree, people):
+    from compliance.tasks import compute_nightly, remind_daily
+
+    months = compute_nightly.delay().get()
+    assert len(months) == 2
+    for month in months:
+        assert ComplianceRun.objects.filter(period=dt.date.fromisoformat(f"{month}-01"), is_current=True).exists()
+    first = remind_daily.delay().get()
+    assert remind_daily.delay().get() == 0  # a second pass the same day sends nothing again
+    assert first == Reminder.objects.count()
