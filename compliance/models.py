@@ -119,6 +119,7 @@ class Reminder(models.Model):
         BEFORE_DUE = "before_due", _("Before the due date")
         AFTER_DUE = "after_due", _("The day after the due date")
         ESCALATION = "escalation", _("To the reviewers above")
+        MANUAL = "manual", _("Sent from the dashboard")
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reminders")
     period = models.DateField(_("month"))
@@ -129,7 +130,9 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
-        constraints = [models.UniqueConstraint(fields=["unit", "period", "kind"], name="reminder_once")]
+        # The scheduled kinds go out once; a reviewer may send a manual one whenever they judge it useful.
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "kind"], condition=~models.Q(kind="manual"),
+                                               name="reminder_once")]
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.period:%m/%Y} – {self.get_kind_display()}"

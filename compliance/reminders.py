@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.models import ComplianceRun, Reminder, ReportingResult
+from core.exceptions import ApplicationError
 from core.formatting import date_format
 from core.models import AuditEvent
 from core.services import audit_record
@@ -96,3 +97,22 @@ def reminders_send(*, period: dt.date, today: dt.date | None = None, days_before
         result.sent += int(bool(sent))
         result.skipped += int(not sent)
     return result
+
+
+def reminder_send_now(*, unit: Unit, period: dt.date, by) -> int:
+    """A reviewer's reminder from the dashboard: the same message and record as the daily pass's."""
+    from reports.selectors import user_can_review
+
+    if not (by.is_staff or user_can_review(user=by, unit=unit)):
+        raise ApplicationError(_("You do not review this unit's reports."))
+    recipients = _recipients(unit=unit, role=Membership.Role.CLERK)
+    if not recipients:
+        raise ApplicationError(_("%(unit)s has no clerk with an e-mail address.") % {"unit": unit.name})
+    row = ReportingResult.objects.filter(run__period=period, run__is_current=True, unit=unit).first()
+    words = {"unit": unit.name, "month": period.strftime("%m/%Y"),
+             "due": date_format(row.due_on) if row and row.due_on else "—"}
+    _send_once(unit=unit, period=period, kind=Reminder.Kind.MANUAL, recipients=recipients, by=by,
+               subject=_("Overdue: the %(month)s report of %(unit)s was due by %(due)s") % words,
+               body=_("The monthly digital-transformation report of %(unit)s for %(month)s was due by %(due)s "
+                      "and has not been submitted. Please submit it on the portal as soon as possible.") % words)
+    return len(recipients)

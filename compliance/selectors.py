@@ -1,8 +1,13 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from compliance.models import ComplianceResult, ReportingResult
+from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from core.periods import Span
+from plans.models import Plan
+from targets.models import Indicator, Target
+from units.models import Membership, Unit
 from units.selectors import units_visible_to
 
 
@@ -16,3 +21,118 @@ def results_visible_to(*, user, period: dt.date) -> QuerySet[ComplianceResult]:
 def reporting_visible_to(*, user, period: dt.date) -> QuerySet[ReportingResult]:
     return (ReportingResult.objects.filter(run__period=period, run__is_current=True,
                                            unit__in=units_visible_to(user=user)).select_related("unit"))
+
+
+STATUS_ORDER = [Status.BEHIND, Status.OVERDUE, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.MET]
+
+
+def current_run_in(*, span: Span) -> ComplianceRun | None:
+    """The latest month of the span that has current results: a quarter or a year is read at its latest month."""
+    return (ComplianceRun.objects.filter(is_current=True, period__gte=span.first, period__lte=span.last)
+            .order_by("-period").first())
+
+
+def latest_computed_month() -> dt.date | None:
+    return ComplianceRun.objects.filter(is_current=True).order_by("-period").values_list("period", flat=True).first()
+
+
+def home_unit(*, user) -> Unit | None:
+    """Where the dashboard opens: the national root for staff, else the highest unit the user reviews or views."""
+    visible = units_visible_to(user=user)
+    if user.is_staff:
+        return visible.filter(depth=1).order_by("path").first()
+    return (visible.filter(memberships__user=user).order_by("depth", "path").first())
+
+
+@dataclass
+class Cell:
+    value: object
+    status: str
+    reason: str
+    target: str
+
+
+@dataclass
+class Scorecard:
+    unit: Unit
+    month: dt.date
+    groups: list  # [(group, [indicator, …])]
+    rows: list  # [(unit, [Cell | None, …])]
+    totals: list  # [Cell | None, …]
+    reporting: ReportingResult | None
+    overdue: list
+    overdue_count: int
+
+
+def _cell(result: ComplianceResult | None, targets: dict) -> Cell | None:
+    if result is None:
+        return None
+    target = targets.get(result.target_id)
+    return Cell(result.sub_value, result.sub_status, result.sub_reason, target.value_label if target else "")
+
+
+def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50
+              ) -> Scorecard:
+    """The units one level down by the indicators, each cell its subtree's value, target and status."""
+    month = run.period
+    children = list(units_visible_to(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+                    .order_by("name"))
+    ids = [unit.pk, *(child.pk for child in children)]
+    results = list(ComplianceResult.objects.filter(run=run, unit_id__in=ids).only(
+        "unit_id", "indicator_id", "target_id", "sub_value", "sub_status", "sub_reason")) if run else []
+    indicator_ids = {r.indicator_id for r in results}
+    if plan is not None:
+        indicator_ids &= set(plan.targets.values_list("indicator_id", flat=True))
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
+                      .order_by("group__order", "code"))
+    targets = {t.pk: t for t in Target.objects.filter(pk__in={r.target_id for r in results if r.target_id})}
+    by_key = {(r.unit_id, r.indicator_id): r for r in results}
+    groups: dict = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.group, []).append(indicator)
+    ordered = [i for group in groups.values() for i in group]
+    rows = [(child, [_cell(by_key.get((child.pk, i.pk)), targets) for i in ordered]) for child in children]
+    totals = [_cell(by_key.get((unit.pk, i.pk)), targets) for i in ordered]
+    reporting = ReportingResult.objects.filter(run=run, unit=unit).first() if run else None
+    overdue_qs = (ReportingResult.objects.filter(run=run, own=ReportingResult.Own.OVERDUE,
+                                                 unit__path__startswith=unit.path)
+                  .filter(unit__in=units_visible_to(user=user)).select_related("unit").order_by("due_on", "unit__name")
+                  ) if run else ReportingResult.objects.none()
+    overdue = list(overdue_qs[:overdue_limit])
+    clerks: dict[int, list] = {}
+    for membership in Membership.objects.filter(unit__in=[row.unit_id for row in overdue],
+                                                role=Membership.Role.CLERK).select_related("user"):
+        clerks.setdefault(membership.unit_id, []).append(membership.user)
+    today = dt.date.today()
+    for row in overdue:
+        row.clerks = clerks.get(row.unit_id, [])
+        row.days_overdue = (today - row.due_on).days if row.due_on else None
+    return Scorecard(unit, month, list(groups.items()), rows, totals, reporting, overdue,
+                     overdue_qs.count() if len(overdue) == overdue_limit else len(overdue))
+
+
+def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[ComplianceResult]:
+    return list(ComplianceResult.objects.filter(run__is_current=True, run__period__year=year, unit=unit,
+                                                indicator=indicator).select_related("run", "target")
+                .order_by("run__period"))
+
+
+def indicator_spread(*, user, unit: Unit, indicator: Indicator, month: dt.date) -> list[ComplianceResult]:
+    return list(ComplianceResult.objects.filter(
+        run__is_current=True, run__period=month, indicator=indicator,
+        unit__in=units_visible_to(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1),
+    ).select_related("unit").order_by("sub_value"))
+
+
+def units_behind(*, user, unit: Unit, indicator: Indicator, month: dt.date, limit: int = 100):
+    return list(ComplianceResult.objects.filter(
+        run__is_current=True, run__period=month, indicator=indicator,
+        status__in=[Status.BEHIND, Status.AT_RISK, Status.OVERDUE],
+        unit__in=units_visible_to(user=user).filter(path__startswith=unit.path),
+    ).select_related("unit").order_by("value", "unit__name")[:limit])
+
+
+def unit_results(*, unit: Unit, month: dt.date) -> list[ComplianceResult]:
+    return list(ComplianceResult.objects.filter(run__is_current=True, run__period=month, unit=unit)
+                .select_related("indicator__group", "target").order_by("indicator__group__order",
+                                                                       "indicator__code"))

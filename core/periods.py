@@ -54,3 +54,27 @@ def month_parse(value: str) -> dt.date:
 
 def year_last_day(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A month, a quarter or a year, as chosen on the dashboard: '2026-10', '2026-Q3' or '2026'."""
+
+    first: dt.date
+    last: dt.date
+    label: str
+    key: str
+
+    @classmethod
+    def parse(cls, value: str) -> "Span":
+        value = (value or "").strip()
+        if _MONTH_RE.match(value):
+            first = month_parse(value)
+            return cls(first, first, _("Month %(month)s") % {"month": first.strftime("%m/%Y")}, value)
+        if _QUARTER_RE.match(value):
+            quarter = Quarter.parse(value)
+            return cls(quarter.first_day, quarter.last_day.replace(day=1), str(quarter), value)
+        if re.match(r"^\d{4}$", value):
+            year = int(value)
+            return cls(dt.date(year, 1, 1), dt.date(year, 12, 1), _("Year %(year)s") % {"year": year}, value)
+        raise ValueError(_("“%(value)s” is not a period; write 2026-05, 2026-Q2 or 2026.") % {"value": value})

@@ -1,8 +1,8 @@
 from django.db.models import Q, QuerySet
 
 from plans.models import Plan, PlanTask
-from units.models import Membership
-from units.selectors import unit_ancestor_paths
+from units.models import Unit
+from units.selectors import membership_paths
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -12,12 +12,13 @@ def plan_list(*, user) -> QuerySet[Plan]:
         return queryset.none()
     if user.is_staff:
         return queryset
-    units = [m.unit for m in Membership.objects.filter(user=user).select_related("unit")]
-    if not units:
+    paths = membership_paths(user=user)
+    if not paths:
         return queryset.none()
     condition = Q()
-    for unit in units:
-        condition |= Q(issuer__path__startswith=unit.path) | Q(issuer__path__in=unit_ancestor_paths(unit))
+    for path in paths:
+        above = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+        condition |= Q(issuer__path__startswith=path) | Q(issuer__path__in=above)
     return queryset.filter(condition)
 
 

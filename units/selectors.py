@@ -24,13 +24,22 @@ def unit_is_within(*, unit: Unit, ancestor: Unit) -> bool:
     return unit.path.startswith(ancestor.path)
 
 
+def membership_paths(*, user) -> list[str]:
+    """The paths of the user's units, read once per request (kept on the request's user object)."""
+    paths = getattr(user, "_membership_paths", None)
+    if paths is None:
+        paths = list(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
+        user._membership_paths = paths
+    return paths
+
+
 def units_visible_to(*, user) -> QuerySet[Unit]:
     """Every unit the user may read: staff see all; others the subtrees of their memberships."""
     if not user.is_authenticated:
         return Unit.objects.none()
     if user.is_staff:
         return Unit.objects.all()
-    paths = list(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
+    paths = membership_paths(user=user)
     if not paths:
         return Unit.objects.none()
     condition = Q()

@@ -1,5 +1,4 @@
 import datetime as dt
-import zoneinfo
 from decimal import Decimal as D
 
 import pytest
@@ -10,51 +9,11 @@ from compliance.models import ComplianceResult, ComplianceRun, Reminder, Reporti
 from compliance.reminders import reminders_send
 from compliance.services import compliance_compute
 from reports.models import Report, ReportValue
-from targets.models import Flow, Measure, Rollup
-from tests.factories import IndicatorFactory, MembershipFactory, PlanFactory, TargetFactory, UserFactory, unit_make
+from tests.compliance.helpers import AFTER_DUE, HCM, OCT, at, report
+from tests.factories import MembershipFactory, UserFactory, unit_make
 from units.models import Membership, UnitKind
 
 pytestmark = pytest.mark.django_db
-HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-OCT = dt.date(2026, 10, 1)
-AFTER_DUE = dt.datetime(2026, 11, 25, 9, tzinfo=HCM)
-
-
-def at(day: int, hour: int = 9) -> dt.datetime:
-    return dt.datetime(2026, 11, day, hour, tzinfo=HCM)
-
-
-def report(unit, values: dict, *, status=Report.Status.APPROVED, submitted=at(10), period=OCT):
-    created = Report.objects.create(unit=unit, period=period, status=status, submitted_at=submitted,
-                                    due_on=dt.date(2026, 11, 20))
-    for indicator, figure in values.items():
-        if isinstance(figure, bool):
-            ReportValue.objects.create(report=created, indicator=indicator, done=figure)
-        else:
-            ReportValue.objects.create(report=created, indicator=indicator, numerator=figure[0],
-                                       denominator=figure[1])
-    return created
-
-
-@pytest.fixture
-def tree(root):
-    province = unit_make(kind=UnitKind.PROVINCE, code="P")
-    w1 = unit_make(parent=province, kind=UnitKind.WARD, code="P.W1", opened_on=dt.date(2025, 7, 1))
-    w2 = unit_make(parent=province, kind=UnitKind.WARD, code="P.W2", opened_on=dt.date(2025, 7, 1))
-    c1 = unit_make(parent=w1, kind=UnitKind.CELL, code="P.W1.C1", opened_on=dt.date(2025, 7, 1))
-    closed = unit_make(parent=province, kind=UnitKind.WARD, code="P.OLD", closed_on=dt.date(2025, 6, 30))
-    opened_later = unit_make(parent=province, kind=UnitKind.WARD, code="P.NEW", opened_on=dt.date(2026, 12, 1))
-    plan = PlanFactory(issuer=province, source_text="Kế hoạch thử")
-    signed = IndicatorFactory(code="ky_so", flow=Flow.LEVEL)
-    ai = IndicatorFactory(code="ai", measure=Measure.UNIT_SHARE, rollup=Rollup.UNIT_SHARE, numerator_label="",
-                          denominator_label="")
-    lower = [UnitKind.WARD, UnitKind.CELL]
-    TargetFactory(plan=plan, indicator=signed, value=100, applies_to_kinds=lower)
-    TargetFactory(plan=plan, indicator=ai, comparator="range", value=30, value_max=40, applies_to_kinds=lower)
-    return type("Tree", (), dict(province=province, w1=w1, w2=w2, c1=c1, closed=closed, new=opened_later,
-                                 signed=signed, ai=ai))
-
-
 def result(unit, indicator) -> ComplianceResult:
     return ComplianceResult.objects.get(run__is_current=True, run__period=OCT, unit=unit, indicator=indicator)
 

@@ -103,8 +103,9 @@ def test_a_clerk_logs_in_without_mfa_and_reaches_the_home_page(client, clerk):
     assert not user_mfa_required(user=clerk)
     response = _log_in(client, clerk)
     assert response.status_code == 302 and response["Location"] == reverse("home")
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("reports:mine")  # a clerk lands on their reports
     assert client.get(UNITS_API).status_code == 200
 
 
@@ -153,7 +154,7 @@ def test_a_reviewer_who_activates_an_authenticator_gets_in(client, reviewer):
     assert '<html lang="vi">' in html
     for code in RecoveryCodes(Authenticator.objects.get(user=reviewer, type="recovery_codes")).get_unused_codes():
         assert code in html
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
 
 
 def test_a_reviewer_with_an_authenticator_logs_in_with_a_code(client, reviewer):
@@ -170,7 +171,7 @@ def test_a_reviewer_with_an_authenticator_logs_in_with_a_code(client, reviewer):
     assert response.status_code == 200 and not _logged_in(client)
     response = client.post(SECOND_STEP, {"code": code})
     assert response.status_code == 302 and response["Location"] == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
     assert client.get(UNITS_API).status_code == 200
 
 

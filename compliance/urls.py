@@ -1,0 +1,12 @@
+from django.urls import path
+
+from compliance import views
+
+app_name = "compliance"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicator/<slug:code>/", views.indicator_page, name="indicator"),
+    path("unit/<str:code>/", views.unit_page, name="unit"),
+    path("remind/", views.remind, name="remind"),
+]

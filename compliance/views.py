@@ -1,0 +1,126 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from compliance.models import Status
+from compliance.reminders import reminder_send_now
+from compliance.selectors import (
+    current_run_in,
+    home_unit,
+    indicator_spread,
+    indicator_trend,
+    latest_computed_month,
+    scorecard,
+    unit_results,
+    units_behind,
+)
+from core.exceptions import ApplicationError
+from core.periods import Span
+from plans.selectors import plan_list
+from reports.selectors import reports_visible_to
+from targets.models import Indicator
+from units.selectors import unit_ancestor_paths, units_visible_to
+
+SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.BEHIND: "✗", Status.NO_DATA: "–",
+           Status.OVERDUE: "⏰"}
+
+
+def _filters(request):
+    """Unit, period and plan from the URL, so any view can be shared as a link; out of scope is 404."""
+    visible = units_visible_to(user=request.user)
+    code = request.GET.get("unit")
+    unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
+    if unit is None:
+        raise Http404
+    period = request.GET.get("period")
+    if not period:
+        latest = latest_computed_month()
+        period = f"{latest:%Y-%m}" if latest else f"{dt.date.today():%Y}"
+    try:
+        span = Span.parse(period)
+    except ValueError:
+        raise Http404 from None
+    run = current_run_in(span=span)
+    month = run.period if run else None
+    plans = plan_list(user=request.user).exclude(source_text="")
+    plan = plans.filter(key=request.GET.get("plan")).first() if request.GET.get("plan") else None
+    crumbs = list(visible.filter(path__in=unit_ancestor_paths(unit)).order_by("depth"))
+    return {"unit": unit, "span": span, "month": month, "run": run, "plan": plan, "plans": plans, "crumbs": crumbs,
+            "statuses": [(value, label, SYMBOLS[value]) for value, label in Status.choices]}
+
+
+@login_required
+def dashboard(request):
+    context = _filters(request)
+    if context["month"] is not None:
+        context["card"] = scorecard(user=request.user, unit=context["unit"], run=context["run"],
+                                    plan=context["plan"])
+    template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
+    return render(request, template, {**context, "symbols": SYMBOLS})
+
+
+@login_required
+def indicator_page(request, code: str):
+    context = _filters(request)
+    indicator = get_object_or_404(Indicator.objects.select_related("group"), code=code)
+    unit, month = context["unit"], context["month"]
+    trend = indicator_trend(unit=unit, indicator=indicator, year=context["span"].first.year)
+    chart = {
+        "labels": [r.run.period.strftime("%m/%Y") for r in trend],
+        "actual": [float(r.sub_value) if r.sub_value is not None else None for r in trend],
+        "target": [float(r.target.value) if r.target and r.target.value is not None else None for r in trend],
+        "path": [float(r.path_value) if r.path_value is not None else None for r in trend],
+    }
+    spread = indicator_spread(user=request.user, unit=unit, indicator=indicator, month=month) if month else []
+    return render(request, "compliance/indicator.html", {
+        **context, "indicator": indicator, "trend": trend, "chart": chart, "symbols": SYMBOLS,
+        "spread": spread, "behind": units_behind(user=request.user, unit=unit, indicator=indicator, month=month)
+        if month else [],
+        "spread_chart": {"labels": [r.unit.name for r in spread],
+                         "values": [float(r.sub_value) if r.sub_value is not None else None for r in spread]},
+    })
+
+
+@login_required
+def unit_page(request, code: str):
+    request.GET = request.GET.copy()
+    request.GET["unit"] = code
+    context = _filters(request)
+    unit = context["unit"]
+    return render(request, "compliance/unit.html", {
+        **context, "symbols": SYMBOLS,
+        "results": unit_results(unit=unit, month=context["month"]) if context["month"] else [],
+        "reports": reports_visible_to(user=request.user).filter(unit=unit).order_by("-period")[:24],
+    })
+
+
+@require_POST
+@login_required
+def remind(request):
+    unit = get_object_or_404(units_visible_to(user=request.user), code=request.POST.get("unit", ""))
+    try:
+        period = dt.date.fromisoformat(request.POST.get("month", ""))
+        sent = reminder_send_now(unit=unit, period=period, by=request.user)
+    except ValueError:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("A reminder was sent to %(count)s clerk(s) of %(unit)s.") % {
+            "count": sent, "unit": unit.name})
+    return redirect(request.POST.get("next") or "compliance:dashboard")
+
+
+def home_for(user) -> str | None:
+    """Where a user lands after logging in: reviewers and staff on the dashboard, clerks on their reports."""
+    if user.is_staff or user.memberships.exclude(role="clerk").exists():
+        return "compliance:dashboard"
+    if user.memberships.exists():
+        return "reports:mine"
+    return None
+
