@@ -20,14 +20,14 @@ from compliance.selectors import (
     units_behind,
 )
 from core.exceptions import ApplicationError
-from core.periods import Span
+from core.periods import Quarter, Span
 from plans.selectors import plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
 from units.selectors import unit_ancestor_paths, units_visible_to
 
 SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.BEHIND: "✗", Status.NO_DATA: "–",
-           Status.OVERDUE: "⏰"}
+           Status.OVERDUE: "◔"}
 
 
 def _filters(request):
@@ -61,7 +61,9 @@ def dashboard(request):
         context["card"] = scorecard(user=request.user, unit=context["unit"], run=context["run"],
                                     plan=context["plan"])
     template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
-    return render(request, template, {**context, "symbols": SYMBOLS})
+    quarter = Quarter.of(context["month"] or dt.date.today())
+    return render(request, template, {**context, "symbols": SYMBOLS,
+                                      "export_quarter": f"{quarter.year}-Q{quarter.quarter}"})
 
 
 @login_required

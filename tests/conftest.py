@@ -19,6 +19,8 @@ def _missing_service(item) -> str | None:
         return "Redis (REDIS_URL)"
     if item.get_closest_marker("browser") and not shutil.which(os.environ.get("CHROMIUM", "/usr/bin/chromium")):
         return "Chromium (/usr/bin/chromium)"
+    if item.get_closest_marker("libreoffice") and not shutil.which("libreoffice"):
+        return "LibreOffice (libreoffice)"
     return None
 
 

@@ -1,0 +1,71 @@
+"""Building the quarterly workbook: directly (the command) or as a background job with a status row."""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from core.models import AuditEvent
+from core.periods import Quarter
+from core.services import audit_record
+from reports.models import ExportJob
+from reports.selectors import user_can_review
+from reports.workbook import export_data, write_workbook
+from units.models import Unit
+
+logger = logging.getLogger(__name__)
+
+
+def quarterly_report_write(*, unit: Unit, quarter: Quarter, path: Path, progress=None) -> Path:
+    write_workbook(export_data(unit=unit, quarter=quarter), path, progress=progress)
+    return path
+
+
+def export_file_name(*, unit: Unit, quarter: Quarter) -> str:
+    return f"bao-cao-cds-{unit.code.lower().replace('.', '-')}-{quarter.year}-q{quarter.quarter}.xlsx"
+
+
+@transaction.atomic
+def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
+    """Queue the workbook for a unit's subtree; built after commit by a worker (in-process without Redis)."""
+    if not (by.is_staff or user_can_review(user=by, unit=unit)):
+        raise ApplicationError(_("Only reviewers of this unit can export its report."))
+    job = ExportJob.objects.create(unit=unit, year=quarter.year, quarter=quarter.quarter, requested_by=by)
+    audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=job,
+                 changes={"unit": [None, unit.code], "quarter": [None, str(quarter)]})
+    from reports.tasks import build_export
+
+    transaction.on_commit(lambda: build_export.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build one queued job; progress is saved as it goes so the page can show it."""
+    job = ExportJob.objects.select_related("unit").get(pk=job_id)
+    if job.state == ExportJob.State.DONE:
+        return job  # a retried task finds the work done
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, progress=0)
+    quarter = Quarter(job.year, job.quarter)
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99))
+
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / export_file_name(unit=job.unit, quarter=quarter)
+            quarterly_report_write(unit=job.unit, quarter=quarter, path=path, progress=progress)
+            with open(path, "rb") as handle:
+                job.file.save(path.name, File(handle), save=False)
+        job.state, job.progress, job.finished_at = ExportJob.State.DONE, 100, timezone.now()
+        job.save(update_fields=["file", "state", "progress", "finished_at"])
+    except Exception as exc:
+        logger.exception("Export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error=str(exc)[:2000],
+                                                   finished_at=timezone.now())
+        raise
+    return job

@@ -1,0 +1,236 @@
+"""The quarterly report as an Excel workbook, in the official layout, written row by row (openpyxl write-only)."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from core.periods import Quarter
+from plans.models import PlanTask
+from targets.models import Indicator, Target
+from units.models import Unit
+from units.selectors import unit_ancestor_paths
+
+# Okabe–Ito fills, light enough to print; the status is always written out as text too.
+FILLS = {
+    Status.MET: "CCEBDF", Status.ON_TRACK: "CCE3F0", Status.AT_RISK: "FBE8C2", Status.BEHIND: "F6D2BF",
+    Status.NO_DATA: "E6E6E6", Status.OVERDUE: "F1D9E6",
+}
+# [$-42A] is Vietnamese: "79,3%" and "1.234" whatever the reader's own locale.
+PERCENT = "[$-42A]0.0%"
+COUNT = "[$-42A]#,##0"
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(name="Times New Roman", bold=True, size=11)
+NORMAL = Font(name="Times New Roman", size=11)
+TITLE = Font(name="Times New Roman", bold=True, size=14)
+
+
+@dataclass
+class ExportData:
+    unit: Unit
+    quarter: Quarter
+    run: ComplianceRun | None
+    units: list[Unit]
+    indicators: list[Indicator]
+    results: dict  # (unit_id, indicator_id) → row tuple
+    targets: dict
+    reporting: dict
+    tasks: list
+
+
+def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
+    """Everything the workbook shows, read in a handful of queries: the quarter's latest computed month."""
+    run = (ComplianceRun.objects.filter(is_current=True, period__gte=quarter.first_day,
+                                        period__lte=quarter.last_day).order_by("-period").first())
+    # Units open at some point in the quarter; one closed before it or opened after it has nothing to report.
+    units = list(Unit.objects.filter(path__startswith=unit.path).exclude(closed_on__lt=quarter.first_day)
+                 .exclude(opened_on__gt=quarter.last_day).order_by("path").only(
+                     "id", "path", "depth", "code", "name", "kind"))
+    results, reporting = {}, {}
+    if run:
+        rows = ComplianceResult.objects.filter(run=run, unit__path__startswith=unit.path).values_list(
+            "unit_id", "indicator_id", "target_id", "sub_numerator", "sub_denominator", "done", "sub_value",
+            "sub_status", "sub_expected", "sub_meeting")
+        results = {(r[0], r[1]): r for r in rows.iterator(chunk_size=20000)}
+        reporting = {r.unit_id: r for r in ReportingResult.objects.filter(run=run, unit__path__startswith=unit.path)}
+    indicator_ids = {key[1] for key in results}
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
+                      .order_by("group__order", "code"))
+    targets = {t.pk: t for t in Target.objects.filter(pk__in={r[2] for r in results.values() if r[2]})}
+    tasks = list(PlanTask.objects.filter(plan__issuer__path__in=unit_ancestor_paths(unit))
+                 .select_related("plan", "lead_unit").order_by("plan__key", "number")) + list(
+        PlanTask.objects.filter(plan__issuer__path__startswith=unit.path).exclude(plan__issuer=unit)
+        .select_related("plan", "lead_unit").order_by("plan__key", "number"))
+    return ExportData(unit, quarter, run, units, indicators, results, targets, reporting, tasks)
+
+
+def _cell(ws, value, *, font=NORMAL, fill=None, fmt=None, align=None, border=BOX):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = font
+    if border:
+        cell.border = border
+    if fill:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    if fmt:
+        cell.number_format = fmt
+    if align:
+        cell.alignment = align
+    return cell
+
+
+def _sheet(wb: Workbook, title: str, widths: list[float], freeze: str):
+    ws = wb.create_sheet(title=title[:31])
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = freeze
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.print_options.horizontalCentered = True
+    return ws
+
+
+def _heading(ws, data: ExportData, width: int, today: dt.date) -> None:
+    """The official heading: issuing unit left, Party name right, the date line, then the title."""
+    across = Alignment(horizontal="centerContinuous", vertical="center", wrap_text=False)
+    half = max(2, width // 2)
+    left = [_cell(ws, data.unit.name.upper(), font=BOLD, border=None, align=across)] + [
+        _cell(ws, None, border=None, align=across) for _ in range(half - 1)]
+    right = [_cell(ws, _("COMMUNIST PARTY OF VIETNAM"), font=BOLD, border=None, align=across)] + [
+        _cell(ws, None, border=None, align=across) for _ in range(width - half - 1)]
+    ws.append(left + right)
+    place = [_cell(ws, None, border=None) for _ in range(half)] + [
+        _cell(ws, _("day %(day)s month %(month)s year %(year)s") % {
+            "day": f"{today.day:02d}", "month": f"{today.month:02d}", "year": today.year},
+            font=Font(name="Times New Roman", italic=True, size=11), border=None, align=across)] + [
+        _cell(ws, None, border=None, align=across) for _ in range(width - half - 1)]
+    ws.append(place)
+    ws.append([])
+    title = _("REPORT ON THE RESULTS OF DIGITAL TRANSFORMATION, %(quarter)s") % {
+        "quarter": str(data.quarter).upper()}
+    ws.append([_cell(ws, title, font=TITLE, border=None, align=across)] + [
+        _cell(ws, None, border=None, align=across) for _ in range(width - 1)])
+    month = data.run.period.strftime("%m/%Y") if data.run else "—"
+    ws.append([_cell(ws, _("Figures approved as of %(month)s; statuses computed on %(day)s.") % {
+        "month": month, "day": timezone.localtime(data.run.as_of).strftime("%d/%m/%Y") if data.run else "—"},
+        font=Font(name="Times New Roman", italic=True, size=10), border=None, align=across)] + [
+        _cell(ws, None, border=None, align=across) for _ in range(width - 1)])
+    ws.append([])
+
+
+def _header_row(ws, labels: list[str]) -> None:
+    wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.append([_cell(ws, label, font=BOLD, fill="DDE3EA", align=wrap) for label in labels])
+
+
+def _status_cells(ws, status: str | None) -> WriteOnlyCell:
+    label = Status(status).label if status else "—"
+    return _cell(ws, str(label), fill=FILLS.get(status))
+
+
+def _fraction(value) -> float | None:
+    return None if value is None else float(value) / 100
+
+
+def write_workbook(data: ExportData, path, *, progress: Callable[[int], None] | None = None,
+                   today: dt.date | None = None) -> None:
+    today = today or timezone.localdate()
+    progress = progress or (lambda percent: None)
+    wb = Workbook(write_only=True)
+
+    # 1. Summary: one row per indicator, for the chosen unit's whole subtree.
+    ws = _sheet(wb, _("Summary"), [6, 90, 18, 16, 14, 16, 16], "A8")
+    _heading(ws, data, 7, today)
+    _header_row(ws, [_("No."), _("Indicator"), _("Group"), _("Target"), _("Actual at the quarter's end"),
+                     _("Status"), _("Units meeting it / expected")])
+    for number, indicator in enumerate(data.indicators, start=1):
+        row = data.results.get((data.unit.pk, indicator.pk))
+        target = data.targets.get(row[2]) if row else None
+        ws.append([
+            _cell(ws, number, align=Alignment(horizontal="center")),
+            _cell(ws, indicator.name),
+            _cell(ws, indicator.group.name),
+            _cell(ws, target.value_label if target else "—"),
+            _cell(ws, _fraction(row[6]) if row else None, fmt=PERCENT),
+            _status_cells(ws, row[7] if row else None),
+            _cell(ws, f"{row[9]}/{row[8]}" if row else "—", align=Alignment(horizontal="center")),
+        ])
+    progress(10)
+
+    # 2. One sheet per indicator group: units indented by the tree, three columns per indicator.
+    groups: dict = {}
+    for indicator in data.indicators:
+        groups.setdefault(indicator.group, []).append(indicator)
+    base_depth = data.unit.depth
+    done_groups = 0
+    for group, indicators in groups.items():
+        widths = [14, 44] + [12, 9, 14] * len(indicators)
+        ws = _sheet(wb, group.name, widths, "C9")
+        _heading(ws, data, len(widths), today)
+        labels = [_("Code"), _("Unit")]
+        for indicator in indicators:
+            labels += [indicator.name, None, None]
+        _header_row(ws, labels)
+        _header_row(ws, ["", ""] + [_("Figures"), "%", _("Status")] * len(indicators))
+        for unit in data.units:
+            cells = [_cell(ws, unit.code),
+                     _cell(ws, unit.name, align=Alignment(indent=min(unit.depth - base_depth, 15)))]
+            for indicator in indicators:
+                row = data.results.get((unit.pk, indicator.pk))
+                if row is None:
+                    cells += [_cell(ws, None), _cell(ws, None), _cell(ws, None)]
+                    continue
+                figures = (f"{row[3]:,}/{row[4]:,}".replace(",", ".") if row[3] is not None
+                           else (f"{row[9]}/{row[8]}" if row[8] else None))
+                cells += [_cell(ws, figures, align=Alignment(horizontal="right")),
+                          _cell(ws, _fraction(row[6]), fmt=PERCENT), _status_cells(ws, row[7])]
+            ws.append(cells)
+        done_groups += 1
+        progress(10 + 70 * done_groups // max(1, len(groups)))
+
+    # 3. Timeliness of reporting.
+    ws = _sheet(wb, _("Timeliness"), [14, 44, 16, 12, 12, 12, 12, 12, 12], "C8")
+    _heading(ws, data, 9, today)
+    _header_row(ws, [_("Code"), _("Unit"), _("Own report"), _("Due"), _("Expected"), _("On time"), _("Late"),
+                     _("Missing"), _("On time (%)")])
+    for unit in data.units:
+        row = data.reporting.get(unit.pk)
+        if row is None:
+            continue
+        ws.append([
+            _cell(ws, unit.code), _cell(ws, unit.name, align=Alignment(indent=min(unit.depth - base_depth, 15))),
+            _cell(ws, str(ReportingResult.Own(row.own).label)),
+            _cell(ws, row.due_on, fmt="DD/MM/YYYY"),
+            _cell(ws, row.expected, fmt=COUNT), _cell(ws, row.on_time, fmt=COUNT), _cell(ws, row.late, fmt=COUNT),
+            _cell(ws, row.missing, fmt=COUNT),
+            _cell(ws, row.on_time / row.expected if row.expected else None, fmt=PERCENT),
+        ])
+    progress(90)
+
+    # 4. The plans' assigned tasks.
+    ws = _sheet(wb, _("Tasks"), [30, 6, 90, 24, 30, 18, 70, 16], "A8")
+    _heading(ws, data, 8, today)
+    _header_row(ws, [_("Plan"), _("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Due"),
+                     _("Expected output"), _("Status")])
+    top = Alignment(vertical="top")
+    for task in data.tasks:
+        ws.append([_cell(ws, task.plan.short_label, align=top), _cell(ws, task.number, align=top),
+                   _cell(ws, task.title, align=top), _cell(ws, task.lead_text, align=top),
+                   _cell(ws, task.cooperating_text, align=top), _cell(ws, task.due_label, align=top),
+                   _cell(ws, " ".join(task.expected_output.split()), align=top),
+                   _cell(ws, task.get_status_display(), align=top)])
+    wb.save(path)
+    progress(100)
