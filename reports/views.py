@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,10 +14,18 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.formatting import percent_label
 from core.models import AuditEvent
-from core.periods import Quarter
+from core.periods import Quarter, month_parse
 from core.services import pending_form_stash, pending_form_take
 from reports.exports import export_job_create
 from reports.forms import ReasonForm, ReportForm, ReturnForm
+from reports.imports import (
+    ImportRefused,
+    bulk_import,
+    bulk_template,
+    import_refusal_messages,
+    unit_import,
+    unit_template,
+)
 from reports.models import Evidence, ExportJob, Report, ReportValue
 from reports.selectors import (
     report_form_context,
@@ -104,6 +113,9 @@ def report_form(request, code: str, period: dt.date):
         "groups": _grouped(form, rows), "last_return": next(
             (d for d in reversed(decisions) if d.action != "approve"), None),
     })
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _grouped(form: ReportForm, rows: list[dict]) -> list[tuple]:
@@ -230,3 +242,63 @@ def export_download(request, pk: int):
     job = get_object_or_404(ExportJob.objects.filter(requested_by=request.user, state=ExportJob.State.DONE), pk=pk)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+def import_template(request, code: str, period: dt.date):
+    unit = get_object_or_404(units_enterable_by(user=request.user), code=code)
+    response = HttpResponse(unit_template(unit=unit, period=period), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-so-lieu-{unit.code.lower()}-{period:%Y-%m}.xlsx"'
+    return response
+
+
+@require_POST
+@login_required
+def import_upload(request, code: str, period: dt.date):
+    unit = get_object_or_404(units_enterable_by(user=request.user), code=code)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ImportRefused([_("Choose a file to attach.")])
+        unit_import(unit=unit, period=period, upload=upload, by=request.user)
+    except ImportRefused as exc:
+        return render(request, "reports/import_errors.html", {
+            "errors": import_refusal_messages(exc), "back": reverse("reports:form", args=[unit.code, period])},
+            status=400)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The figures of the file were put in the draft: check them, then submit."))
+    return redirect("reports:form", code=unit.code, period=period)
+
+
+@login_required
+def bulk_import_view(request):
+    """For reviewers: the template of a subtree's month, and its upload."""
+    visible = units_visible_to(user=request.user)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            period = month_parse(request.POST.get("month", ""))
+            if upload is None:
+                raise ImportRefused([_("Choose a file to attach.")])
+            count = bulk_import(period=period, upload=upload, by=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        except ImportRefused as exc:
+            return render(request, "reports/import_errors.html", {
+                "errors": import_refusal_messages(exc), "back": reverse("reports:bulk-import")}, status=400)
+        else:
+            messages.success(request, _("%(count)s figures were imported into the units' drafts.") % {"count": count})
+        return redirect("reports:bulk-import")
+    if request.GET.get("unit") and request.GET.get("month"):
+        root = get_object_or_404(visible, code=request.GET["unit"])
+        try:
+            period = month_parse(request.GET["month"])
+        except ValueError:
+            raise Http404 from None
+        response = HttpResponse(bulk_template(user=request.user, root=root, period=period), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="nhap-so-lieu-{root.code.lower()}-{period:%Y-%m}.xlsx"'
+        return response
+    return render(request, "reports/bulk_import.html", {"units": visible.filter(
+        memberships__user=request.user).distinct() if not request.user.is_staff else visible.filter(depth__lte=2)})
