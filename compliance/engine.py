@@ -4,7 +4,7 @@ Pure functions over plain data, so the hand-worked cases can be tested without a
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from functools import lru_cache
@@ -156,7 +156,7 @@ def own_value(*, measure: str, direction: str, numerator, denominator) -> Decima
     return pct(numerator, denominator)
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """Running sums for one unit and indicator while rolling up the tree."""
 
@@ -166,7 +166,6 @@ class Node:
     reporting: int = 0
     meeting: int = 0
     has_counts: bool = False
-    children: list = field(default_factory=list)
 
     def add(self, other: "Node") -> None:
         self.numerator += other.numerator

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import gc
 import io
 import logging
 from collections import defaultdict
@@ -94,7 +95,7 @@ def _figures(period: dt.date, flow_ids: set[int]):
         | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
     )
     approved = Q(report__status=Report.Status.APPROVED)
-    names = ("a_num", "a_den", "a_rows", "a_done", "p_num", "p_den")
+    names = ("a_num", "a_den", "a_rows", "a_done", "p_num", "p_den")  # the tuple's order, after unit and indicator
     rows = values.values("report__unit_id", "indicator_id").annotate(
         a_num=Sum("numerator", filter=approved), a_den=Sum("denominator", filter=approved),
         a_rows=Count("id", filter=approved),
@@ -105,7 +106,7 @@ def _figures(period: dt.date, flow_ids: set[int]):
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in cursor.fetchall()}
+        return {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
 
 
 def _baselines(months: set[dt.date]) -> dict[tuple, dict]:
@@ -161,8 +162,15 @@ def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fai
     period = period.replace(day=1)
     as_of = as_of or timezone.now()
     run = ComplianceRun.objects.create(period=period, as_of=as_of)
+    collecting = gc.isenabled()
     try:
-        count = _compute(run=run, fail_after=fail_after)
+        # Millions of short-lived rows and no reference cycles: the cyclic collector would only rescan them.
+        gc.disable()
+        try:
+            count = _compute(run=run, fail_after=fail_after)
+        finally:
+            if collecting:
+                gc.enable()
         with transaction.atomic():
             ComplianceRun.objects.filter(period=period, is_current=True).update(is_current=False)
             ComplianceRun.objects.filter(pk=run.pk).update(
@@ -236,19 +244,20 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
         indicator = indicators[indicator_id]
         figure = figures.get((unit_id, indicator_id))
         has_counts = indicator.has_counts
-        approved = bool(figure and figure["a_rows"])
-        numerator = figure["a_num"] if approved and has_counts else None
-        denominator = figure["a_den"] if approved and has_counts else None
-        done = bool(figure["a_done"]) if approved and figure["a_done"] is not None else None
+        # figure = (approved numerator, denominator, rows, done; provisional numerator, denominator)
+        approved = bool(figure and figure[2])
+        numerator = figure[0] if approved and has_counts else None
+        denominator = figure[1] if approved and has_counts else None
+        done = bool(figure[3]) if approved and figure[3] is not None else None
         value = provisional = baseline = path = None
         if has_counts:
             value = own_value(measure=indicator.measure, direction=indicator.direction, numerator=numerator,
                               denominator=denominator)
-            if figure and (figure["p_num"], figure["p_den"]) == (numerator, denominator):
+            if figure and (figure[4], figure[5]) == (numerator, denominator):
                 provisional = value
             elif figure:
                 provisional = own_value(measure=indicator.measure, direction=indicator.direction,
-                                        numerator=figure["p_num"], denominator=figure["p_den"])
+                                        numerator=figure[4], denominator=figure[5])
             if stage is not None:
                 start = baselines.get((unit_id, indicator_id, (stage.starts_on - dt.timedelta(days=1)).replace(day=1)))
                 if start:
