@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from import_export.admin import ImportExportMixin
+
 from core.admin import AuditedAdmin, conflict_mark_resolved
 from targets.models import Indicator, IndicatorGroup, Target
+from targets.resources import IndicatorResource, TargetResource
 
 
 @admin.register(IndicatorGroup)
@@ -12,7 +15,8 @@ class IndicatorGroupAdmin(AuditedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedAdmin):
+class IndicatorAdmin(ImportExportMixin, AuditedAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ["code", "name", "group", "measure", "flow", "direction", "rollup", "is_active"]
     list_filter = ["group", "measure", "flow", "rollup", "is_active"]
     search_fields = ["code", "name", "description"]
@@ -20,7 +24,8 @@ class IndicatorAdmin(AuditedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdmin):
+class TargetAdmin(ImportExportMixin, AuditedAdmin):
+    resource_classes = [TargetResource]
     list_display = ["position", "indicator", "value_label", "due_label", "plan_label", "conflict_status"]
     list_display_links = ["position", "indicator"]
     list_filter = ["conflict_status", "plan", "comparator", "due_kind", "indicator__group"]

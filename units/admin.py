@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.db import transaction
+from import_export.admin import ImportExportMixin
 
 from core.admin import AuditedAdmin
 from units.forms import UnitAdminForm
 from units.models import Membership, Unit
+from units.resources import UnitResource
 from units.services import unit_create, unit_move, unit_update
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ImportExportMixin, admin.ModelAdmin):
     form = UnitAdminForm
+    resource_classes = [UnitResource]
     list_display = ["code", "name", "kind", "depth", "opened_on", "closed_on"]
     list_filter = ["kind", "depth"]
     search_fields = ["code", "name"]
