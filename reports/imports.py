@@ -14,12 +14,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.exceptions import ApplicationError
 from core.formatting import parse_count
 from core.models import AuditEvent
 from core.services import audit_record
 from reports.models import Report
 from reports.selectors import report_form_context, report_indicators, user_can_review
-from reports.services import EDITABLE, ValueInput, _locked, _open, _values_save, report_save
+from reports.services import ValueInput, report_save, report_values_import
 from units.models import Unit
 from units.selectors import units_visible_to
 
@@ -325,18 +326,11 @@ def bulk_import(*, period: dt.date, upload, by) -> int:
         raise ImportRefused(errors)
     with transaction.atomic():
         for unit_code, values in per_unit.items():
-            unit = visible[unit_code]
-            report, created = _open(unit=unit, period=period, by=by)
-            if not created:
-                report = _locked(report)
-            if report.status not in EDITABLE:
-                first = min(r for (u, _c), r in rows.items() if u == unit_code)
-                raise ImportRefused([ImportError_(SHEET, first, "A", _(
-                    "the report of %(unit)s for this month is %(status)s and cannot be overwritten.")
-                    % {"unit": unit_code, "status": report.get_status_display().lower()})])
+            first = min(r for (u, _c), r in rows.items() if u == unit_code)
             try:
-                _values_save(report=report, by=by, values=values, version=report.version,
-                             indicators=report_indicators(report=report))
+                report_values_import(unit=visible[unit_code], period=period, values=values, by=by)
+            except ApplicationError as exc:
+                raise ImportRefused([ImportError_(SHEET, first, "A", exc.message)]) from exc
             except ValidationError as exc:
                 unit_rows = {c: r for (u, c), r in rows.items() if u == unit_code}
                 raise ImportRefused(_service_errors(exc, unit_rows, BULK_COLUMNS)) from exc

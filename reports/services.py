@@ -315,3 +315,18 @@ def evidence_attach(*, report: Report, indicator_id: int, upload, by) -> Evidenc
     audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=report,
                  changes={f"{indicator.code}.evidence": [None, evidence.original_name]})
     return evidence
+
+
+@transaction.atomic
+def report_values_import(*, unit: Unit, period: dt.date, values: list[ValueInput], by) -> Report:
+    """Figures a reviewer imports for a unit below them (bulk Excel): into the draft, never over a sent report."""
+    if not (by.is_staff or user_can_review(user=by, unit=unit)):
+        raise ApplicationError(_("You do not review this unit's reports."))
+    report, created = _open(unit=unit, period=period, by=by)
+    if not created:
+        report = _locked(report)
+    if report.status not in EDITABLE:
+        raise ApplicationError(_("the report of %(unit)s for this month is %(status)s and cannot be overwritten.")
+                               % {"unit": unit.code, "status": report.get_status_display().lower()})
+    return _values_save(report=report, by=by, values=values, version=report.version,
+                        indicators=report_indicators(report=report))[0]
