@@ -80,8 +80,9 @@ def test_export_and_import_at_province_scale():
             ws.cell(row=r, column=1, value=unit.code)
             ws.cell(row=r, column=2, value=indicator.code)
             if indicator.has_counts:
-                ws.cell(row=r, column=3, value=7)
-                ws.cell(row=r, column=4, value=10)
+                # 400/400: at or above any approved running total of the synthetic units (at most 400)
+                ws.cell(row=r, column=3, value=400)
+                ws.cell(row=r, column=4, value=400)
             else:
                 ws.cell(row=r, column=5, value="Có")
             r += 1
