@@ -48,7 +48,6 @@ def home_unit(*, user) -> Unit | None:
 class Cell:
     value: object
     status: str
-    reason: str
     target: str
 
 
@@ -64,11 +63,11 @@ class Scorecard:
     overdue_count: int
 
 
-def _cell(result: ComplianceResult | None, targets: dict) -> Cell | None:
+def _cell(result: tuple | None, target_labels: dict) -> Cell | None:
+    """result = (unit, indicator, target, sub_value, sub_status)"""
     if result is None:
         return None
-    target = targets.get(result.target_id)
-    return Cell(result.sub_value, result.sub_status, result.sub_reason, target.value_label if target else "")
+    return Cell(result[3], result[4], target_labels.get(result[2], ""))
 
 
 def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50
@@ -78,21 +77,22 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
     children = list(units_visible_to(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1)
                     .order_by("name"))
     ids = [unit.pk, *(child.pk for child in children)]
-    results = list(ComplianceResult.objects.filter(run=run, unit_id__in=ids).only(
-        "unit_id", "indicator_id", "target_id", "sub_value", "sub_status", "sub_reason")) if run else []
-    indicator_ids = {r.indicator_id for r in results}
+    # Plain tuples: a province page holds thousands of cells.
+    results = list(ComplianceResult.objects.filter(run=run, unit_id__in=ids).values_list(
+        "unit_id", "indicator_id", "target_id", "sub_value", "sub_status")) if run else []
+    indicator_ids = {r[1] for r in results}
     if plan is not None:
         indicator_ids &= set(plan.targets.values_list("indicator_id", flat=True))
     indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
                       .order_by("group__order", "code"))
-    targets = {t.pk: t for t in Target.objects.filter(pk__in={r.target_id for r in results if r.target_id})}
-    by_key = {(r.unit_id, r.indicator_id): r for r in results}
+    target_labels = {t.pk: t.value_label for t in Target.objects.filter(pk__in={r[2] for r in results if r[2]})}
+    by_key = {(r[0], r[1]): r for r in results}
     groups: dict = {}
     for indicator in indicators:
         groups.setdefault(indicator.group, []).append(indicator)
     ordered = [i for group in groups.values() for i in group]
-    rows = [(child, [_cell(by_key.get((child.pk, i.pk)), targets) for i in ordered]) for child in children]
-    totals = [_cell(by_key.get((unit.pk, i.pk)), targets) for i in ordered]
+    rows = [(child, [_cell(by_key.get((child.pk, i.pk)), target_labels) for i in ordered]) for child in children]
+    totals = [_cell(by_key.get((unit.pk, i.pk)), target_labels) for i in ordered]
     reporting = ReportingResult.objects.filter(run=run, unit=unit).first() if run else None
     overdue_qs = (ReportingResult.objects.filter(run=run, own=ReportingResult.Own.OVERDUE,
                                                  unit__path__startswith=unit.path)

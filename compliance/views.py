@@ -62,11 +62,11 @@ def cell_html(cell, labels: dict) -> str:
     """One scorecard cell. Built here rather than in a template: a province page has thousands of them."""
     if cell is None:
         return '<td class="cell st-none">·</td>'
-    status = cell.status or "none"
-    target = f'<small class="tgt">{escape(cell.target)}</small>' if cell.target else ""
+    target = f"<small>{escape(cell.target)}</small>" if cell.target else ""
     value = pct_text(cell.value) if cell.value is not None else "—"
-    return (f'<td class="cell st-{status}"><b class="sym" aria-hidden="true">{SYMBOLS.get(cell.status, "")}</b> '
-            f'{value}{target}<span class="visually-hidden"> {labels.get(cell.status, "")}</span></td>')
+    # The symbol carries the status for those who cannot tell the colours apart; its title names it.
+    return (f'<td class="cell st-{cell.status or "none"}"><b title="{labels.get(cell.status, "")}">'
+            f'{SYMBOLS.get(cell.status, "")}</b> {value}{target}</td>')
 
 
 @gzip_page
