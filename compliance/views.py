@@ -1,12 +1,15 @@
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -28,8 +31,9 @@ from core.periods import Quarter, Span
 from plans.selectors import plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
-from units.selectors import unit_ancestor_paths, units_visible_to
+from units.selectors import membership_paths, unit_ancestor_paths, units_visible_to
 
+SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be
 SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.BEHIND: "✗", Status.NO_DATA: "–",
            Status.OVERDUE: "◔"}
 
@@ -69,17 +73,30 @@ def cell_html(cell, labels: dict) -> str:
             f'{SYMBOLS.get(cell.status, "")}</b> {value}{target}</td>')
 
 
+def _scorecard_cached(request, context):
+    """The built scorecard, cached under its run: a new computation is a new run, hence a new key."""
+    user = request.user
+    scope = "staff" if user.is_staff else ",".join(sorted(membership_paths(user=user)))
+    plan = context["plan"].key if context["plan"] else ""
+    key = "scorecard:" + hashlib.sha256(
+        f"{context['run'].pk}|{context['unit'].pk}|{plan}|{scope}|{translation.get_language()}".encode()).hexdigest()
+    card = cache.get(key)
+    if card is None:
+        card = scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"])
+        labels = dict(Status.choices)
+        card.rows = [(child, mark_safe("".join(cell_html(c, labels) for c in cells)))  # noqa: S308 (escaped above)
+                     for child, cells in card.rows]
+        card.totals_html = mark_safe("".join(cell_html(c, labels) for c in card.totals))  # noqa: S308
+        cache.set(key, card, SCORECARD_CACHE_SECONDS)
+    return card
+
+
 @gzip_page
 @login_required
 def dashboard(request):
     context = _filters(request)
     if context["month"] is not None:
-        card = scorecard(user=request.user, unit=context["unit"], run=context["run"], plan=context["plan"])
-        labels = dict(Status.choices)
-        card.rows = [(child, mark_safe("".join(cell_html(c, labels) for c in cells)))  # noqa: S308 (escaped above)
-                     for child, cells in card.rows]
-        card.totals_html = mark_safe("".join(cell_html(c, labels) for c in card.totals))  # noqa: S308
-        context["card"] = card
+        context["card"] = _scorecard_cached(request, context)
     template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
     quarter = Quarter.of(context["month"] or dt.date.today())
     return render(request, template, {**context, "symbols": SYMBOLS,

@@ -76,3 +76,13 @@ def tree(root):
     TargetFactory(plan=plan, indicator=ai, comparator="range", value=30, value_max=40, applies_to_kinds=lower)
     return type("Tree", (), dict(province=province, w1=w1, w2=w2, c1=c1, closed=closed, new=opened_later,
                                  signed=signed, ai=ai))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached pages are keyed by ids the rolled-back database reuses."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

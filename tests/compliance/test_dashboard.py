@@ -113,3 +113,14 @@ def test_the_first_page_is_light(client, computed, reviewer):
     assets = [static / "css" / "portal.css", static / "vendor" / "htmx" / "htmx.min.js"]
     assert b"chart.umd" not in html  # the charts load only on the indicator page
     assert len(html) + sum(path.stat().st_size for path in assets) < 300 * 1024
+
+
+def test_a_new_computation_shows_at_once(client, computed, reviewer):
+    from reports.models import ReportValue
+
+    client.force_login(reviewer)
+    assert "79,4%" in client.get(DASHBOARD, {"period": "2026-10"}).content.decode()
+    ReportValue.objects.filter(report__unit=computed.w2, indicator=computed.signed).update(numerator=2)
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    html = client.get(DASHBOARD, {"period": "2026-10"}).content.decode()
+    assert "80,4%" in html and "79,4%" not in html  # 82/102: the cached scorecard belonged to the old run
