@@ -12,7 +12,10 @@ def at(day: int, hour: int = 9) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, tzinfo=HCM)
 
 
-def report(unit, values: dict, *, status=Report.Status.APPROVED, submitted=at(10), period=OCT):
+ON_TIME = at(10)
+
+
+def report(unit, values: dict, *, status=Report.Status.APPROVED, submitted=ON_TIME, period=OCT):
     created = Report.objects.create(unit=unit, period=period, status=status, submitted_at=submitted,
                                     due_on=dt.date(2026, 11, 20))
     for indicator, figure in values.items():
