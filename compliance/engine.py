@@ -71,13 +71,25 @@ class Stage:
     previous_value: Decimal | None  # the stage before it, if the plan stages the target
 
 
-def stages_in_force(targets: list, month_end: dt.date) -> Stage | None:
+def _nearest_stages(targets: list, month_end: dt.date) -> tuple[list, int]:
+    depth = max(t.plan.issuer.depth for t in targets)
+    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
+    return nearest, next((i for i, t in enumerate(nearest) if t.due_on >= month_end), len(nearest) - 1)
+
+
+def target_in_force(targets: list, month_end: dt.date):
     """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
     if not targets:
         return None
-    depth = max(t.plan.issuer.depth for t in targets)
-    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
-    index = next((i for i, t in enumerate(nearest) if t.due_on >= month_end), len(nearest) - 1)
+    nearest, index = _nearest_stages(targets, month_end)
+    return nearest[index]
+
+
+def stages_in_force(targets: list, month_end: dt.date) -> Stage | None:
+    """The target in force, with where its straight path starts: the end of the stage before it, or the plan's start."""
+    if not targets:
+        return None
+    nearest, index = _nearest_stages(targets, month_end)
     target = nearest[index]
     previous = nearest[index - 1] if index > 0 else None
     starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)

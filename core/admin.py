@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
-from core.services import _jsonable, audit_event_build, audit_record, audit_record_many, instance_fields
+from core.services import jsonable, audit_event_build, audit_record, audit_record_many, instance_fields
 
 admin.site.site_header = _("Digital transformation portal – administration")
 admin.site.site_title = _("Digital transformation portal")
@@ -16,7 +16,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         changes = {
-            name: [_jsonable(form.initial.get(name)) if change else None, _jsonable(form.cleaned_data.get(name))]
+            name: [jsonable(form.initial.get(name)) if change else None, jsonable(form.cleaned_data.get(name))]
             for name in form.changed_data
         }
         with transaction.atomic():
@@ -32,7 +32,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         note = str(_("Administration"))
         before = {
-            inline.instance.pk: {name: _jsonable(inline.initial.get(name)) for name in inline.changed_data}
+            inline.instance.pk: {name: jsonable(inline.initial.get(name)) for name in inline.changed_data}
             for inline in formset.initial_forms
         }
         deleted = [(inline.instance, str(inline.instance.pk)) for inline in formset.deleted_forms if inline.instance.pk]
@@ -46,7 +46,7 @@ class AuditedAdmin(admin.ModelAdmin):
                 for obj in formset.new_objects
             ]
             for obj, fields in formset.changed_objects:
-                changes = {name: [before[obj.pk].get(name), _jsonable(getattr(obj, name))] for name in fields}
+                changes = {name: [before[obj.pk].get(name), jsonable(getattr(obj, name))] for name in fields}
                 events.append(audit_event_build(
                     actor=request.user, action=AuditEvent.Action.UPDATE, instance=obj, changes=changes, note=note
                 ))

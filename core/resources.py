@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
 from core.models import AuditEvent
-from core.services import _jsonable, audit_record
+from core.services import jsonable, audit_record
 
 
 class AuditedResource(resources.ModelResource):
@@ -20,7 +20,7 @@ class AuditedResource(resources.ModelResource):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
         changes = {
-            name: [_jsonable(before.get(name)) if before else None, _jsonable(getattr(instance, f"{name}_id", None)
+            name: [jsonable(before.get(name)) if before else None, jsonable(getattr(instance, f"{name}_id", None)
                                                                             if name in self._fk_names()
                                                                             else getattr(instance, name))]
             for name in self.audit_fields

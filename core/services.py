@@ -1,12 +1,15 @@
+import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Conflict, PendingForm
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if value is None or isinstance(value, (bool, int, float, str, list, dict)):
@@ -20,7 +23,7 @@ def model_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, lis
     for field, new in data.items():
         old = getattr(instance, field)
         if old != new:
-            changes[field] = [_jsonable(old), _jsonable(new)]
+            changes[field] = [jsonable(old), jsonable(new)]
     return changes
 
 
@@ -52,14 +55,12 @@ def audit_record_many(events: Iterable[AuditEvent]) -> None:
 
 def instance_fields(instance: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
     """The [None, value] changes of a newly created object, for its audit row."""
-    return {field: [None, _jsonable(getattr(instance, field))] for field in fields}
+    return {field: [None, jsonable(getattr(instance, field))] for field in fields}
 
 
 @transaction.atomic
 def conflict_resolve(*, obj: models.Model, by) -> models.Model:
     """A person has read the document's contradiction and settled it; the flag stays in the history."""
-    from core.models import Conflict
-
     if obj.conflict_status != Conflict.OPEN:
         return obj
     changes = {"conflict_status": [obj.conflict_status, Conflict.RESOLVED]}
@@ -74,13 +75,6 @@ PENDING_FORM_TTL_HOURS = 48
 
 def pending_form_stash(*, path: str, data) -> str:
     """Keep what was posted without a session; the token returns it once, to the same page."""
-    import datetime as dt
-    import secrets
-
-    from django.utils import timezone
-
-    from core.models import PendingForm
-
     PendingForm.objects.filter(created_at__lt=timezone.now() - dt.timedelta(hours=PENDING_FORM_TTL_HOURS)).delete()
     token = secrets.token_urlsafe(24)
     fields = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
@@ -89,8 +83,6 @@ def pending_form_stash(*, path: str, data) -> str:
 
 
 def pending_form_take(*, token: str, path: str) -> dict | None:
-    from core.models import PendingForm
-
     pending = PendingForm.objects.filter(token=token, path=path).first()
     if pending is None:
         return None

@@ -3,6 +3,8 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from compliance.engine import target_in_force
+from core.periods import month_last_day
 from plans.models import Plan
 from reports.models import Report, ReportValue
 from targets.models import Indicator
@@ -84,15 +86,6 @@ def previous_approved_values(*, report: Report) -> dict[int, ReportValue]:
     return {value.indicator_id: value for value in previous.values.all()}
 
 
-def target_in_force(*, targets, period: dt.date):
-    """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
-    if not targets:
-        return None
-    depth = max(t.plan.issuer.depth for t in targets)
-    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
-    return next((t for t in nearest if t.due_on >= period), nearest[-1])
-
-
 def report_form_context(*, unit: Unit, period: dt.date, report: Report | None) -> list[dict]:
     """Per indicator, in group order: the target in force, last month's value and this month's value."""
     bound: dict[int, list] = {}
@@ -100,10 +93,11 @@ def report_form_context(*, unit: Unit, period: dt.date, report: Report | None) -
         bound.setdefault(target.indicator_id, []).append(target)
     indicators = sorted((targets[0].indicator for targets in bound.values()), key=lambda i: (i.group.order, i.code))
     last_month = (period - dt.timedelta(days=1)).replace(day=1)
+    month_end = month_last_day(period.year, period.month)
     previous = {v.indicator_id: v for v in ReportValue.objects.filter(report__unit=unit, report__period=last_month)}
     current = {v.indicator_id: v for v in report.values.all()} if report else {}
     return [
-        {"indicator": indicator, "target": target_in_force(targets=bound[indicator.pk], period=period),
+        {"indicator": indicator, "target": target_in_force(bound[indicator.pk], month_end),
          "previous": previous.get(indicator.pk), "value": current.get(indicator.pk)}
         for indicator in indicators
     ]
