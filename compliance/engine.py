@@ -6,7 +6,6 @@ Pure functions over plain data, so the hand-worked cases can be tested without a
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-
 from functools import lru_cache
 
 from django.utils.translation import gettext as _

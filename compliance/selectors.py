@@ -2,6 +2,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Span
@@ -103,7 +104,7 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
     for membership in Membership.objects.filter(unit__in=[row.unit_id for row in overdue],
                                                 role=Membership.Role.CLERK).select_related("user"):
         clerks.setdefault(membership.unit_id, []).append(membership.user)
-    today = dt.date.today()
+    today = timezone.localdate()
     for row in overdue:
         row.clerks = clerks.get(row.unit_id, [])
         row.days_overdue = (today - row.due_on).days if row.due_on else None

@@ -14,7 +14,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.engine import Node, Texts, judge, own_value, rolled_value, stages_in_force
+from compliance.engine import (
+    Node,
+    Texts,
+    judge,
+    own_value,
+    rolled_value,
+    stages_in_force,
+)
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.formatting import date_format
 from core.periods import month_last_day

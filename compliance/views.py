@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ def _filters(request):
     period = request.GET.get("period")
     if not period:
         latest = latest_computed_month()
-        period = f"{latest:%Y-%m}" if latest else f"{dt.date.today():%Y}"
+        period = f"{latest:%Y-%m}" if latest else f"{timezone.localdate():%Y}"
     try:
         span = Span.parse(period)
     except ValueError:
@@ -98,7 +98,7 @@ def dashboard(request):
     if context["month"] is not None:
         context["card"] = _scorecard_cached(request, context)
     template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
-    quarter = Quarter.of(context["month"] or dt.date.today())
+    quarter = Quarter.of(context["month"] or timezone.localdate())
     return render(request, template, {**context, "symbols": SYMBOLS,
                                       "export_quarter": f"{quarter.year}-Q{quarter.quarter}"})
 
