@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install setup run test bench worker beat messages
+.PHONY: install setup run test lint bench worker beat messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: setup
 
 test: install
 	$(BIN)/python -m pytest
+
+# Style (ruff) and the layers contract (import-linter), both configured in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider -s -o testpaths=benchmarks -o python_files='bench_*.py'

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from targets.models import Flow, Measure, Rollup
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, unit_make
@@ -49,14 +49,30 @@ def plain_user(django_user_model):
     return django_user_model.objects.create_user("plain", password="pw-plain-2026")
 
 
-@pytest.fixture
-def seeded(db):
-    """The units, indicator catalogue and five seed plans, loaded as `load_seed_plans` does."""
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup, django_db_blocker):
+    """The seed files loaded once per test module, inside a transaction that is rolled back after the module.
+
+    Each test's own transaction nests inside this one (as Django's `setUpTestData` does), so a test still
+    undoes its own writes and sees the seeds as loaded; modules using it must not hold transactional tests.
+    """
     from plans.services import seed_plans_load
 
-    report = seed_plans_load()
-    assert not report.errors, [str(error) for error in report.errors]
-    return report
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        report = seed_plans_load()
+        assert not report.errors, [str(error) for error in report.errors]
+    yield report
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(_seeded_module, db):
+    """The units, indicator catalogue and five seed plans, loaded as `load_seed_plans` does."""
+    return _seeded_module
 
 
 @pytest.fixture
