@@ -11,7 +11,7 @@ from django.db import connection
 
 from compliance.models import ComplianceResult
 from compliance.services import compliance_compute
-from core.demo import synthetic_seed
+from portal.demo import synthetic_seed
 from reports.models import Report
 from targets.services import indicators_seed_load
 from units.services import unit_national_root_ensure

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.demo import synthetic_plan_build, synthetic_tree_build
+from portal.demo import synthetic_plan_build, synthetic_tree_build
 from targets.services import indicators_seed_load
 from tests.factories import UserFactory
 from units.models import Membership, Unit

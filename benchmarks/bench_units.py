@@ -3,7 +3,7 @@
 from django.db import connection
 
 from benchmarks.conftest import median_ms, report
-from core.demo import synthetic_tree_build
+from portal.demo import synthetic_tree_build
 from units.models import Unit
 from units.selectors import unit_ancestor_paths, unit_subtree
 from units.services import unit_national_root_ensure

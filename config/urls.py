@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.views import home
+from portal.views import home
 
 # The admin's own login form would skip allauth's rate limits and second step: send it through allauth.
 admin.site.login = secure_admin_login(admin.site.login)

@@ -56,7 +56,7 @@ def _seeded_module(django_db_setup, django_db_blocker):
     Each test's own transaction nests inside this one (as Django's `setUpTestData` does), so a test still
     undoes its own writes and sees the seeds as loaded; modules using it must not hold transactional tests.
     """
-    from plans.services import seed_plans_load
+    from portal.seeding import seed_plans_load
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app
-from core.tasks import portal_healthcheck
+from portal.tasks import portal_healthcheck
 
 
 def test_tasks_run_in_process_without_a_broker(db):

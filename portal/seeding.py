@@ -21,7 +21,8 @@ from targets.services import seed_upsert
 from units.models import Unit
 from units.services import unit_entries_parse, unit_entries_upsert
 
-PLAN_SEED_DIR = Path(__file__).resolve().parent / "seeds"
+# The plans app keeps its data: the named parent plans and the transcribed seed plans.
+PLAN_SEED_DIR = settings.BASE_DIR / "plans" / "seeds"
 NAMED_PLANS_PATH = PLAN_SEED_DIR / "named.yaml"
 PLAN_FILES_DIR = PLAN_SEED_DIR / "plans"
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
-from core.demo import SYNTHETIC_ROOT
+from portal.demo import SYNTHETIC_ROOT
 from reports.models import Report, ReportValue
 from targets.selectors import targets_for_unit
 from units.models import Membership, Unit

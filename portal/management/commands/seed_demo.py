@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from core.demo import DEMO_PASSWORD, demo_seed, synthetic_seed
-from plans.services import seed_plans_load
+from portal.demo import DEMO_PASSWORD, demo_seed, synthetic_seed
+from portal.seeding import seed_plans_load
 from units.models import Unit
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self):
-        from core.demo import demo_logins
+        from portal.demo import demo_logins
 
         self.stdout.write(self.style.SUCCESS(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD}))
         for login in demo_logins():

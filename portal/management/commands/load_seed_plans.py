@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.models import Conflict
-from plans.services import PlanLoadResult, seed_plans_load
+from portal.seeding import PlanLoadResult, seed_plans_load
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from core.models import AuditEvent, Conflict
 from core.seeds import SeedFileError
 from plans.models import Plan, PlanTask
-from plans.services import plan_files, plan_seed_load, seed_plans_load
+from portal.seeding import plan_files, plan_seed_load, seed_plans_load
 from targets.models import Indicator, Target
 from units.models import Unit
 

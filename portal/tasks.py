@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from core.selectors import portal_health
+from portal.selectors import portal_health
 
 
 @shared_task
