@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from compliance.models import Status
+from targets.binding import Stage
 from targets.models import Comparator, Direction, Measure, Rollup
 
 HUNDRED = Decimal(100)
@@ -55,46 +56,6 @@ def pct(numerator, denominator) -> Decimal | None:
     if numerator is None or not denominator:
         return None
     return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A target in force: its comparator and value(s), deadline, and where its straight path starts."""
-
-    target_id: int
-    comparator: str
-    value: Decimal | None
-    value_max: Decimal | None
-    due_on: dt.date
-    starts_on: dt.date
-    previous_value: Decimal | None  # the stage before it, if the plan stages the target
-
-
-def _nearest_stages(targets: list, month_end: dt.date) -> tuple[list, int]:
-    depth = max(t.plan.issuer.depth for t in targets)
-    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
-    return nearest, next((i for i, t in enumerate(nearest) if t.due_on >= month_end), len(nearest) - 1)
-
-
-def target_in_force(targets: list, month_end: dt.date):
-    """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
-    if not targets:
-        return None
-    nearest, index = _nearest_stages(targets, month_end)
-    return nearest[index]
-
-
-def stages_in_force(targets: list, month_end: dt.date) -> Stage | None:
-    """The target in force, with where its straight path starts: the end of the stage before it, or the plan's start."""
-    if not targets:
-        return None
-    nearest, index = _nearest_stages(targets, month_end)
-    target = nearest[index]
-    previous = nearest[index - 1] if index > 0 else None
-    starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)
-    starts_on = min(starts_on, target.due_on)
-    return Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on, starts_on,
-                 previous.value if previous else None)
 
 
 def path_value(stage: Stage, baseline: Decimal, month_end: dt.date) -> Decimal:

@@ -20,7 +20,6 @@ from compliance.engine import (
     judge,
     own_value,
     rolled_value,
-    stages_in_force,
 )
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.formatting import date_format
@@ -28,7 +27,8 @@ from core.periods import month_last_day
 from plans.models import Plan
 from reports.models import Report, ReportValue
 from reports.selectors import DEFAULT_DUE_DAY
-from targets.models import Flow, Indicator, Measure, Rollup, Target
+from targets.binding import Bindings, stages_in_force
+from targets.models import Flow, Indicator, Measure, Rollup
 from units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -46,36 +46,6 @@ class UnitRow:
 
 def _ancestors(path: str) -> list[str]:
     return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
-
-
-class Bindings:
-    """Which targets bind which unit, worked out once per distinct position in the tree rather than per unit."""
-
-    def __init__(self):
-        self.by_issuer: dict[str, list[Target]] = defaultdict(list)
-        self.named: dict[int, set[str]] = {}
-        for target in Target.objects.select_related("plan__issuer", "indicator").prefetch_related(
-                "applies_to_units"):
-            self.by_issuer[target.plan.issuer.path].append(target)
-            self.named[target.pk] = {unit.path for unit in target.applies_to_units.all()}
-        self.relevant = set(self.by_issuer) | {path for paths in self.named.values() for path in paths}
-        self.cache: dict[tuple, dict[int, list[Target]]] = {}
-
-    def for_unit(self, unit: UnitRow) -> dict[int, list[Target]]:
-        ancestors = [p for p in _ancestors(unit.path) if p in self.relevant]
-        key = (tuple(ancestors), unit.kind)
-        if key not in self.cache:
-            bound: dict[int, list[Target]] = defaultdict(list)
-            own = set(ancestors)
-            for path in ancestors:
-                for target in self.by_issuer.get(path, ()):
-                    if target.applies_to_kinds and unit.kind not in target.applies_to_kinds:
-                        continue
-                    if self.named[target.pk] and not (self.named[target.pk] & own):
-                        continue
-                    bound[target.indicator_id].append(target)
-            self.cache[key] = dict(bound)
-        return self.cache[key]
 
 
 def _due_days() -> dict[str, int]:

@@ -14,8 +14,8 @@ from core.periods import year_last_day
 from core.services import audit_event_build, audit_record, audit_record_many
 from plans.models import Plan
 from reports.models import Report, ReportValue
+from targets.binding import targets_for_unit
 from targets.models import Comparator, Indicator, Measure, Target
-from targets.selectors import targets_for_unit
 from units.models import Membership, Unit, UnitKind
 from units.services import unit_create
 

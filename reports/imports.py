@@ -119,7 +119,7 @@ def bulk_template(*, user, root: Unit, period: dt.date) -> bytes:
                _("Note"), _("Unit"), _("Indicator")]
     for column, header in enumerate(headers, start=1):
         ws.cell(row=4, column=column, value=header).font = Font(bold=True)
-    from targets.selectors import targets_for_unit
+    from targets.binding import targets_for_unit
 
     r = BULK_FIRST_ROW
     for unit in units_visible_to(user=user).filter(path__startswith=root.path).order_by("path"):

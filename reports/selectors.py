@@ -3,12 +3,11 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from compliance.engine import target_in_force
 from core.periods import month_last_day
 from plans.models import Plan
 from reports.models import Report, ReportValue
+from targets.binding import target_in_force, targets_for_unit
 from targets.models import Indicator
-from targets.selectors import targets_for_unit
 from units.models import Membership, Unit
 from units.selectors import unit_ancestor_paths
 

@@ -1,8 +1,9 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from targets.binding import targets_for_unit
 from targets.models import Indicator, Target
-from targets.selectors import indicator_list, target_list, targets_for_unit
+from targets.selectors import indicator_list, target_list
 from units.selectors import units_visible_to
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from compliance.engine import Node, Stage, judge, own_value, path_value, pct, rolled_value
+from compliance.engine import Node, judge, own_value, path_value, pct, rolled_value
 from compliance.models import Status
+from targets.binding import Stage
 
 Y26 = dt.date(2026, 1, 1)
 

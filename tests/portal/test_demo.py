@@ -5,7 +5,7 @@ from django.db.models import Count
 
 from portal.demo import SYNTHETIC_ROOT
 from reports.models import Report, ReportValue
-from targets.selectors import targets_for_unit
+from targets.binding import targets_for_unit
 from units.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db

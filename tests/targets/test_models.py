@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import DueKind
+from targets.binding import targets_for_unit
 from targets.models import Comparator, Measure, Rollup
-from targets.selectors import targets_for_unit
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, unit_make
 from units.models import UnitKind
 

@@ -1,0 +1,109 @@
+"""Which targets bind which unit, and which of a plan's stages is in force: the one definition.
+
+The monthly form, the import templates, the compliance engine, the workbook and the demo data all read it
+from here, so a unit is never asked for a figure it is not judged on, nor judged on one it was not asked for.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from targets.models import Target
+from units.models import Unit
+from units.selectors import unit_ancestor_paths
+
+
+def _binds(target: Target, *, kind: str, named: set[str], ancestors: set[str]) -> bool:
+    """The rule itself: the unit is of a kind the target names (if any), and under a unit it names (if any)."""
+    if target.applies_to_kinds and kind not in target.applies_to_kinds:
+        return False
+    return not named or bool(named & ancestors)
+
+
+def targets_for_unit(*, unit: Unit, queryset: QuerySet[Target] | None = None) -> list[Target]:
+    """Every target that binds the unit: from its own plans and the plans of the units above it.
+
+    One query narrows to plans issued at or above the unit and to targets naming no unit or a unit at or above it;
+    the rule then decides.
+    """
+    paths = unit_ancestor_paths(unit)
+    queryset = (queryset if queryset is not None else Target.objects.all()).filter(plan__issuer__path__in=paths)
+    queryset = queryset.filter(Q(applies_to_units=None) | Q(applies_to_units__path__in=paths)).distinct()
+    queryset = queryset.select_related("plan__issuer", "indicator__group").prefetch_related("applies_to_units")
+    ancestors = set(paths)
+    return [target for target in queryset
+            if _binds(target, kind=unit.kind, named={u.path for u in target.applies_to_units.all()},
+                      ancestors=ancestors)]
+
+
+class Bindings:
+    """The same rule for every unit of the tree at once, worked out once per distinct position in the tree."""
+
+    def __init__(self):
+        self.by_issuer: dict[str, list[Target]] = defaultdict(list)
+        self.named: dict[int, set[str]] = {}
+        for target in Target.objects.select_related("plan__issuer", "indicator").prefetch_related(
+                "applies_to_units"):
+            self.by_issuer[target.plan.issuer.path].append(target)
+            self.named[target.pk] = {unit.path for unit in target.applies_to_units.all()}
+        self.relevant = set(self.by_issuer) | {path for paths in self.named.values() for path in paths}
+        self.cache: dict[tuple, dict[int, list[Target]]] = {}
+
+    def for_unit(self, unit) -> dict[int, list[Target]]:
+        """Indicator id → the targets binding a unit (anything with `path` and `kind`)."""
+        step = Unit.steplen
+        ancestors = [p for p in (unit.path[:end] for end in range(step, len(unit.path) + 1, step))
+                     if p in self.relevant]
+        key = (tuple(ancestors), unit.kind)
+        if key not in self.cache:
+            bound: dict[int, list[Target]] = defaultdict(list)
+            own = set(ancestors)
+            for path in ancestors:
+                for target in self.by_issuer.get(path, ()):
+                    if _binds(target, kind=unit.kind, named=self.named[target.pk], ancestors=own):
+                        bound[target.indicator_id].append(target)
+            self.cache[key] = dict(bound)
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A target in force: its comparator and value(s), deadline, and where its straight path starts."""
+
+    target_id: int
+    comparator: str
+    value: Decimal | None
+    value_max: Decimal | None
+    due_on: dt.date
+    starts_on: dt.date
+    previous_value: Decimal | None  # the stage before it, if the plan stages the target
+
+
+def _nearest_stages(targets: list, month_end: dt.date) -> tuple[list, int]:
+    depth = max(t.plan.issuer.depth for t in targets)
+    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
+    return nearest, next((i for i, t in enumerate(nearest) if t.due_on >= month_end), len(nearest) - 1)
+
+
+def target_in_force(targets: list, month_end: dt.date):
+    """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
+    if not targets:
+        return None
+    nearest, index = _nearest_stages(targets, month_end)
+    return nearest[index]
+
+
+def stages_in_force(targets: list, month_end: dt.date) -> Stage | None:
+    """The target in force, with where its straight path starts: the end of the stage before it, or the plan's start."""
+    if not targets:
+        return None
+    nearest, index = _nearest_stages(targets, month_end)
+    target = nearest[index]
+    previous = nearest[index - 1] if index > 0 else None
+    starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)
+    starts_on = min(starts_on, target.due_on)
+    return Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on, starts_on,
+                 previous.value if previous else None)
