@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from compliance.models import Status
 from targets.binding import Stage
-from targets.models import Comparator, Direction, Measure, Rollup
+from targets.models import Comparator, Measure, Rollup
 
 HUNDRED = Decimal(100)
 AT_RISK_MARGIN = Decimal(10)  # percentage points below the path that still count as "at risk", not "behind"
@@ -120,7 +120,7 @@ def judge(*, stage: Stage | None, value: Decimal | None, done: bool | None, mont
     return Verdict(Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND, texts.path % words, path)
 
 
-def own_value(*, measure: str, direction: str, numerator, denominator) -> Decimal | None:
+def own_value(*, measure: str, numerator, denominator) -> Decimal | None:
     """A unit's percentage: the ratio, or for a reduction the share by which it fell below its baseline."""
     if measure == Measure.REDUCTION:
         ratio = pct(numerator, denominator)
@@ -148,17 +148,12 @@ class Node:
         self.has_counts = self.has_counts or other.has_counts
 
 
-def rolled_value(node: Node, *, rollup: str, measure: str, direction: str) -> Decimal | None:
+def rolled_value(node: Node, *, rollup: str, measure: str) -> Decimal | None:
     """The subtree's value by the indicator's rule: ratio of sums, or share of expected units, never a mean."""
     if rollup == Rollup.SUM_RATIO:
         if not node.has_counts:
             return None
-        return own_value(measure=measure, direction=direction, numerator=node.numerator,
-                         denominator=node.denominator)
+        return own_value(measure=measure, numerator=node.numerator, denominator=node.denominator)
     if not node.expected:
         return None
     return pct(node.meeting, node.expected)
-
-
-def is_lower_better(direction: str) -> bool:
-    return direction == Direction.LOWER

@@ -24,9 +24,6 @@ def reporting_visible_to(*, user, period: dt.date) -> QuerySet[ReportingResult]:
                                            unit__in=units_visible_to(user=user)).select_related("unit"))
 
 
-STATUS_ORDER = [Status.BEHIND, Status.OVERDUE, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.MET]
-
-
 def current_run_in(*, span: Span) -> ComplianceRun | None:
     """The latest month of the span that has current results: a quarter or a year is read at its latest month."""
     return (ComplianceRun.objects.filter(is_current=True, period__gte=span.first, period__lte=span.last)

@@ -7,6 +7,8 @@ import io
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, Max, Min, Q, Sum, When
@@ -24,10 +26,9 @@ from compliance.engine import (
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.formatting import date_format
 from core.periods import month_last_day
-from plans.models import Plan
+from plans.selectors import report_due_date, report_due_days
 from reports.models import Report, ReportValue
-from reports.selectors import DEFAULT_DUE_DAY
-from targets.binding import Bindings, stages_in_force
+from targets.binding import Bindings, Stage, stages_in_force
 from targets.models import Flow, Indicator, Measure, Rollup
 from units.models import Unit
 
@@ -44,25 +45,18 @@ class UnitRow:
     open: bool
 
 
-def _ancestors(path: str) -> list[str]:
-    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
+class Figure(NamedTuple):
+    """A unit's sums for one indicator: approved figures, and all submitted ones (the provisional value)."""
+
+    numerator: int | None
+    denominator: int | None
+    rows: int  # approved rows; 0 means nothing approved
+    done: int | None
+    all_numerator: int | None
+    all_denominator: int | None
 
 
-def _due_days() -> dict[str, int]:
-    """Issuer path → the report due day of the plans it issued (the nearest issuer's plan decides)."""
-    days = {}
-    for path, day in Plan.objects.exclude(source_text="").values_list("issuer__path", "report_due_day"):
-        days[path] = day
-    return days
-
-
-def _due_on(path: str, days: dict[str, int], period: dt.date) -> dt.date:
-    day = next((days[p] for p in reversed(_ancestors(path)) if p in days), DEFAULT_DUE_DAY)
-    following = month_last_day(period.year, period.month) + dt.timedelta(days=1)
-    return following.replace(day=min(day, 28))
-
-
-def _figures(period: dt.date, flow_ids: set[int]):
+def _figures(period: dt.date, flow_ids: set[int]) -> dict[tuple[int, int], Figure]:
     """(unit, indicator) → approved and provisional sums for the month, or year to date for flows."""
     year_start = period.replace(month=1)
     values = ReportValue.objects.filter(
@@ -83,7 +77,7 @@ def _figures(period: dt.date, flow_ids: set[int]):
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+        return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
 
 
 def _baselines(months: set[dt.date]) -> dict[tuple, dict]:
@@ -93,12 +87,18 @@ def _baselines(months: set[dt.date]) -> dict[tuple, dict]:
     return {(u, i, p): (n, d) for u, i, p, n, d in rows.iterator(chunk_size=5000)}
 
 
-def _submissions(period: dt.date) -> dict[int, tuple]:
-    """Unit → (report status, first submission time) for the month."""
+class Submission(NamedTuple):
+    status: str
+    first_submitted_at: dt.datetime | None
+    due_on: dt.date | None  # fixed when the report was opened
+
+
+def _submissions(period: dt.date) -> dict[int, Submission]:
+    """Unit → its report's status, first submission time and due date for the month."""
     rows = Report.objects.filter(period=period).annotate(
         first=Coalesce(Min("submissions__submitted_at"), "submitted_at")
-    ).values_list("unit_id", "status", "first")
-    return {unit: (status, first) for unit, status, first in rows}
+    ).values_list("unit_id", "status", "first", "due_on")
+    return {unit: Submission(status, first, due_on) for unit, status, first, due_on in rows}
 
 
 RESULT_COLUMNS = (
@@ -168,108 +168,196 @@ def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fai
     return run
 
 
-def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
-    period = run.period
-    month_end = month_last_day(period.year, period.month)
-    today = timezone.localtime(run.as_of).date()
-    texts = Texts()
-    indicators = {i.pk: i for i in Indicator.objects.all()}
-    flow_ids = {pk for pk, i in indicators.items() if i.flow == Flow.FLOW}
-    units = [
-        UnitRow(pk, path, depth, kind, (opened is None or opened <= month_end) and (closed is None or closed >= period))
-        for pk, path, depth, kind, opened, closed in Unit.objects.order_by("path").values_list(
-            "pk", "path", "depth", "kind", "opened_on", "closed_on").iterator(chunk_size=10000)
-    ]
-    by_path = {u.path: u for u in units}
-    bindings = Bindings()
-    due_days = _due_days()
+@dataclass
+class Month:
+    """What every phase of one computation reads: the run, its dates, the catalogue and the tree."""
 
-    # Which stage binds each (unit, indicator); units in the same position share the work.
-    stages: dict[tuple, object] = {}
-    stage_cache: dict[tuple, object] = {}
-    for unit in units:
+    run: ComplianceRun
+    period: dt.date
+    month_end: dt.date
+    today: dt.date
+    texts: Texts
+    indicators: dict[int, Indicator]
+    units: list[UnitRow]
+    bindings: Bindings
+
+    @classmethod
+    def load(cls, run: ComplianceRun) -> "Month":
+        period = run.period
+        month_end = month_last_day(period.year, period.month)
+        units = [
+            UnitRow(pk, path, depth, kind,
+                    (opened is None or opened <= month_end) and (closed is None or closed >= period))
+            for pk, path, depth, kind, opened, closed in Unit.objects.order_by("path").values_list(
+                "pk", "path", "depth", "kind", "opened_on", "closed_on").iterator(chunk_size=10000)
+        ]
+        return cls(run=run, period=period, month_end=month_end, today=timezone.localtime(run.as_of).date(),
+                   texts=Texts(), indicators={i.pk: i for i in Indicator.objects.all()}, units=units,
+                   bindings=Bindings())
+
+
+@dataclass(slots=True)
+class Reporting:
+    """A unit's own reporting for the month (who is expected, on time, late, missing), summed up the tree."""
+
+    own: str
+    due_on: dt.date | None
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+    def add(self, other: "Reporting") -> None:
+        self.expected += other.expected
+        self.on_time += other.on_time
+        self.late += other.late
+        self.missing += other.missing
+
+    def row(self, run_id: int, unit_id: int) -> tuple:
+        return (run_id, unit_id, self.own, self.due_on, self.expected, self.on_time, self.late, self.missing)
+
+
+class OwnResult(NamedTuple):
+    """A unit's own standing on one indicator, in RESULT_COLUMNS order after run, unit and indicator."""
+
+    target_id: int | None
+    numerator: int | None
+    denominator: int | None
+    done: bool | None
+    value: Decimal | None
+    provisional_value: Decimal | None
+    path_value: Decimal | None
+    status: str
+    reason: str
+
+
+NO_OWN = OwnResult(None, None, None, None, None, None, None, "", "")
+
+
+def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
+    """The phases, each over named records: bind, reporting, own values, roll-up, emit."""
+    month = Month.load(run)
+    stages = _bind(month)
+    reporting = _reporting(month)
+    own_results, nodes = _own_values(month, stages, reporting)
+    _roll_up(month, reporting, nodes)
+    return _emit(month, stages, own_results, nodes, reporting, fail_after=fail_after)
+
+
+def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
+    """(unit, indicator) → the stage in force; units in the same position in the tree share the work."""
+    stages: dict[tuple[int, int], Stage | None] = {}
+    stage_cache: dict[tuple, Stage | None] = {}
+    for unit in month.units:
         if not unit.open:
             continue
-        for indicator_id, targets in bindings.for_unit(unit).items():
+        for indicator_id, targets in month.bindings.for_unit(unit).items():
             key = tuple(t.pk for t in targets)
             if key not in stage_cache:
-                stage_cache[key] = stages_in_force(targets, month_end)
+                stage_cache[key] = stages_in_force(targets, month.month_end)
             stages[(unit.id, indicator_id)] = stage_cache[key]
-    baseline_months = {(s.starts_on - dt.timedelta(days=1)).replace(day=1) for s in stage_cache.values() if s}
-    baselines = _baselines(baseline_months)
-    figures = _figures(period, flow_ids)
-    submissions = _submissions(period)
+    return stages
 
-    reporting: dict[int, list] = {}  # unit → [own, due_on, expected, on_time, late, missing]
-    for unit in units:
-        if not unit.open or not bindings.for_unit(unit):
+
+def _reporting(month: Month) -> dict[int, Reporting]:
+    """Every open unit bound by a target is expected to report; lateness is judged against its report's due date."""
+    submissions = _submissions(month.period)
+    due_days = report_due_days()
+    reporting: dict[int, Reporting] = {}
+    for unit in month.units:
+        if not unit.open or not month.bindings.for_unit(unit):
             continue
-        due_on = _due_on(unit.path, due_days, period)
-        status, first = submissions.get(unit.id, (None, None))
-        if first is not None and status != Report.Status.DRAFT:
-            own = ReportingResult.Own.ON_TIME if timezone.localtime(first).date() <= due_on else ReportingResult.Own.LATE
+        submission = submissions.get(unit.id)
+        due_on = (submission and submission.due_on) or report_due_date(path=unit.path, period=month.period,
+                                                                         days=due_days)
+        if submission and submission.first_submitted_at and submission.status != Report.Status.DRAFT:
+            on_time = timezone.localtime(submission.first_submitted_at).date() <= due_on
+            own = ReportingResult.Own.ON_TIME if on_time else ReportingResult.Own.LATE
         else:
-            own = ReportingResult.Own.OVERDUE if today > due_on else ReportingResult.Own.MISSING
-        reporting[unit.id] = [own, due_on, 1, int(own == ReportingResult.Own.ON_TIME),
-                              int(own == ReportingResult.Own.LATE),
-                              int(own in (ReportingResult.Own.MISSING, ReportingResult.Own.OVERDUE))]
+            own = ReportingResult.Own.OVERDUE if month.today > due_on else ReportingResult.Own.MISSING
+        reporting[unit.id] = Reporting(
+            own, due_on, expected=1, on_time=int(own == ReportingResult.Own.ON_TIME),
+            late=int(own == ReportingResult.Own.LATE),
+            missing=int(own in (ReportingResult.Own.MISSING, ReportingResult.Own.OVERDUE)))
+    return reporting
 
-    overdue_reason = {}
-    own_rows: dict[tuple, tuple] = {}
+
+def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting]
+                ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
+    """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
+    baseline_months = {_baseline_month(s) for s in set(stages.values()) if s}
+    baselines = _baselines(baseline_months)
+    flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
+    figures = _figures(month.period, flow_ids)
+    overdue_reasons: dict[int, str] = {}
+    own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
     for (unit_id, indicator_id), stage in stages.items():
-        indicator = indicators[indicator_id]
+        indicator = month.indicators[indicator_id]
         figure = figures.get((unit_id, indicator_id))
-        has_counts = indicator.has_counts
-        # figure = (approved numerator, denominator, rows, done; provisional numerator, denominator)
-        approved = bool(figure and figure[2])
-        numerator = figure[0] if approved and has_counts else None
-        denominator = figure[1] if approved and has_counts else None
-        done = bool(figure[3]) if approved and figure[3] is not None else None
-        value = provisional = baseline = path = None
-        if has_counts:
-            value = own_value(measure=indicator.measure, direction=indicator.direction, numerator=numerator,
-                              denominator=denominator)
-            if figure and (figure[4], figure[5]) == (numerator, denominator):
-                provisional = value
-            elif figure:
-                provisional = own_value(measure=indicator.measure, direction=indicator.direction,
-                                        numerator=figure[4], denominator=figure[5])
-            if stage is not None:
-                start = baselines.get((unit_id, indicator_id, (stage.starts_on - dt.timedelta(days=1)).replace(day=1)))
-                if start:
-                    baseline = own_value(measure=indicator.measure, direction=indicator.direction,
-                                         numerator=start[0], denominator=start[1])
-        if reporting[unit_id][0] == ReportingResult.Own.OVERDUE:
-            if unit_id not in overdue_reason:
-                overdue_reason[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
-                    "month": period.strftime("%m/%Y"), "due": date_format(reporting[unit_id][1])}
-            status, reason = Status.OVERDUE, overdue_reason[unit_id]
-        elif indicator.measure == Measure.UNIT_SHARE:
-            # Each unit says done or not; the target is on the share of units, judged on the subtree.
-            status = Status.MET if done else (Status.NO_DATA if done is None else "")
-            reason = texts.unit_done if done else (texts.no_figures if done is None else texts.unit_not_done)
-        else:
-            verdict = judge(stage=stage, value=value, done=done, month_end=month_end, baseline=baseline, texts=texts)
-            status, reason, path = verdict.status, verdict.reason, verdict.path
-        own_rows[(unit_id, indicator_id)] = (stage.target_id if stage else None, numerator, denominator, done,
-                                             value, provisional, path, status, reason[:400])
+        baseline = baselines.get((unit_id, indicator_id, _baseline_month(stage))) if stage else None
+        if reporting[unit_id].own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
+            overdue_reasons[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
+                "month": month.period.strftime("%m/%Y"), "due": date_format(reporting[unit_id].due_on)}
+        own = _own_result(month, indicator, stage, figure, baseline, overdue_reasons.get(unit_id))
+        own_results[(unit_id, indicator_id)] = own
         nodes[unit_id][indicator_id] = Node(
-            numerator=numerator or 0, denominator=denominator or 0, expected=1, reporting=int(approved),
-            meeting=int(_unit_meets(indicator, done=done, value=value, status=status)),
-            has_counts=numerator is not None)
+            numerator=own.numerator or 0, denominator=own.denominator or 0, expected=1,
+            reporting=int(bool(figure and figure.rows)),
+            meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
+            has_counts=own.numerator is not None)
+    return own_results, nodes
 
-    # Roll up: deepest units first, each adding its sums to its parent, so a subtree is counted once.
-    for unit in sorted(units, key=lambda u: -u.depth):
+
+def _baseline_month(stage: Stage) -> dt.date:
+    """A path starts from the approved figures of the month before its stage starts."""
+    return (stage.starts_on - dt.timedelta(days=1)).replace(day=1)
+
+
+def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure: Figure | None,
+                baseline_figure: tuple | None, overdue_reason: str | None) -> OwnResult:
+    approved = bool(figure and figure.rows)
+    counts = approved and indicator.has_counts
+    numerator = figure.numerator if counts else None
+    denominator = figure.denominator if counts else None
+    done = bool(figure.done) if approved and figure.done is not None else None
+    value = provisional = baseline = path = None
+    if indicator.has_counts:
+        value = own_value(measure=indicator.measure, numerator=numerator, denominator=denominator)
+        if figure and (figure.all_numerator, figure.all_denominator) == (numerator, denominator):
+            provisional = value
+        elif figure:
+            provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
+                                    denominator=figure.all_denominator)
+        if baseline_figure:
+            baseline = own_value(measure=indicator.measure, numerator=baseline_figure[0],
+                                 denominator=baseline_figure[1])
+    if overdue_reason is not None:
+        status, reason = Status.OVERDUE, overdue_reason
+    elif indicator.measure == Measure.UNIT_SHARE:
+        # Each unit says done or not; the target is on the share of units, judged on the subtree.
+        texts = month.texts
+        status = Status.MET if done else (Status.NO_DATA if done is None else "")
+        reason = texts.unit_done if done else (texts.no_figures if done is None else texts.unit_not_done)
+    else:
+        verdict = judge(stage=stage, value=value, done=done, month_end=month.month_end, baseline=baseline,
+                        texts=month.texts)
+        status, reason, path = verdict.status, verdict.reason, verdict.path
+    return OwnResult(stage.target_id if stage else None, numerator, denominator, done, value, provisional, path,
+                     status, reason[:400])
+
+
+def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dict[int, Node]]) -> None:
+    """Deepest units first, each adding its sums to its parent, so a subtree is counted once."""
+    by_path = {u.path: u for u in month.units}
+    for unit in sorted(month.units, key=lambda u: -u.depth):
         parent = by_path.get(unit.path[:-STEP]) if unit.depth > 1 else None
         if parent is None:
             continue
         if unit.id in reporting:
-            row = reporting.get(parent.id)
-            if row is None:
-                row = reporting[parent.id] = [ReportingResult.Own.NOT_EXPECTED, None, 0, 0, 0, 0]
-            for index in (2, 3, 4, 5):
-                row[index] += reporting[unit.id][index]
+            if parent.id not in reporting:
+                reporting[parent.id] = Reporting(ReportingResult.Own.NOT_EXPECTED, None)
+            reporting[parent.id].add(reporting[unit.id])
         children = nodes.get(unit.id)
         if children:
             parent_nodes = nodes[parent.id]
@@ -279,28 +367,36 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
                     parent_node = parent_nodes[indicator_id] = Node()
                 parent_node.add(node)
 
+
+def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, node: Node, own: OwnResult,
+                     sub_value: Decimal | None) -> tuple[str, str]:
+    texts = month.texts
+    counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
+    if node.reporting == 0:
+        return Status.NO_DATA, texts.no_subtree_figures
+    if node.expected == 1 and own is not NO_OWN and indicator.measure != Measure.UNIT_SHARE:
+        # A unit alone in its subtree: the subtree's verdict is its own.
+        return own.status, f"{counted} {own.reason}"
+    if stage is not None:
+        done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
+        verdict = judge(stage=stage, value=sub_value, done=done, month_end=month.month_end, texts=texts)
+        return verdict.status, f"{counted} {verdict.reason}"
+    return "", counted
+
+
+def _emit(month: Month, stages: dict, own_results: dict[tuple[int, int], OwnResult],
+          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting], *, fail_after: int | None) -> int:
+    """One result row per unit and indicator, written in batches; then the reporting rows."""
+    run_id = month.run.pk
     rows, count = [], 0
-    no_own = (None, None, None, None, None, None, None, "", "")
     for unit_id, by_indicator in nodes.items():
         for indicator_id, node in by_indicator.items():
-            indicator = indicators[indicator_id]
-            sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure,
-                                     direction=indicator.direction)
-            stage = stages.get((unit_id, indicator_id))
-            counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
-            own = own_rows.get((unit_id, indicator_id), no_own)
-            if node.reporting == 0:
-                sub_status, sub_reason = Status.NO_DATA, texts.no_subtree_figures
-            elif node.expected == 1 and own is not no_own and indicator.measure != Measure.UNIT_SHARE:
-                # A unit alone in its subtree: the subtree's verdict is its own.
-                sub_status, sub_reason = own[7], f"{counted} {own[8]}"
-            elif stage is not None:
-                done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
-                verdict = judge(stage=stage, value=sub_value, done=done, month_end=month_end, texts=texts)
-                sub_status, sub_reason = verdict.status, f"{counted} {verdict.reason}"
-            else:
-                sub_status, sub_reason = "", counted
-            rows.append((run.pk, unit_id, indicator_id, *own,
+            indicator = month.indicators[indicator_id]
+            sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure)
+            own = own_results.get((unit_id, indicator_id), NO_OWN)
+            sub_status, sub_reason = _subtree_verdict(month, indicator, stages.get((unit_id, indicator_id)), node,
+                                                      own, sub_value)
+            rows.append((run_id, unit_id, indicator_id, *own,
                          node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
                          node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400]))
             count += 1
@@ -311,7 +407,7 @@ def _compute(*, run: ComplianceRun, fail_after: int | None) -> int:
                 _insert(ComplianceResult, RESULT_COLUMNS, rows)
                 rows = []
     _insert(ComplianceResult, RESULT_COLUMNS, rows)
-    _insert(ReportingResult, REPORTING_COLUMNS, [(run.pk, unit_id, *row) for unit_id, row in reporting.items()])
+    _insert(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
     return count
 
 

@@ -1,8 +1,13 @@
+import calendar
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from plans.models import Plan, PlanTask
 from units.models import Unit
-from units.selectors import membership_paths
+from units.selectors import membership_paths, unit_ancestor_paths
+
+DEFAULT_DUE_DAY = 20
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -28,3 +33,32 @@ def plan_task_list(*, user) -> QuerySet[PlanTask]:
         .select_related("plan", "lead_unit")
         .prefetch_related("cooperating_units")
     )
+
+
+def report_due_days() -> dict[str, int]:
+    """Issuer path → the report due day of the plans it issued (a later plan of the same issuer decides).
+
+    Only plans with their text loaded set a due day: a plan known by name alone says nothing about reporting.
+    """
+    rows = (Plan.objects.exclude(source_text="").order_by("issued_on", "pk")
+            .values_list("issuer__path", "report_due_day"))
+    return dict(rows)
+
+
+def report_due_date(*, path: str, period: dt.date, days: dict[str, int]) -> dt.date:
+    """The due day of the nearest issuer above the unit at `path`, in the month after the period.
+
+    The day is kept within that month (a due day of 31 falls on 28 or 29 February, 30 April).
+    """
+    ancestors = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+    day = next((days[p] for p in reversed(ancestors) if p in days), DEFAULT_DUE_DAY)
+    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
+    """When the unit's report for the month is due: the one rule, for the form, the engine and reminders."""
+    paths = unit_ancestor_paths(unit)
+    days = dict(Plan.objects.filter(issuer__path__in=paths).exclude(source_text="").order_by("issued_on", "pk")
+                .values_list("issuer__path", "report_due_day"))
+    return report_due_date(path=unit.path, period=period, days=days)

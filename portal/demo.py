@@ -13,7 +13,9 @@ from core.models import AuditEvent, DueKind
 from core.periods import year_last_day
 from core.services import audit_event_build, audit_record, audit_record_many
 from plans.models import Plan
-from reports.models import Report, ReportValue
+from plans.selectors import report_due_date, report_due_days
+from reports.models import Report, ReportSubmission, ReportValue
+from reports.services import VALUE_FIELDS
 from targets.binding import targets_for_unit
 from targets.models import Comparator, Indicator, Measure, Target
 from units.models import Membership, Unit, UnitKind
@@ -149,6 +151,7 @@ def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int =
                         indicators_for=None) -> tuple[int, int]:
     """Reports for each unit and month: old months approved, the last one submitted or missing."""
     maker, now = FigureMaker(seed), timezone.now()
+    due_days = report_due_days()
     reports, values_per_report = [], []
     for unit in units:
         indicators = (indicators_for or _expected_indicators)(unit)
@@ -160,11 +163,11 @@ def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int =
             if maker.random.random() < (0.12 if last else 0.03):
                 continue  # not reported: the portal must show it as missing
             status = Report.Status.SUBMITTED if last else Report.Status.APPROVED
-            due = (period + dt.timedelta(days=32)).replace(day=20)
+            due = report_due_date(path=unit.path, period=period, days=due_days)
             late = maker.random.random() < 0.1
             submitted = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=3 if late else -4), dt.time(9)))
             reports.append(Report(
-                unit=unit, period=period, status=status, submitted_at=min(submitted, now),
+                unit=unit, period=period, status=status, submitted_at=min(submitted, now), due_on=due,
                 approved_at=min(submitted + dt.timedelta(days=2), now) if status == Report.Status.APPROVED else None,
             ))
             values_per_report.append([
@@ -182,6 +185,14 @@ def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int =
                 value.report = report
                 values.append(value)
         ReportValue.objects.bulk_create(values, batch_size=5000)
+        # Each report was sent once, so its history and lateness read as a clerk's submission would.
+        ReportSubmission.objects.bulk_create([
+            ReportSubmission(report=report, number=1, submitted_at=report.submitted_at,
+                             is_late=timezone.localtime(report.submitted_at).date() > report.due_on,
+                             values={str(v.indicator_id): {name: getattr(v, name) for name in VALUE_FIELDS}
+                                     for v in report_values})
+            for report, report_values in zip(reports, values_per_report, strict=True)
+        ], batch_size=2000)
         audit_record_many(
             audit_event_build(actor=None, action=AuditEvent.Action.CREATE, instance=report,
                               changes={"status": [None, report.status]}, note=_("Demo data"))

@@ -1,17 +1,13 @@
-import calendar
 import datetime as dt
 
 from django.db.models import Q, QuerySet
 
 from core.periods import month_last_day
-from plans.models import Plan
 from reports.models import Report, ReportValue
 from targets.binding import target_in_force, targets_for_unit
 from targets.models import Indicator
 from units.models import Membership, Unit
 from units.selectors import unit_ancestor_paths
-
-DEFAULT_DUE_DAY = 20
 
 
 def _membership_paths(user, roles) -> list[str]:
@@ -57,15 +53,6 @@ def review_queue(*, user) -> QuerySet[Report]:
         condition |= Q(unit__path__startswith=path)
     return (Report.objects.filter(condition, status=Report.Status.SUBMITTED)
             .select_related("unit").order_by("submitted_at", "id"))
-
-
-def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
-    """The due day of the nearest plan covering the unit, in the month after the period."""
-    plan = (Plan.objects.filter(issuer__path__in=unit_ancestor_paths(unit)).exclude(source_text="")
-            .order_by("-issuer__depth").first())
-    day = plan.report_due_day if plan else DEFAULT_DUE_DAY
-    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def report_indicators(*, report: Report) -> list[Indicator]:

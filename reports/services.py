@@ -15,10 +15,10 @@ from core.files import sniff_content_type
 from core.formatting import number_format
 from core.models import AuditEvent
 from core.services import audit_record
+from plans.selectors import report_due_on
 from reports.models import Evidence, Report, ReportDecision, ReportSubmission, ReportValue
 from reports.selectors import (
     previous_approved_values,
-    report_due_on,
     report_indicators,
     user_can_enter,
     user_can_review,

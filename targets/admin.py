@@ -17,7 +17,7 @@ class IndicatorGroupAdmin(AuditedAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(ImportExportMixin, AuditedAdmin):
     resource_classes = [IndicatorResource]
-    list_display = ["code", "name", "group", "measure", "flow", "direction", "rollup", "is_active"]
+    list_display = ["code", "name", "group", "measure", "flow", "rollup", "is_active"]
     list_filter = ["group", "measure", "flow", "rollup", "is_active"]
     search_fields = ["code", "name", "description"]
     list_select_related = ["group"]

@@ -14,7 +14,7 @@ class IndicatorOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name", "group", "group_name", "measure", "flow", "direction", "rollup",
+            "code", "name", "group", "group_name", "measure", "flow", "rollup",
             "unit_threshold", "numerator_label", "denominator_label", "description", "is_active",
         ]
 

@@ -35,11 +35,6 @@ class Flow(models.TextChoices):
     FLOW = "flow", _("Flow (counted each month)")
 
 
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("Higher is better")
-    LOWER = "lower", _("Lower is better")
-
-
 class Rollup(models.TextChoices):
     SUM_RATIO = "sum_ratio", _("Ratio of sums")
     UNIT_SHARE = "unit_share", _("Share of units meeting the threshold")
@@ -63,7 +58,6 @@ class Indicator(models.Model):
     group = models.ForeignKey(IndicatorGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="indicators")
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     flow = models.CharField(_("level or flow"), max_length=10, choices=Flow.choices, default=Flow.LEVEL)
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     rollup = models.CharField(_("roll-up"), max_length=20, choices=Rollup.choices)
     unit_threshold = models.DecimalField(
         _("threshold for a unit to count as meeting it (%)"),

@@ -8,13 +8,13 @@ from targets.models import Indicator, IndicatorGroup, Target
 class IndicatorResource(AuditedResource):
     group = fields.Field(attribute="group", column_name="group",
                          widget=CodeWidget(IndicatorGroup, field="code"))
-    audit_fields = ("name", "group", "measure", "flow", "direction", "rollup", "unit_threshold",
+    audit_fields = ("name", "group", "measure", "flow", "rollup", "unit_threshold",
                     "numerator_label", "denominator_label", "description", "is_active")
 
     class Meta:
         model = Indicator
         import_id_fields = ["code"]
-        fields = ["code", "name", "group", "measure", "flow", "direction", "rollup", "unit_threshold",
+        fields = ["code", "name", "group", "measure", "flow", "rollup", "unit_threshold",
                   "numerator_label", "denominator_label", "description", "is_active"]
         clean_model_instances = True
         skip_unchanged = True

@@ -13,7 +13,7 @@ from targets.models import Indicator, IndicatorGroup
 INDICATORS_SEED_PATH = Path(__file__).resolve().parent / "seeds" / "indicators.yaml"
 GROUP_FIELDS = ("name", "order")
 INDICATOR_FIELDS = (
-    "name", "group", "measure", "flow", "direction", "rollup", "unit_threshold",
+    "name", "group", "measure", "flow", "rollup", "unit_threshold",
     "numerator_label", "denominator_label", "description",
 )
 
@@ -93,7 +93,6 @@ def indicators_seed_load(*, path: Path = INDICATORS_SEED_PATH, by=None) -> Catal
             "name": require(entry, "name", path=path, entry=code),
             "measure": require(entry, "measure", path=path, entry=code),
             "flow": entry.get("kind") or entry.get("flow") or "level",
-            "direction": entry.get("direction", "higher"),
             "rollup": require(entry, "rollup", path=path, entry=code),
             "unit_threshold": seed_decimal(entry.get("unit_threshold"), path=path, entry=code, field="unit_threshold"),
             "numerator_label": entry.get("numerator_label") or "",

@@ -32,9 +32,9 @@ def _import(client, app_model: str, csv: str):
 
 def test_indicators_import_with_a_dry_run_preview_then_confirm(admin_client_vi, seeded):
     indicator = Indicator.objects.get(code="van_ban_ky_so")
-    csv = ("code,name,group,measure,flow,direction,rollup,unit_threshold,numerator_label,denominator_label,"
+    csv = ("code,name,group,measure,flow,rollup,unit_threshold,numerator_label,denominator_label,"
            "description,is_active\n"
-           f"van_ban_ky_so,Tỷ lệ văn bản được ký số (sửa),{indicator.group.code},ratio,{indicator.flow},higher,"
+           f"van_ban_ky_so,Tỷ lệ văn bản được ký số (sửa),{indicator.group.code},ratio,{indicator.flow},"
            f"sum_ratio,,Số văn bản ký số,Tổng số văn bản,,1\n")
     preview = _import(admin_client_vi, "targets_indicator", csv)
     html = preview.content.decode()
@@ -52,8 +52,8 @@ def test_indicators_import_with_a_dry_run_preview_then_confirm(admin_client_vi, 
 
 
 def test_a_bad_row_is_reported_and_nothing_imported(admin_client_vi, seeded):
-    csv = ("code,name,group,measure,flow,direction,rollup,unit_threshold,numerator_label,denominator_label,"
-           "description,is_active\nchi_tieu_moi,Mới,khong_co_nhom,ratio,level,higher,sum_ratio,,A,B,,1\n")
+    csv = ("code,name,group,measure,flow,rollup,unit_threshold,numerator_label,denominator_label,"
+           "description,is_active\nchi_tieu_moi,Mới,khong_co_nhom,ratio,level,sum_ratio,,A,B,,1\n")
     html = _import(admin_client_vi, "targets_indicator", csv).content.decode()
     assert "Không có nhóm chỉ tiêu nào mã “khong_co_nhom”." in html
     assert not Indicator.objects.filter(code="chi_tieu_moi").exists()

@@ -20,10 +20,6 @@ def unit_subtree(*, unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
     return queryset
 
 
-def unit_is_within(*, unit: Unit, ancestor: Unit) -> bool:
-    return unit.path.startswith(ancestor.path)
-
-
 def membership_paths(*, user) -> list[str]:
     """The paths of the user's units, read once per request (kept on the request's user object)."""
     paths = getattr(user, "_membership_paths", None)

@@ -56,9 +56,9 @@ JUN = dt.date(2026, 6, 30)
      Status.ON_TRACK, D("57.34")),
     # Reduce by at least 30%: 7 days against a 10-day baseline is a 30% reduction.
     ("reduction met", dict(stage=stage("reduce_by", "30"), value=own_value(
-        measure="reduction", direction="lower", numerator=7, denominator=10), month_end=OCT), Status.MET, None),
+        measure="reduction", numerator=7, denominator=10), month_end=OCT), Status.MET, None),
     ("reduction short", dict(stage=stage("reduce_by", "30"), value=own_value(
-        measure="reduction", direction="lower", numerator=9, denominator=10), baseline=D(0), month_end=OCT),
+        measure="reduction", numerator=9, denominator=10), baseline=D(0), month_end=OCT),
      Status.BEHIND, D("24.97")),
     # Milestones: done, or not done with the deadline past, near (≤ 92 days) or far.
     ("milestone done", dict(stage=stage("done", None), value=None, done=True, month_end=OCT), Status.MET, None),
@@ -92,11 +92,11 @@ def test_roll_up_is_a_ratio_of_sums_never_a_mean_of_percentages():
     # 80/100 and 1/2: the mean of percentages would be 65%; the ratio of sums is 81/102 = 79,41%.
     node = Node(numerator=80, denominator=100, has_counts=True)
     node.add(Node(numerator=1, denominator=2, has_counts=True))
-    assert rolled_value(node, rollup="sum_ratio", measure="ratio", direction="higher") == D("79.41")
+    assert rolled_value(node, rollup="sum_ratio", measure="ratio") == D("79.41")
 
 
 def test_share_of_units_counts_expected_units_only():
     node = Node(expected=3, meeting=2)
-    assert rolled_value(node, rollup="unit_share", measure="unit_share", direction="higher") == D("66.67")
-    assert rolled_value(Node(), rollup="unit_share", measure="unit_share", direction="higher") is None
+    assert rolled_value(node, rollup="unit_share", measure="unit_share") == D("66.67")
+    assert rolled_value(Node(), rollup="unit_share", measure="unit_share") is None
     assert pct(3, 3) == D(100)

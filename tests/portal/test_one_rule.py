@@ -1,0 +1,60 @@
+"""One rule, one place: on the demo data, the form, the engine and the due dates agree for every unit and month."""
+
+from collections import defaultdict
+
+import pytest
+
+from compliance.models import ComplianceResult, ReportingResult
+from compliance.services import compliance_compute
+from core.periods import month_last_day
+from plans.selectors import report_due_on
+from portal.demo import demo_seed
+from reports.models import Report
+from reports.selectors import report_form_context
+from targets.binding import targets_for_unit
+from units.models import Unit
+
+
+@pytest.fixture
+def demo(seeded):
+    demo_seed()
+    months = sorted(set(Report.objects.values_list("period", flat=True)))[-3:]
+    return [compliance_compute(period=month) for month in months]
+
+
+def test_the_form_and_the_engine_judge_the_same_indicators_for_every_unit_and_month(demo):
+    units = {unit.pk: unit for unit in Unit.objects.all()}
+    bound = {pk: {t.indicator_id for t in targets_for_unit(unit=unit)} for pk, unit in units.items()}
+    assert sum(1 for indicators in bound.values() if indicators) > 20
+    for run in demo:
+        judged = defaultdict(set)
+        for unit_id, indicator_id in ComplianceResult.objects.filter(run=run, target__isnull=False).values_list(
+                "unit_id", "indicator_id"):
+            judged[unit_id].add(indicator_id)
+        month_end = month_last_day(run.period.year, run.period.month)
+        for pk, unit in units.items():
+            open_in_month = (unit.opened_on is None or unit.opened_on <= month_end) and (
+                unit.closed_on is None or unit.closed_on >= run.period)
+            assert judged.get(pk, set()) == (bound[pk] if open_in_month else set()), unit.code
+        for report in Report.objects.filter(period=run.period).select_related("unit"):
+            form = {row["indicator"].pk for row in report_form_context(unit=report.unit, period=run.period,
+                                                                        report=report)}
+            assert form == judged[report.unit_id], report.unit.code
+
+
+def test_due_dates_and_lateness_agree_for_every_unit_and_month(demo):
+    for run in demo:
+        reports = {r.unit_id: r for r in Report.objects.filter(period=run.period).prefetch_related("submissions")}
+        expected = ReportingResult.objects.filter(run=run).exclude(own=ReportingResult.Own.NOT_EXPECTED)
+        assert expected.count() > 20
+        for row in expected.select_related("unit"):
+            report = reports.get(row.unit_id)
+            assert row.due_on == report_due_on(unit=row.unit, period=run.period), row.unit.code
+            if report is None:
+                continue
+            assert row.due_on == report.due_on, row.unit.code
+            first = report.submissions.order_by("number").first()
+            if first is not None and report.status != Report.Status.DRAFT:
+                # The reporting panel and the submission record say the same thing about lateness.
+                late = row.own == ReportingResult.Own.LATE
+                assert late == first.is_late, (row.unit.code, run.period)
