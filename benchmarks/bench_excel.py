@@ -16,7 +16,7 @@ from compliance.services import compliance_compute
 from core.periods import Quarter
 from reports.imports import SHEET, bulk_import
 from reports.models import Report
-from reports.workbook import export_data, write_workbook
+from exports.workbook import export_data, write_workbook
 from tests.factories import UserFactory
 from units.models import Membership, Unit
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ComplianceConfig(AppConfig):
     name = "compliance"
     verbose_name = _("Compliance")
+
+    def ready(self) -> None:
+        from compliance.receivers import recompute_month_after_commit
+        from reports.signals import approved_figures_changed
+
+        approved_figures_changed.connect(recompute_month_after_commit, dispatch_uid="compliance-recompute-month")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # The export pages keep the addresses they had under /reports/.
+    path("reports/exports/", include("exports.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("compliance.urls")),
     path("api/v1/", include("config.api_urls")),

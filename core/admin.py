@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
-from core.services import jsonable, audit_event_build, audit_record, audit_record_many, instance_fields
+from core.services import audit_event_build, audit_record, audit_record_many, instance_fields, jsonable
 
 admin.site.site_header = _("Digital transformation portal – administration")
 admin.site.site_title = _("Digital transformation portal")

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from core.periods import Quarter
+from core.periods import DueKind, Quarter
 
 
 def number_format(value: Decimal | float | int | None, decimals: int = 1) -> str:
@@ -29,8 +29,6 @@ def date_format(value: dt.date | None) -> str:
 
 
 def due_label(kind: str, due_on: dt.date | None) -> str:
-    from core.models import DueKind
-
     if kind == DueKind.RECURRING or due_on is None:
         return _("Recurring")
     if kind == DueKind.YEAR:

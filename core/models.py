@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import due_label
+from core.periods import DueKind
+
 
 class AuditEvent(models.Model):
     """One write to the portal's data: who, when, what, and each changed field's old and new value."""
@@ -38,13 +41,6 @@ class AuditEvent(models.Model):
         return f"{self.get_action_display()} {self.object_repr}"
 
 
-class DueKind(models.TextChoices):
-    YEAR = "year", _("By the end of a year")
-    QUARTER = "quarter", _("By the end of a quarter")
-    DATE = "date", _("By a date")
-    RECURRING = "recurring", _("Recurring")
-
-
 class Conflict(models.TextChoices):
     NONE = "", _("None")
     OPEN = "open", _("To resolve")
@@ -64,8 +60,6 @@ class DueMixin(models.Model):
 
     @property
     def due_label(self) -> str:
-        from core.formatting import due_label
-
         return due_label(self.due_kind, self.due_on)
 
 

@@ -5,7 +5,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class DueKind(models.TextChoices):
+    """How a plan writes a deadline: a year, a quarter, a date, or recurring work."""
+
+    YEAR = "year", gettext_lazy("By the end of a year")
+    QUARTER = "quarter", gettext_lazy("By the end of a quarter")
+    DATE = "date", gettext_lazy("By a date")
+    RECURRING = "recurring", gettext_lazy("Recurring")
+
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _QUARTER_RE = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")

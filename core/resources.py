@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
 from core.models import AuditEvent
-from core.services import jsonable, audit_record
+from core.services import audit_record, jsonable
 
 
 class AuditedResource(resources.ModelResource):

@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ConflictMixin, DueKind, DueMixin
+from core.models import ConflictMixin, DueMixin
+from core.periods import DueKind
 from units.models import Unit
 
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import AuditEvent, DueKind
-from core.periods import year_last_day
+from core.models import AuditEvent
+from core.periods import DueKind, year_last_day
 from core.services import audit_event_build, audit_record, audit_record_many
 from plans.models import Plan
 from plans.selectors import report_due_date, report_due_days

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.formatting import due_label
-from core.models import AuditEvent, Conflict, DueKind
-from core.periods import Quarter, year_last_day
+from core.models import AuditEvent, Conflict
+from core.periods import DueKind, Quarter, year_last_day
 from core.seeds import SeedFileError, require, seed_decimal, seed_yaml_read
 from core.services import audit_event_build, audit_record_many
 from plans.models import Plan, PlanKind, PlanTask

@@ -23,6 +23,7 @@ from reports.selectors import (
     user_can_enter,
     user_can_review,
 )
+from reports.signals import approved_figures_changed
 from targets.models import Flow
 from units.models import Unit
 
@@ -229,7 +230,7 @@ def report_approve(*, report: Report, by) -> Report:
         raise ApplicationError(_("Only a submitted report can be approved."))
     report.approved_at = timezone.now()
     report = _decide(report=report, by=by, action=ReportDecision.Action.APPROVE, status=Report.Status.APPROVED)
-    _recompute_after_commit(report)
+    approved_figures_changed.send(sender=Report, report=report)
     return report
 
 
@@ -244,16 +245,8 @@ def report_reopen(*, report: Report, by, reason: str) -> Report:
     report.approved_at = None
     report = _decide(report=report, by=by, action=ReportDecision.Action.REOPEN, status=Report.Status.RETURNED,
                      reason=reason.strip())
-    _recompute_after_commit(report)
+    approved_figures_changed.send(sender=Report, report=report)
     return report
-
-
-def _recompute_after_commit(report: Report) -> None:
-    """Approved figures changed: recompute the month once the change is committed (a worker does it with Redis)."""
-    from compliance.tasks import compute_month
-
-    period = f"{report.period:%Y-%m}"
-    transaction.on_commit(lambda: compute_month.delay(period))
 
 
 def _decide(*, report: Report, by, action: str, status: str, reason: str = "",

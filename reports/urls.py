@@ -18,7 +18,4 @@ urlpatterns = [
     path("<int:pk>/decide/", views.report_decide, name="decide"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence-upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
-    path("exports/", views.export_create, name="export-create"),
-    path("exports/<int:pk>/", views.export_status, name="export"),
-    path("exports/<int:pk>/file/", views.export_download, name="export-file"),
 ]

@@ -16,7 +16,6 @@ from core.formatting import percent_label
 from core.models import AuditEvent
 from core.periods import Quarter, month_parse
 from core.services import pending_form_stash, pending_form_take
-from reports.exports import export_job_create
 from reports.forms import ReasonForm, ReportForm, ReturnForm
 from reports.imports import (
     ImportRefused,
@@ -26,7 +25,7 @@ from reports.imports import (
     unit_import,
     unit_template,
 )
-from reports.models import Evidence, ExportJob, Report, ReportValue
+from reports.models import Evidence, Report, ReportValue
 from reports.selectors import (
     report_form_context,
     report_indicators,
@@ -212,36 +211,6 @@ def evidence_download(request, pk: int):
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@require_POST
-@login_required
-def export_create(request):
-    unit = get_object_or_404(units_visible_to(user=request.user), code=request.POST.get("unit", ""))
-    try:
-        quarter = Quarter.parse(request.POST.get("quarter", ""))
-        job = export_job_create(unit=unit, quarter=quarter, by=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect(request.POST.get("next") or "compliance:dashboard")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or "compliance:dashboard")
-    return redirect("reports:export", pk=job.pk)
-
-
-@login_required
-def export_status(request, pk: int):
-    job = get_object_or_404(ExportJob.objects.filter(requested_by=request.user).select_related("unit"), pk=pk)
-    template = "reports/_export_status.html" if request.htmx else "reports/export.html"
-    return render(request, template, {"job": job, "quarter": Quarter(job.year, job.quarter)})
-
-
-@login_required
-def export_download(request, pk: int):
-    job = get_object_or_404(ExportJob.objects.filter(requested_by=request.user, state=ExportJob.State.DONE), pk=pk)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

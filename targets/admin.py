@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-
 from import_export.admin import ImportExportMixin
 
 from core.admin import AuditedAdmin, conflict_mark_resolved

@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import number_format
-from core.models import ConflictMixin, DueKind, DueMixin
+from core.models import ConflictMixin, DueMixin
+from core.periods import DueKind
 from plans.models import Plan
 from units.models import Unit, UnitKind
 

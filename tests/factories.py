@@ -6,7 +6,7 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
-from core.models import DueKind
+from core.periods import DueKind
 from plans.models import Plan
 from targets.models import Comparator, Indicator, IndicatorGroup, Measure, Rollup, Target
 from units.models import Membership, Unit, UnitKind

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "compliance",
+    "exports",
     "portal",
 ]
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.models import DueKind
+from core.periods import DueKind
 from targets.binding import targets_for_unit
 from targets.models import Comparator, Measure, Rollup
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, unit_make

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.periods import Quarter
-from reports.exports import quarterly_report_write
+from exports.services import quarterly_report_write
 from units.models import Unit
 
 

@@ -13,9 +13,9 @@ from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from core.periods import Quarter
 from core.services import audit_record
-from reports.models import ExportJob
+from exports.models import ExportJob
+from exports.workbook import export_data, write_workbook
 from reports.selectors import user_can_review
-from reports.workbook import export_data, write_workbook
 from units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
     job = ExportJob.objects.create(unit=unit, year=quarter.year, quarter=quarter.quarter, requested_by=by)
     audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=job,
                  changes={"unit": [None, unit.code], "quarter": [None, str(quarter)]})
-    from reports.tasks import build_export
+    from exports.tasks import build_export
 
     transaction.on_commit(lambda: build_export.delay(job.pk))
     return job

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from compliance.models import ComplianceResult
 from compliance.services import compliance_compute
-from reports.models import ExportJob
+from exports.models import ExportJob
 from tests.compliance.helpers import AFTER_DUE, OCT, report
 from tests.factories import MembershipFactory
 from units.models import Membership
@@ -74,23 +74,23 @@ def test_a_reviewer_queues_the_export_and_downloads_it(client, computed, django_
     reviewer = MembershipFactory(unit=computed.province, role=Membership.Role.REVIEWER).user
     clerk = MembershipFactory(unit=computed.w1, role=Membership.Role.CLERK).user
     client.force_login(clerk)
-    response = client.post(reverse("reports:export-create"), {"unit": computed.w1.code, "quarter": "2026-Q4"},
+    response = client.post(reverse("exports:create"), {"unit": computed.w1.code, "quarter": "2026-Q4"},
                            follow=True)
     assert "Chỉ người duyệt" in response.content.decode() and not ExportJob.objects.exists()
 
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:export-create"),
+        response = client.post(reverse("exports:create"),
                                {"unit": computed.province.code, "quarter": "2026-Q4"})
     job = ExportJob.objects.get()
-    assert response["Location"] == reverse("reports:export", kwargs={"pk": job.pk})
+    assert response["Location"] == reverse("exports:job", kwargs={"pk": job.pk})
     assert job.state == ExportJob.State.DONE and job.progress == 100
     page = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "Tải bảng tính" in page and "every 2s" not in page
-    download = client.get(reverse("reports:export-file", kwargs={"pk": job.pk}))
+    download = client.get(reverse("exports:file", kwargs={"pk": job.pk}))
     assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
     client.force_login(clerk)
-    assert client.get(reverse("reports:export-file", kwargs={"pk": job.pk})).status_code == 404
+    assert client.get(reverse("exports:file", kwargs={"pk": job.pk})).status_code == 404
 
 
 @pytest.mark.libreoffice

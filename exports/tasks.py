@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from reports.exports import export_job_run
+from exports.services import export_job_run
 
 
 @shared_task(acks_late=True)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from exports import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("", views.export_create, name="create"),
+    path("<int:pk>/", views.export_status, name="job"),
+    path("<int:pk>/file/", views.export_download, name="file"),
+]
