@@ -8,8 +8,8 @@ from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, 
 from core.periods import Span
 from plans.models import Plan
 from targets.models import Indicator, Target
+from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
-from units.selectors import units_visible_to
 
 
 def results_visible_to(*, user, period: dt.date) -> QuerySet[ComplianceResult]:
@@ -37,7 +37,7 @@ def latest_computed_month() -> dt.date | None:
 def home_unit(*, user) -> Unit | None:
     """Where the dashboard opens: the national root for staff, else the highest unit the user reviews or views."""
     visible = units_visible_to(user=user)
-    if user.is_staff:
+    if sees_all(user):
         return visible.filter(depth=1).order_by("path").first()
     return (visible.filter(memberships__user=user).order_by("depth", "path").first())
 

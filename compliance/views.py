@@ -31,7 +31,8 @@ from core.periods import Quarter, Span
 from plans.selectors import plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
-from units.selectors import membership_paths, unit_ancestor_paths, units_visible_to
+from units.access import membership_paths, sees_all, units_visible_to
+from units.selectors import unit_ancestor_paths
 
 SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be
 SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.BEHIND: "✗", Status.NO_DATA: "–",
@@ -76,7 +77,7 @@ def cell_html(cell, labels: dict) -> str:
 def _scorecard_cached(request, context):
     """The built scorecard, cached under its run: a new computation is a new run, hence a new key."""
     user = request.user
-    scope = "staff" if user.is_staff else ",".join(sorted(membership_paths(user=user)))
+    scope = "staff" if sees_all(user) else ",".join(sorted(membership_paths(user=user)))
     plan = context["plan"].key if context["plan"] else ""
     key = "scorecard:" + hashlib.sha256(
         f"{context['run'].pk}|{context['unit'].pk}|{plan}|{scope}|{translation.get_language()}".encode()).hexdigest()
@@ -157,7 +158,7 @@ def remind(request):
 
 def home_for(user) -> str | None:
     """Where a user lands after logging in: reviewers and staff on the dashboard, clerks on their reports."""
-    if user.is_staff or user.memberships.exclude(role="clerk").exists():
+    if sees_all(user) or user.memberships.exclude(role="clerk").exists():
         return "compliance:dashboard"
     if user.memberships.exists():
         return "reports:mine"

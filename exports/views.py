@@ -8,7 +8,7 @@ from core.exceptions import ApplicationError
 from core.periods import Quarter
 from exports.models import ExportJob
 from exports.services import export_job_create
-from units.selectors import units_visible_to
+from units.access import units_visible_to
 
 
 @require_POST

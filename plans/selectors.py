@@ -4,8 +4,9 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from plans.models import Plan, PlanTask
+from units.access import membership_paths, sees_all
 from units.models import Unit
-from units.selectors import membership_paths, unit_ancestor_paths
+from units.selectors import unit_ancestor_paths
 
 DEFAULT_DUE_DAY = 20
 
@@ -15,7 +16,7 @@ def plan_list(*, user) -> QuerySet[Plan]:
     queryset = Plan.objects.select_related("issuer", "parent")
     if not user.is_authenticated:
         return queryset.none()
-    if user.is_staff:
+    if sees_all(user):
         return queryset
     paths = membership_paths(user=user)
     if not paths:

@@ -6,8 +6,8 @@ from django.db.models import Count, Q
 from core.models import Conflict
 from plans.models import Plan
 from targets.models import Indicator, Target
+from units.access import units_visible_to
 from units.models import Unit
-from units.selectors import units_visible_to
 
 
 def portal_summary(*, user) -> dict:

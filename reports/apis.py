@@ -20,7 +20,7 @@ from reports.services import (
     submission_changes,
 )
 from targets.models import Indicator
-from units.selectors import units_visible_to
+from units.access import units_visible_to
 
 
 class CountField(serializers.Field):

@@ -6,12 +6,8 @@ from core.periods import month_last_day
 from reports.models import Report, ReportValue
 from targets.binding import target_in_force, targets_for_unit
 from targets.models import Indicator
+from units.access import membership_paths, sees_all, subtree_condition, units_enterable_by
 from units.models import Membership, Unit
-from units.selectors import unit_ancestor_paths
-
-
-def _membership_paths(user, roles) -> list[str]:
-    return list(Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True))
 
 
 def reports_visible_to(*, user) -> QuerySet[Report]:
@@ -19,40 +15,22 @@ def reports_visible_to(*, user) -> QuerySet[Report]:
     queryset = Report.objects.select_related("unit")
     if not user.is_authenticated:
         return queryset.none()
-    if user.is_staff:
+    if sees_all(user):
         return queryset
-    clerk_units = Membership.objects.filter(user=user, role=Membership.Role.CLERK).values("unit_id")
-    condition = Q(unit_id__in=clerk_units)
-    for path in _membership_paths(user, [Membership.Role.REVIEWER, Membership.Role.VIEWER]):
-        condition |= Q(unit__path__startswith=path)
-    return queryset.filter(condition)
-
-
-def units_enterable_by(*, user) -> QuerySet[Unit]:
-    return Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.CLERK).distinct()
-
-
-def user_can_enter(*, user, unit: Unit) -> bool:
-    return Membership.objects.filter(user=user, unit=unit, role=Membership.Role.CLERK).exists()
-
-
-def user_can_review(*, user, unit: Unit) -> bool:
-    """A reviewer acts on every unit of their unit's subtree."""
-    return Membership.objects.filter(
-        user=user, role=Membership.Role.REVIEWER, unit__path__in=unit_ancestor_paths(unit)
-    ).exists()
+    condition = Q(unit__in=units_enterable_by(user=user))
+    readers = subtree_condition(membership_paths(user=user, roles=[Membership.Role.REVIEWER, Membership.Role.VIEWER]),
+                                field="unit__path")
+    return queryset.filter(condition | readers if readers is not None else condition)
 
 
 def review_queue(*, user) -> QuerySet[Report]:
-    """Submitted reports in the subtrees the user reviews, oldest submission first."""
-    paths = _membership_paths(user, [Membership.Role.REVIEWER])
-    if not paths:
-        return Report.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(unit__path__startswith=path)
-    return (Report.objects.filter(condition, status=Report.Status.SUBMITTED)
-            .select_related("unit").order_by("submitted_at", "id"))
+    """Submitted reports in the subtrees the user reviews (every unit for staff), oldest submission first."""
+    queryset = Report.objects.filter(status=Report.Status.SUBMITTED).select_related("unit").order_by(
+        "submitted_at", "id")
+    if sees_all(user):
+        return queryset
+    condition = subtree_condition(membership_paths(user=user, roles=[Membership.Role.REVIEWER]), field="unit__path")
+    return queryset.filter(condition) if condition is not None else Report.objects.none()
 
 
 def report_indicators(*, report: Report) -> list[Indicator]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.formatting import percent_label
 from core.models import AuditEvent
-from core.periods import Quarter, month_parse
+from core.periods import month_parse
 from core.services import pending_form_stash, pending_form_take
 from reports.forms import ReasonForm, ReportForm, ReturnForm
 from reports.imports import (
@@ -31,8 +31,6 @@ from reports.selectors import (
     report_indicators,
     reports_visible_to,
     review_queue,
-    units_enterable_by,
-    user_can_review,
 )
 from reports.services import (
     EDITABLE,
@@ -44,7 +42,7 @@ from reports.services import (
     report_save,
     submission_changes,
 )
-from units.selectors import units_visible_to
+from units.access import review_roots, units_enterable_by, units_visible_to, user_can_review
 
 
 @login_required
@@ -269,5 +267,4 @@ def bulk_import_view(request):
         response = HttpResponse(bulk_template(user=request.user, root=root, period=period), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="nhap-so-lieu-{root.code.lower()}-{period:%Y-%m}.xlsx"'
         return response
-    return render(request, "reports/bulk_import.html", {"units": visible.filter(
-        memberships__user=request.user).distinct() if not request.user.is_staff else visible.filter(depth__lte=2)})
+    return render(request, "reports/bulk_import.html", {"units": review_roots(user=request.user)})

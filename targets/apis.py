@@ -4,7 +4,7 @@ from rest_framework import serializers, viewsets
 from targets.binding import targets_for_unit
 from targets.models import Indicator, Target
 from targets.selectors import indicator_list, target_list
-from units.selectors import units_visible_to
+from units.access import units_visible_to
 
 
 class IndicatorOutputSerializer(serializers.ModelSerializer):

@@ -1,8 +1,9 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from units.access import units_visible_to
 from units.models import Unit, UnitKind
-from units.selectors import unit_annotate_parent_code, units_visible_to
+from units.selectors import unit_annotate_parent_code
 
 
 class UnitFilter(django_filters.FilterSet):

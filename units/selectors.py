@@ -1,7 +1,7 @@
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
-from units.models import Membership, Unit
+from units.models import Unit
 
 NATIONAL_ROOT_CODE = "TW"
 
@@ -18,30 +18,6 @@ def unit_subtree(*, unit: Unit, include_self: bool = True) -> QuerySet[Unit]:
     if not include_self:
         queryset = queryset.exclude(pk=unit.pk)
     return queryset
-
-
-def membership_paths(*, user) -> list[str]:
-    """The paths of the user's units, read once per request (kept on the request's user object)."""
-    paths = getattr(user, "_membership_paths", None)
-    if paths is None:
-        paths = list(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
-        user._membership_paths = paths
-    return paths
-
-
-def units_visible_to(*, user) -> QuerySet[Unit]:
-    """Every unit the user may read: staff see all; others the subtrees of their memberships."""
-    if not user.is_authenticated:
-        return Unit.objects.none()
-    if user.is_staff:
-        return Unit.objects.all()
-    paths = membership_paths(user=user)
-    if not paths:
-        return Unit.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return Unit.objects.filter(condition)
 
 
 def unit_annotate_parent_code(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
