@@ -326,38 +326,50 @@ def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> P
                             result=result, events=events)
         units = Unit.objects.in_bulk(field_name="code")
 
-        existing = {t.position: t for t in plan.targets.all()}
-        for row in target_rows:
-            data = {k: row[k] for k in TARGET_FIELDS if k not in ("indicator", "conflict")}
-            data["indicator"] = indicators[row["indicator"]]
-            data.update(_conflict_fields(existing.get(row["position"]), "\n".join(row["conflicts"])))
-            target = seed_upsert(Target, lookup={"plan": plan, "position": row["position"]}, data=data,
-                                 by=by, path=path, result=result, events=events)
-            _m2m_sync(target, "applies_to_units", [units[c] for c in row["units"]], by=by, path=path,
-                      events=events, result=None)
-            if row["conflicts"]:
-                result.conflicts.append((_("target %(n)s, %(ref)s") % {"n": row["position"], "ref": row["ref"]},
-                                         data["conflict"], data["conflict_status"]))
-        result.removed += _stale_delete(plan.targets.exclude(position__in=[r["position"] for r in target_rows]),
-                                        by=by, path=path, events=events)
-
-        existing = {t.number: t for t in plan.tasks.all()}
-        for row in task_rows:
-            data = {k: row[k] for k in TASK_FIELDS if k not in ("lead_unit", "conflict")}
-            data["lead_unit"] = units.get(row["lead_unit"]) if row["lead_unit"] else None
-            data.update(_conflict_fields(existing.get(row["number"]), "\n".join(row["conflicts"])))
-            task = seed_upsert(PlanTask, lookup={"plan": plan, "number": row["number"]}, data=data,
-                               by=by, path=path, result=result, events=events)
-            _m2m_sync(task, "cooperating_units", [units[c] for c in row["cooperating"]], by=by, path=path,
-                      events=events, result=None)
-            if row["conflicts"]:
-                result.conflicts.append((_("task %(n)s") % {"n": row["number"]}, data["conflict"],
-                                         data["conflict_status"]))
-        result.removed += _stale_delete(plan.tasks.exclude(number__in=[r["number"] for r in task_rows]),
-                                        by=by, path=path, events=events)
+        _targets_upsert(plan, target_rows, indicators=indicators, units=units, by=by, path=path, result=result,
+                        events=events)
+        _tasks_upsert(plan, task_rows, units=units, by=by, path=path, result=result, events=events)
         audit_record_many(events)
     result.targets, result.tasks = len(target_rows), len(task_rows)
     return result
+
+
+def _targets_upsert(plan: Plan, rows: list[dict], *, indicators: dict, units: dict, by, path: Path,
+                    result: PlanLoadResult, events: list) -> None:
+    """The file's targets by position: created or updated, their named units synced, the others removed."""
+    existing = {t.position: t for t in plan.targets.all()}
+    for row in rows:
+        data = {k: row[k] for k in TARGET_FIELDS if k not in ("indicator", "conflict")}
+        data["indicator"] = indicators[row["indicator"]]
+        data.update(_conflict_fields(existing.get(row["position"]), "\n".join(row["conflicts"])))
+        target = seed_upsert(Target, lookup={"plan": plan, "position": row["position"]}, data=data,
+                             by=by, path=path, result=result, events=events)
+        _m2m_sync(target, "applies_to_units", [units[c] for c in row["units"]], by=by, path=path,
+                  events=events, result=None)
+        if row["conflicts"]:
+            result.conflicts.append((_("target %(n)s, %(ref)s") % {"n": row["position"], "ref": row["ref"]},
+                                     data["conflict"], data["conflict_status"]))
+    result.removed += _stale_delete(plan.targets.exclude(position__in=[r["position"] for r in rows]),
+                                    by=by, path=path, events=events)
+
+
+def _tasks_upsert(plan: Plan, rows: list[dict], *, units: dict, by, path: Path, result: PlanLoadResult,
+                  events: list) -> None:
+    """The file's tasks by number: created or updated, their cooperating units synced, the others removed."""
+    existing = {t.number: t for t in plan.tasks.all()}
+    for row in rows:
+        data = {k: row[k] for k in TASK_FIELDS if k not in ("lead_unit", "conflict")}
+        data["lead_unit"] = units.get(row["lead_unit"]) if row["lead_unit"] else None
+        data.update(_conflict_fields(existing.get(row["number"]), "\n".join(row["conflicts"])))
+        task = seed_upsert(PlanTask, lookup={"plan": plan, "number": row["number"]}, data=data,
+                           by=by, path=path, result=result, events=events)
+        _m2m_sync(task, "cooperating_units", [units[c] for c in row["cooperating"]], by=by, path=path,
+                  events=events, result=None)
+        if row["conflicts"]:
+            result.conflicts.append((_("task %(n)s") % {"n": row["number"]}, data["conflict"],
+                                     data["conflict_status"]))
+    result.removed += _stale_delete(plan.tasks.exclude(number__in=[r["number"] for r in rows]),
+                                    by=by, path=path, events=events)
 
 
 def _stale_delete(queryset, *, by, path: Path, events: list) -> int:
