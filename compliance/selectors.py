@@ -1,5 +1,6 @@
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -49,23 +50,37 @@ class Cell:
     target: str
 
 
+class SubtreeResult(NamedTuple):
+    """What a scorecard cell reads of a result: the subtree's value and status against its target."""
+
+    unit_id: int
+    indicator_id: int
+    target_id: int | None
+    sub_value: object
+    sub_status: str
+
+
+class ScorecardRow(NamedTuple):
+    unit: Unit
+    cells: list  # Cell | None per indicator, in the scorecard's order
+
+
 @dataclass
 class Scorecard:
     unit: Unit
     month: dt.date
     groups: list  # [(group, [indicator, …])]
-    rows: list  # [(unit, [Cell | None, …])]
+    rows: list[ScorecardRow]
     totals: list  # [Cell | None, …]
     reporting: ReportingResult | None
     overdue: list
     overdue_count: int
 
 
-def _cell(result: tuple | None, target_labels: dict) -> Cell | None:
-    """result = (unit, indicator, target, sub_value, sub_status)"""
+def _cell(result: SubtreeResult | None, target_labels: dict) -> Cell | None:
     if result is None:
         return None
-    return Cell(result[3], result[4], target_labels.get(result[2], ""))
+    return Cell(result.sub_value, result.sub_status, target_labels.get(result.target_id, ""))
 
 
 def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50
@@ -75,21 +90,23 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
     children = list(units_visible_to(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1)
                     .order_by("name"))
     ids = [unit.pk, *(child.pk for child in children)]
-    # Plain tuples: a province page holds thousands of cells.
-    results = list(ComplianceResult.objects.filter(run=run, unit_id__in=ids).values_list(
-        "unit_id", "indicator_id", "target_id", "sub_value", "sub_status")) if run else []
-    indicator_ids = {r[1] for r in results}
+    # Light records rather than model instances: a province page holds thousands of cells.
+    results = [SubtreeResult(*row) for row in ComplianceResult.objects.filter(run=run, unit_id__in=ids).values_list(
+        *SubtreeResult._fields)] if run else []
+    indicator_ids = {r.indicator_id for r in results}
     if plan is not None:
         indicator_ids &= set(plan.targets.values_list("indicator_id", flat=True))
     indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
                       .order_by("group__order", "code"))
-    target_labels = {t.pk: t.value_label for t in Target.objects.filter(pk__in={r[2] for r in results if r[2]})}
-    by_key = {(r[0], r[1]): r for r in results}
+    target_labels = {t.pk: t.value_label
+                     for t in Target.objects.filter(pk__in={r.target_id for r in results if r.target_id})}
+    by_key = {(r.unit_id, r.indicator_id): r for r in results}
     groups: dict = {}
     for indicator in indicators:
         groups.setdefault(indicator.group, []).append(indicator)
     ordered = [i for group in groups.values() for i in group]
-    rows = [(child, [_cell(by_key.get((child.pk, i.pk)), target_labels) for i in ordered]) for child in children]
+    rows = [ScorecardRow(child, [_cell(by_key.get((child.pk, i.pk)), target_labels) for i in ordered])
+            for child in children]
     totals = [_cell(by_key.get((unit.pk, i.pk)), target_labels) for i in ordered]
     reporting = ReportingResult.objects.filter(run=run, unit=unit).first() if run else None
     overdue_qs = (ReportingResult.objects.filter(run=run, own=ReportingResult.Own.OVERDUE,

@@ -17,6 +17,7 @@ from compliance.engine import pct_text
 from compliance.models import Status
 from compliance.reminders import reminder_send_now
 from compliance.selectors import (
+    ScorecardRow,
     current_run_in,
     home_unit,
     indicator_spread,
@@ -85,8 +86,8 @@ def _scorecard_cached(request, context):
     if card is None:
         card = scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"])
         labels = dict(Status.choices)
-        card.rows = [(child, mark_safe("".join(cell_html(c, labels) for c in cells)))  # noqa: S308 (escaped above)
-                     for child, cells in card.rows]
+        card.rows = [ScorecardRow(row.unit, mark_safe("".join(cell_html(c, labels) for c in row.cells)))  # noqa: S308
+                     for row in card.rows]
         card.totals_html = mark_safe("".join(cell_html(c, labels) for c in card.totals))  # noqa: S308
         cache.set(key, card, SCORECARD_CACHE_SECONDS)
     return card
