@@ -2,8 +2,11 @@ import calendar
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compliance.engine import target_in_force
+from core.models import AuditEvent
 from core.periods import month_last_day
 from plans.models import Plan
 from reports.models import Report, ReportValue
@@ -67,6 +70,34 @@ def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
     day = plan.report_due_day if plan else DEFAULT_DUE_DAY
     year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def report_period_refusal(*, unit: Unit, period: dt.date) -> str | None:
+    """Why no report may exist for the unit in this month, or None: the month must have begun
+    (in Asia/Ho_Chi_Minh) and lie within the years of a plan issued by the unit or a unit above it."""
+    month = period.strftime("%m/%Y") if period.year >= 1000 else f"{period.month:02d}/{period.year:04d}"
+    if period.replace(day=1) > timezone.localdate().replace(day=1):
+        return _("The month %(month)s has not begun yet: figures can be entered only for a month that has "
+                 "started.") % {"month": month}
+    covered = Plan.objects.filter(issuer__path__in=unit_ancestor_paths(unit), year_start__lte=period.year,
+                                  year_end__gte=period.year).exists()
+    if not covered:
+        return _("No plan binding %(unit)s covers the month %(month)s: figures can be entered only for the "
+                 "years of a plan.") % {"unit": unit.name, "month": month}
+    return None
+
+
+def report_authors(*, report: Report) -> set[int]:
+    """Ids of the people who saved figures into the report, attached evidence or submitted it.
+
+    Read from the audit rows every save writes (a value change or a file, not a status change) and from the
+    submissions, so an earlier round counts as much as the last one.
+    """
+    submitters = report.submissions.exclude(submitted_by=None).values_list("submitted_by_id", flat=True)
+    writers = (AuditEvent.objects.filter(object_type=Report._meta.label_lower, object_id=str(report.pk),
+                                         actor__isnull=False)
+               .exclude(changes__has_key="status").values_list("actor_id", flat=True))
+    return set(submitters) | set(writers)
 
 
 def report_indicators(*, report: Report) -> list[Indicator]:
