@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -115,7 +116,10 @@ def pending_form_stash(*, path: str, data, user_id: int, size: int) -> str | Non
     None when the post is too large to be a form typed by hand: it is then not kept.
     """
     fields = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
-    if size > PENDING_FORM_MAX_BYTES or len(fields) > PENDING_FORM_MAX_FIELDS:
+    if len(fields) > PENDING_FORM_MAX_FIELDS:
+        return None
+    # The declared length may be missing (a chunked body): what would be stored is measured as well.
+    if max(size, len(json.dumps(fields).encode())) > PENDING_FORM_MAX_BYTES:
         return None
     if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
         return None

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.http import QueryDict
 from django.urls import reverse
 
 from core.models import PendingForm
@@ -14,6 +15,7 @@ from core.services import (
     PENDING_FORM_MAX_FIELDS,
     PENDING_FORMS_PER_USER,
     last_user_marker_make,
+    pending_form_stash,
 )
 from tests.factories import MembershipFactory
 from units.models import Membership
@@ -132,3 +134,12 @@ def test_an_overlong_unit_code_is_no_page(client, world):
     client.force_login(world.clerk)
     assert client.get(url).status_code == 404
     assert client.get(f"/reports/{'A' * 400}/2026-05/template.xlsx").status_code == 404
+
+
+def test_a_body_without_a_declared_length_is_measured_too(world):
+    data = QueryDict(mutable=True)
+    data["ky_so-note"] = "x" * 70_000
+    assert pending_form_stash(path=FORM, data=data, user_id=world.clerk.pk, size=0) is None
+    data["ky_so-note"] = "Số liệu quý"
+    assert pending_form_stash(path=FORM, data=data, user_id=world.clerk.pk, size=0)
+    assert PendingForm.objects.get().data == {"ky_so-note": ["Số liệu quý"]}
