@@ -62,7 +62,7 @@ def test_the_service_refuses_a_month_no_plan_covers(world):
 
 def test_this_month_and_past_months_of_the_plan_open(world):
     this_month = timezone.localdate().replace(day=1)
-    assert this_month.year == 2026, "the world's plan covers 2026 only"
+    PlanFactory(issuer=world.province, year_start=this_month.year, year_end=this_month.year)
     assert report_open(unit=world.ward, period=this_month, by=world.clerk).status == Report.Status.DRAFT
     assert report_open(unit=world.ward, period=dt.date(2026, 1, 1), by=world.clerk).pk
 
@@ -124,3 +124,14 @@ def test_the_dashboard_never_jumps_to_a_month_that_has_not_begun(client, world):
     client.force_login(world.reviewer)
     html = client.get(reverse("compliance:dashboard")).content.decode()
     assert "10/2026" in html and "05/2099" not in html
+
+
+def test_a_month_begins_at_midnight_in_vietnam_not_on_the_server_clock(world, monkeypatch):
+    december = dt.date(2026, 12, 1)
+    # 23:30 on 30/11 in Hà Nội: December has not begun there, although it is 16:30 UTC.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 11, 30, 16, 30, tzinfo=dt.UTC))
+    with pytest.raises(ApplicationError):
+        report_open(unit=world.ward, period=december, by=world.clerk)
+    # 00:30 on 1/12 in Hà Nội, still 30/11 in UTC: December has begun.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC))
+    assert report_open(unit=world.ward, period=december, by=world.clerk).period == december
