@@ -48,6 +48,7 @@ class MfaRequiredMiddleware:
         match = request.resolver_match
         return match is not None and match.view_name in EXEMPT_VIEW_NAMES
 
+
 LOGGED_OUT_FLAG = "_portal_logged_out"
 
 

@@ -163,7 +163,8 @@ def report_detail(request, pk: int):
     changes = submission_changes(report=report)
     can_review = user_can_review(user=request.user, unit=report.unit)
     # The service refuses it too; the page says why before the reviewer tries.
-    authored = can_review and request.user.pk in report_authors(report=report)
+    authored = (can_review and report.status == Report.Status.SUBMITTED
+                and request.user.pk in report_authors(report=report))
     indicators = report_indicators(report=report)
     labels = {name: ReportValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS}
     return render(request, "reports/detail.html", {
