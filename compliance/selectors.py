@@ -25,14 +25,23 @@ def reporting_visible_to(*, user, period: dt.date) -> QuerySet[ReportingResult]:
                                            unit__in=units_visible_to(user=user)).select_related("unit"))
 
 
+def _this_month() -> dt.date:
+    return timezone.localdate().replace(day=1)
+
+
 def current_run_in(*, span: Span) -> ComplianceRun | None:
-    """The latest month of the span that has current results: a quarter or a year is read at its latest month."""
-    return (ComplianceRun.objects.filter(is_current=True, period__gte=span.first, period__lte=span.last)
+    """The latest month of the span that has current results: a quarter or a year is read at its latest month.
+
+    Never a month that has not begun: results computed for one would be about figures nobody could have yet.
+    """
+    return (ComplianceRun.objects.filter(is_current=True, period__gte=span.first,
+                                         period__lte=min(span.last, _this_month()))
             .order_by("-period").first())
 
 
 def latest_computed_month() -> dt.date | None:
-    return ComplianceRun.objects.filter(is_current=True).order_by("-period").values_list("period", flat=True).first()
+    return (ComplianceRun.objects.filter(is_current=True, period__lte=_this_month())
+            .order_by("-period").values_list("period", flat=True).first())
 
 
 def home_unit(*, user) -> Unit | None:

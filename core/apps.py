@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Audit and shared services")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
+        from core.middleware import user_logged_out_note
+
+        user_logged_out.connect(user_logged_out_note, dispatch_uid="core.last_user_marker")

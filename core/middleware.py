@@ -6,6 +6,13 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.selectors import user_has_mfa, user_mfa_required
+from core.services import (
+    LAST_USER_COOKIE,
+    LAST_USER_REFRESH,
+    last_user_marker_make,
+    last_user_marker_max_age,
+    last_user_marker_read,
+)
 
 # The API answers for itself (core.permissions.MfaSatisfied): middleware cannot tell a token from a session.
 API_PREFIX = "/api/"
@@ -40,3 +47,37 @@ class MfaRequiredMiddleware:
             return True
         match = request.resolver_match
         return match is not None and match.view_name in EXEMPT_VIEW_NAMES
+
+
+LOGGED_OUT_FLAG = "_portal_logged_out"
+
+
+class LastUserMarkerMiddleware:
+    """Keeps a signed note in the browser of who was logged in there, so that a form posted after the
+    session ran out can be kept for that user (and only for them) until they log in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, LOGGED_OUT_FLAG, False):
+            # Logging out on purpose is not a session running out: nothing posted afterwards is kept.
+            response.delete_cookie(LAST_USER_COOKIE, samesite="Lax")
+            return response
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        current = last_user_marker_read(value=request.COOKIES.get(LAST_USER_COOKIE), max_age=LAST_USER_REFRESH)
+        if current != user.pk:
+            response.set_cookie(
+                LAST_USER_COOKIE, last_user_marker_make(user=user),
+                max_age=int(last_user_marker_max_age().total_seconds()),
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )
+        return response
+
+
+def user_logged_out_note(sender, request, **kwargs) -> None:
+    if request is not None:
+        setattr(request, LOGGED_OUT_FLAG, True)

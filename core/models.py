@@ -76,9 +76,11 @@ class ConflictMixin(models.Model):
 
 
 class PendingForm(models.Model):
-    """Form data posted after the session expired, kept until the user logs in again and gets it back."""
+    """Form data posted after the session expired, kept until the same user logs in again and gets it back."""
 
     token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
     path = models.CharField(_("page"), max_length=300)
     data = models.JSONField(_("data"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

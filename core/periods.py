@@ -59,7 +59,7 @@ def month_last_day(year: int, month: int) -> dt.date:
 def month_parse(value: str) -> dt.date:
     """'2026-05' → the first day of that month."""
     match = _MONTH_RE.match(value.strip())
-    if not match:
+    if not match or int(match["year"]) < dt.MINYEAR:
         raise ValueError(_("“%(value)s” is not a month; write it as 2026-05.") % {"value": value})
     return dt.date(int(match["year"]), int(match["month"]), 1)
 

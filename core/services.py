@@ -1,8 +1,12 @@
 import datetime as dt
+import json
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -71,19 +75,71 @@ def conflict_resolve(*, obj: models.Model, by) -> models.Model:
 
 
 PENDING_FORM_TTL_HOURS = 48
+# A monthly form is a few kilobytes; anything much larger is not a clerk's typing.
+PENDING_FORM_MAX_BYTES = 64 * 1024
+PENDING_FORM_MAX_FIELDS = 500
+PENDING_FORMS_PER_USER = 5
+
+LAST_USER_COOKIE = "portal_last_user"
+_LAST_USER_SALT = "core.pending_form.last_user"
+# Re-signed at most this often while the user works, so its age tells how long ago they were last active.
+LAST_USER_REFRESH = dt.timedelta(hours=1)
 
 
-def pending_form_stash(*, path: str, data) -> str:
-    """Keep what was posted without a session; the token returns it once, to the same page."""
-    PendingForm.objects.filter(created_at__lt=timezone.now() - dt.timedelta(hours=PENDING_FORM_TTL_HOURS)).delete()
-    token = secrets.token_urlsafe(24)
+def last_user_marker_make(*, user) -> str:
+    """A signed note, kept in the browser beyond the session, of who was logged in there."""
+    return signing.dumps(user.pk, salt=_LAST_USER_SALT)
+
+
+def last_user_marker_read(*, value: str | None, max_age: dt.timedelta | None = None) -> int | None:
+    """The user id in a valid marker no older than `max_age` (by default: a session's life and a day)."""
+    if not value:
+        return None
+    if max_age is None:
+        max_age = last_user_marker_max_age()
+    try:
+        user_id = signing.loads(value, salt=_LAST_USER_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return user_id if isinstance(user_id, int) else None
+
+
+def last_user_marker_max_age() -> dt.timedelta:
+    """A session that ran out while the user typed ends at most a session's life after their last request."""
+    return dt.timedelta(seconds=settings.SESSION_COOKIE_AGE) + LAST_USER_REFRESH + dt.timedelta(days=1)
+
+
+@transaction.atomic
+def pending_form_stash(*, path: str, data, user_id: int, size: int) -> str | None:
+    """Keep what a user posted after their session ran out; the token returns it once, to them, on the same page.
+
+    None when the post is too large to be a form typed by hand: it is then not kept.
+    """
     fields = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
-    PendingForm.objects.create(token=token, path=path, data=fields)
+    if len(fields) > PENDING_FORM_MAX_FIELDS:
+        return None
+    # The declared length may be missing (a chunked body): what would be stored is measured as well.
+    if max(size, len(json.dumps(fields).encode())) > PENDING_FORM_MAX_BYTES:
+        return None
+    if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        return None
+    PendingForm.objects.filter(created_at__lt=timezone.now() - dt.timedelta(hours=PENDING_FORM_TTL_HOURS)).delete()
+    # The newest forms are the ones worth giving back; older ones make room.
+    kept = PendingForm.objects.filter(user_id=user_id).order_by("-created_at", "-id")
+    old = list(kept.values_list("pk", flat=True)[PENDING_FORMS_PER_USER - 1:])
+    if old:
+        PendingForm.objects.filter(pk__in=old).delete()
+    token = secrets.token_urlsafe(24)
+    PendingForm.objects.create(token=token, path=path, data=fields, user_id=user_id)
     return token
 
 
-def pending_form_take(*, token: str, path: str) -> dict | None:
-    pending = PendingForm.objects.filter(token=token, path=path).first()
+@transaction.atomic
+def pending_form_take(*, token: str, path: str, user) -> dict | None:
+    """The stashed form, once, only to the user who posted it; anyone else's token finds nothing."""
+    if not token or not getattr(user, "pk", None):
+        return None
+    pending = PendingForm.objects.filter(token=token, path=path, user_id=user.pk).first()
     if pending is None:
         return None
     pending.delete()

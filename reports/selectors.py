@@ -1,13 +1,18 @@
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
 from core.periods import month_last_day
+from plans.models import Plan
 from reports.models import Report, ReportValue
 from targets.binding import target_in_force, targets_for_unit
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, subtree_condition, units_enterable_by
 from units.models import Membership, Unit
+from units.selectors import unit_ancestor_paths
 
 
 def reports_visible_to(*, user) -> QuerySet[Report]:
@@ -31,6 +36,34 @@ def review_queue(*, user) -> QuerySet[Report]:
         return queryset
     condition = subtree_condition(membership_paths(user=user, roles=[Membership.Role.REVIEWER]), field="unit__path")
     return queryset.filter(condition) if condition is not None else Report.objects.none()
+
+
+def report_period_refusal(*, unit: Unit, period: dt.date) -> str | None:
+    """Why no report may exist for the unit in this month, or None: the month must have begun
+    (in Asia/Ho_Chi_Minh) and lie within the years of a plan issued by the unit or a unit above it."""
+    month = period.strftime("%m/%Y") if period.year >= 1000 else f"{period.month:02d}/{period.year:04d}"
+    if period.replace(day=1) > timezone.localdate().replace(day=1):
+        return _("The month %(month)s has not begun yet: figures can be entered only for a month that has "
+                 "started.") % {"month": month}
+    covered = Plan.objects.filter(issuer__path__in=unit_ancestor_paths(unit), year_start__lte=period.year,
+                                  year_end__gte=period.year).exists()
+    if not covered:
+        return _("No plan binding %(unit)s covers the month %(month)s: figures can be entered only for the "
+                 "years of a plan.") % {"unit": unit.name, "month": month}
+    return None
+
+
+def report_authors(*, report: Report) -> set[int]:
+    """Ids of the people who saved figures into the report, attached evidence or submitted it.
+
+    Read from the audit rows every save writes (a value change or a file, not a status change) and from the
+    submissions, so an earlier round counts as much as the last one.
+    """
+    submitters = report.submissions.exclude(submitted_by=None).values_list("submitted_by_id", flat=True)
+    writers = (AuditEvent.objects.filter(object_type=Report._meta.label_lower, object_id=str(report.pk),
+                                         actor__isnull=False)
+               .exclude(changes__has_key="status").values_list("actor_id", flat=True))
+    return set(submitters) | set(writers)
 
 
 def report_indicators(*, report: Report) -> list[Indicator]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError
 from core.files import sniff_content_type
@@ -17,7 +18,7 @@ from core.models import AuditEvent
 from core.services import audit_record
 from plans.selectors import report_due_on
 from reports.models import Evidence, Report, ReportDecision, ReportSubmission, ReportValue
-from reports.selectors import previous_approved_values, report_indicators
+from reports.selectors import previous_approved_values, report_authors, report_indicators, report_period_refusal
 from reports.signals import approved_figures_changed
 from targets.models import Flow
 from units.access import user_can_enter, user_can_review
@@ -25,6 +26,8 @@ from units.models import Unit
 
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
 VALUE_FIELDS = ("numerator", "denominator", "done", "note")
+SELF_REVIEW_REFUSAL = gettext_lazy(
+    "You entered figures in or submitted this report, so another reviewer must approve or return it.")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ def _require_reviewer(*, user, unit: Unit) -> None:
         raise ApplicationError(_("You do not review this unit's reports."))
 
 
+def _require_independent(*, user, report: Report) -> None:
+    """Separation of duties: whoever put figures in or sent the report does not also judge it."""
+    if user.pk in report_authors(report=report):
+        raise ApplicationError(str(SELF_REVIEW_REFUSAL))
+
+
 def _locked(report: Report) -> Report:
     """The report row, locked for the rest of the transaction, so two requests act one after the other."""
     return Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
@@ -62,8 +71,17 @@ def report_open(*, unit: Unit, period: dt.date, by) -> Report:
     return _open(unit=unit, period=period, by=by)[0]
 
 
+def report_period_check(*, unit: Unit, period: dt.date) -> None:
+    """A report is kept only for a month that has begun and that a plan binding the unit covers."""
+    refusal = report_period_refusal(unit=unit, period=period)
+    if refusal:
+        raise ApplicationError(refusal)
+
+
 def _open(*, unit: Unit, period: dt.date, by) -> tuple[Report, bool]:
     period = period.replace(day=1)
+    # Every way a report comes into being passes here: the form, the API, the imports.
+    report_period_check(unit=unit, period=period)
     report, created = Report.objects.get_or_create(
         unit=unit, period=period, defaults={"due_on": report_due_on(unit=unit, period=period)}
     )
@@ -208,6 +226,7 @@ def _submit(*, report: Report, by, version: int, indicators, values: list[Report
 def report_return(*, report: Report, by, reason: str, value_reasons: dict[str, str] | None = None) -> Report:
     _require_reviewer(user=by, unit=report.unit)
     report = _locked(report)
+    _require_independent(user=by, report=report)
     if report.status != Report.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted report can be returned."))
     reason = (reason or "").strip()
@@ -222,6 +241,7 @@ def report_return(*, report: Report, by, reason: str, value_reasons: dict[str, s
 def report_approve(*, report: Report, by) -> Report:
     _require_reviewer(user=by, unit=report.unit)
     report = _locked(report)
+    _require_independent(user=by, report=report)
     if report.status != Report.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted report can be approved."))
     report.approved_at = timezone.now()

@@ -15,7 +15,7 @@ from core.exceptions import ApplicationError
 from core.formatting import percent_label
 from core.models import AuditEvent
 from core.periods import month_parse
-from core.services import pending_form_stash, pending_form_take
+from core.services import LAST_USER_COOKIE, last_user_marker_read, pending_form_stash, pending_form_take
 from reports.forms import ReasonForm, ReportForm, ReturnForm
 from reports.imports import (
     ImportRefused,
@@ -27,6 +27,7 @@ from reports.imports import (
 )
 from reports.models import Evidence, Report, ReportValue
 from reports.selectors import (
+    report_authors,
     report_form_context,
     report_indicators,
     reports_visible_to,
@@ -37,6 +38,7 @@ from reports.services import (
     VALUE_FIELDS,
     evidence_attach,
     report_approve,
+    report_period_check,
     report_reopen,
     report_return,
     report_save,
@@ -62,12 +64,11 @@ def my_reports(request):
 
 def report_form(request, code: str, period: dt.date):
     if not request.user.is_authenticated:
-        if request.method == "POST":
-            # The session ran out while the clerk typed: keep the figures and give them back after login.
-            token = pending_form_stash(path=request.path, data=request.POST)
-            return redirect_to_login(f"{request.path}?restore={token}")
-        return redirect_to_login(request.get_full_path())
+        return _login_keeping_figures(request)
     unit = get_object_or_404(units_enterable_by(user=request.user), code=code)
+    refused = _month_refused(request, unit=unit, period=period)
+    if refused:
+        return refused
     report = Report.objects.filter(unit=unit, period=period).first()
     rows = report_form_context(unit=unit, period=period, report=report)
     editable = report is None or report.status in EDITABLE
@@ -91,7 +92,7 @@ def report_form(request, code: str, period: dt.date):
         report = Report.objects.filter(unit=unit, period=period).first()
     else:
         form = ReportForm(rows=rows, initial=initial)
-        restored = pending_form_take(token=request.GET.get("restore", ""), path=request.path)
+        restored = pending_form_take(token=request.GET.get("restore", ""), path=request.path, user=request.user)
         if restored and editable:
             data = QueryDict(mutable=True)
             for key, values in restored.items():
@@ -110,6 +111,30 @@ def report_form(request, code: str, period: dt.date):
         "groups": _grouped(form, rows), "last_return": next(
             (d for d in reversed(decisions) if d.action != "approve"), None),
     })
+
+
+def _login_keeping_figures(request):
+    """To the login page; figures posted by a user whose session just ran out wait there for them."""
+    if request.method != "POST":
+        return redirect_to_login(request.get_full_path())
+    # Only a browser where someone was logged in recently carries a valid marker; it names whom the figures
+    # belong to, so an anonymous post is never kept and never shown to anybody else.
+    user_id = last_user_marker_read(value=request.COOKIES.get(LAST_USER_COOKIE))
+    token = None
+    if user_id is not None:
+        token = pending_form_stash(path=request.path, data=request.POST, user_id=user_id,
+                                   size=int(request.META.get("CONTENT_LENGTH") or 0))
+    return redirect_to_login(f"{request.path}?restore={token}" if token else request.path)
+
+
+def _month_refused(request, *, unit, period: dt.date, back: str = "reports:mine"):
+    """A month with no report possible (not begun, or outside every plan): back to the list, saying why."""
+    try:
+        report_period_check(unit=unit, period=period)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    return None
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,6 +159,9 @@ def report_detail(request, pk: int):
     values = {v.indicator_id: v for v in report.values.select_related("indicator")}
     changes = submission_changes(report=report)
     can_review = user_can_review(user=request.user, unit=report.unit)
+    # The service refuses it too; the page says why before the reviewer tries.
+    authored = (can_review and report.status == Report.Status.SUBMITTED
+                and request.user.pk in report_authors(report=report))
     indicators = report_indicators(report=report)
     labels = {name: ReportValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS}
     return render(request, "reports/detail.html", {
@@ -146,6 +174,7 @@ def report_detail(request, pk: int):
         "history": AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk))
         .select_related("actor").order_by("at", "id"),
         "can_review": can_review,
+        "authored": authored,
         "return_form": ReturnForm(indicators=indicators) if can_review else None,
         "reopen_form": ReasonForm() if can_review else None,
     })
@@ -214,6 +243,9 @@ def evidence_download(request, pk: int):
 @login_required
 def import_template(request, code: str, period: dt.date):
     unit = get_object_or_404(units_enterable_by(user=request.user), code=code)
+    refused = _month_refused(request, unit=unit, period=period)
+    if refused:
+        return refused
     response = HttpResponse(unit_template(unit=unit, period=period), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="mau-so-lieu-{unit.code.lower()}-{period:%Y-%m}.xlsx"'
     return response
@@ -223,6 +255,9 @@ def import_template(request, code: str, period: dt.date):
 @login_required
 def import_upload(request, code: str, period: dt.date):
     unit = get_object_or_404(units_enterable_by(user=request.user), code=code)
+    refused = _month_refused(request, unit=unit, period=period)
+    if refused:
+        return refused
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -264,6 +299,9 @@ def bulk_import_view(request):
             period = month_parse(request.GET["month"])
         except ValueError:
             raise Http404 from None
+        refused = _month_refused(request, unit=root, period=period, back="reports:bulk-import")
+        if refused:
+            return refused
         response = HttpResponse(bulk_template(user=request.user, root=root, period=period), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="nhap-so-lieu-{root.code.lower()}-{period:%Y-%m}.xlsx"'
         return response

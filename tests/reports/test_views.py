@@ -2,6 +2,7 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from reports.models import Report
@@ -68,7 +69,15 @@ def test_a_stale_save_keeps_what_was_typed_and_says_why(client, world):
     assert Report.objects.get().values.get(indicator=world.signed).numerator == 80
 
 
+def _session_expires(client) -> None:
+    """The server forgets the session while the browser keeps its other cookies."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+
+
 def test_figures_posted_after_the_session_expired_come_back_after_login(client, world):
+    client.force_login(world.clerk)
+    client.get(FORM)
+    _session_expires(client)
     response = client.post(FORM, _post(world, **{"ky_so-numerator": "77", "save": "1"}))
     assert response.status_code == 302
     next_url = parse_qs(urlsplit(response["Location"]).query)["next"][0]
