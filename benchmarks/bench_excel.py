@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from benchmarks.bench_compliance import _seed
 from compliance.services import compliance_compute
 from core.periods import Quarter
+from exports.workbook import export_data, write_workbook
 from reports.imports import SHEET, bulk_import
 from reports.models import Report
-from exports.workbook import export_data, write_workbook
 from tests.factories import UserFactory
 from units.models import Membership, Unit
 

@@ -58,7 +58,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, action=AuditEvent.Action.DELETE, instance=obj, note=str(_("Administration")))
+            audit_record(actor=request.user, action=AuditEvent.Action.DELETE, instance=obj,
+                         note=str(_("Administration")))
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

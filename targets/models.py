@@ -56,7 +56,8 @@ class Indicator(models.Model):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=300)
-    group = models.ForeignKey(IndicatorGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="indicators")
+    group = models.ForeignKey(IndicatorGroup, verbose_name=_("group"), on_delete=models.PROTECT,
+                              related_name="indicators")
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     flow = models.CharField(_("level or flow"), max_length=10, choices=Flow.choices, default=Flow.LEVEL)
     rollup = models.CharField(_("roll-up"), max_length=20, choices=Rollup.choices)
@@ -111,7 +112,8 @@ class Target(DueMixin, ConflictMixin):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(_("position in the plan"))
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT,
+                                  related_name="targets")
     comparator = models.CharField(_("comparator"), max_length=20, choices=Comparator.choices)
     value = models.DecimalField(
         _("value (%)"), max_digits=5, decimal_places=2, null=True, blank=True,

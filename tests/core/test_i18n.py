@@ -18,7 +18,8 @@ def _entries():
             continue
         head = re.split(r"\nmsgid_plural |\nmsgstr", block.split("\nmsgid ", 1)[-1].split("msgid ", 1)[-1])[0]
         msgid = "".join(re.findall(r'"(.*)"', head))
-        msgstr = "".join(re.findall(r'"(.*)"', re.split(r"\nmsgstr(?:\[0\])? ", block, maxsplit=1)[1].split("\nmsgstr[")[0]))
+        translated = re.split(r"\nmsgstr(?:\[0\])? ", block, maxsplit=1)[1].split("\nmsgstr[")[0]
+        msgstr = "".join(re.findall(r'"(.*)"', translated))
         yield block, msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"), msgstr
 
 

@@ -81,7 +81,8 @@ def test_a_second_load_changes_nothing(seeded):
 
 def test_every_load_writes_audit_rows(seeded):
     audited = AuditEvent.objects.filter(action=AuditEvent.Action.LOAD, object_type="targets.target")
-    assert set(audited.values_list("object_id", flat=True)) == {str(pk) for pk in Target.objects.values_list("pk", flat=True)}
+    targets = {str(pk) for pk in Target.objects.values_list("pk", flat=True)}
+    assert set(audited.values_list("object_id", flat=True)) == targets
 
 
 def test_conflicts_are_reported_and_marked_for_a_person(seeded):
@@ -172,7 +173,8 @@ def test_an_upside_down_range_is_refused_in_vietnamese(seeded, plan_copy):
     _rewrite(plan_copy, lambda d: d["targets"][0].update(comparator="range", value=40, value_max=30))
     with pytest.raises(SeedFileError) as caught:
         plan_seed_load(path=plan_copy)
-    assert "Khoảng giá trị bị đảo ngược: giá trị cận dưới (40%) phải nhỏ hơn giá trị cận trên (30%)." in caught.value.message
+    message = "Khoảng giá trị bị đảo ngược: giá trị cận dưới (40%) phải nhỏ hơn giá trị cận trên (30%)."
+    assert message in caught.value.message
 
 
 def test_a_file_that_is_not_yaml_is_refused_and_the_others_still_load(db, tmp_path, capsys):
