@@ -8,6 +8,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -59,12 +60,10 @@ def users(root):
 
 
 def _token(user) -> str:
-    from rest_framework.authtoken.models import Token
-
-    return Token.objects.create(user=user).key
+    return AuthToken.objects.create(user=user)[1]
 
 
-BOUNDED = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+BOUNDED = settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
 def _check(case, headers) -> None:
