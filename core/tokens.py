@@ -26,7 +26,7 @@ def _mfa_step(request) -> str | None:
     """
     user = request.user
     if user_has_mfa(user=user):
-        if any(record.get("method") == "mfa" for record in get_authentication_records(request)):
+        if any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user)):
             return None
         return reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.path})
     if user_mfa_required(user=user):
