@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from core.periods import month_parse
 from core.permissions import MfaEnforcedMixin
@@ -92,3 +93,12 @@ class MonthInputField(serializers.CharField):
             return month_parse(super().to_internal_value(data))
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
+
+
+class ApiNotFound(MfaEnforcedMixin, APIView):
+    """Any other path under the API: the JSON 404 of a missing object, rather than the site's HTML page."""
+
+    def _missing(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = _missing

@@ -188,7 +188,7 @@ class ReportViewSet(PortalReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         return self._answer(report_reopen(report=self._report(), by=request.user, **data.validated_data))
 
-    @extend_schema(responses=CHANGES_SCHEMA)
+    @extend_schema(responses={200: CHANGES_SCHEMA})
     @action(detail=True, methods=["get"])
     def changes(self, request, pk=None):
         """What changed between the last two submissions, by indicator id."""

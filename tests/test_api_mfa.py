@@ -13,7 +13,7 @@ from units.models import Membership
 pytestmark = pytest.mark.django_db
 
 # A value that every path parameter of the API accepts (ids, unit codes, plan keys, indicator codes).
-SAMPLE = {"code": "X1"}
+SAMPLE = {"code": "X1", "path": "1/"}
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 
 
