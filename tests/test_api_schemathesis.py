@@ -30,6 +30,9 @@ def _schema():
     # The schema is what /api/schema/ serves to staff; generated here so no staff session is needed.
     document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
     loaded = schemathesis.openapi.from_dict(document)
+    # The coverage phase (every boundary value the schema allows: empty strings, "null,null" ids, year 0.0)
+    # is kept; sending PUT, DELETE and the like to read-only paths only measures the 405s of DRF itself.
+    loaded.config.phases.coverage.unexpected_methods = set()
     loaded.app = get_wsgi_application()
     return loaded
 
@@ -72,7 +75,8 @@ def _check(case, headers) -> None:
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
 
 
-@schema.parametrize()
+# The clerk's own work (the monthly round); the reviewer below goes through every operation.
+@schema.include(path_regex="^/api/v1/(reports|units)/").parametrize()
 @BOUNDED
 def test_a_clerk_gets_no_server_error_from_any_generated_request(case, users):
     _check(case, users["clerk"])
