@@ -111,3 +111,10 @@ def test_an_unknown_api_path_answers_json_and_a_missing_slash_is_still_added(api
     assert response.status_code == 404 and response.json() == {"detail": NOT_FOUND}
     response = api.get("/api/v1/units")
     assert response.status_code == 301 and response["Location"] == "/api/v1/units/"
+
+
+def test_the_schema_is_generated_without_a_warning_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/reports/{id}/changes/" in (tmp_path / "schema.yml").read_text()
