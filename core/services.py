@@ -3,10 +3,16 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
+from core.exceptions import ApplicationError
 from core.models import AuditEvent, Conflict, PendingForm
+from core.selectors import api_tokens_of
 
 
 def jsonable(value: Any) -> Any:
@@ -94,19 +100,12 @@ def pending_form_take(*, token: str, path: str) -> dict | None:
 API_TOKEN_LIMIT = 10
 
 
-def api_tokens_of(*, user):
-    """The user's tokens that still work, newest first (expired ones are refused and cleaned up by knox)."""
-    from knox.models import AuthToken
-
-    return AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")
-
-
 def _token_audit(*, actor, action: str, token) -> None:
     # The token's primary key is its hash (128 characters); the audit names it by the prefix the page shows.
-    event = audit_event_build(actor=actor, action=action, instance=token, changes={
-        "token_key": [None, token.token_key] if action == AuditEvent.Action.CREATE else [token.token_key, None],
-        "expiry": [None, jsonable(token.expiry)] if action == AuditEvent.Action.CREATE else [jsonable(token.expiry), None],
-    })
+    fields = {"token_key": token.token_key, "expiry": jsonable(token.expiry)}
+    created = action == AuditEvent.Action.CREATE
+    changes = {name: [None, value] if created else [value, None] for name, value in fields.items()}
+    event = audit_event_build(actor=actor, action=action, instance=token, changes=changes)
     event.object_id = token.token_key
     event.object_repr = f"{token.token_key}… ({token.user.get_username()})"
     event.save()
@@ -115,13 +114,6 @@ def _token_audit(*, actor, action: str, token) -> None:
 @transaction.atomic
 def api_token_create(*, user) -> tuple[Any, str]:
     """A new API token for the user, valid PORTAL_API_TOKEN_TTL_DAYS; the secret is returned once, stored hashed."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.utils.translation import gettext as _
-    from knox.models import AuthToken
-
-    from core.exceptions import ApplicationError
-
     # Locking the user row makes two simultaneous clicks count against the limit one after the other.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if api_tokens_of(user=user).count() >= API_TOKEN_LIMIT:
@@ -133,10 +125,13 @@ def api_token_create(*, user) -> tuple[Any, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, user, token_key: str) -> bool:
-    """Revokes the user's token with this prefix; False when there is none (another user's counts as none)."""
+def api_token_revoke(*, user, token_key: str, by) -> bool:
+    """Revokes `user`'s token with this prefix; False when there is none (another user's counts as none).
+
+    `by` is the owner on the token page, or a member of staff revoking it in the administration.
+    """
     tokens = list(api_tokens_of(user=user).select_for_update().filter(token_key=token_key))
     for token in tokens:
-        _token_audit(actor=user, action=AuditEvent.Action.DELETE, token=token)
+        _token_audit(actor=by, action=AuditEvent.Action.DELETE, token=token)
         token.delete()
     return bool(tokens)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
-from core.selectors import user_has_mfa, user_mfa_required
-from core.services import api_token_create, api_token_revoke, api_tokens_of
+from core.selectors import api_tokens_of, user_has_mfa, user_mfa_required
+from core.services import api_token_create, api_token_revoke
 
 # Where the secret waits between the POST that made it and the page that shows it once.
 SECRET_SESSION_KEY = "core.api_token_secret"
@@ -39,7 +39,7 @@ def _mfa_step(request) -> str | None:
 def api_tokens(request):
     if request.method == "POST":
         if "revoke" in request.POST:
-            if api_token_revoke(user=request.user, token_key=request.POST["revoke"]):
+            if api_token_revoke(user=request.user, token_key=request.POST["revoke"], by=request.user):
                 messages.success(request, _("The token was revoked; programs using it can no longer connect."))
             return redirect("api_tokens")
         step = _mfa_step(request)

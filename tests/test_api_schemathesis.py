@@ -5,7 +5,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
@@ -38,6 +40,20 @@ def _schema():
 
 
 schema = _schema()
+
+
+@pytest.fixture(autouse=True)
+def _one_connection():
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    The WSGI handler closes "old" connections when a request starts and ends; on PostgreSQL that would close
+    the connection holding the test's transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -5,8 +5,13 @@ import time
 
 import pytest
 from allauth.mfa import app_settings
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -158,3 +163,23 @@ def test_at_most_ten_live_tokens(client, clerk):
 def test_the_page_is_linked_from_the_header(client, clerk):
     client.force_login(clerk)
     assert f'href="{PAGE}"' in client.get(reverse("reports:mine")).content.decode()
+
+
+def test_staff_see_tokens_in_the_admin_cannot_make_one_and_revoke_through_the_audited_action(client, clerk, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.PORTAL_MFA_REQUIRED_ROLES = []
+    staff = get_user_model().objects.create_user("quan-tri", password=PASSWORD, is_staff=True, is_superuser=True)
+    token, secret = AuthToken.objects.create(user=clerk)
+    client.force_login(staff)
+    changelist = reverse("admin:knox_authtoken_changelist")
+    html = client.get(changelist).content.decode()
+    assert token.token_key in html
+    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+    response = client.post(changelist, {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert "Đã thu hồi các token API đã chọn." in response.content.decode()
+    assert not AuthToken.objects.filter(pk=token.pk).exists()
+    event = AuditEvent.objects.get(object_type="knox.authtoken", action=AuditEvent.Action.DELETE)
+    assert event.actor == staff and event.object_id == token.token_key
+    client.logout()
+    assert client.get(UNITS_API, HTTP_AUTHORIZATION=f"Token {secret}").status_code == 403
