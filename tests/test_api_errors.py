@@ -118,3 +118,10 @@ def test_the_schema_is_generated_without_a_warning_and_validates(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/v1/reports/{id}/changes/" in (tmp_path / "schema.yml").read_text()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/plans/a%00b/", "/api/v1/indicators/%00/", "/api/v1/units/?q=%00",
+                                  "/api/v1/targets/?plan=%00", "/api/v1/reports/?unit=x%00"])
+def test_a_nul_character_in_a_key_or_a_filter_is_not_a_server_error(api, path):
+    # PostgreSQL refuses NUL in a string outright; the API must answer before the query is sent.
+    assert api.get(path).status_code in (400, 404)
