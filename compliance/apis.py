@@ -1,10 +1,12 @@
 import django_filters
 from django.utils.translation import gettext as _
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from compliance.models import ComplianceResult, ReportingResult
 from compliance.selectors import reporting_visible_to, results_visible_to
+from core.apis import PortalReadOnlyViewSet, month_parameter
 from core.periods import month_parse
 
 
@@ -35,13 +37,19 @@ class ResultOutputSerializer(serializers.ModelSerializer):
                   "sub_reporting", "sub_meeting", "sub_value", "sub_status", "sub_reason"]
 
 
-class ComplianceViewSet(viewsets.ReadOnlyModelViewSet):
+PERIOD = extend_schema(parameters=[month_parameter(description="Tháng (2026-05), bắt buộc", required=True)])
+
+
+@extend_schema_view(list=PERIOD, retrieve=PERIOD)
+class ComplianceViewSet(PortalReadOnlyViewSet):
     """Computed statuses with their reasons, for the units in the user's scope; `period=2026-05` is required."""
 
     serializer_class = ResultOutputSerializer
     filterset_class = ResultFilter
 
     def get_queryset(self):
+        if self.swagger_fake():
+            return ComplianceResult.objects.none()
         return results_visible_to(user=self.request.user, period=_period(self.request)).order_by(
             "unit__path", "indicator__code")
 
@@ -62,11 +70,14 @@ class ReportingOutputSerializer(serializers.ModelSerializer):
         fields = ["unit", "own", "due_on", "expected", "on_time", "late", "missing"]
 
 
-class ReportingViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=PERIOD, retrieve=PERIOD)
+class ReportingViewSet(PortalReadOnlyViewSet):
     """Reporting rate and timeliness per unit and subtree for a month (`period=2026-05`)."""
 
     serializer_class = ReportingOutputSerializer
     filterset_class = ReportingFilter
 
     def get_queryset(self):
+        if self.swagger_fake():
+            return ReportingResult.objects.none()
         return reporting_visible_to(user=self.request.user, period=_period(self.request)).order_by("unit__path")

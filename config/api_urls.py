@@ -1,6 +1,9 @@
+from django.urls import re_path
+from drf_spectacular.utils import extend_schema
 from rest_framework.routers import DefaultRouter
 
 from compliance.apis import ComplianceViewSet, ReportingViewSet
+from core.apis import ApiNotFound
 from plans.apis import PlanTaskViewSet, PlanViewSet
 from reports.apis import ReportViewSet
 from targets.apis import IndicatorViewSet, TargetViewSet
@@ -16,4 +19,6 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("reporting", ReportingViewSet, basename="reporting")
 
-urlpatterns = router.urls
+# Last, so a path no route matches (e.g. "/reports/1.5/approve/") answers the API's JSON 404; only paths
+# ending in "/", so that "/units" is still redirected to "/units/" by APPEND_SLASH.
+urlpatterns = [*router.urls, re_path(r"^(?P<path>.*/)$", extend_schema(exclude=True)(ApiNotFound).as_view())]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.tokens import api_tokens
 from portal.views import home
 
 # The admin's own login form would skip allauth's rate limits and second step: send it through allauth.
@@ -10,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
+    path("accounts/tokens/", api_tokens, name="api_tokens"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # The export pages keep the addresses they had under /reports/.

@@ -14,8 +14,8 @@ MFA_REQUIRED_MESSAGE = _(
 class MfaSatisfied(BasePermission):
     """Refuses browser sessions of users who must have MFA but have not set it up.
 
-    Only sessions are checked: a session is what the login (and so the second step) gives,
-    while API tokens are issued by administrators to systems, not typed in by people.
+    Only sessions are checked here: an API token can only be created on the token page, which the same
+    rule guards (core.tokens), so a token is itself proof that its owner passed MFA when one was needed.
     """
 
     message = MFA_REQUIRED_MESSAGE
@@ -25,3 +25,13 @@ class MfaSatisfied(BasePermission):
             return True
         user = request.user
         return not user_mfa_required(user=user) or user_has_mfa(user=user)
+
+
+class MfaEnforcedMixin:
+    """Adds MfaSatisfied to whatever a view declares, so overriding permission_classes cannot drop it."""
+
+    def get_permissions(self):
+        permissions = list(super().get_permissions())
+        if not any(isinstance(permission, MfaSatisfied) for permission in permissions):
+            permissions.append(MfaSatisfied())
+        return permissions

@@ -21,3 +21,11 @@ def user_has_mfa(*, user) -> bool:
     from allauth.mfa.utils import is_mfa_enabled
 
     return is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
+
+
+def api_tokens_of(*, user):
+    """The user's API tokens that still work, newest first; knox deletes expired ones when they are tried."""
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    return AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")

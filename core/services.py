@@ -9,8 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
+from core.exceptions import ApplicationError
 from core.models import AuditEvent, Conflict, PendingForm
+from core.selectors import api_tokens_of
 
 
 def jsonable(value: Any) -> Any:
@@ -144,3 +148,44 @@ def pending_form_take(*, token: str, path: str, user) -> dict | None:
         return None
     pending.delete()
     return pending.data
+
+
+# A user with more live tokens than this has lost track of them; revoking old ones comes first.
+API_TOKEN_LIMIT = 10
+
+
+def _token_audit(*, actor, action: str, token) -> None:
+    # The token's primary key is its hash (128 characters); the audit names it by the prefix the page shows.
+    fields = {"token_key": token.token_key, "expiry": jsonable(token.expiry)}
+    created = action == AuditEvent.Action.CREATE
+    changes = {name: [None, value] if created else [value, None] for name, value in fields.items()}
+    event = audit_event_build(actor=actor, action=action, instance=token, changes=changes)
+    event.object_id = token.token_key
+    event.object_repr = f"{token.token_key}… ({token.user.get_username()})"
+    event.save()
+
+
+@transaction.atomic
+def api_token_create(*, user) -> tuple[Any, str]:
+    """A new API token for the user, valid PORTAL_API_TOKEN_TTL_DAYS; the secret is returned once, stored hashed."""
+    # Locking the user row makes two simultaneous clicks count against the limit one after the other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if api_tokens_of(user=user).count() >= API_TOKEN_LIMIT:
+        raise ApplicationError(_("You already have %(limit)s API tokens: revoke one you no longer use first.")
+                               % {"limit": API_TOKEN_LIMIT})
+    token, secret = AuthToken.objects.create(user=user, expiry=dt.timedelta(days=settings.PORTAL_API_TOKEN_TTL_DAYS))
+    _token_audit(actor=user, action=AuditEvent.Action.CREATE, token=token)
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token_key: str, by) -> bool:
+    """Revokes `user`'s token with this prefix; False when there is none (another user's counts as none).
+
+    `by` is the owner on the token page, or a member of staff revoking it in the administration.
+    """
+    tokens = list(api_tokens_of(user=user).select_for_update().filter(token_key=token_key))
+    for token in tokens:
+        _token_audit(actor=by, action=AuditEvent.Action.DELETE, token=token)
+        token.delete()
+    return bool(tokens)

@@ -1,6 +1,7 @@
 import django_filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
+from core.apis import PortalReadOnlyViewSet, YearFilter
 from plans.models import Plan, PlanTask
 from plans.selectors import plan_list, plan_task_list
 
@@ -8,7 +9,7 @@ from plans.selectors import plan_list, plan_task_list
 class PlanFilter(django_filters.FilterSet):
     issuer = django_filters.CharFilter(field_name="issuer__code", label="Đơn vị ban hành (mã định danh)")
     parent = django_filters.CharFilter(field_name="parent__key", label="Kế hoạch cấp trên (khóa)")
-    year = django_filters.NumberFilter(method="filter_year", label="Có hiệu lực trong năm")
+    year = YearFilter(method="filter_year", label="Có hiệu lực trong năm")
 
     class Meta:
         model = Plan
@@ -20,7 +21,7 @@ class PlanFilter(django_filters.FilterSet):
 
 class PlanOutputSerializer(serializers.ModelSerializer):
     issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     is_named_only = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -31,10 +32,11 @@ class PlanOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(PortalReadOnlyViewSet):
     serializer_class = PlanOutputSerializer
     filterset_class = PlanFilter
     lookup_field = "key"
+    lookup_is_integer = False
 
     def get_queryset(self):
         return plan_list(user=self.request.user)
@@ -64,7 +66,7 @@ class PlanTaskOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanTaskViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanTaskViewSet(PortalReadOnlyViewSet):
     serializer_class = PlanTaskOutputSerializer
     filterset_class = PlanTaskFilter
 

@@ -1,12 +1,12 @@
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.apis import MonthField, MonthFilter, MonthInputField, PortalReadOnlyViewSet
 from core.formatting import parse_count
-from core.periods import month_parse
 from reports.models import Report, ReportDecision, ReportValue
 from reports.selectors import reports_visible_to
 from reports.services import (
@@ -23,6 +23,8 @@ from targets.models import Indicator
 from units.access import units_visible_to
 
 
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "example": "1.234"}],
+                      "nullable": True})
 class CountField(serializers.Field):
     """A whole number ≥ 0, given as a number or as a clerk writes it ("1.234")."""
 
@@ -38,17 +40,11 @@ class CountField(serializers.Field):
 
 class ReportFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", label="Đơn vị (mã định danh)")
-    period = django_filters.CharFilter(method="filter_period", label="Tháng (2026-05)")
+    period = MonthFilter(field_name="period", label="Tháng (2026-05)")
 
     class Meta:
         model = Report
         fields = ["status"]
-
-    def filter_period(self, queryset, name, value):
-        try:
-            return queryset.filter(period=month_parse(value))
-        except ValueError:
-            return queryset.none()
 
 
 class ValueOutputSerializer(serializers.ModelSerializer):
@@ -60,7 +56,7 @@ class ValueOutputSerializer(serializers.ModelSerializer):
 
 
 class DecisionOutputSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None)
+    by = serializers.CharField(source="by.username", default=None, allow_null=True)
 
     class Meta:
         model = ReportDecision
@@ -69,7 +65,7 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
 
 class ReportOutputSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    period = serializers.DateField(format="%Y-%m")
+    period = MonthField()
     values = ValueOutputSerializer(many=True, read_only=True)
     decisions = DecisionOutputSerializer(many=True, read_only=True)
 
@@ -81,13 +77,7 @@ class ReportOutputSerializer(serializers.ModelSerializer):
 
 class ReportOpenSerializer(serializers.Serializer):
     unit = serializers.CharField()
-    period = serializers.CharField(help_text="2026-05")
-
-    def validate_period(self, value):
-        try:
-            return month_parse(value)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+    period = MonthInputField()
 
 
 class ValueInputSerializer(serializers.Serializer):
@@ -116,12 +106,28 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+# submission_changes(): indicator id → field → [before, now]; empty when there were fewer than two submissions.
+CHANGES_SCHEMA = {
+    "type": "object",
+    "description": "Mã số (id) chỉ tiêu → trường đã đổi → [giá trị lần nộp trước, giá trị lần nộp sau].",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {
+            field: {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": kind, "nullable": True}}
+            for field, kind in [("numerator", "integer"), ("denominator", "integer"), ("done", "boolean"),
+                                ("note", "string")]
+        },
+        "additionalProperties": False,
+    },
+    "example": {"12": {"numerator": [80, 95]}},
+}
+
+
+class ReportViewSet(PortalReadOnlyViewSet):
     """Monthly reports in the user's scope; the writes call the same services as the web form."""
 
     serializer_class = ReportOutputSerializer
     filterset_class = ReportFilter
-    permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         return reports_visible_to(user=self.request.user).prefetch_related(
@@ -182,6 +188,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return self._answer(report_reopen(report=self._report(), by=request.user, **data.validated_data))
 
+    @extend_schema(responses={200: CHANGES_SCHEMA})
     @action(detail=True, methods=["get"])
     def changes(self, request, pk=None):
         """What changed between the last two submissions, by indicator id."""

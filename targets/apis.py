@@ -1,6 +1,7 @@
 import django_filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
+from core.apis import PortalReadOnlyViewSet, YearFilter
 from targets.binding import targets_for_unit
 from targets.models import Indicator, Target
 from targets.selectors import indicator_list, target_list
@@ -27,10 +28,11 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["measure", "is_active"]
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(PortalReadOnlyViewSet):
     serializer_class = IndicatorOutputSerializer
     filterset_class = IndicatorFilter
     lookup_field = "code"
+    lookup_is_integer = False
 
     def get_queryset(self):
         return indicator_list()
@@ -40,7 +42,7 @@ class TargetFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="plan__key", label="Kế hoạch (khóa)")
     indicator = django_filters.CharFilter(field_name="indicator__code", label="Chỉ tiêu (mã)")
     unit = django_filters.CharFilter(method="filter_unit", label="Các mục tiêu áp dụng cho đơn vị (mã định danh)")
-    year = django_filters.NumberFilter(field_name="due_on__year", label="Năm đến hạn")
+    year = YearFilter(field_name="due_on__year", label="Năm đến hạn")
 
     class Meta:
         model = Target
@@ -69,7 +71,7 @@ class TargetOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+class TargetViewSet(PortalReadOnlyViewSet):
     serializer_class = TargetOutputSerializer
     filterset_class = TargetFilter
 

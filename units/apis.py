@@ -1,6 +1,7 @@
 import django_filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
+from core.apis import PortalReadOnlyViewSet
 from units.access import units_visible_to
 from units.models import Unit, UnitKind
 from units.selectors import unit_annotate_parent_code
@@ -42,13 +43,14 @@ class UnitOutputSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "depth", "parent", "opened_on", "closed_on"]
 
 
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(PortalReadOnlyViewSet):
     """Party units; `within` gives a subtree, `parent` the children of one unit."""
 
     serializer_class = UnitOutputSerializer
     filterset_class = UnitFilter
     lookup_field = "code"
     lookup_value_regex = r"[0-9A-Z.]+"
+    lookup_is_integer = False
 
     def get_queryset(self):
         return unit_annotate_parent_code(units_visible_to(user=self.request.user)).order_by("path")

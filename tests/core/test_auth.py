@@ -13,7 +13,7 @@ from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from core.permissions import MFA_REQUIRED_MESSAGE
 from core.selectors import user_has_mfa, user_mfa_required
@@ -190,11 +190,11 @@ def test_a_recovery_code_works_once(client, reviewer):
 
 
 def test_a_token_lets_a_reviewer_without_mfa_use_the_api(client, reviewer):
-    token = Token.objects.create(user=reviewer)
+    _token, secret = AuthToken.objects.create(user=reviewer)
     client.force_login(reviewer)
     assert client.get(UNITS_API).status_code == 403
     client.logout()
-    response = client.get(UNITS_API, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(UNITS_API, HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code == 200
     assert response.json()["count"] == 1
 
