@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Quarter
+from core.xlsx import as_text
 from plans.models import PlanTask
 from targets.models import Indicator, Target
 from units.models import Unit
@@ -103,14 +104,14 @@ def _named_styles(wb: Workbook) -> None:
 
 
 def _c(ws, value, style: str = "cds-text") -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     cell.style = style
     return cell
 
 
 def _cell(ws, value, *, font=NORMAL, fill=None, fmt=None, align=None, border=BOX):
     """A one-off look, for the few heading cells."""
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     cell.font = font
     if border:
         cell.border = border
