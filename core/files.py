@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.conf import settings
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
 
@@ -324,3 +325,26 @@ def _sheet_inspect(archive: zipfile.ZipFile, part: str, sheet: str, *, max_rows:
                 continue
             if number > max_rows or column > max_cols:
                 refuse(number, column)
+
+
+# --- the request itself ---------------------------------------------------------------------------------------
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than any upload may be from its Content-Length alone, before anything reads it (the
+    CSRF check would otherwise read the whole multipart body). The reverse proxy's limit sits just above this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PORTAL_REQUEST_MAX_BYTES
+        if length > limit:
+            logger.info("Refused a %s-byte request to %s", length, request.path)
+            return render(request, "core/request_too_large.html", {
+                "size": f"{length / 2**20:.1f}".replace(".", ","), "limit": f"{limit / 2**20:.0f}"}, status=413)
+        return self.get_response(request)

@@ -1,6 +1,7 @@
 """The quarterly report as an Excel workbook, in the official layout, written row by row (openpyxl write-only)."""
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -129,7 +130,8 @@ def _indent(depth: int) -> str:
 
 
 def _sheet(wb: Workbook, title: str, widths: list[float], freeze: str):
-    ws = wb.create_sheet(title=title[:31])
+    # A group's name becomes a tab's: Excel forbids []:*?/\ there and openpyxl refuses them.
+    ws = wb.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = freeze
