@@ -17,9 +17,15 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    get_column_letter,
+    range_boundaries,
+)
 
 from core.exceptions import ApplicationError
+from core.formatting import number_format
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +63,12 @@ KIND_BY_CONTENT_TYPE = {kind.content_type: kind for kind in KINDS}
 _OOXML_MAIN = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 _ODF_MIMETYPES = {kind.content_type.encode(): kind for kind in (ODT, ODS, ODP)}
 # Nothing runnable and no archive inside a document: a document never needs one, an attack often does.
-_FORBIDDEN_MEMBER_EXTENSIONS = frozenset(
-    ".exe .dll .msi .com .scr .pif .cpl .sys .bat .cmd .js .jse .vbs .vbe .wsf .wsh .ps1 .psm1 .hta .jar .class "
-    ".apk .lnk .sh .py .zip .rar .7z .gz .tgz .tar .cab .iso .img .docm .xlsm .pptm .dotm .xltm .bin".split())
+_FORBIDDEN_MEMBER_EXTENSIONS = frozenset((
+    ".exe", ".dll", ".msi", ".com", ".scr", ".pif", ".cpl", ".sys", ".bat", ".cmd", ".js", ".jse", ".vbs", ".vbe",
+    ".wsf", ".wsh", ".ps1", ".psm1", ".hta", ".jar", ".class", ".apk", ".lnk", ".sh", ".py", ".bin",
+    ".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".cab", ".iso", ".img",
+    ".docm", ".xlsm", ".pptm", ".dotm", ".xltm",
+))
 _MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vnd.ms-office.activex", b"vnd.ms-excel.sheet.binary")
 
 
@@ -144,8 +153,7 @@ def _zip_kind(upload) -> FileKind:
                 continue
             with archive.open(member) as part:
                 head = part.read(4)
-            if head.startswith(b"MZ") or head.startswith(b"\x7fELF") or head.startswith(_OLE[:4]) \
-                    or head.startswith(_ZIP) or head.startswith(b"\xca\xfe\xba\xbe"):
+            if head.startswith((b"MZ", b"\x7fELF", _OLE[:4], _ZIP, b"\xca\xfe\xba\xbe")):
                 raise ApplicationError(refused % {"name": name, "part": member.filename})
         if names and names[0] == "mimetype":
             with archive.open("mimetype") as part:
@@ -304,7 +312,7 @@ def _sheet_inspect(archive: zipfile.ZipFile, part: str, sheet: str, *, max_rows:
             continue
         if tag == "dimension":
             try:
-                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", "A1"))
+                _min_col, _min_row, max_col, max_row = range_boundaries(element.get("ref", "A1"))
             except (ValueError, TypeError):
                 continue
             if (max_row or 0) > max_rows or (max_col or 0) > max_cols:
@@ -346,5 +354,5 @@ class RequestSizeLimitMiddleware:
         if length > limit:
             logger.info("Refused a %s-byte request to %s", length, request.path)
             return render(request, "core/request_too_large.html", {
-                "size": f"{length / 2**20:.1f}".replace(".", ","), "limit": f"{limit / 2**20:.0f}"}, status=413)
+                "size": number_format(length / 2**20), "limit": number_format(limit / 2**20)}, status=413)
         return self.get_response(request)

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -88,4 +89,4 @@ class TextXLSX(base_formats.XLSX):
 class TextExportMixin(ImportExportMixin):
     """Import and export in the admin, in CSV and in an .xlsx whose strings are never formulas."""
 
-    formats = [base_formats.CSV, TextXLSX]
+    formats: ClassVar[list] = [base_formats.CSV, TextXLSX]

@@ -165,7 +165,7 @@ def _open_workbook(upload, *, max_rows: int, max_cols: int = MAX_COLUMNS):
         raise _file_error(exc.message) from exc
     try:
         return load_workbook(upload, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on in a file that passed the checks
+    except Exception as exc:
         logger.info("Unreadable workbook %s: %r", getattr(upload, "name", ""), exc)
         raise _file_error(_("The workbook cannot be read: open it in Excel, save it again as .xlsx and upload it "
                             "again.")) from exc

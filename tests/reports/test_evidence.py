@@ -150,3 +150,12 @@ def test_accepted_files_are_stored_and_served_under_a_safe_name_of_their_kind(cl
     assert unquote(disposition).endswith(f"{served}") or f'filename="{served}"' in disposition
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == evidence.content_type
+
+
+def test_a_body_over_the_request_limit_is_refused_unread_in_vietnamese(client, world, draft, media, settings):
+    settings.PORTAL_REQUEST_MAX_BYTES = 64 * 1024
+    response = client.post(reverse("reports:evidence-upload", kwargs={"pk": draft.pk}),
+                           {"indicator": world.signed.pk, "file": SimpleUploadedFile("lon.pdf", PDF + b"0" * 2**17)})
+    assert response.status_code == 413
+    assert "Tệp quá lớn" in response.content.decode() and "cổng chỉ nhận tối đa 0,1 MB" in response.content.decode()
+    assert not Evidence.objects.exists()

@@ -81,7 +81,7 @@ def test_at_most_200_errors_are_listed_then_how_many_more(client, world, monkeyp
     response = _unit_upload(client, bad_files.many_rows(600))
     html = response.content.decode()
     assert response.status_code == 400
-    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", html, re.DOTALL)
     assert len(items) == 201 and items[0].startswith("Trang “Số liệu”, dòng 6")
     # Row 6 holds the first ky_so (three bad cells' worth of errors stop at its first refusal), the other 599 rows
     # repeat it: one error each.
