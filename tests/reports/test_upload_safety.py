@@ -7,8 +7,10 @@ import re
 
 import openpyxl
 import pytest
+from django.contrib.admin.sites import site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from import_export.formats import base_formats
 
 from compliance.services import compliance_compute
 from core.periods import Quarter
@@ -17,6 +19,7 @@ from plans.models import PlanTask
 from reports import imports
 from reports.exports import quarterly_report_write
 from reports.models import Report, ReportValue
+from targets.models import Indicator, Target
 from tests.compliance.helpers import AFTER_DUE, OCT, report
 from tests.factories import MembershipFactory
 from tests.reports import bad_files
@@ -157,3 +160,8 @@ def test_no_generated_workbook_holds_a_formula(client, tree, tmp_path, settings)
 def test_the_admin_refuses_a_hostile_xlsx_before_reading_it():
     with pytest.raises(Exception, match="1.048.576|1,048,576"):
         TextXLSX().create_dataset(bad_files.far_cell())
+
+
+def test_the_admins_import_export_offers_only_csv_and_the_text_only_xlsx():
+    for model in (Unit, Indicator, Target):
+        assert site._registry[model].get_export_formats() == [base_formats.CSV, TextXLSX]
