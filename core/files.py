@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
+EXCEL_MAX_TEXT = 32_767  # characters in one cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,8 +284,7 @@ def xlsx_inspect(upload, *, max_rows: int, max_cols: int) -> None:
                     _sheet_inspect(archive, member.filename, sheets.get(member.filename, member.filename),
                                    max_rows=max_rows, max_cols=max_cols)
                 else:
-                    for _event, element in _xml_events(archive, member.filename, events=("end",)):
-                        element.clear()
+                    _part_inspect(archive, member.filename, max_strings=max_rows * max_cols)
     except ApplicationError:
         raise
     except (SyntaxError, DefusedXmlException, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -293,6 +293,24 @@ def xlsx_inspect(upload, *, max_rows: int, max_cols: int) -> None:
                                  "it again as .xlsx and upload it again.")) from exc
     finally:
         upload.seek(0)
+
+
+def _part_inspect(archive: zipfile.ZipFile, part: str, *, max_strings: int) -> None:
+    """Any other part, streamed: well-formed, no cell text longer than Excel allows, and no more shared strings
+    than the sheet's allowed cells could use (openpyxl would hold every one of them in memory)."""
+    strings = 0
+    for _event, element in _xml_events(archive, part, events=("end",)):
+        if element.text and len(element.text) > EXCEL_MAX_TEXT:
+            raise ApplicationError(_("The workbook holds a text longer than Excel allows (%(limit)s characters): "
+                                     "it was not made by Excel; save it again from Excel and upload it again.")
+                                   % {"limit": f"{EXCEL_MAX_TEXT:,}".replace(",", ".")})
+        if part == "xl/sharedStrings.xml" and _local(element.tag) == "si":
+            strings += 1
+            if strings > max_strings:
+                raise ApplicationError(_("The workbook holds more texts than this template's cells can (at most "
+                                         "%(limit)s): copy only the template's rows into a new file and upload it "
+                                         "again.") % {"limit": f"{max_strings:,}".replace(",", ".")})
+        element.clear()
 
 
 def _sheet_inspect(archive: zipfile.ZipFile, part: str, sheet: str, *, max_rows: int, max_cols: int) -> None:
@@ -307,6 +325,10 @@ def _sheet_inspect(archive: zipfile.ZipFile, part: str, sheet: str, *, max_rows:
     for event, element in _xml_events(archive, part, events=("start", "end")):
         tag = _local(element.tag)
         if event == "end":
+            if element.text and len(element.text) > EXCEL_MAX_TEXT:
+                raise ApplicationError(_("The workbook holds a text longer than Excel allows (%(limit)s characters): "
+                                         "it was not made by Excel; save it again from Excel and upload it again.")
+                                       % {"limit": f"{EXCEL_MAX_TEXT:,}".replace(",", ".")})
             if tag == "row":
                 element.clear()  # the sheet's rows are counted, not kept
             continue

@@ -106,3 +106,17 @@ def not_a_zip() -> bytes:
 
 def with_macros() -> bytes:
     return replace_part(template_like(), "xl/vbaProject.bin", b"\0" * 512)
+
+
+def many_strings(count: int = 1_000_000) -> bytes:
+    """A shared-strings table far larger than the sheet's cells could use: openpyxl would load every string."""
+    table = (f'<?xml version="1.0"?><sst xmlns="{WORKSHEET_NS}" count="{count}" uniqueCount="{count}">'
+             + "".join(f"<si><t>{i}</t></si>" for i in range(count)) + "</sst>")
+    return replace_part(template_like(), "xl/sharedStrings.xml", table.encode())
+
+
+def long_text(characters: int = 50_000_000) -> bytes:
+    """One cell of 50 million characters: more than Excel can hold in a cell (32,767)."""
+    sheet = (f'<?xml version="1.0"?><worksheet xmlns="{WORKSHEET_NS}"><sheetData><row r="2">'
+             f'<c r="B2" t="inlineStr"><is><t>{"x" * characters}</t></is></c></row></sheetData></worksheet>')
+    return replace_part(template_like(), SHEET_PART, sheet.encode())

@@ -54,6 +54,8 @@ def test_openpyxl_reads_xml_through_defusedxml():
     (lambda: bad_files.malformed_xml("xl/styles.xml"), "Bảng tính bị hỏng"),
     (bad_files.entity_expansion, "Bảng tính bị hỏng"),
     (bad_files.with_macros, "có macro"),
+    (lambda: bad_files.many_strings(5000), "nhiều văn bản hơn"),
+    (lambda: bad_files.long_text(40_000), "dài hơn mức Excel cho phép"),
     (bad_files.password_protected, "đặt mật khẩu"),
     (bad_files.not_a_zip, "không phải là bảng tính Excel"),
 ])
