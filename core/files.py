@@ -70,12 +70,13 @@ _FORBIDDEN_MEMBER_EXTENSIONS = frozenset((
     ".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".cab", ".iso", ".img",
     ".docm", ".xlsm", ".pptm", ".dotm", ".xltm",
 ))
+_PRINTER_SETTINGS = re.compile(r"(xl|word|ppt)/printersettings/printersettings\d+\.bin")
 _MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vnd.ms-office.activex", b"vnd.ms-excel.sheet.binary")
 
 
 def _forbidden_part(lowered: str) -> bool:
     """A part no plain document needs: a program, an archive, a macro project, an ODF script or Basic library."""
-    if "printersettings" in lowered:  # Office keeps the printer's settings as .bin: data, never run
+    if _PRINTER_SETTINGS.fullmatch(lowered):  # Office keeps the printer's settings as .bin: data, never run
         return False
     return (posixpath.splitext(lowered)[1] in _FORBIDDEN_MEMBER_EXTENSIONS
             or any(marker in lowered.encode() for marker in _MACRO_MARKERS)

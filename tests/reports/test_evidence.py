@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reports.models import Evidence, Report
 from tests.factories import MembershipFactory
+from tests.reports.bad_files import replace_part, template_like
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,8 @@ def test_a_zip_bomb_named_docx_is_refused_from_its_directory(client, world, draf
     ("../../anh chup.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 32, ".jpg", "anh chup.jpg"),
     ("bang-tinh.ods", _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
      ".ods", "bang-tinh.ods"),
+    ("so-lieu.xlsx", replace_part(template_like(), "xl/printerSettings/printerSettings1.bin", b"\0" * 64),
+     ".xlsx", "so-lieu.xlsx"),
 ])
 def test_accepted_files_are_stored_and_served_under_a_safe_name_of_their_kind(client, world, draft, name, content,
                                                                              stored, served):
