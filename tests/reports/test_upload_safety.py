@@ -4,6 +4,7 @@ holds a formula, whatever its units' names and clerks' notes begin with."""
 import datetime as dt
 import io
 import re
+import subprocess
 
 import openpyxl
 import pytest
@@ -167,3 +168,27 @@ def test_the_admin_refuses_a_hostile_xlsx_before_reading_it():
 def test_the_admins_import_export_offers_only_csv_and_the_text_only_xlsx():
     for model in (Unit, Indicator, Target):
         assert site._registry[model].get_export_formats() == [base_formats.CSV, TextXLSX]
+
+
+@pytest.mark.libreoffice
+def test_a_template_saved_again_by_libreoffice_passes_the_checks_and_imports(client, world, tmp_path):
+    """The checks refuse hostile files, not real ones: the template re-saved by another office suite is read."""
+    client.force_login(world.clerk)
+    template = client.get(reverse("reports:template", kwargs={"code": "P1.X1", "period": MAY})).content
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    sheet = book["Số liệu"]
+    row = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "so_hoa")
+    sheet.cell(row=row, column=4, value=3)
+    sheet.cell(row=row, column=5, value=4)
+    sheet.cell(row=row, column=7, value=HOSTILE[0]).data_type = "s"
+    source = tmp_path / "so-lieu.xlsx"
+    book.save(source)
+    for kind, path, out in (("ods", source, tmp_path / "ods"), ("xlsx", tmp_path / "ods" / "so-lieu.ods",
+                                                                  tmp_path / "lo")):
+        subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--convert-to", kind, "--outdir", str(out), str(path)], check=True, timeout=180,
+                       capture_output=True)
+    response = _unit_upload(client, (tmp_path / "lo" / "so-lieu.xlsx").read_bytes())
+    assert response.status_code == 302, response.content.decode()[-800:]
+    value = ReportValue.objects.get(indicator__code="so_hoa")
+    assert (value.numerator, value.denominator, value.note) == (3, 4, HOSTILE[0])
