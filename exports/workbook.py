@@ -1,6 +1,7 @@
 """The quarterly report as an Excel workbook, in the official layout, written row by row (openpyxl write-only)."""
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Quarter
+from core.xlsx import as_text
 from plans.models import PlanTask
 from targets.models import Indicator, Target
 from units.models import Unit
@@ -103,14 +105,14 @@ def _named_styles(wb: Workbook) -> None:
 
 
 def _c(ws, value, style: str = "cds-text") -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     cell.style = style
     return cell
 
 
 def _cell(ws, value, *, font=NORMAL, fill=None, fmt=None, align=None, border=BOX):
     """A one-off look, for the few heading cells."""
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     cell.font = font
     if border:
         cell.border = border
@@ -128,7 +130,8 @@ def _indent(depth: int) -> str:
 
 
 def _sheet(wb: Workbook, title: str, widths: list[float], freeze: str):
-    ws = wb.create_sheet(title=title[:31])
+    # A group's name becomes a tab's: Excel forbids []:*?/\ there and openpyxl refuses them.
+    ws = wb.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = freeze

@@ -2,25 +2,30 @@
 
 import datetime as dt
 import io
-import zipfile
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.exceptions import ApplicationError
-from core.formatting import parse_count
+from core.files import xlsx_inspect
+from core.formatting import number_format, parse_count
 from core.models import AuditEvent
 from core.services import audit_record
+from core.xlsx import cell_put
 from reports.models import Report
 from reports.selectors import report_form_context, report_indicators
 from reports.services import ValueInput, report_save, report_values_import
+from targets.binding import targets_for_unit
+from targets.models import Indicator
 from units.access import units_visible_to, user_can_review
 from units.models import Unit
 
@@ -29,6 +34,11 @@ YES, NO = "Có", "Không"
 UNIT_FIRST_ROW = 6  # the unit template: header on row 5
 BULK_FIRST_ROW = 5  # the bulk template: header on row 4
 INPUT = PatternFill("solid", fgColor="FFF9DB")
+MAX_COLUMNS = 20  # the templates use 7 and 8 columns; room for a clerk's own remarks, not for a far cell
+SPARE_ROWS = 50  # blank lines or remarks a clerk may leave below the template's rows
+ERRORS_SHOWN = 200
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,15 +75,17 @@ def unit_template(*, unit: Unit, period: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["A1"] = _("Monthly digital-transformation figures, %(month)s") % {"month": period.strftime("%m/%Y")}
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"], ws["B2"], ws["C2"] = _("Unit code"), unit.code, unit.name
-    ws["A3"], ws["B3"] = _("Month"), f"{period:%Y-%m}"
-    ws["A4"] = _("Enter counts as whole numbers (1.234 or 1234); “Done” takes Có or Không. Do not add rows.")
+    cell_put(ws, 1, 1, _("Monthly digital-transformation figures, %(month)s") % {"month": period.strftime("%m/%Y")}
+             ).font = Font(bold=True, size=13)
+    for column, value in enumerate([_("Unit code"), unit.code, unit.name], start=1):
+        cell_put(ws, 2, column, value)
+    cell_put(ws, 3, 1, _("Month"))
+    cell_put(ws, 3, 2, f"{period:%Y-%m}")
+    cell_put(ws, 4, 1, _("Enter counts as whole numbers (1.234 or 1234); “Done” takes Có or Không. Do not add rows."))
     headers = [_("Indicator code"), _("Indicator"), _("Group"), _("Numerator"), _("Denominator"),
                _("Done (Có/Không)"), _("Note")]
     for column, header in enumerate(headers, start=1):
-        cell = ws.cell(row=5, column=column, value=header)
+        cell = cell_put(ws, 5, column, header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     done_list = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
@@ -81,15 +93,15 @@ def unit_template(*, unit: Unit, period: dt.date) -> bytes:
     for offset, row in enumerate(rows):
         r = UNIT_FIRST_ROW + offset
         indicator, value = row["indicator"], row["value"]
-        ws.cell(row=r, column=1, value=indicator.code)
-        ws.cell(row=r, column=2, value=indicator.name)
-        ws.cell(row=r, column=3, value=indicator.group.name)
+        cell_put(ws, r, 1, indicator.code)
+        cell_put(ws, r, 2, indicator.name)
+        cell_put(ws, r, 3, indicator.group.name)
         inputs = [4, 5, 7] if indicator.has_counts else [6, 7]
         if value is not None:
-            ws.cell(row=r, column=4, value=value.numerator)
-            ws.cell(row=r, column=5, value=value.denominator)
-            ws.cell(row=r, column=6, value=None if value.done is None else (YES if value.done else NO))
-            ws.cell(row=r, column=7, value=value.note or None)
+            cell_put(ws, r, 4, value.numerator)
+            cell_put(ws, r, 5, value.denominator)
+            cell_put(ws, r, 6, None if value.done is None else (YES if value.done else NO))
+            cell_put(ws, r, 7, value.note or None)
         for column in inputs:
             cell = ws.cell(row=r, column=column)
             cell.protection = Protection(locked=False)
@@ -112,14 +124,14 @@ def bulk_template(*, user, root: Unit, period: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["A1"] = _("Monthly digital-transformation figures, %(month)s") % {"month": period.strftime("%m/%Y")}
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"], ws["B2"] = _("Month"), f"{period:%Y-%m}"
+    cell_put(ws, 1, 1, _("Monthly digital-transformation figures, %(month)s") % {"month": period.strftime("%m/%Y")}
+             ).font = Font(bold=True, size=13)
+    cell_put(ws, 2, 1, _("Month"))
+    cell_put(ws, 2, 2, f"{period:%Y-%m}")
     headers = [_("Unit code"), _("Indicator code"), _("Numerator"), _("Denominator"), _("Done (Có/Không)"),
                _("Note"), _("Unit"), _("Indicator")]
     for column, header in enumerate(headers, start=1):
-        ws.cell(row=4, column=column, value=header).font = Font(bold=True)
-    from targets.binding import targets_for_unit
+        cell_put(ws, 4, column, header).font = Font(bold=True)
 
     r = BULK_FIRST_ROW
     for unit in units_visible_to(user=user).filter(path__startswith=root.path).order_by("path"):
@@ -128,10 +140,10 @@ def bulk_template(*, user, root: Unit, period: dt.date) -> bytes:
             if target.indicator_id in seen:
                 continue
             seen.add(target.indicator_id)
-            ws.cell(row=r, column=1, value=unit.code)
-            ws.cell(row=r, column=2, value=target.indicator.code)
-            ws.cell(row=r, column=7, value=unit.name)
-            ws.cell(row=r, column=8, value=target.indicator.name)
+            cell_put(ws, r, 1, unit.code)
+            cell_put(ws, r, 2, target.indicator.code)
+            cell_put(ws, r, 7, unit.name)
+            cell_put(ws, r, 8, target.indicator.name)
             r += 1
     for column, width in zip("ABCDEFGH", [22, 24, 14, 14, 16, 30, 40, 60], strict=True):
         ws.column_dimensions[column].width = width
@@ -144,24 +156,19 @@ def bulk_template(*, user, root: Unit, period: dt.date) -> bytes:
 # --- reading a file back ---------------------------------------------------------------------------
 
 
-def _open_workbook(upload):
-    """The workbook, or a refusal a person can act on: too large, not an xlsx, or locked with a password."""
-    limit = settings.PORTAL_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise _file_error(_("The file is %(size)s MB; an import may be at most %(limit)s MB.") % {
-            "size": f"{upload.size / 2**20:.1f}".replace(".", ","), "limit": f"{limit / 2**20:.0f}"})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_error(_("The file is protected with a password (or is an old .xls file): save it as an "
-                            "ordinary .xlsx workbook without a password and upload it again."))
-    if not head.startswith(b"PK"):
-        raise _file_error(_("The file is not an Excel workbook (.xlsx)."))
+def _open_workbook(upload, *, max_rows: int, max_cols: int = MAX_COLUMNS):
+    """The workbook, or a refusal a person can act on, decided before openpyxl reads a byte: too large, not an
+    xlsx, locked with a password, a zip bomb, a cell far away, more rows than the template holds, damaged XML."""
+    try:
+        xlsx_inspect(upload, max_rows=max_rows, max_cols=max_cols)
+    except ApplicationError as exc:
+        raise _file_error(exc.message) from exc
     try:
         return load_workbook(upload, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _file_error(_("The workbook cannot be read: %(error)s") % {"error": exc}) from exc
+    except Exception as exc:
+        logger.info("Unreadable workbook %s: %r", getattr(upload, "name", ""), exc)
+        raise _file_error(_("The workbook cannot be read: open it in Excel, save it again as .xlsx and upload it "
+                            "again.")) from exc
 
 
 def _sheet(workbook):
@@ -193,7 +200,8 @@ def _read_value(ws, r: int, columns: dict, indicator, errors: list) -> ValueInpu
     read = {}
     for name in ("numerator", "denominator", "done", "note"):
         c = cell(name)
-        if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+        # A formula typed in Excel is refused; text that merely begins with "=" (stored as text) is a value.
+        if c.data_type == "f":
             fail(name, _("a formula is not allowed in an input cell; type the number itself."))
             return None
         read[name] = c.value
@@ -241,7 +249,10 @@ BULK_COLUMNS = {"unit": 1, "code": 2, "numerator": 3, "denominator": 4, "done": 
 
 def unit_import(*, unit: Unit, period: dt.date, upload, by) -> Report:
     """Fill the unit's draft from its template; nothing is written if any row is wrong."""
-    ws = _sheet(_open_workbook(upload))
+    report = Report.objects.filter(unit=unit, period=period).first()
+    indicators = {i.code: i for i in (report_indicators(report=report) if report else [
+        row["indicator"] for row in report_form_context(unit=unit, period=period, report=None)])}
+    ws = _sheet(_open_workbook(upload, max_rows=UNIT_FIRST_ROW + len(indicators) + SPARE_ROWS))
     errors = []
     if str(ws["B2"].value or "").strip() != unit.code:
         errors.append(ImportError_(SHEET, 2, "B", _("this template is for unit %(found)s, not %(unit)s.")
@@ -249,9 +260,6 @@ def unit_import(*, unit: Unit, period: dt.date, upload, by) -> Report:
     if str(ws["B3"].value or "").strip() != f"{period:%Y-%m}":
         errors.append(ImportError_(SHEET, 3, "B", _("this template is for month %(found)s, not %(month)s.")
                                    % {"found": ws["B3"].value, "month": f"{period:%Y-%m}"}))
-    report = Report.objects.filter(unit=unit, period=period).first()
-    indicators = {i.code: i for i in (report_indicators(report=report) if report else [
-        row["indicator"] for row in report_form_context(unit=unit, period=period, report=None)])}
     values, rows, seen = [], {}, set()
     for r in range(UNIT_FIRST_ROW, ws.max_row + 1):
         code = ws.cell(row=r, column=1).value
@@ -284,7 +292,10 @@ def unit_import(*, unit: Unit, period: dt.date, upload, by) -> Report:
 
 def bulk_import(*, period: dt.date, upload, by) -> int:
     """Many units' drafts for one month from one sheet, by a reviewer of all of them; all rows or none."""
-    ws = _sheet(_open_workbook(upload))
+    # The bulk template holds a row per unit the user sees and indicator: never more than that, nor the cap.
+    most = units_visible_to(user=by).count() * Indicator.objects.filter(is_active=True).count()
+    ws = _sheet(_open_workbook(upload, max_rows=min(settings.PORTAL_IMPORT_MAX_ROWS,
+                                                      BULK_FIRST_ROW + most + SPARE_ROWS)))
     errors = []
     if str(ws["B2"].value or "").strip() != f"{period:%Y-%m}":
         errors.append(ImportError_(SHEET, 2, "B", _("this file is for month %(found)s, not %(month)s.")
@@ -338,5 +349,11 @@ def bulk_import(*, period: dt.date, upload, by) -> int:
 
 
 def import_refusal_messages(exc: ImportRefused) -> list[str]:
-    return [str(error) for error in exc.errors]
+    """The first errors, then how many more: a page a person can read, not 100,000 lines."""
+    shown = [str(error) for error in exc.errors[:ERRORS_SHOWN]]
+    rest = len(exc.errors) - len(shown)
+    if rest > 0:
+        shown.append(ngettext("… and %(count)s more error.", "… and %(count)s more errors.", rest)
+                     % {"count": number_format(rest)})
+    return shown
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.files import KIND_BY_CONTENT_TYPE, safe_file_name
 from core.formatting import percent_label
 from targets.models import Indicator, Measure
 from units.models import Unit
@@ -144,8 +145,10 @@ class ReportDecision(models.Model):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    # A random name: the original name is kept in the row, never trusted as a path.
-    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}"
+    # A random name with the extension of the kind detected from the content: the original name is kept in the
+    # row, never trusted as a path or a type.
+    kind = KIND_BY_CONTENT_TYPE.get(instance.content_type)
+    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}{kind.extension if kind else ''}"
 
 
 class Evidence(models.Model):
@@ -168,3 +171,9 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The name offered on download: the original's words, the extension of the kind the content is."""
+        kind = KIND_BY_CONTENT_TYPE.get(self.content_type)
+        return safe_file_name(self.original_name, extension=kind.extension if kind else ".bin")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError
-from core.files import sniff_content_type
+from core.files import evidence_kind
 from core.formatting import number_format
 from core.models import AuditEvent
 from core.services import audit_record
@@ -295,7 +295,8 @@ def submission_changes(*, report: Report) -> dict[str, dict[str, list]]:
 
 @transaction.atomic
 def evidence_attach(*, report: Report, indicator_id: int, upload, by) -> Evidence:
-    """Attach a file to one value: a real PDF, image or office document, within the size limit."""
+    """Attach a file to one value: a real PDF, image or office document (no program, macro or archive inside, a
+    name that agrees with its content), within the size limit; stored under a random name of its real kind."""
     _require_clerk(user=by, unit=report.unit)
     report = _locked(report)
     if report.status not in EDITABLE:
@@ -308,21 +309,20 @@ def evidence_attach(*, report: Report, indicator_id: int, upload, by) -> Evidenc
     if upload.size > limit:
         raise ValidationError({"file": _("The file is %(size)s MB; files may be at most %(limit)s MB.") % {
             "size": number_format(upload.size / 2**20), "limit": number_format(limit / 2**20)}})
-    content_type = sniff_content_type(upload)
-    if content_type is None:
-        raise ValidationError({"file": _(
-            "“%(name)s” is not a PDF, an image (PNG, JPEG) or an office document; other files are not accepted."
-        ) % {"name": upload.name}})
+    try:
+        kind = evidence_kind(upload)
+    except ApplicationError as exc:
+        raise ValidationError({"file": exc.message}) from exc
     evidence = Evidence(report=report, indicator=indicator, original_name=upload.name[:255],
-                        content_type=content_type, size=upload.size, uploaded_by=by)
+                        content_type=kind.content_type, size=upload.size, uploaded_by=by)
     evidence.file.save(upload.name, upload, save=False)
     try:
         evidence.save()
+        audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=report,
+                     changes={f"{indicator.code}.evidence": [None, evidence.original_name]})
     except Exception:
         evidence.file.delete(save=False)  # no row, no file
         raise
-    audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=report,
-                 changes={f"{indicator.code}.evidence": [None, evidence.original_name]})
     return evidence
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.files import KIND_BY_CONTENT_TYPE
 from core.formatting import percent_label
 from core.models import AuditEvent
 from core.periods import month_parse
@@ -234,8 +235,10 @@ def evidence_upload(request, pk: int):
 @login_required
 def evidence_download(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.filter(report__in=reports_visible_to(user=request.user)), pk=pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+    # Always an attachment, under the detected type and a name of that type: never rendered by the browser.
+    kind = KIND_BY_CONTENT_TYPE.get(evidence.content_type)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.download_name,
+                            content_type=kind.content_type if kind else "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from core.admin import AuditedAdmin, conflict_mark_resolved
+from core.resources import TextExportMixin
 from targets.models import Indicator, IndicatorGroup, Target
 from targets.resources import IndicatorResource, TargetResource
 
@@ -14,7 +14,7 @@ class IndicatorGroupAdmin(AuditedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportMixin, AuditedAdmin):
+class IndicatorAdmin(TextExportMixin, AuditedAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["code", "name", "group", "measure", "flow", "rollup", "is_active"]
     list_filter = ["group", "measure", "flow", "rollup", "is_active"]
@@ -23,7 +23,7 @@ class IndicatorAdmin(ImportExportMixin, AuditedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportExportMixin, AuditedAdmin):
+class TargetAdmin(TextExportMixin, AuditedAdmin):
     resource_classes = [TargetResource]
     list_display = ["position", "indicator", "value_label", "due_label", "plan_label", "conflict_status"]
     list_display_links = ["position", "indicator"]

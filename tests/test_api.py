@@ -1,7 +1,6 @@
 import pytest
 from django.urls import reverse
 
-
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = ["unit-list", "plan-list", "task-list", "indicator-list", "target-list"]

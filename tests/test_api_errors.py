@@ -65,8 +65,10 @@ def test_a_report_month_filter_that_is_not_a_month_is_refused(api, period):
     assert api.get(reverse("report-list"), {"period": "2026-05"}).status_code == 200
 
 
-@pytest.mark.parametrize(("name", "params"), [("report-list", {"status": "gui-roi"}), ("unit-list", {"kind": "xa"}),
-                                               ("task-list", {"due_kind": "x"}), ("target-list", {"comparator": "gan-bang"})])
+@pytest.mark.parametrize(("name", "params"), [
+    ("report-list", {"status": "gui-roi"}), ("unit-list", {"kind": "xa"}),
+    ("task-list", {"due_kind": "x"}), ("target-list", {"comparator": "gan-bang"}),
+])
 def test_a_choice_filter_with_an_unknown_value_is_refused(api, name, params):
     response = api.get(reverse(name), params)
     assert response.status_code == 400

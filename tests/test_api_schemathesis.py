@@ -75,7 +75,8 @@ def users(root):
         ValueInput(indicator_id=signed.pk, numerator=5, denominator=10, done=None, note=""),
         ValueInput(indicator_id=milestone.pk, numerator=None, denominator=None, done=True, note="")])
     report_submit(report=report, by=clerk, version=report.version)
-    return {role: {"Authorization": f"Token {_token(user)}"} for role, user in [("clerk", clerk), ("reviewer", reviewer)]}
+    users = [("clerk", clerk), ("reviewer", reviewer)]
+    return {role: {"Authorization": f"Token {_token(user)}"} for role, user in users}
 
 
 def _token(user) -> str:

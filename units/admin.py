@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
-from import_export.admin import ImportExportMixin
 
 from core.admin import AuditedAdmin
+from core.resources import TextExportMixin
 from units.forms import UnitAdminForm
 from units.models import Membership, Unit
 from units.resources import UnitResource
@@ -10,7 +10,7 @@ from units.services import unit_create, unit_move, unit_update
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportMixin, admin.ModelAdmin):
+class UnitAdmin(TextExportMixin, admin.ModelAdmin):
     form = UnitAdminForm
     resource_classes = [UnitResource]
     list_display = ["code", "name", "kind", "depth", "opened_on", "closed_on"]

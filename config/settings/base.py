@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.files.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,6 +111,15 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 PORTAL_EVIDENCE_MAX_BYTES = env.int("PORTAL_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
+# Uploaded archives (xlsx, docx, odt…) are judged by their zip directory before anything parses them.
+PORTAL_ZIP_MAX_MEMBERS = env.int("PORTAL_ZIP_MAX_MEMBERS", default=1000)
+PORTAL_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("PORTAL_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+PORTAL_ZIP_MAX_RATIO = env.int("PORTAL_ZIP_MAX_RATIO", default=200)  # real sheets compress 10–50×; bombs 1000×+
+PORTAL_IMPORT_MAX_ROWS = env.int("PORTAL_IMPORT_MAX_ROWS", default=50_000)  # bulk import: also ≤ units × indicators
+# Any request body above this is refused from its Content-Length, unread: the larger upload cap plus a margin
+# for the form's other fields. The reverse proxy's client_max_body_size (12m) sits just above it.
+PORTAL_REQUEST_MAX_BYTES = env.int(
+    "PORTAL_REQUEST_MAX_BYTES", default=max(PORTAL_EVIDENCE_MAX_BYTES, PORTAL_IMPORT_MAX_BYTES) + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Sign-in goes through allauth (the admin's login too, see config/urls.py) so rate limits and MFA apply everywhere.

@@ -142,10 +142,18 @@ def test_bad_files_are_refused_and_nothing_is_written(client, world, content, me
     assert not Report.objects.exists()
 
 
-def test_a_50_mb_file_is_refused(client, world):
+def test_a_50_mb_file_is_refused_from_its_length_before_it_is_read(client, world):
     client.force_login(world.clerk)
     response = _upload(client, b"PK" + b"\0" * (50 * 2**20))
-    assert response.status_code == 400 and "tối đa 10 MB" in response.content.decode()
+    assert response.status_code == 413 and "cổng chỉ nhận tối đa 11 MB" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_file_over_the_import_limit_is_refused(client, world, settings):
+    settings.PORTAL_IMPORT_MAX_BYTES = 2**20
+    client.force_login(world.clerk)
+    response = _upload(client, b"PK" + b"\0" * (2 * 2**20))
+    assert response.status_code == 400 and "tối đa 1 MB" in response.content.decode()
     assert not Report.objects.exists()
 
 

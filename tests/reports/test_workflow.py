@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
-from reports.models import Report, ReportDecision
 from plans.selectors import report_due_on
-from reports.selectors import review_queue, reports_visible_to
+from reports.models import Report, ReportDecision
+from reports.selectors import reports_visible_to, review_queue
 from reports.services import (
     ValueInput,
     report_approve,
