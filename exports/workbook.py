@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,25 @@ NORMAL = Font(name="Times New Roman", size=11)
 TITLE = Font(name="Times New Roman", bold=True, size=14)
 
 
+class WorkbookResult(NamedTuple):
+    """What the workbook reads of a unit's result for one indicator: its subtree's figures and verdict."""
+
+    unit_id: int
+    indicator_id: int
+    target_id: int | None
+    sub_numerator: int | None
+    sub_denominator: int | None
+    done: bool | None
+    sub_value: object
+    sub_status: str
+    sub_expected: int
+    sub_meeting: int
+
+    @property
+    def units_meeting(self) -> str:
+        return f"{self.sub_meeting}/{self.sub_expected}"
+
+
 @dataclass
 class ExportData:
     unit: Unit
@@ -44,7 +64,7 @@ class ExportData:
     run: ComplianceRun | None
     units: list[Unit]
     indicators: list[Indicator]
-    results: dict  # (unit_id, indicator_id) → row tuple
+    results: dict[tuple[int, int], WorkbookResult]
     targets: dict
     reporting: dict
     tasks: list
@@ -61,14 +81,13 @@ def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
     results, reporting = {}, {}
     if run:
         rows = ComplianceResult.objects.filter(run=run, unit__path__startswith=unit.path).values_list(
-            "unit_id", "indicator_id", "target_id", "sub_numerator", "sub_denominator", "done", "sub_value",
-            "sub_status", "sub_expected", "sub_meeting")
-        results = {(r[0], r[1]): r for r in rows.iterator(chunk_size=20000)}
+            *WorkbookResult._fields)
+        results = {(r.unit_id, r.indicator_id): r for r in map(WorkbookResult._make, rows.iterator(chunk_size=20000))}
         reporting = {r.unit_id: r for r in ReportingResult.objects.filter(run=run, unit__path__startswith=unit.path)}
     indicator_ids = {key[1] for key in results}
     indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
                       .order_by("group__order", "code"))
-    targets = {t.pk: t for t in Target.objects.filter(pk__in={r[2] for r in results.values() if r[2]})}
+    targets = {t.pk: t for t in Target.objects.filter(pk__in={r.target_id for r in results.values() if r.target_id})}
     tasks = list(PlanTask.objects.filter(plan__issuer__path__in=unit_ancestor_paths(unit))
                  .select_related("plan", "lead_unit").order_by("plan__key", "number")) + list(
         PlanTask.objects.filter(plan__issuer__path__startswith=unit.path).exclude(plan__issuer=unit)
@@ -187,88 +206,112 @@ def _fraction(value) -> float | None:
 
 def write_workbook(data: ExportData, path, *, progress: Callable[[int], None] | None = None,
                    today: dt.date | None = None) -> None:
-    today = today or timezone.localdate()
-    progress = progress or (lambda percent: None)
-    wb = Workbook(write_only=True)
-    _named_styles(wb)
-    status_labels = {value: str(label) for value, label in Status.choices}
+    """The four parts in order: summary, a sheet per indicator group, timeliness, tasks."""
+    book = _Book(data, today or timezone.localdate(), progress or (lambda percent: None))
+    _summary_sheet(book)
+    book.progress(10)
+    _group_sheets(book)
+    _timeliness_sheet(book)
+    book.progress(90)
+    _tasks_sheet(book)
+    book.wb.save(path)
+    book.progress(100)
 
-    # 1. Summary: one row per indicator, for the chosen unit's whole subtree.
-    ws = _sheet(wb, _("Summary"), [6, 90, 18, 16, 14, 16, 16], "A8")
-    _heading(ws, data, 7, today)
-    _header_row(ws, [_("No."), _("Indicator"), _("Group"), _("Target"), _("Actual at the quarter's end"),
-                     _("Status"), _("Units meeting it / expected")])
+
+class _Book:
+    """The workbook being written, with what every sheet needs: the data, the date, the status labels."""
+
+    def __init__(self, data: ExportData, today: dt.date, progress: Callable[[int], None]):
+        self.data, self.today, self.progress = data, today, progress
+        self.wb = Workbook(write_only=True)
+        _named_styles(self.wb)
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.base_depth = data.unit.depth
+
+    def sheet(self, title: str, widths: list[float], freeze: str, headers: list) -> Worksheet:
+        ws = _sheet(self.wb, title, widths, freeze)
+        _heading(ws, self.data, len(widths), self.today)
+        _header_row(ws, headers)
+        return ws
+
+    def unit_cells(self, ws, unit: Unit) -> list:
+        return [_c(ws, unit.code), _c(ws, unit.name, _indent(unit.depth - self.base_depth))]
+
+
+def _summary_sheet(book: _Book) -> None:
+    """One row per indicator, for the chosen unit's whole subtree."""
+    data = book.data
+    ws = book.sheet(_("Summary"), [6, 90, 18, 16, 14, 16, 16], "A8", [
+        _("No."), _("Indicator"), _("Group"), _("Target"), _("Actual at the quarter's end"), _("Status"),
+        _("Units meeting it / expected")])
     for number, indicator in enumerate(data.indicators, start=1):
-        row = data.results.get((data.unit.pk, indicator.pk))
-        target = data.targets.get(row[2]) if row else None
+        result = data.results.get((data.unit.pk, indicator.pk))
+        target = data.targets.get(result.target_id) if result else None
         ws.append([
             _c(ws, number, "cds-center"),
             _c(ws, indicator.name),
             _c(ws, indicator.group.name),
             _c(ws, target.value_label if target else "—"),
-            _c(ws, _fraction(row[6]) if row else None, "cds-percent"),
-            _status_cell(ws, row[7] if row else None, status_labels),
-            _c(ws, f"{row[9]}/{row[8]}" if row else "—", "cds-center"),
+            _c(ws, _fraction(result.sub_value) if result else None, "cds-percent"),
+            _status_cell(ws, result.sub_status if result else None, book.status_labels),
+            _c(ws, result.units_meeting if result else "—", "cds-center"),
         ])
-    progress(10)
 
-    # 2. One sheet per indicator group: units indented by the tree, three columns per indicator.
+
+def _group_sheets(book: _Book) -> None:
+    """One sheet per indicator group: units indented by the tree, three columns per indicator."""
     groups: dict = {}
-    for indicator in data.indicators:
+    for indicator in book.data.indicators:
         groups.setdefault(indicator.group, []).append(indicator)
-    base_depth = data.unit.depth
-    done_groups = 0
-    for group, indicators in groups.items():
-        widths = [14, 44] + [12, 9, 14] * len(indicators)
-        ws = _sheet(wb, group.name, widths, "C9")
-        _heading(ws, data, len(widths), today)
+    for done, (group, indicators) in enumerate(groups.items(), start=1):
         labels = [_("Code"), _("Unit")]
         for indicator in indicators:
             labels += [indicator.name, None, None]
-        _header_row(ws, labels)
+        ws = book.sheet(group.name, [14, 44] + [12, 9, 14] * len(indicators), "C9", labels)
         _header_row(ws, ["", ""] + [_("Figures"), "%", _("Status")] * len(indicators))
-        for unit in data.units:
-            cells = [_c(ws, unit.code), _c(ws, unit.name, _indent(unit.depth - base_depth))]
+        for unit in book.data.units:
+            cells = book.unit_cells(ws, unit)
             for indicator in indicators:
-                row = data.results.get((unit.pk, indicator.pk))
-                if row is None:
-                    cells += [_c(ws, None), _c(ws, None), _c(ws, None)]
-                    continue
-                figures = (f"{row[3]:,}/{row[4]:,}".replace(",", ".") if row[3] is not None
-                           else (f"{row[9]}/{row[8]}" if row[8] else None))
-                cells += [_c(ws, figures, "cds-right"), _c(ws, _fraction(row[6]), "cds-percent"),
-                          _status_cell(ws, row[7], status_labels)]
+                cells += _result_cells(ws, book.data.results.get((unit.pk, indicator.pk)), book.status_labels)
             ws.append(cells)
-        done_groups += 1
-        progress(10 + 70 * done_groups // max(1, len(groups)))
+        book.progress(10 + 70 * done // len(groups))
 
-    # 3. Timeliness of reporting.
-    ws = _sheet(wb, _("Timeliness"), [14, 44, 16, 12, 12, 12, 12, 12, 12], "C8")
-    _heading(ws, data, 9, today)
-    _header_row(ws, [_("Code"), _("Unit"), _("Own report"), _("Due"), _("Expected"), _("On time"), _("Late"),
-                     _("Missing"), _("On time (%)")])
+
+def _result_cells(ws, result: WorkbookResult | None, status_labels: dict) -> list:
+    if result is None:
+        return [_c(ws, None), _c(ws, None), _c(ws, None)]
+    if result.sub_numerator is not None:
+        figures = f"{result.sub_numerator:,}/{result.sub_denominator:,}".replace(",", ".")
+    else:
+        figures = result.units_meeting if result.sub_expected else None
+    return [_c(ws, figures, "cds-right"), _c(ws, _fraction(result.sub_value), "cds-percent"),
+            _status_cell(ws, result.sub_status, status_labels)]
+
+
+def _timeliness_sheet(book: _Book) -> None:
+    ws = book.sheet(_("Timeliness"), [14, 44, 16, 12, 12, 12, 12, 12, 12], "C8", [
+        _("Code"), _("Unit"), _("Own report"), _("Due"), _("Expected"), _("On time"), _("Late"), _("Missing"),
+        _("On time (%)")])
     own_labels = {value: str(label) for value, label in ReportingResult.Own.choices}
-    for unit in data.units:
-        row = data.reporting.get(unit.pk)
+    for unit in book.data.units:
+        row = book.data.reporting.get(unit.pk)
         if row is None:
             continue
         ws.append([
-            _c(ws, unit.code), _c(ws, unit.name, _indent(unit.depth - base_depth)),
+            *book.unit_cells(ws, unit),
             _c(ws, own_labels[row.own]), _c(ws, row.due_on, "cds-date"),
             _c(ws, row.expected, "cds-count"), _c(ws, row.on_time, "cds-count"), _c(ws, row.late, "cds-count"),
             _c(ws, row.missing, "cds-count"),
             _c(ws, row.on_time / row.expected if row.expected else None, "cds-percent"),
         ])
-    progress(90)
 
-    # 4. The plans' assigned tasks.
-    ws = _sheet(wb, _("Tasks"), [30, 6, 90, 24, 30, 18, 70, 16], "A8")
-    _heading(ws, data, 8, today)
-    _header_row(ws, [_("Plan"), _("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Due"),
-                     _("Expected output"), _("Status")])
-    for task in data.tasks:
+
+def _tasks_sheet(book: _Book) -> None:
+    """The plans' assigned tasks."""
+    ws = book.sheet(_("Tasks"), [30, 6, 90, 24, 30, 18, 70, 16], "A8", [
+        _("Plan"), _("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Due"), _("Expected output"),
+        _("Status")])
+    for task in book.data.tasks:
         ws.append([_c(ws, value, "cds-top") for value in (
             task.plan.short_label, task.number, task.title, task.lead_text, task.cooperating_text, task.due_label,
             " ".join(task.expected_output.split()), task.get_status_display())])
-    wb.save(path)
-    progress(100)
