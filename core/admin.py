@@ -72,11 +72,15 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_repr"]
+    list_display = ["at", "by", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id", "note"]
+    search_fields = ["object_repr", "object_id", "note", "actor_name"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
+
+    @admin.display(description=_("by"), ordering="actor_name")
+    def by(self, obj):
+        return obj.actor_label
 
     def has_add_permission(self, request):
         return False

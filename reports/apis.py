@@ -183,6 +183,6 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         return self._answer(report_reopen(report=self._report(), by=request.user, **data.validated_data))
 
     @action(detail=True, methods=["get"])
-    def changes(self, request, pk=None):
+    def changes(self, request, pk=None, format=None):  # `format`: the router also serves changes.json
         """What changed between the last two submissions, by indicator id."""
         return Response(submission_changes(report=self._report()))
