@@ -39,6 +39,12 @@ SEEN_BY = {
 # The parameters that name an object, and the value no object has.
 MISSING = {"pk": "999999", "object_id": "999999", "id": "999999", "code": "ZZZ", "key": "zzz-missing",
            "unit": "ZZZ"}
+# Pages that must open (200) for a user whose scope holds the object: a crawl that was only refused proves little.
+OPEN_IN_SCOPE = {
+    "reports:detail", "reports:evidence", "reports:export", "reports:export-file", "compliance:unit",
+    "compliance:dashboard", "compliance:indicator", "unit-detail", "plan-detail", "task-detail", "target-detail",
+    "report-detail", "report-changes", "compliance-detail", "reporting-detail",
+}
 # Not crawled, and why.
 SKIPPED = {
     "account_logout": "a GET shows the confirmation form; crawling it as a POST would end the session",
@@ -265,6 +271,11 @@ def test_crawl_as_every_role(demo, client, django_user_model, role):
             if response.status_code >= 500:
                 errors.append(f"{response.status_code} {url}")
                 continue
+            should_open = (route.name in OPEN_IN_SCOPE and sample.scope and _sees(role, sample.scope)) or (
+                role == "admin" and re.fullmatch(r"admin:\w+_(changelist|change|history)", route.name)
+                and not (sample.kwargs and sample.missing() is None))  # a model without rows: crawled as missing
+            if should_open and response.status_code != 200:
+                errors.append(f"in scope {url} answers {response.status_code}, not 200")
             missing = sample.missing()
             if missing is None:
                 continue
