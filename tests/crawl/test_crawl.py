@@ -210,8 +210,10 @@ def _samples(route: Route, demo: Demo, by_name: dict[str, list[Sample]]) -> list
     if samples is None:
         return None
     if "format" in route.params:
-        samples = [Sample({**s.kwargs, "format": "json" if route.name != "api-root" else ".json"}, s.query, s.scope)
-                   for s in samples]
+        # JSON, and the browsable API a browser gets (it renders the action forms too).
+        dot = "." if route.name == "api-root" else ""
+        samples = [Sample({**s.kwargs, "format": f"{dot}{suffix}"}, s.query, s.scope)
+                   for s in samples for suffix in ("json", "api")]
     return samples
 
 
@@ -220,15 +222,19 @@ def _url(route: Route, sample: Sample) -> str:
     return f"{url}?{urlencode(sample.query)}" if sample.query else url
 
 
-_CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": ?|csrftoken["\']?: ?)"[^"]*"')
+# A CSRF token is masked afresh for every response.
+_CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=|"csrfToken": ?)"[^"]*"', re.IGNORECASE)
 
 
-def _answer(response, url: str) -> tuple:
+def _answer(response, url: str, sample: Sample) -> tuple:
     """What a user sees of a response, with the request's own URL and ids taken out."""
     text = response.content.decode(errors="replace") if not response.streaming else "<file>"
     location = response.get("Location", "")
     for needle in (url, quote(url, safe="/"), quote(url, safe=""), url.split("?")[0]):
         text, location = text.replace(needle, "<url>"), location.replace(needle, "<url>")
+    # The browsable API links the object's own pages (breadcrumbs): its id appears as a path segment.
+    for value in (v for k, v in sample.kwargs.items() if k in MISSING):
+        text = re.sub(rf"/{re.escape(value)}(?=[/.])", "/<id>", text)
     return response.status_code, location, _CSRF.sub(r"\1<csrf>", text)
 
 
@@ -284,8 +290,8 @@ def test_crawl_as_every_role(demo, client, django_user_model, role):
                 continue
             missing_url = _url(route, missing)
             if missing_url not in missing_answers:
-                missing_answers[missing_url] = _answer(client.get(missing_url), missing_url)
-            if _answer(response, url) != missing_answers[missing_url]:
+                missing_answers[missing_url] = _answer(client.get(missing_url), missing_url, missing)
+            if _answer(response, url, sample) != missing_answers[missing_url]:
                 what = "out of scope" if expected_refused else "refused"
                 errors.append(f"{what} {url} answers {response.status_code} unlike missing {missing_url} "
                               f"({missing_answers[missing_url][0]})")
