@@ -15,7 +15,7 @@ from core.formatting import date_format
 from core.models import AuditEvent
 from core.services import audit_record
 from reports.models import Report
-from units.access import user_can_review
+from units.access import user_can_oversee
 from units.models import Membership, Unit
 
 
@@ -102,7 +102,7 @@ def reminders_send(*, period: dt.date, today: dt.date | None = None, days_before
 
 def reminder_send_now(*, unit: Unit, period: dt.date, by) -> int:
     """A reviewer's reminder from the dashboard: the same message and record as the daily pass's."""
-    if not user_can_review(user=by, unit=unit):
+    if not user_can_oversee(user=by, unit=unit):
         raise ApplicationError(_("You do not review this unit's reports."))
     recipients = _recipients(unit=unit, role=Membership.Role.CLERK)
     if not recipients:

@@ -79,13 +79,30 @@ class AuditedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never edited here: the rows are written by the portal's services, with their checks and audit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_repr"]
+    list_display = ["at", "by", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id", "note"]
+    search_fields = ["object_repr", "object_id", "note", "actor_name"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
+
+    @admin.display(description=_("by"), ordering="actor_name")
+    def by(self, obj):
+        return obj.actor_label
 
     def has_add_permission(self, request):
         return False

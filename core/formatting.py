@@ -79,3 +79,10 @@ def percent_label(numerator, denominator) -> str:
     if top is None or not bottom:
         return ""
     return percent_format(Decimal(top) * 100 / Decimal(bottom))
+
+
+def person_name(user) -> str:
+    """How a user is named on a page: the full name as written (family name first), else the login name."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import due_label
+from core.formatting import due_label, person_name
 from core.periods import DueKind
 
 
@@ -24,6 +24,8 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Kept as it read when the event was written: the account may be renamed or deleted later.
+    actor_name = models.CharField(_("by (name at the time)"), max_length=300, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
@@ -39,6 +41,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it, as the history shows it: the name kept at the time, or the portal itself."""
+        return self.actor_name or person_name(self.actor) or str(_("System"))
 
 
 class Conflict(models.TextChoices):

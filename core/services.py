@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from core.exceptions import ApplicationError
+from core.formatting import person_name
 from core.models import AuditEvent, Conflict, PendingForm
 from core.selectors import api_tokens_of
 
@@ -38,8 +39,10 @@ def model_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, lis
 def audit_event_build(
     *, actor, action: str, instance: models.Model, changes: dict | None = None, note: str = ""
 ) -> AuditEvent:
+    actor = actor if getattr(actor, "pk", None) else None
     return AuditEvent(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor,
+        actor_name=person_name(actor)[:300],
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

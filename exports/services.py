@@ -15,7 +15,7 @@ from core.periods import Quarter
 from core.services import audit_record
 from exports.models import ExportJob
 from exports.workbook import export_data, write_workbook
-from units.access import user_can_review
+from units.access import user_can_oversee
 from units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def export_file_name(*, unit: Unit, quarter: Quarter) -> str:
 @transaction.atomic
 def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
     """Queue the workbook for a unit's subtree; built after commit by a worker (in-process without Redis)."""
-    if not user_can_review(user=by, unit=unit):
+    if not user_can_oversee(user=by, unit=unit):
         raise ApplicationError(_("Only reviewers of this unit can export its report."))
     job = ExportJob.objects.create(unit=unit, year=quarter.year, quarter=quarter.quarter, requested_by=by)
     audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=job,

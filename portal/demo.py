@@ -33,6 +33,8 @@ CLERKS = {
     "vanthu.chibo.locninh": "DN.XP.LOCNINH.CB01",
 }
 REVIEWER_UNITS = {"vanphong.dongnai": "DN", "vanphong.haiphong": "HP"}
+# Reads the whole province (a Ban Chỉ đạo member, an inspector) but neither enters nor reviews figures.
+VIEWER_UNITS = {"theodoi.dongnai": "DN"}
 COMMUNE_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
 SYNTHETIC_ROOT = "SYN"
 
@@ -107,6 +109,9 @@ def demo_users_ensure() -> None:
     for username, code in CLERKS.items():
         unit = Unit.objects.get(code=code)
         _membership_ensure(_user_ensure(username, full_name=f"Văn thư {unit.name}"), unit, Membership.Role.CLERK)
+    for username, code in VIEWER_UNITS.items():
+        unit = Unit.objects.get(code=code)
+        _membership_ensure(_user_ensure(username, full_name=f"Theo dõi {unit.name}"), unit, Membership.Role.VIEWER)
 
 
 def demo_logins() -> list[Login]:
@@ -114,6 +119,7 @@ def demo_logins() -> list[Login]:
     wanted = [Login(ADMIN_USERNAME, _("administrator"), "—")]
     wanted += [Login(username, _("reviewer"), code) for username, code in REVIEWER_UNITS.items()]
     wanted += [Login(username, _("clerk"), code) for username, code in CLERKS.items()]
+    wanted += [Login(username, _("viewer"), code) for username, code in VIEWER_UNITS.items()]
     existing = set(get_user_model().objects.filter(username__in=[w.username for w in wanted])
                    .values_list("username", flat=True))
     return [login for login in wanted if login.username in existing]

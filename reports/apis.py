@@ -190,6 +190,6 @@ class ReportViewSet(PortalReadOnlyViewSet):
 
     @extend_schema(responses={200: CHANGES_SCHEMA})
     @action(detail=True, methods=["get"])
-    def changes(self, request, pk=None):
+    def changes(self, request, pk=None, format=None):  # `format`: the router also serves changes.json
         """What changed between the last two submissions, by indicator id."""
         return Response(submission_changes(report=self._report()))

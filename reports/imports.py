@@ -26,7 +26,7 @@ from reports.selectors import report_form_context, report_indicators
 from reports.services import ValueInput, report_save, report_values_import
 from targets.binding import targets_for_unit
 from targets.models import Indicator
-from units.access import units_visible_to, user_can_review
+from units.access import units_visible_to, user_can_oversee
 from units.models import Unit
 
 SHEET = "Số liệu"
@@ -302,7 +302,7 @@ def bulk_import(*, period: dt.date, upload, by) -> int:
                                    % {"found": ws["B2"].value, "month": f"{period:%Y-%m}"}))
     visible = {u.code: u for u in units_visible_to(user=by).filter(
         code__in={str(ws.cell(row=r, column=1).value or "").strip() for r in range(BULK_FIRST_ROW, ws.max_row + 1)})}
-    reviewable = {code for code, unit in visible.items() if user_can_review(user=by, unit=unit)}
+    reviewable = {code for code, unit in visible.items() if user_can_oversee(user=by, unit=unit)}
     per_unit: dict[str, list] = {}
     rows: dict[tuple, int] = {}
     indicator_cache: dict[str, dict] = {}

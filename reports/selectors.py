@@ -29,11 +29,9 @@ def reports_visible_to(*, user) -> QuerySet[Report]:
 
 
 def review_queue(*, user) -> QuerySet[Report]:
-    """Submitted reports in the subtrees the user reviews (every unit for staff), oldest submission first."""
+    """Submitted reports in the subtrees the user reviews, oldest submission first."""
     queryset = Report.objects.filter(status=Report.Status.SUBMITTED).select_related("unit").order_by(
         "submitted_at", "id")
-    if sees_all(user):
-        return queryset
     condition = subtree_condition(membership_paths(user=user, roles=[Membership.Role.REVIEWER]), field="unit__path")
     return queryset.filter(condition) if condition is not None else Report.objects.none()
 

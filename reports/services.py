@@ -21,7 +21,7 @@ from reports.models import Evidence, Report, ReportDecision, ReportSubmission, R
 from reports.selectors import previous_approved_values, report_authors, report_indicators, report_period_refusal
 from reports.signals import approved_figures_changed
 from targets.models import Flow
-from units.access import user_can_enter, user_can_review
+from units.access import user_can_enter, user_can_oversee, user_can_review
 from units.models import Unit
 
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
@@ -329,7 +329,7 @@ def evidence_attach(*, report: Report, indicator_id: int, upload, by) -> Evidenc
 @transaction.atomic
 def report_values_import(*, unit: Unit, period: dt.date, values: list[ValueInput], by) -> Report:
     """Figures a reviewer imports for a unit below them (bulk Excel): into the draft, never over a sent report."""
-    if not user_can_review(user=by, unit=unit):
+    if not user_can_oversee(user=by, unit=unit):
         raise ApplicationError(_("You do not review this unit's reports."))
     report, created = _open(unit=unit, period=period, by=by)
     if not created:

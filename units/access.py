@@ -1,8 +1,10 @@
 """Who may see, enter, review and export which units: every scoping rule of the portal, written once.
 
 Roles come from `Membership` (clerk, reviewer, viewer of a unit). A reviewer or viewer acts on the whole
-subtree of their unit; a clerk on their unit alone. Staff (the portal's administrators) see, review and
-export every unit. Queries filter in the database, so "not yours" and "missing" read the same.
+subtree of their unit; a clerk on their unit alone. Staff (the portal's administrators) see every unit and
+may oversee it (export, remind, import for it), but decisions on reports are the assigned reviewers' alone:
+an administrator approves nothing unless a membership makes them a reviewer. Queries filter in the database,
+so "not yours" and "missing" read the same.
 """
 
 from django.db.models import Q, QuerySet
@@ -12,7 +14,7 @@ from units.selectors import unit_ancestor_paths
 
 
 def sees_all(user) -> bool:
-    """The staff rule: administrators see, review and export every unit."""
+    """The staff rule: administrators see and oversee every unit."""
     return bool(user.is_authenticated and user.is_staff)
 
 
@@ -58,15 +60,18 @@ def user_can_enter(*, user, unit: Unit) -> bool:
 
 
 def user_can_review(*, user, unit: Unit) -> bool:
-    """Reviewers act on every unit of their unit's subtree; staff on every unit. Exporting follows the same rule."""
-    if sees_all(user):
-        return True
+    """Who approves, returns and reopens a unit's reports: a reviewer of the unit or of a unit above it."""
     return bool(user.is_authenticated) and Membership.objects.filter(
         user=user, role=Membership.Role.REVIEWER, unit__path__in=unit_ancestor_paths(unit)).exists()
 
 
+def user_can_oversee(*, user, unit: Unit) -> bool:
+    """Who exports a unit's quarterly report, reminds its clerks and imports figures for it: reviewers and staff."""
+    return sees_all(user) or user_can_review(user=user, unit=unit)
+
+
 def review_roots(*, user) -> QuerySet[Unit]:
-    """The units at the top of what the user reviews: their own units, or the provinces for staff."""
+    """The units at the top of what the user oversees: the units they review, or the provinces for staff."""
     if sees_all(user):
         return Unit.objects.filter(depth__lte=2).order_by("path")
     return Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.REVIEWER).distinct()

@@ -1,6 +1,7 @@
 from django import template
+from django.utils.translation import gettext as _
 
-from core.formatting import percent_format
+from core.formatting import percent_format, person_name
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def percent(value) -> str:
     """87.25 → '87,3%', 75.00 → '75%', None → '—'."""
     return percent_format(value)
+
+
+@register.filter
+def person(user) -> str:
+    """A user's name on a page; a decision or submission whose account was deleted still reads as something."""
+    return person_name(user) or _("(deleted account)")

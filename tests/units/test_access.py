@@ -8,6 +8,7 @@ from units.access import (
     units_enterable_by,
     units_visible_to,
     user_can_enter,
+    user_can_oversee,
     user_can_review,
 )
 from units.models import Membership
@@ -33,6 +34,7 @@ def test_a_reviewer_reviews_their_subtree_and_not_a_sibling(tree):
     assert not user_can_review(user=reviewer, unit=tree.province)
     assert user_can_review(user=reviewer, unit=tree.w1) and user_can_review(user=reviewer, unit=tree.c1)
     assert not user_can_enter(user=reviewer, unit=tree.w1)
+    assert user_can_oversee(user=reviewer, unit=tree.c1) and not user_can_oversee(user=reviewer, unit=tree.w2)
     assert list(review_roots(user=reviewer)) == [tree.w1]
 
 
@@ -43,11 +45,15 @@ def test_a_viewer_sees_without_reviewing(tree):
     assert not review_roots(user=viewer).exists()
 
 
-def test_staff_see_and_review_every_unit_but_enter_none(tree):
+def test_staff_see_and_oversee_every_unit_but_neither_enter_nor_decide(tree):
     staff = UserFactory(is_staff=True)
-    assert user_can_review(user=staff, unit=tree.c1) and user_can_review(user=staff, unit=tree.closed)
+    assert user_can_oversee(user=staff, unit=tree.c1) and user_can_oversee(user=staff, unit=tree.closed)
     assert set(units_visible_to(user=staff)) >= {tree.province, tree.w1, tree.w2, tree.c1, tree.closed}
     assert not user_can_enter(user=staff, unit=tree.w1)
+    # Approving and returning stay with the assigned reviewers.
+    assert not user_can_review(user=staff, unit=tree.c1)
+    MembershipFactory(user=staff, unit=tree.w1, role=Membership.Role.REVIEWER)
+    assert user_can_review(user=staff, unit=tree.c1)
     assert tree.province in review_roots(user=staff)
 
 
@@ -56,4 +62,5 @@ def test_anonymous_and_unattached_users_get_nothing(tree):
         assert not units_visible_to(user=user).exists()
         assert not units_enterable_by(user=user).exists()
         assert not user_can_review(user=user, unit=tree.w1)
+        assert not user_can_oversee(user=user, unit=tree.w1)
         assert not user_can_enter(user=user, unit=tree.w1)

@@ -10,7 +10,7 @@ def forget_unbound(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("core", "0002_pending_form"),
+        ("core", "0003_audit_event_actor_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
