@@ -18,3 +18,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Vietnamese error pages (templates/400.html … 500.html); allauth's login limits answer through handler429 too.
+handler429 = "core.views.too_many_requests"
