@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from allauth.account.views import login as allauth_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.login_limits import login_attempts_limited
 from core.views import home
 
 # The admin's own login form would skip allauth's rate limits and second step: send it through allauth.
@@ -10,6 +12,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
+    # The same allauth page, counted per address first (core.login_limits); listed before allauth's own.
+    path("accounts/login/", login_attempts_limited(allauth_login)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),

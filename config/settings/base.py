@@ -96,7 +96,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -122,12 +122,18 @@ ACCOUNT_ADAPTER = "core.adapters.PortalAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-# Counted in the cache below. The per-username limit is the guard against guessing; the per-address ones only
-# stop sweeps across many accounts, so they leave room for a whole provincial office behind one NAT address
-# on deadline day (hundreds of clerks opening the login page and signing in within minutes, a few typos each).
+# Counted in the cache below. The per-account limit (allauth, per username) is the guard against guessing.
+# The per-address ones (core.login_limits, lock-free counters) only stop sweeps across many accounts, so they
+# leave room for a whole provincial office behind one NAT address on deadline day: hundreds of clerks
+# signing in within minutes, a few typos each. allauth's own per-address "login" limit is off: its counter
+# takes a lock that a crowd at one address contends for, and the losers were answered 429.
 ACCOUNT_RATE_LIMITS = {
-    "login": env("PORTAL_LOGIN_RATE_LIMIT", default="1000/5m/ip"),
-    "login_failed": env("PORTAL_LOGIN_FAILED_RATE_LIMIT", default="200/5m/ip,5/5m/key"),
+    "login": "",
+    "login_failed": env("PORTAL_LOGIN_FAILED_RATE_LIMIT", default="5/5m/key"),
+}
+PORTAL_LOGIN_ADDRESS_LIMITS = {
+    "attempts": env("PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS", default="1000/5m"),
+    "failures": env("PORTAL_LOGIN_FAILURES_PER_ADDRESS", default="200/5m"),
 }
 # Behind the reverse proxy (deploy/nginx.conf) the client's address is the last X-Forwarded-For entry;
 # production sets the count, elsewhere the header is ignored so it cannot be forged to dodge the limits.
