@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.session_idle.SessionIdleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,9 +193,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser", "core.permissions.MfaSatisfied"],
 }
 
-# Signed out after 8 idle hours: the cookie's age restarts with every request, so a clerk at work never is.
+# Signed out after 8 idle hours: core.session_idle restarts the session's age as people work, so a clerk
+# at work never is.
 SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 # A refused form (expired session, stale token) answers a Vietnamese page that says the typed figures are kept.
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
