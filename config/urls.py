@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from allauth.account.views import login as allauth_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.login_limits import login_attempts_limited
 from core.views import home
@@ -20,7 +20,7 @@ urlpatterns = [
     path("dashboard/", include("compliance.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # Vietnamese error pages (templates/400.html … 500.html); allauth's login limits answer through handler429 too.

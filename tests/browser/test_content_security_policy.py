@@ -58,3 +58,19 @@ def test_pages_with_scripts_run_under_the_policy(browser, live_server, tree):
     page.wait_for_timeout(200)
     assert blocked and "style-src" in blocked[0]
     context.close()
+
+
+def test_the_api_docs_render_under_the_policy(browser, live_server, django_user_model):
+    django_user_model.objects.create_user("quantri", password="pw-test-2026", is_staff=True)
+    blocked: list[str] = []
+    context = browser.new_context(locale="vi-VN")
+    context.on("console", lambda message: blocked.append(message.text)
+               if "Content Security Policy" in message.text else None)
+    page = context.new_page()
+    _log_in(page, live_server, "quantri")
+    page.goto(f"{live_server.url}/api/docs/")
+    # Swagger UI draws the API's title and its operations from the schema.
+    page.locator(".swagger-ui .info .title").wait_for()
+    page.locator(".opblock").first.wait_for()
+    assert blocked == []
+    context.close()
