@@ -74,7 +74,7 @@ def address_count_add(*, request: HttpRequest, action: str) -> int:
     except ValueError:  # the entry expired between add and incr: this is the window's first
         cache.add(key, 1, timeout=seconds)
         return 1
-    except Exception:  # noqa: BLE001 - a cache outage must not lock an office out of the portal
+    except Exception:  # a cache outage must not lock an office out of the portal
         logger.warning("Login limits not counted: the cache is unavailable.", exc_info=True)
         return 0
 
@@ -86,7 +86,7 @@ def address_count_get(*, request: HttpRequest, action: str) -> int:
     key, _ = _key(request, action, limit)
     try:
         return int(cache.get(key, 0))
-    except Exception:  # noqa: BLE001 - see address_count_add
+    except Exception:  # as above
         logger.warning("Login limits not read: the cache is unavailable.", exc_info=True)
         return 0
 

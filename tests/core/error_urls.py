@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
-from config.urls import handler429, urlpatterns as portal_urlpatterns  # noqa: F401 (allauth reads handler429)
+from config.urls import handler429  # noqa: F401 (allauth reads handler429)
+from config.urls import urlpatterns as portal_urlpatterns
 
 
 def bad_request(request):

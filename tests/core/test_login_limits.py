@@ -4,9 +4,9 @@ is Vietnamese."""
 
 import pytest
 from allauth.account.adapter import get_adapter
+from allauth.core.internal.ratelimit import get_cache_key, get_rates
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from allauth.core.internal.ratelimit import get_cache_key, get_rates
 from django.test import Client, RequestFactory
 from django.urls import reverse
 

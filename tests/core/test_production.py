@@ -43,7 +43,7 @@ def _run(args: list[str], **overrides: str) -> subprocess.CompletedProcess:
     # never overrides the process environment, cannot change the outcome.
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))}
     env |= GOOD | overrides
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, *args], check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def _load_settings(**overrides: str) -> subprocess.CompletedProcess:
