@@ -5,8 +5,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
+# Static files are collected with the local settings: the production ones refuse to load without real secrets.
 RUN pip install --no-cache-dir -e . \
-    && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && DJANGO_SETTINGS_MODULE=config.settings.local python manage.py collectstatic --noinput \
     && useradd --system --home /app portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "treebeard",
     "import_export",
     "django_htmx",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.session_idle.SessionIdleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.MfaRequiredMiddleware",
     "core.middleware.LastUserMarkerMiddleware",
@@ -100,7 +103,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -135,11 +138,22 @@ ACCOUNT_ADAPTER = "core.adapters.PortalAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-# Counted in the cache below; the per-username limit is the guard, the per-address one stops sweeps across
-# accounts while leaving room for a whole office behind one NAT address.
+# Counted in the cache below. The per-account limit (allauth, per username) is the guard against guessing.
+# The per-address ones (core.login_limits, lock-free counters) only stop sweeps across many accounts, so they
+# leave room for a whole provincial office behind one NAT address on deadline day: hundreds of clerks
+# signing in within minutes, a few typos each. allauth's own per-address "login" limit is off: its counter
+# takes a lock that a crowd at one address contends for, and the losers were answered 429.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("PORTAL_LOGIN_FAILED_RATE_LIMIT", default="20/5m/ip,5/5m/key"),
+    "login": "",
+    "login_failed": env("PORTAL_LOGIN_FAILED_RATE_LIMIT", default="5/5m/key"),
 }
+PORTAL_LOGIN_ADDRESS_LIMITS = {
+    "attempts": env("PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS", default="1000/5m"),
+    "failures": env("PORTAL_LOGIN_FAILURES_PER_ADDRESS", default="200/5m"),
+}
+# Behind the reverse proxy (deploy/nginx.conf) the client's address is the last X-Forwarded-For entry;
+# production sets the count, elsewhere the header is ignored so it cannot be forged to dodge the limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cổng chuyển đổi số"
 # Who must have an authenticator app: membership roles (units.Membership.Role) and "admin" for staff/superusers.
@@ -211,6 +225,32 @@ SPECTACULAR_SETTINGS = {
     # Three models call their choices "Status"; the compliance statuses (also used as sub-statuses) get one name.
     "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "compliance.models.Status"},
 }
+
+# Signed out after 8 idle hours: core.session_idle restarts the session's age as people work, so a clerk
+# at work never is.
+SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+# A refused form (expired session, stale token) answers a Vietnamese page that says the typed figures are kept.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# Enforced everywhere, tests included, so a page that needs an inline script or style fails before production.
+# Scripts and styles come only from static files; the MFA set-up page shows its QR code as a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The API docs under that policy: Swagger UI from the installed sidecar rather than a CDN, its start-up script
+# served as a file (config/urls.py uses the split view).
+SPECTACULAR_SETTINGS |= {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR"}
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cong-cds@localhost")

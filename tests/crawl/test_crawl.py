@@ -77,7 +77,18 @@ def _routes(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Ite
             yield Route(path, f"{namespace}{entry.name}" if entry.name else "", params, entry.callback)
 
 
-ROUTES = [route for route in _routes(get_resolver()) if route.name not in SKIPPED]
+def _reachable(routes: list[Route]) -> list[Route]:
+    """A pattern listed again under the same path never answers (the first one does): crawl the first alone."""
+    seen: set[str] = set()
+    kept = []
+    for route in routes:
+        if route.path not in seen:
+            seen.add(route.path)
+            kept.append(route)
+    return kept
+
+
+ROUTES = [route for route in _reachable(list(_routes(get_resolver()))) if route.name not in SKIPPED]
 
 
 def _fill(pattern: str, values: dict[str, str]) -> str:
