@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
+from core.outbox import enqueue_after_commit
 from core.periods import Quarter
 from core.services import audit_record
 from reports.models import ExportJob
@@ -40,7 +41,7 @@ def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
                  changes={"unit": [None, unit.code], "quarter": [None, str(quarter)]})
     from reports.tasks import build_export
 
-    transaction.on_commit(lambda: build_export.delay(job.pk))
+    enqueue_after_commit(build_export, job.pk)
     return job
 
 

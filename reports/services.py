@@ -14,6 +14,7 @@ from core.exceptions import ApplicationError
 from core.files import sniff_content_type
 from core.formatting import number_format
 from core.models import AuditEvent
+from core.outbox import enqueue_after_commit
 from core.services import audit_record
 from reports.models import Evidence, Report, ReportDecision, ReportSubmission, ReportValue
 from reports.selectors import (
@@ -252,8 +253,8 @@ def _recompute_after_commit(report: Report) -> None:
     """Approved figures changed: recompute the month once the change is committed (a worker does it with Redis)."""
     from compliance.tasks import compute_month
 
-    period = f"{report.period:%Y-%m}"
-    transaction.on_commit(lambda: compute_month.delay(period))
+    # Recorded with the decision, so a broker outage delays the recomputation but never loses it.
+    enqueue_after_commit(compute_month, f"{report.period:%Y-%m}")
 
 
 def _decide(*, report: Report, by, action: str, status: str, reason: str = "",
