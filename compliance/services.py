@@ -296,14 +296,16 @@ def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fai
             return None
     _dead_runs_bury(period=period, keep=run)
     while True:
-        _run_compute(run=run, fail_after=fail_after)
+        if not _run_compute(run=run, fail_after=fail_after):
+            return None  # superseded: a newer computation took the month over and its result stands
         follow = _lease_pass_on(run)
         if follow is None:
             return run
         run, fail_after = follow, None
 
 
-def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> None:
+def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> bool:
+    """Compute and swap in one run; False when it lost the lease meanwhile and its work was discarded."""
     period = run.period
     collecting = gc.isenabled()
     try:
@@ -318,11 +320,11 @@ def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> None:
         with transaction.atomic():
             # Only the lease holder swaps: a run whose lease was taken over is older than the one that took it.
             # The UPDATE also locks the month's row until the swap commits, so no one takes the lease meanwhile.
-            if not _lease_renew(run):
-                raise RuntimeError(SUPERSEDED_ERROR)
-            ComplianceRun.objects.filter(period=period, is_current=True).update(is_current=False)
-            ComplianceRun.objects.filter(pk=run.pk).update(
-                is_current=True, state=ComplianceRun.State.DONE, finished_at=timezone.now(), results=count)
+            superseded = not _lease_renew(run)
+            if not superseded:
+                ComplianceRun.objects.filter(period=period, is_current=True).update(is_current=False)
+                ComplianceRun.objects.filter(pk=run.pk).update(
+                    is_current=True, state=ComplianceRun.State.DONE, finished_at=timezone.now(), results=count)
     except Exception as exc:
         logger.exception("Compliance run %s for %s failed", run.pk, period)
         ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=str(exc)[:2000],
@@ -330,6 +332,13 @@ def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> None:
         _rows_delete([run.pk])
         _lease_release(run)
         raise
+    if superseded:
+        # Older than the run that took the lease over: its result would replace a newer one, so it is dropped.
+        logger.warning("Compliance run %s for %s lost its lease to a newer one; discarded", run.pk, period)
+        ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=SUPERSEDED_ERROR,
+                                                       finished_at=timezone.now())
+        _rows_delete([run.pk])
+        return False
     # Finished runs of the month are no longer read; removing them is housekeeping, outside the swap. Runs
     # still computing are left alone, and failed ones stay (without rows) as the record of what went wrong.
     old = list(ComplianceRun.objects.filter(period=period, is_current=False, state=ComplianceRun.State.DONE)
@@ -338,6 +347,7 @@ def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> None:
         _rows_delete(old)
         ComplianceRun.objects.filter(pk__in=old).delete()
     run.refresh_from_db()
+    return True
 
 
 SUPERSEDED_ERROR = "A newer computation of the month took over; this one was discarded."

@@ -158,6 +158,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 0}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Sending a task subscribes to its result in Redis; by default that retries for about 20 s before giving up.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+}
 # The schedule lives in code, in local time: compliance at night, reminders in the morning.
 CELERY_BEAT_SCHEDULE = {
     "compliance-nightly": {"task": "compliance.tasks.compute_nightly", "schedule": crontab(hour=1, minute=15)},
