@@ -155,12 +155,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # outbox (core.outbox) and is sent by the beat task or a worker starting. Workers keep retrying their connection.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 0}
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 # Sending a task subscribes to its result in Redis; by default that retries for about 20 s before giving up.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
 }
 # The schedule lives in code, in local time: compliance at night, reminders in the morning.
 CELERY_BEAT_SCHEDULE = {
