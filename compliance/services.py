@@ -371,6 +371,20 @@ def compliance_runs_reap() -> list[dt.date]:
                            month.holder_id, month.period)
         _rows_delete([month.holder_id])
         months.append(month.period)
+    # Runs left "running" without a lease (stopped before leases existed, or a lost lease whose worker then
+    # died): nothing will ever finish them.
+    stale = ComplianceRun.objects.filter(
+        state=ComplianceRun.State.RUNNING,
+        started_at__lt=timezone.now() - dt.timedelta(seconds=_lease_seconds()),
+    ).exclude(pk__in=ComplianceMonth.objects.filter(holder__isnull=False).values("holder_id"))
+    for run_id, period in stale.values_list("pk", "period"):
+        if ComplianceRun.objects.filter(pk=run_id, state=ComplianceRun.State.RUNNING).update(
+                state=ComplianceRun.State.FAILED, error=DEAD_RUN_ERROR, finished_at=timezone.now()):
+            logger.warning("Compliance run %s for %s was left running without a lease; marked failed", run_id,
+                           period)
+            _rows_delete([run_id])
+            if period not in months:
+                months.append(period)
     return months
 
 

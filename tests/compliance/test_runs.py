@@ -187,3 +187,18 @@ def test_concurrent_computations_on_postgresql_leave_one_current_run_and_no_orph
     assert not ComplianceRun.objects.filter(state=ComplianceRun.State.RUNNING).exists()
     month = ComplianceMonth.objects.get(period=OCT)
     assert (month.holder_id, month.wanted_at) == (None, None)
+
+
+@pytest.mark.django_db
+def test_a_run_left_running_without_a_lease_is_reaped(figures, django_capture_on_commit_callbacks):
+    """Stuck "running" rows from before the lease existed: nothing would ever finish or remove them."""
+    from compliance.tasks import reap_dead_runs
+
+    stuck = ComplianceRun.objects.create(period=OCT, as_of=AFTER_DUE)
+    ComplianceRun.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
+    ReportingResult.objects.create(run=stuck, unit=figures.w1, own=ReportingResult.Own.ON_TIME)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reap_dead_runs.delay().get() == ["2026-10"]
+    stuck.refresh_from_db()
+    assert stuck.state == ComplianceRun.State.FAILED and not ReportingResult.objects.filter(run=stuck).exists()
+    assert _current().state == ComplianceRun.State.DONE and _orphans() == 0
