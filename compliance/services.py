@@ -269,12 +269,16 @@ class _Heartbeat:
             connection.close()
 
     def __enter__(self):
-        self.thread.start()
+        # Inside a caller's transaction the lease row stays locked until that transaction ends, so nobody can
+        # take it over, and a renewal from another connection would wait on that lock forever.
+        if not connection.in_atomic_block:
+            self.thread.start()
         return self
 
     def __exit__(self, *exc_info):
         self.stop.set()
-        self.thread.join()
+        if self.thread.is_alive():
+            self.thread.join()
 
 
 def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fail_after: int | None = None

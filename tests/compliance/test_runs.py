@@ -202,3 +202,33 @@ def test_a_run_left_running_without_a_lease_is_reaped(figures, django_capture_on
     stuck.refresh_from_db()
     assert stuck.state == ComplianceRun.State.FAILED and not ReportingResult.objects.filter(run=stuck).exists()
     assert _current().state == ComplianceRun.State.DONE and _orphans() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_live_computation_keeps_its_lease_past_its_length(figures, monkeypatch, settings):
+    """A computation longer than the lease renews it, so a later request waits instead of taking over."""
+    settings.PORTAL_COMPLIANCE_LEASE_SECONDS = 2
+
+    def long(*, run, fail_after):
+        time.sleep(3.5)
+        return REAL_COMPUTE(run=run, fail_after=fail_after)
+
+    monkeypatch.setattr(services, "_compute", long)
+    outcomes = []
+
+    def worker():
+        try:
+            outcomes.append(compliance_compute(period=OCT, as_of=AFTER_DUE))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=worker)
+    first.start()
+    time.sleep(2.8)  # past the 2-second lease: only the heartbeat keeps it
+    monkeypatch.setattr(services, "_compute", REAL_COMPUTE)
+    assert compliance_compute(period=OCT, as_of=AFTER_DUE) is None
+    first.join(timeout=60)
+    assert ComplianceRun.objects.filter(state=ComplianceRun.State.FAILED).count() == 0
+    assert _current().state == ComplianceRun.State.DONE and _orphans() == 0
+    assert ComplianceMonth.objects.get(period=OCT).holder_id is None
