@@ -232,3 +232,17 @@ def test_a_live_computation_keeps_its_lease_past_its_length(figures, monkeypatch
     assert ComplianceRun.objects.filter(state=ComplianceRun.State.FAILED).count() == 0
     assert _current().state == ComplianceRun.State.DONE and _orphans() == 0
     assert ComplianceMonth.objects.get(period=OCT).holder_id is None
+
+
+@pytest.mark.django_db
+def test_the_command_says_when_the_month_is_already_being_computed(figures, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    def busy(*, run, fail_after):
+        monkeypatch.setattr(services, "_compute", REAL_COMPUTE)
+        call_command("compute_compliance", "--period", "2026-10")
+        return REAL_COMPUTE(run=run, fail_after=fail_after)
+
+    monkeypatch.setattr(services, "_compute", busy)
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    assert "10/2026 đang được một tiến trình khác tính" in capsys.readouterr().out

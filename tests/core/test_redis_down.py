@@ -1,5 +1,6 @@
 """Redis down: pages keep answering, the rate limits and the cache degrade, and queued work waits in the outbox."""
 
+import datetime as dt
 import threading
 import time
 
@@ -14,13 +15,14 @@ from core.models import OutboxEntry
 from core.outbox import outbox_drain
 from reports.models import ExportJob, Report
 from tests.compliance.helpers import AFTER_DUE, OCT, report
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every connection is refused at once
 PASSWORD = "pw-test-2026"
+NOW = dt.timedelta(0)  # drain entries however young: the tests stand for the next beat, a minute later
 
 
 def _celery_reset() -> None:
@@ -104,7 +106,7 @@ def test_approve_answers_quickly_and_the_recomputation_waits_in_the_outbox(clien
     assert ComplianceRun.objects.get(period=OCT, is_current=True) == before  # not recomputed yet
 
     broker_back()
-    assert outbox_drain(grace=dt_zero()) == 1
+    assert outbox_drain(grace=NOW) == 1
     assert not OutboxEntry.objects.exists()
     now = ComplianceRun.objects.get(period=OCT, is_current=True)
     assert now != before and now.state == ComplianceRun.State.DONE
@@ -126,7 +128,7 @@ def test_export_answers_quickly_and_is_built_once_the_broker_is_back(client, peo
     assert (entry.task, entry.args) == ("reports.tasks.build_export", [job.pk])
 
     broker_back()
-    assert outbox_drain(grace=dt_zero()) == 1
+    assert outbox_drain(grace=NOW) == 1
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE and job.progress == 100
     assert not OutboxEntry.objects.exists()
@@ -141,21 +143,16 @@ def test_a_drain_while_the_broker_is_still_down_keeps_every_entry(people, redis_
         enqueue_after_commit(compute_month, "2026-10")
         enqueue_after_commit(compute_month, "2026-11")
     assert OutboxEntry.objects.count() == 2
-    assert outbox_drain(grace=dt_zero()) == 0
+    assert outbox_drain(grace=NOW) == 0
     first, second = OutboxEntry.objects.order_by("id")
     assert first.attempts == 2 and first.last_error  # tried when asked for, and again by the drain
     assert second.attempts == 1  # the drain stopped at the first failure: the broker is still down
 
 
-def dt_zero():
-    import datetime as dt
-
-    return dt.timedelta(0)
-
-
 @pytest.mark.redis
+@pytest.mark.postgres  # the worker thread writes while the test reads: SQLite's shared in-memory test DB locks
 @pytest.mark.django_db(transaction=True)
-def test_after_redis_returns_a_worker_drains_the_outbox_on_start(settings, tree, redis_down, tmp_path):
+def test_after_redis_returns_a_worker_drains_the_outbox_on_start(settings, tree, redis_down):
     """Through the real Redis broker (database 3 in the test set-up): the worker's start sends what was left."""
     from celery.contrib.testing.worker import start_worker
 
