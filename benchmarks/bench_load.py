@@ -32,7 +32,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
 
-from core.demo import synthetic_plan_build, synthetic_tree_build
+from portal.demo import synthetic_plan_build, synthetic_tree_build
 from reports.models import Report, ReportSubmission
 from targets.services import indicators_seed_load
 from units.models import Membership, Unit

@@ -42,6 +42,27 @@ class ComplianceRun(models.Model):
         return f"{self.period:%m/%Y} – {self.get_state_display()}"
 
 
+class ComplianceMonth(models.Model):
+    """Who is computing a month, until when, and whether another computation was asked for meanwhile.
+
+    The lock is this row, taken and given back with conditional UPDATEs, which are atomic on PostgreSQL and on
+    SQLite alike; the lease expires unless the computation renews it, so a killed worker cannot hold it forever.
+    """
+
+    period = models.DateField(_("month"), unique=True)
+    holder = models.ForeignKey(ComplianceRun, verbose_name=_("computing run"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    wanted_at = models.DateTimeField(_("recomputation wanted since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("compliance month")
+        verbose_name_plural = _("compliance months")
+
+    def __str__(self) -> str:
+        return f"{self.period:%m/%Y}"
+
+
 class ComplianceResult(models.Model):
     """A unit's standing on one indicator in one month: its own figures, and its whole subtree's."""
 

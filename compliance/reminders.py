@@ -51,6 +51,9 @@ def _expected(*, period: dt.date):
     from compliance.services import compliance_compute
 
     run = ComplianceRun.objects.filter(period=period, is_current=True).first() or compliance_compute(period=period)
+    if run is None:
+        # The month's first computation is still running: the daily task retries rather than send nobody a thing.
+        raise RuntimeError(f"compliance for {period:%Y-%m} is still being computed")
     return (ReportingResult.objects.filter(run=run).exclude(own=ReportingResult.Own.NOT_EXPECTED)
             .select_related("unit").order_by("unit__path"))
 

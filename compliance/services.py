@@ -5,12 +5,14 @@ import datetime as dt
 import gc
 import io
 import logging
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Case, Count, Max, Min, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,7 +25,7 @@ from compliance.engine import (
     own_value,
     rolled_value,
 )
-from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from compliance.models import ComplianceMonth, ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.formatting import date_format
 from core.periods import month_last_day
 from plans.selectors import report_due_date, report_due_days
@@ -129,43 +131,235 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+class _LeaseBusy(Exception):
+    """Another computation of the month holds the lease: undo the run just created."""
+
+
+def _lease_seconds() -> int:
+    return settings.PORTAL_COMPLIANCE_LEASE_SECONDS
+
+
+def _month_ensure(period: dt.date) -> None:
+    if ComplianceMonth.objects.filter(period=period).exists():
+        return
+    try:
+        with transaction.atomic():
+            ComplianceMonth.objects.create(period=period)
+    except IntegrityError:
+        pass  # created meanwhile by a concurrent request: the row is all that is needed
+
+
+def _lease_take(*, period: dt.date, as_of: dt.datetime) -> ComplianceRun | None:
+    """A new run holding the month's lease, or None when a live computation holds it.
+
+    The run and the lease are committed together, so no run ever exists as "running" without the lease."""
+    try:
+        with transaction.atomic():
+            run = ComplianceRun.objects.create(period=period, as_of=as_of)
+            now = timezone.now()
+            taken = ComplianceMonth.objects.filter(period=period).filter(
+                Q(holder__isnull=True) | Q(lease_until__lt=now)
+            ).update(holder=run, lease_until=now + dt.timedelta(seconds=_lease_seconds()), wanted_at=None)
+            if not taken:
+                raise _LeaseBusy
+    except _LeaseBusy:
+        return None
+    return run
+
+
+def _lease_renew(run: ComplianceRun) -> bool:
+    return bool(ComplianceMonth.objects.filter(period=run.period, holder=run).update(
+        lease_until=timezone.now() + dt.timedelta(seconds=_lease_seconds())))
+
+
+def _wish_record(*, period: dt.date) -> bool:
+    """Ask the live holder for one more computation; False when the lease came free meanwhile (take it then)."""
+    return bool(ComplianceMonth.objects.filter(period=period, holder__isnull=False,
+                                               lease_until__gte=timezone.now()).update(wanted_at=timezone.now()))
+
+
+def _lease_pass_on(run: ComplianceRun) -> ComplianceRun | None:
+    """Give the lease back, or, when a computation was asked for during this one, hand it to a follow-up run."""
+    if ComplianceMonth.objects.filter(period=run.period, holder=run, wanted_at__isnull=True).update(
+            holder=None, lease_until=None):
+        return None
+    with transaction.atomic():
+        follow = ComplianceRun.objects.create(period=run.period, as_of=timezone.now())
+        handed = ComplianceMonth.objects.filter(period=run.period, holder=run).update(
+            holder=follow, lease_until=timezone.now() + dt.timedelta(seconds=_lease_seconds()), wanted_at=None)
+        if not handed:
+            # The lease expired and another run took it: that run already sees everything asked for.
+            transaction.set_rollback(True)
+            return None
+    return follow
+
+
+def _lease_release(run: ComplianceRun) -> None:
+    ComplianceMonth.objects.filter(period=run.period, holder=run).update(holder=None, lease_until=None)
+
+
+def _rows_delete(run_ids) -> None:
+    ComplianceResult.objects.filter(run_id__in=run_ids).delete()
+    ReportingResult.objects.filter(run_id__in=run_ids).delete()
+
+
+def _dead_runs_bury(*, period: dt.date, keep: ComplianceRun) -> list[int]:
+    """Runs of the month still marked running that do not hold the lease: their worker died (or lost the lease
+    and will discard its work itself). Mark them failed and drop what they wrote."""
+    dead = list(ComplianceRun.objects.filter(period=period, state=ComplianceRun.State.RUNNING)
+                .exclude(pk=keep.pk).values_list("pk", flat=True))
+    if dead:
+        logger.warning("Compliance runs %s for %s stopped without finishing; marked failed", dead, period)
+        ComplianceRun.objects.filter(pk__in=dead, state=ComplianceRun.State.RUNNING).update(
+            state=ComplianceRun.State.FAILED, error=DEAD_RUN_ERROR, finished_at=timezone.now())
+        _rows_delete(dead)
+    return dead
+
+
+DEAD_RUN_ERROR = "The computation stopped without finishing (its worker was stopped or lost the lease)."
+
+
+class _Heartbeat:
+    """Renews the lease while the computation runs, from a thread with its own database connection."""
+
+    def __init__(self, run: ComplianceRun):
+        self.run = run
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"compliance-lease-{run.pk}", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(max(1.0, _lease_seconds() / 4)):
+                try:
+                    if not _lease_renew(self.run):
+                        return  # the lease was taken over: the swap will notice and discard this run
+                except DatabaseError:
+                    logger.warning("Could not renew the lease of compliance run %s", self.run.pk, exc_info=True)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        # Inside a caller's transaction the lease row stays locked until that transaction ends, so nobody can
+        # take it over, and a renewal from another connection would wait on that lock forever.
+        if not connection.in_atomic_block:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+
 def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fail_after: int | None = None
-                       ) -> ComplianceRun:
+                       ) -> ComplianceRun | None:
     """Compute one month for every unit, then make it the current result in one transaction.
 
-    Until the swap, readers keep seeing the previous run; if anything fails, the new run is discarded.
-    `fail_after` stops the computation after that many result rows (used to prove the swap is all or nothing).
+    One computation of a month at a time: when another one is running, this request is recorded on the month
+    and that computation runs once more when it finishes (any number of such requests make one more run); None
+    is returned then. Until the swap, readers keep seeing the previous run; if anything fails, the new run is
+    discarded. `fail_after` stops the computation after that many result rows (used to prove the swap is all
+    or nothing).
     """
     period = period.replace(day=1)
     as_of = as_of or timezone.now()
-    run = ComplianceRun.objects.create(period=period, as_of=as_of)
+    _month_ensure(period)
+    while (run := _lease_take(period=period, as_of=as_of)) is None:
+        if _wish_record(period=period):
+            logger.info("Compliance for %s is being computed; one more computation will follow", period)
+            return None
+    _dead_runs_bury(period=period, keep=run)
+    while True:
+        if not _run_compute(run=run, fail_after=fail_after):
+            return None  # superseded: a newer computation took the month over and its result stands
+        follow = _lease_pass_on(run)
+        if follow is None:
+            return run
+        run, fail_after = follow, None
+
+
+def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> bool:
+    """Compute and swap in one run; False when it lost the lease meanwhile and its work was discarded."""
+    period = run.period
     collecting = gc.isenabled()
     try:
-        # Millions of short-lived rows and no reference cycles: the cyclic collector would only rescan them.
-        gc.disable()
-        try:
-            count = _compute(run=run, fail_after=fail_after)
-        finally:
-            if collecting:
-                gc.enable()
+        with _Heartbeat(run):
+            # Millions of short-lived rows and no reference cycles: the cyclic collector would only rescan them.
+            gc.disable()
+            try:
+                count = _compute(run=run, fail_after=fail_after)
+            finally:
+                if collecting:
+                    gc.enable()
         with transaction.atomic():
-            ComplianceRun.objects.filter(period=period, is_current=True).update(is_current=False)
-            ComplianceRun.objects.filter(pk=run.pk).update(
-                is_current=True, state=ComplianceRun.State.DONE, finished_at=timezone.now(), results=count)
+            # Only the lease holder swaps: a run whose lease was taken over is older than the one that took it.
+            # The UPDATE also locks the month's row until the swap commits, so no one takes the lease meanwhile.
+            superseded = not _lease_renew(run)
+            if not superseded:
+                ComplianceRun.objects.filter(period=period, is_current=True).update(is_current=False)
+                ComplianceRun.objects.filter(pk=run.pk).update(
+                    is_current=True, state=ComplianceRun.State.DONE, finished_at=timezone.now(), results=count)
     except Exception as exc:
         logger.exception("Compliance run %s for %s failed", run.pk, period)
         ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=str(exc)[:2000],
                                                        finished_at=timezone.now())
-        ComplianceResult.objects.filter(run=run).delete()
-        ReportingResult.objects.filter(run=run).delete()
+        _rows_delete([run.pk])
+        _lease_release(run)
         raise
-    # Older runs of the month are no longer read; removing them is housekeeping, outside the swap.
-    for old in ComplianceRun.objects.filter(period=period, is_current=False).exclude(pk=run.pk):
-        ComplianceResult.objects.filter(run=old).delete()
-        ReportingResult.objects.filter(run=old).delete()
-        old.delete()
+    if superseded:
+        # Older than the run that took the lease over: its result would replace a newer one, so it is dropped.
+        logger.warning("Compliance run %s for %s lost its lease to a newer one; discarded", run.pk, period)
+        ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=SUPERSEDED_ERROR,
+                                                       finished_at=timezone.now())
+        _rows_delete([run.pk])
+        return False
+    # Finished runs of the month are no longer read; removing them is housekeeping, outside the swap. Runs
+    # still computing are left alone, and failed ones stay (without rows) as the record of what went wrong.
+    old = list(ComplianceRun.objects.filter(period=period, is_current=False, state=ComplianceRun.State.DONE)
+               .values_list("pk", flat=True))
+    if old:
+        _rows_delete(old)
+        ComplianceRun.objects.filter(pk__in=old).delete()
     run.refresh_from_db()
-    return run
+    return True
+
+
+SUPERSEDED_ERROR = "A newer computation of the month took over; this one was discarded."
+
+
+def compliance_runs_reap() -> list[dt.date]:
+    """Months whose computation died (its lease ran out): free the lease, mark the run failed, drop its rows.
+
+    Returns those months, which still need computing: the request that started the dead run was never met."""
+    months = []
+    for month in ComplianceMonth.objects.filter(holder__isnull=False, lease_until__lt=timezone.now()):
+        with transaction.atomic():
+            freed = ComplianceMonth.objects.filter(pk=month.pk, holder_id=month.holder_id,
+                                                   lease_until__lt=timezone.now()).update(holder=None,
+                                                                                         lease_until=None)
+            if not freed:
+                continue  # renewed or taken meanwhile: alive
+        dead = ComplianceRun.objects.filter(pk=month.holder_id, state=ComplianceRun.State.RUNNING)
+        if dead.update(state=ComplianceRun.State.FAILED, error=DEAD_RUN_ERROR, finished_at=timezone.now()):
+            logger.warning("Compliance run %s for %s stopped without finishing; marked failed",
+                           month.holder_id, month.period)
+        _rows_delete([month.holder_id])
+        months.append(month.period)
+    # Runs left "running" without a lease (stopped before leases existed, or a lost lease whose worker then
+    # died): nothing will ever finish them.
+    stale = ComplianceRun.objects.filter(
+        state=ComplianceRun.State.RUNNING,
+        started_at__lt=timezone.now() - dt.timedelta(seconds=_lease_seconds()),
+    ).exclude(pk__in=ComplianceMonth.objects.filter(holder__isnull=False).values("holder_id"))
+    for run_id, period in stale.values_list("pk", "period"):
+        if ComplianceRun.objects.filter(pk=run_id, state=ComplianceRun.State.RUNNING).update(
+                state=ComplianceRun.State.FAILED, error=DEAD_RUN_ERROR, finished_at=timezone.now()):
+            logger.warning("Compliance run %s for %s was left running without a lease; marked failed", run_id,
+                           period)
+            _rows_delete([run_id])
+            if period not in months:
+                months.append(period)
+    return months
 
 
 @dataclass

@@ -4,7 +4,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from compliance.reminders import reminders_send
-from compliance.services import compliance_compute
+from compliance.services import compliance_compute, compliance_runs_reap
+from core.outbox import enqueue_after_commit
 from core.periods import month_parse
 
 
@@ -14,7 +15,8 @@ def _previous_month(today: dt.date) -> dt.date:
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
 def compute_month(period: str) -> int:
-    return compliance_compute(period=month_parse(period)).results
+    run = compliance_compute(period=month_parse(period))
+    return run.results if run else 0  # None: joined the computation already running, which will run once more
 
 
 @shared_task
@@ -23,7 +25,7 @@ def compute_nightly() -> list[str]:
     today = timezone.localdate()
     months = [_previous_month(today), today.replace(day=1)]
     for month in months:
-        compute_month.delay(f"{month:%Y-%m}")
+        enqueue_after_commit(compute_month, f"{month:%Y-%m}")
     return [f"{month:%Y-%m}" for month in months]
 
 
@@ -31,3 +33,12 @@ def compute_nightly() -> list[str]:
 def remind_daily() -> int:
     today = timezone.localdate()
     return reminders_send(period=_previous_month(today), today=today).sent
+
+
+@shared_task
+def reap_dead_runs() -> list[str]:
+    """Computations whose worker died: marked failed, their rows removed, and their month computed again."""
+    months = [f"{month:%Y-%m}" for month in compliance_runs_reap()]
+    for month in months:
+        enqueue_after_commit(compute_month, month)
+    return months

@@ -98,3 +98,25 @@ class PendingForm(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class OutboxEntry(models.Model):
+    """A background job to hand to the workers, written in the same transaction as the work that needs it.
+
+    Removed once the broker took the job; left in place when it could not (the broker is down), so a periodic
+    pass or a worker starting up sends it later and nothing asked for is forgotten.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued job")
+        verbose_name_plural = _("queued jobs")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

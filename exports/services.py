@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
+from core.outbox import enqueue_after_commit
 from core.periods import Quarter
 from core.services import audit_record
 from exports.models import ExportJob
@@ -38,9 +39,8 @@ def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
     job = ExportJob.objects.create(unit=unit, year=quarter.year, quarter=quarter.quarter, requested_by=by)
     audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=job,
                  changes={"unit": [None, unit.code], "quarter": [None, str(quarter)]})
-    from exports.tasks import build_export
-
-    transaction.on_commit(lambda: build_export.delay(job.pk))
+    # By name: the task calls this module back, and a module-level import each way would be a cycle.
+    enqueue_after_commit("exports.tasks.build_export", job.pk)
     return job
 
 

@@ -162,7 +162,9 @@ PORTAL_MFA_REQUIRED_ROLES = env.list("PORTAL_MFA_REQUIRED_ROLES", default=["revi
 # Redis, when configured, is the cache (login rate limits need a shared one) and the Celery broker.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down must not take pages down: the backend answers as a miss and logs; short timeouts keep it quick.
+    CACHES = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -177,11 +179,26 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that queues a job must not wait on a broker that is down: one quick try, then the job stays in the
+# outbox (core.outbox) and is sent by the beat task or a worker starting. Workers keep retrying their connection.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Sending a task subscribes to its result in Redis; by default that retries for about 20 s before giving up.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+}
 # The schedule lives in code, in local time: compliance at night, reminders in the morning.
 CELERY_BEAT_SCHEDULE = {
     "compliance-nightly": {"task": "compliance.tasks.compute_nightly", "schedule": crontab(hour=1, minute=15)},
     "reminders-daily": {"task": "compliance.tasks.remind_daily", "schedule": crontab(hour=7, minute=0)},
+    "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 60.0},
+    "compliance-reap": {"task": "compliance.tasks.reap_dead_runs", "schedule": 120.0},
 }
+# A month's computation holds a lease it renews every quarter of this; one not renewed for this long is dead.
+PORTAL_COMPLIANCE_LEASE_SECONDS = env.int("PORTAL_COMPLIANCE_LEASE_SECONDS", default=180)
 PORTAL_REMIND_DAYS_BEFORE = env.int("PORTAL_REMIND_DAYS_BEFORE", default=3)
 PORTAL_ESCALATE_DAYS_AFTER = env.int("PORTAL_ESCALATE_DAYS_AFTER", default=5)
 

@@ -163,10 +163,11 @@ def test_the_api_serves_results_with_reasons_in_scope(tree, client):
     assert bad.status_code == 400 and "2026-05" in bad.json()["period"][0]
 
 
-def test_the_beat_tasks_compute_and_remind(tree, people):
+def test_the_beat_tasks_compute_and_remind(tree, people, django_capture_on_commit_callbacks):
     from compliance.tasks import compute_nightly, remind_daily
 
-    months = compute_nightly.delay().get()
+    with django_capture_on_commit_callbacks(execute=True):  # the months are queued once the pass commits
+        months = compute_nightly.delay().get()
     assert len(months) == 2
     for month in months:
         assert ComplianceRun.objects.filter(period=dt.date.fromisoformat(f"{month}-01"), is_current=True).exists()

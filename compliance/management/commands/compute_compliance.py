@@ -17,5 +17,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         run = compliance_compute(period=month)
+        if run is None:
+            self.stdout.write(_("%(month)s is being computed by another process; it will compute once more when "
+                                "it finishes.") % {"month": month.strftime("%m/%Y")})
+            return
         self.stdout.write(_("%(month)s: %(count)s results computed.") % {
             "month": month.strftime("%m/%Y"), "count": run.results})
