@@ -6,8 +6,6 @@ Before the checks the worst of these cost 52 s and 2.6 GB (the bomb) and 21 s an
 
 import datetime as dt
 import logging
-import time
-import tracemalloc
 import zipfile
 from io import BytesIO
 
@@ -17,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from benchmarks.conftest import seconds_and_peak_mib
 from core.files import xlsx_inspect
 from reports.models import Report
 from targets.models import Flow, Measure, Rollup
@@ -42,17 +41,6 @@ def _floor(content: bytes) -> None:
             archive.infolist()
     except zipfile.BadZipFile:
         pass
-
-
-def _timed(function) -> tuple[float, float]:
-    start = time.perf_counter()
-    function()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    function()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak / 2**20
 
 
 @pytest.fixture
@@ -118,8 +106,8 @@ def test_bad_files_are_refused_fast_and_small(people, quiet):
             response = client.post(url, {"file": SimpleUploadedFile("so-lieu.xlsx", content), "month": "2026-05"})
             answers.append(response.status_code)
 
-        seconds, peak_mb = _timed(post)
-        floor_s, floor_mb = _timed(lambda content=content: _floor(content))
+        seconds, peak_mb = seconds_and_peak_mib(post)
+        floor_s, floor_mb = seconds_and_peak_mib(lambda content=content: _floor(content))
         assert set(answers) <= {400, 413}, (label, answers)
         assert not Report.objects.exists()
         worst_s, worst_mb = max(worst_s, seconds), max(worst_mb, peak_mb)
@@ -131,8 +119,8 @@ def test_bad_files_are_refused_fast_and_small(people, quiet):
 
     # What the checks cost a good file: 5,000 rows inspected and accepted, beside openpyxl reading them.
     good = bad_files.many_rows(5_000)
-    inspect_s, inspect_mb = _timed(lambda: xlsx_inspect(SimpleUploadedFile("nhap.xlsx", good), max_rows=10_000,
-                                                        max_cols=20))
-    read_s, read_mb = _timed(lambda: openpyxl.load_workbook(BytesIO(good)))
+    inspect_s, inspect_mb = seconds_and_peak_mib(
+        lambda: xlsx_inspect(SimpleUploadedFile("nhap.xlsx", good), max_rows=10_000, max_cols=20))
+    read_s, read_mb = seconds_and_peak_mib(lambda: openpyxl.load_workbook(BytesIO(good)))
     print(f"  checks on a good 5,000-row file: {inspect_s:.2f} s, {inspect_mb:.1f} MB beside openpyxl's own read "
           f"of it: {read_s:.2f} s, {read_mb:.1f} MB → {inspect_s / read_s:.0%} added")

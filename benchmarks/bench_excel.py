@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from benchmarks.bench_compliance import _seed
+from benchmarks.conftest import seconds_and_peak_mib
 from compliance.services import compliance_compute
 from core.periods import Quarter
 from exports.workbook import export_data, write_workbook
@@ -37,17 +37,6 @@ def _floor(data, path: Path) -> None:
     wb.save(path)
 
 
-def _measure(function):
-    start = time.perf_counter()
-    function()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    function()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak / 2**20
-
-
 def test_export_and_import_at_province_scale():
     period = _seed(SIZE)
     compliance_compute(period=period)
@@ -55,9 +44,9 @@ def test_export_and_import_at_province_scale():
     quarter = Quarter.of(period)
     folder = Path(tempfile.mkdtemp())
     data = export_data(unit=province, quarter=quarter)
-    export_s, export_mb = _measure(lambda: write_workbook(export_data(unit=province, quarter=quarter),
+    export_s, export_mb = seconds_and_peak_mib(lambda: write_workbook(export_data(unit=province, quarter=quarter),
                                                           folder / "report.xlsx"))
-    floor_s, floor_mb = _measure(lambda: _floor(data, folder / "floor.xlsx"))
+    floor_s, floor_mb = seconds_and_peak_mib(lambda: _floor(data, folder / "floor.xlsx"))
     cells = len(data.units) * len(data.indicators) * 3
     print(f"\nQuarterly workbook, {len(data.units):,} units × {len(data.indicators)} indicators ({cells:,} cells)")
     print(f"  portal export:           {export_s:6.2f} s, peak {export_mb:6.1f} MiB of Python objects "

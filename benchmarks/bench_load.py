@@ -32,6 +32,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
 
+from benchmarks.conftest import monthly_form_data
 from portal.demo import synthetic_plan_build, synthetic_tree_build
 from reports.models import Report, ReportSubmission
 from targets.services import indicators_seed_load
@@ -126,17 +127,6 @@ def _seed(period: dt.date) -> tuple[list[Clerk], list[tuple[str, bool]]]:
             for user, unit in zip(users, units, strict=True)], fields
 
 
-def _values(fields: list[tuple[str, bool]]) -> dict[str, str]:
-    data = {}
-    for code, has_counts in fields:
-        if has_counts:
-            data[f"{code}-numerator"], data[f"{code}-denominator"] = "1.234", "2.000"
-        else:
-            data[f"{code}-done"] = "yes"
-        data[f"{code}-note"] = ""
-    return data
-
-
 def _call(session: requests.Session, tally: Tally, base: str, method: str, path: str,
           data: dict | None = None, *, step: str) -> requests.Response:
     """One request and the redirects a browser would follow, each timed and counted on its own; the whole
@@ -184,10 +174,10 @@ def _clerk_round(clerk: Clerk, fields: list[tuple[str, bool]], base: str, tally:
         form = _call(session, tally, base, "GET", clerk.form_path, step="open the monthly form")
         token = {"csrfmiddlewaretoken": session.cookies["csrftoken"]}
         saved = _call(session, tally, base, "POST", clerk.form_path,
-                      {**token, **_values(fields), "version": _version(form.text), "save": "1"},
+                      {**token, **monthly_form_data(fields), "version": _version(form.text), "save": "1"},
                       step="save the draft, form reloaded")
         _call(session, tally, base, "POST", clerk.form_path,
-              {**token, **_values(fields), "version": _version(saved.text), "submit": "1"},
+              {**token, **monthly_form_data(fields), "version": _version(saved.text), "submit": "1"},
               step="submit, form reloaded")
     except (requests.RequestException, AssertionError, KeyError) as exc:
         with tally.lock:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from benchmarks.conftest import monthly_form_data
 from portal.demo import synthetic_plan_build, synthetic_tree_build
 from targets.services import indicators_seed_load
 from tests.factories import UserFactory
@@ -17,17 +18,6 @@ from units.services import unit_national_root_ensure
 
 SIZE = 5_000
 RUNS = 15
-
-
-def _post_data(form_html_fields: list[tuple], version: int) -> dict:
-    data = {"version": str(version), "submit": "1"}
-    for code, has_counts in form_html_fields:
-        if has_counts:
-            data[f"{code}-numerator"], data[f"{code}-denominator"] = "1.234", "2.000"
-        else:
-            data[f"{code}-done"] = "yes"
-        data[f"{code}-note"] = ""
-    return data
 
 
 def test_save_and_submit_40_values_at_province_scale():
@@ -54,7 +44,7 @@ def test_save_and_submit_40_values_at_province_scale():
         open_queries.append(len(opened))
         with CaptureQueriesContext(connection) as saved:
             start = time.perf_counter()
-            response = client.post(url, _post_data(fields, 0))
+            response = client.post(url, {"version": "0", "submit": "1", **monthly_form_data(fields)})
             save_times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 302, response.content.decode()[:3000]
         save_queries.append(len(saved))
