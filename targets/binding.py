@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from targets.models import Target
 from units.models import Unit
@@ -26,12 +26,12 @@ def _binds(target: Target, *, kind: str, named: set[str], ancestors: set[str]) -
 def targets_for_unit(*, unit: Unit, queryset: QuerySet[Target] | None = None) -> list[Target]:
     """Every target that binds the unit: from its own plans and the plans of the units above it.
 
-    One query narrows to plans issued at or above the unit and to targets naming no unit or a unit at or above it;
-    the rule then decides.
+    The query narrows to plans issued at or above the unit (a few dozen targets); the rule then decides, with the
+    named units prefetched. (Filtering the named units in SQL needs an outer join and DISTINCT, which PostgreSQL
+    plans badly while its statistics are stale.)
     """
     paths = unit_ancestor_paths(unit)
     queryset = (queryset if queryset is not None else Target.objects.all()).filter(plan__issuer__path__in=paths)
-    queryset = queryset.filter(Q(applies_to_units=None) | Q(applies_to_units__path__in=paths)).distinct()
     queryset = queryset.select_related("plan__issuer", "indicator__group").prefetch_related("applies_to_units")
     ancestors = set(paths)
     return [target for target in queryset
