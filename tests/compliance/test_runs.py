@@ -13,7 +13,7 @@ from compliance.models import ComplianceMonth, ComplianceResult, ComplianceRun, 
 from compliance.services import compliance_compute
 from tests.compliance.helpers import AFTER_DUE, OCT, report
 
-REAL_COMPUTE = services._compute
+REAL_COMPUTE = services.month_compute
 
 
 class Killed(BaseException):
@@ -44,10 +44,10 @@ def _kill_midway(monkeypatch) -> ComplianceRun:
         REAL_COMPUTE(run=run, fail_after=fail_after)
         raise Killed
 
-    monkeypatch.setattr(services, "_compute", killed)
+    monkeypatch.setattr(services, "month_compute", killed)
     with pytest.raises(Killed):
         compliance_compute(period=OCT, as_of=AFTER_DUE)
-    monkeypatch.setattr(services, "_compute", REAL_COMPUTE)
+    monkeypatch.setattr(services, "month_compute", REAL_COMPUTE)
     dead = ComplianceRun.objects.get(period=OCT, state=ComplianceRun.State.RUNNING)
     assert ComplianceResult.objects.filter(run=dead).exists()
     return dead
@@ -69,7 +69,7 @@ def test_requests_during_a_computation_coalesce_into_one_follow_up_run(figures, 
             assert ComplianceRun.objects.filter(period=OCT).count() == 1
         return REAL_COMPUTE(run=run, fail_after=fail_after)
 
-    monkeypatch.setattr(services, "_compute", compute)
+    monkeypatch.setattr(services, "month_compute", compute)
     last = compliance_compute(period=OCT, as_of=AFTER_DUE)
     assert len(computed) == 2, "the three requests make exactly one more computation"
     assert last.pk == computed[1] == _current().pk and last.state == ComplianceRun.State.DONE
@@ -131,7 +131,7 @@ def test_an_older_computation_never_replaces_a_newer_one(figures, monkeypatch):
             newer[0] = compliance_compute(period=OCT, as_of=AFTER_DUE)
         return count
 
-    monkeypatch.setattr(services, "_compute", slow)
+    monkeypatch.setattr(services, "month_compute", slow)
     assert compliance_compute(period=OCT, as_of=AFTER_DUE) is None  # the stalled run gives way
     older = ComplianceRun.objects.get(period=OCT, state=ComplianceRun.State.FAILED)
     assert _current() == newer[0] and older.pk < newer[0].pk
@@ -159,7 +159,7 @@ def test_concurrent_computations_on_postgresql_leave_one_current_run_and_no_orph
         time.sleep(1.0)  # long enough for every other thread to arrive while this one computes
         return REAL_COMPUTE(run=run, fail_after=fail_after)
 
-    monkeypatch.setattr(services, "_compute", slow)
+    monkeypatch.setattr(services, "month_compute", slow)
     start, outcomes, errors = threading.Barrier(6), [], []
 
     def worker():
@@ -214,7 +214,7 @@ def test_a_live_computation_keeps_its_lease_past_its_length(figures, monkeypatch
         time.sleep(3.5)
         return REAL_COMPUTE(run=run, fail_after=fail_after)
 
-    monkeypatch.setattr(services, "_compute", long)
+    monkeypatch.setattr(services, "month_compute", long)
     outcomes = []
 
     def worker():
@@ -226,7 +226,7 @@ def test_a_live_computation_keeps_its_lease_past_its_length(figures, monkeypatch
     first = threading.Thread(target=worker)
     first.start()
     time.sleep(2.8)  # past the 2-second lease: only the heartbeat keeps it
-    monkeypatch.setattr(services, "_compute", REAL_COMPUTE)
+    monkeypatch.setattr(services, "month_compute", REAL_COMPUTE)
     assert compliance_compute(period=OCT, as_of=AFTER_DUE) is None
     first.join(timeout=60)
     assert ComplianceRun.objects.filter(state=ComplianceRun.State.FAILED).count() == 0
@@ -239,10 +239,10 @@ def test_the_command_says_when_the_month_is_already_being_computed(figures, monk
     from django.core.management import call_command
 
     def busy(*, run, fail_after):
-        monkeypatch.setattr(services, "_compute", REAL_COMPUTE)
+        monkeypatch.setattr(services, "month_compute", REAL_COMPUTE)
         call_command("compute_compliance", "--period", "2026-10")
         return REAL_COMPUTE(run=run, fail_after=fail_after)
 
-    monkeypatch.setattr(services, "_compute", busy)
+    monkeypatch.setattr(services, "month_compute", busy)
     compliance_compute(period=OCT, as_of=AFTER_DUE)
     assert "10/2026 đang được một tiến trình khác tính" in capsys.readouterr().out

@@ -1,0 +1,375 @@
+"""One month's compliance for every unit, computed in phases over named records and written in bulk.
+
+`month_compute` is the whole computation for one run: bind → reporting → own values → roll-up → emit. It
+only writes rows under its run; making the run current is `compliance.services`' work.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Case, Count, Max, Min, Q, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compliance.engine import Node, Texts, judge, own_value, rolled_value
+from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from core.formatting import date_format
+from core.periods import month_last_day
+from plans.selectors import report_due_date, report_due_days
+from reports.models import Report, ReportValue
+from targets.binding import Bindings, Stage, stages_in_force
+from targets.models import Flow, Indicator, Measure, Rollup
+from units.models import Unit
+
+STEP = Unit.steplen
+
+
+@dataclass
+class UnitRow:
+    id: int
+    path: str
+    depth: int
+    kind: str
+    open: bool
+
+
+class Figure(NamedTuple):
+    """A unit's sums for one indicator: approved figures, and all submitted ones (the provisional value)."""
+
+    numerator: int | None
+    denominator: int | None
+    rows: int  # approved rows; 0 means nothing approved
+    done: int | None
+    all_numerator: int | None
+    all_denominator: int | None
+
+
+def _figures(period: dt.date, flow_ids: set[int]) -> dict[tuple[int, int], Figure]:
+    """(unit, indicator) → approved and provisional sums for the month, or year to date for flows."""
+    year_start = period.replace(month=1)
+    values = ReportValue.objects.filter(
+        report__status__in=[Report.Status.APPROVED, Report.Status.SUBMITTED],
+    ).filter(
+        Q(indicator_id__in=flow_ids, report__period__gte=year_start, report__period__lte=period)
+        | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
+    )
+    approved = Q(report__status=Report.Status.APPROVED)
+    names = ("a_num", "a_den", "a_rows", "a_done", "p_num", "p_den")  # the tuple's order, after unit and indicator
+    rows = values.values("report__unit_id", "indicator_id").annotate(
+        a_num=Sum("numerator", filter=approved), a_den=Sum("denominator", filter=approved),
+        a_rows=Count("id", filter=approved),
+        a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
+        p_num=Sum("numerator"), p_den=Sum("denominator"),
+    ).values_list("report__unit_id", "indicator_id", *names)
+    # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
+
+
+def _baselines(months: set[dt.date]) -> dict[tuple, dict]:
+    """(unit, indicator, month) → approved figures in the months before stages start: the paths' baselines."""
+    rows = ReportValue.objects.filter(report__status=Report.Status.APPROVED, report__period__in=months).values_list(
+        "report__unit_id", "indicator_id", "report__period", "numerator", "denominator")
+    return {(u, i, p): (n, d) for u, i, p, n, d in rows.iterator(chunk_size=5000)}
+
+
+class Submission(NamedTuple):
+    status: str
+    first_submitted_at: dt.datetime | None
+    due_on: dt.date | None  # fixed when the report was opened
+
+
+def _submissions(period: dt.date) -> dict[int, Submission]:
+    """Unit → its report's status, first submission time and due date for the month."""
+    rows = Report.objects.filter(period=period).annotate(
+        first=Coalesce(Min("submissions__submitted_at"), "submitted_at")
+    ).values_list("unit_id", "status", "first", "due_on")
+    return {unit: Submission(status, first, due_on) for unit, status, first, due_on in rows}
+
+
+RESULT_COLUMNS = (
+    "run_id", "unit_id", "indicator_id", "target_id", "numerator", "denominator", "done", "value",
+    "provisional_value", "path_value", "status", "reason", "sub_numerator", "sub_denominator", "sub_expected",
+    "sub_reporting", "sub_meeting", "sub_value", "sub_status", "sub_reason",
+)
+REPORTING_COLUMNS = ("run_id", "unit_id", "own", "due_on", "expected", "on_time", "late", "missing")
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain rows straight into the table: COPY on PostgreSQL, executemany elsewhere; no model objects."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for row in rows:
+                writer.writerow(["\\N" if v is None else ("t" if v is True else "f" if v is False else v)
+                                 for v in row])
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+@dataclass
+class Month:
+    """What every phase of one computation reads: the run, its dates, the catalogue and the tree."""
+
+    run: ComplianceRun
+    period: dt.date
+    month_end: dt.date
+    today: dt.date
+    texts: Texts
+    indicators: dict[int, Indicator]
+    units: list[UnitRow]
+    bindings: Bindings
+
+    @classmethod
+    def load(cls, run: ComplianceRun) -> "Month":
+        period = run.period
+        month_end = month_last_day(period.year, period.month)
+        units = [
+            UnitRow(pk, path, depth, kind,
+                    (opened is None or opened <= month_end) and (closed is None or closed >= period))
+            for pk, path, depth, kind, opened, closed in Unit.objects.order_by("path").values_list(
+                "pk", "path", "depth", "kind", "opened_on", "closed_on").iterator(chunk_size=10000)
+        ]
+        return cls(run=run, period=period, month_end=month_end, today=timezone.localtime(run.as_of).date(),
+                   texts=Texts(), indicators={i.pk: i for i in Indicator.objects.all()}, units=units,
+                   bindings=Bindings())
+
+
+@dataclass(slots=True)
+class Reporting:
+    """A unit's own reporting for the month (who is expected, on time, late, missing), summed up the tree."""
+
+    own: str
+    due_on: dt.date | None
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+    def add(self, other: "Reporting") -> None:
+        self.expected += other.expected
+        self.on_time += other.on_time
+        self.late += other.late
+        self.missing += other.missing
+
+    def row(self, run_id: int, unit_id: int) -> tuple:
+        return (run_id, unit_id, self.own, self.due_on, self.expected, self.on_time, self.late, self.missing)
+
+
+class OwnResult(NamedTuple):
+    """A unit's own standing on one indicator, in RESULT_COLUMNS order after run, unit and indicator."""
+
+    target_id: int | None
+    numerator: int | None
+    denominator: int | None
+    done: bool | None
+    value: Decimal | None
+    provisional_value: Decimal | None
+    path_value: Decimal | None
+    status: str
+    reason: str
+
+
+NO_OWN = OwnResult(None, None, None, None, None, None, None, "", "")
+
+
+def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
+    """The phases, each over named records: bind, reporting, own values, roll-up, emit."""
+    month = Month.load(run)
+    stages = _bind(month)
+    reporting = _reporting(month)
+    own_results, nodes = _own_values(month, stages, reporting)
+    _roll_up(month, reporting, nodes)
+    return _emit(month, stages, own_results, nodes, reporting, fail_after=fail_after)
+
+
+def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
+    """(unit, indicator) → the stage in force; units in the same position in the tree share the work."""
+    stages: dict[tuple[int, int], Stage | None] = {}
+    stage_cache: dict[tuple, Stage | None] = {}
+    for unit in month.units:
+        if not unit.open:
+            continue
+        for indicator_id, targets in month.bindings.for_unit(unit).items():
+            key = tuple(t.pk for t in targets)
+            if key not in stage_cache:
+                stage_cache[key] = stages_in_force(targets, month.month_end)
+            stages[(unit.id, indicator_id)] = stage_cache[key]
+    return stages
+
+
+def _reporting(month: Month) -> dict[int, Reporting]:
+    """Every open unit bound by a target is expected to report; lateness is judged against its report's due date."""
+    submissions = _submissions(month.period)
+    due_days = report_due_days()
+    reporting: dict[int, Reporting] = {}
+    for unit in month.units:
+        if not unit.open or not month.bindings.for_unit(unit):
+            continue
+        submission = submissions.get(unit.id)
+        due_on = (submission and submission.due_on) or report_due_date(path=unit.path, period=month.period,
+                                                                         days=due_days)
+        if submission and submission.first_submitted_at and submission.status != Report.Status.DRAFT:
+            on_time = timezone.localtime(submission.first_submitted_at).date() <= due_on
+            own = ReportingResult.Own.ON_TIME if on_time else ReportingResult.Own.LATE
+        else:
+            own = ReportingResult.Own.OVERDUE if month.today > due_on else ReportingResult.Own.MISSING
+        reporting[unit.id] = Reporting(
+            own, due_on, expected=1, on_time=int(own == ReportingResult.Own.ON_TIME),
+            late=int(own == ReportingResult.Own.LATE),
+            missing=int(own in (ReportingResult.Own.MISSING, ReportingResult.Own.OVERDUE)))
+    return reporting
+
+
+def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting]
+                ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
+    """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
+    baseline_months = {_baseline_month(s) for s in set(stages.values()) if s}
+    baselines = _baselines(baseline_months)
+    flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
+    figures = _figures(month.period, flow_ids)
+    overdue_reasons: dict[int, str] = {}
+    own_results: dict[tuple[int, int], OwnResult] = {}
+    nodes: dict[int, dict[int, Node]] = defaultdict(dict)
+    for (unit_id, indicator_id), stage in stages.items():
+        indicator = month.indicators[indicator_id]
+        figure = figures.get((unit_id, indicator_id))
+        baseline = baselines.get((unit_id, indicator_id, _baseline_month(stage))) if stage else None
+        if reporting[unit_id].own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
+            overdue_reasons[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
+                "month": month.period.strftime("%m/%Y"), "due": date_format(reporting[unit_id].due_on)}
+        own = _own_result(month, indicator, stage, figure, baseline, overdue_reasons.get(unit_id))
+        own_results[(unit_id, indicator_id)] = own
+        nodes[unit_id][indicator_id] = Node(
+            numerator=own.numerator or 0, denominator=own.denominator or 0, expected=1,
+            reporting=int(bool(figure and figure.rows)),
+            meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
+            has_counts=own.numerator is not None)
+    return own_results, nodes
+
+
+def _baseline_month(stage: Stage) -> dt.date:
+    """A path starts from the approved figures of the month before its stage starts."""
+    return (stage.starts_on - dt.timedelta(days=1)).replace(day=1)
+
+
+def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure: Figure | None,
+                baseline_figure: tuple | None, overdue_reason: str | None) -> OwnResult:
+    approved = bool(figure and figure.rows)
+    counts = approved and indicator.has_counts
+    numerator = figure.numerator if counts else None
+    denominator = figure.denominator if counts else None
+    done = bool(figure.done) if approved and figure.done is not None else None
+    value = provisional = baseline = path = None
+    if indicator.has_counts:
+        value = own_value(measure=indicator.measure, numerator=numerator, denominator=denominator)
+        if figure and (figure.all_numerator, figure.all_denominator) == (numerator, denominator):
+            provisional = value
+        elif figure:
+            provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
+                                    denominator=figure.all_denominator)
+        if baseline_figure:
+            baseline = own_value(measure=indicator.measure, numerator=baseline_figure[0],
+                                 denominator=baseline_figure[1])
+    if overdue_reason is not None:
+        status, reason = Status.OVERDUE, overdue_reason
+    elif indicator.measure == Measure.UNIT_SHARE:
+        # Each unit says done or not; the target is on the share of units, judged on the subtree.
+        texts = month.texts
+        status = Status.MET if done else (Status.NO_DATA if done is None else "")
+        reason = texts.unit_done if done else (texts.no_figures if done is None else texts.unit_not_done)
+    else:
+        verdict = judge(stage=stage, value=value, done=done, month_end=month.month_end, baseline=baseline,
+                        texts=month.texts)
+        status, reason, path = verdict.status, verdict.reason, verdict.path
+    return OwnResult(stage.target_id if stage else None, numerator, denominator, done, value, provisional, path,
+                     status, reason[:400])
+
+
+def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dict[int, Node]]) -> None:
+    """Deepest units first, each adding its sums to its parent, so a subtree is counted once."""
+    by_path = {u.path: u for u in month.units}
+    for unit in sorted(month.units, key=lambda u: -u.depth):
+        parent = by_path.get(unit.path[:-STEP]) if unit.depth > 1 else None
+        if parent is None:
+            continue
+        if unit.id in reporting:
+            if parent.id not in reporting:
+                reporting[parent.id] = Reporting(ReportingResult.Own.NOT_EXPECTED, None)
+            reporting[parent.id].add(reporting[unit.id])
+        children = nodes.get(unit.id)
+        if children:
+            parent_nodes = nodes[parent.id]
+            for indicator_id, node in children.items():
+                parent_node = parent_nodes.get(indicator_id)
+                if parent_node is None:
+                    parent_node = parent_nodes[indicator_id] = Node()
+                parent_node.add(node)
+
+
+def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, node: Node, own: OwnResult,
+                     sub_value: Decimal | None) -> tuple[str, str]:
+    texts = month.texts
+    counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
+    if node.reporting == 0:
+        return Status.NO_DATA, texts.no_subtree_figures
+    if node.expected == 1 and own is not NO_OWN and indicator.measure != Measure.UNIT_SHARE:
+        # A unit alone in its subtree: the subtree's verdict is its own.
+        return own.status, f"{counted} {own.reason}"
+    if stage is not None:
+        done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
+        verdict = judge(stage=stage, value=sub_value, done=done, month_end=month.month_end, texts=texts)
+        return verdict.status, f"{counted} {verdict.reason}"
+    return "", counted
+
+
+def _emit(month: Month, stages: dict, own_results: dict[tuple[int, int], OwnResult],
+          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting], *, fail_after: int | None) -> int:
+    """One result row per unit and indicator, written in batches; then the reporting rows."""
+    run_id = month.run.pk
+    rows, count = [], 0
+    for unit_id, by_indicator in nodes.items():
+        for indicator_id, node in by_indicator.items():
+            indicator = month.indicators[indicator_id]
+            sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure)
+            own = own_results.get((unit_id, indicator_id), NO_OWN)
+            sub_status, sub_reason = _subtree_verdict(month, indicator, stages.get((unit_id, indicator_id)), node,
+                                                      own, sub_value)
+            rows.append((run_id, unit_id, indicator_id, *own,
+                         node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
+                         node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400]))
+            count += 1
+            if fail_after is not None and count >= fail_after:
+                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                raise RuntimeError("compliance computation stopped on purpose (fail_after)")
+            if len(rows) >= 50000:
+                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                rows = []
+    _insert(ComplianceResult, RESULT_COLUMNS, rows)
+    _insert(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
+    return count
+
+
+def _unit_meets(indicator: Indicator, *, done, value, status) -> bool:
+    if indicator.measure in (Measure.MILESTONE, Measure.UNIT_SHARE):
+        return bool(done)
+    if indicator.unit_threshold is not None and value is not None:
+        return value >= indicator.unit_threshold
+    return status == Status.MET
