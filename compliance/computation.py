@@ -27,6 +27,7 @@ from reports.models import Report, ReportValue
 from targets.binding import Bindings, Stage, stages_in_force
 from targets.models import Flow, Indicator, Measure, Rollup
 from units.models import Unit
+from units.selectors import unit_open_in_month
 
 STEP = Unit.steplen
 
@@ -46,6 +47,7 @@ class Figure(NamedTuple):
     numerator: int | None
     denominator: int | None
     rows: int  # approved rows; 0 means nothing approved
+    based_numerator: int | None  # approved numerators of the rows with a denominator above 0
     done: int | None
     all_numerator: int | None
     all_denominator: int | None
@@ -61,12 +63,15 @@ def _figures(period: dt.date, flow_ids: set[int]) -> dict[tuple[int, int], Figur
         | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
     )
     approved = Q(report__status=Report.Status.APPROVED)
-    names = ("a_num", "a_den", "a_rows", "a_done", "p_num", "p_den")  # the tuple's order, after unit and indicator
+    # The tuple's order, after unit and indicator. A month with a denominator of 0 (a reduction without its
+    # baseline) keeps its numerator out of the year's sums: a numerator alone would pull the ratio off.
+    names = ("a_num", "a_den", "a_rows", "a_based", "a_done", "p_num", "p_den")
+    based = Q(denominator__gt=0)
     rows = values.values("report__unit_id", "indicator_id").annotate(
         a_num=Sum("numerator", filter=approved), a_den=Sum("denominator", filter=approved),
-        a_rows=Count("id", filter=approved),
+        a_rows=Count("id", filter=approved), a_based=Sum("numerator", filter=approved & based),
         a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
-        p_num=Sum("numerator"), p_den=Sum("denominator"),
+        p_num=Sum("numerator", filter=based), p_den=Sum("denominator"),
     ).values_list("report__unit_id", "indicator_id", *names)
     # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
     sql, params = rows.query.sql_with_params()
@@ -75,11 +80,19 @@ def _figures(period: dt.date, flow_ids: set[int]) -> dict[tuple[int, int], Figur
         return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
 
 
-def _baselines(months: set[dt.date]) -> dict[tuple, dict]:
-    """(unit, indicator, month) → approved figures in the months before stages start: the paths' baselines."""
-    rows = ReportValue.objects.filter(report__status=Report.Status.APPROVED, report__period__in=months).values_list(
-        "report__unit_id", "indicator_id", "report__period", "numerator", "denominator")
-    return {(u, i, p): (n, d) for u, i, p, n, d in rows.iterator(chunk_size=5000)}
+def _baselines(months: set[dt.date]) -> dict[tuple[int, int], dict[dt.date, tuple[int, int]]]:
+    """(unit, indicator) → {month: approved counts} in the months before stages start: the paths' baselines.
+
+    Only counts with a denominator above 0 make a baseline; a unit's are summed into its subtree's in the roll-up.
+    """
+    rows = ReportValue.objects.filter(
+        report__status=Report.Status.APPROVED, report__period__in=months, numerator__isnull=False,
+        denominator__gt=0,
+    ).values_list("report__unit_id", "indicator_id", "report__period", "numerator", "denominator")
+    baselines: dict[tuple[int, int], dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    for unit_id, indicator_id, period, numerator, denominator in rows.iterator(chunk_size=5000):
+        baselines[(unit_id, indicator_id)][period] = (numerator, denominator)
+    return baselines
 
 
 class Submission(NamedTuple):
@@ -142,8 +155,7 @@ class Month:
         period = run.period
         month_end = month_last_day(period.year, period.month)
         units = [
-            UnitRow(pk, path, depth, kind,
-                    (opened is None or opened <= month_end) and (closed is None or closed >= period))
+            UnitRow(pk, path, depth, kind, unit_open_in_month(opened_on=opened, closed_on=closed, month_end=month_end))
             for pk, path, depth, kind, opened, closed in Unit.objects.order_by("path").values_list(
                 "pk", "path", "depth", "kind", "opened_on", "closed_on").iterator(chunk_size=10000)
         ]
@@ -251,17 +263,20 @@ def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting]
     for (unit_id, indicator_id), stage in stages.items():
         indicator = month.indicators[indicator_id]
         figure = figures.get((unit_id, indicator_id))
-        baseline = baselines.get((unit_id, indicator_id, _baseline_month(stage))) if stage else None
+        bases = baselines.get((unit_id, indicator_id))
+        baseline = bases.get(_baseline_month(stage)) if bases and stage else None
         if reporting[unit_id].own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
             overdue_reasons[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
                 "month": month.period.strftime("%m/%Y"), "due": date_format(reporting[unit_id].due_on)}
         own = _own_result(month, indicator, stage, figure, baseline, overdue_reasons.get(unit_id))
         own_results[(unit_id, indicator_id)] = own
+        # A zero denominator (0/0, or a reduction without its baseline) stays out of the subtree's sums.
+        counted = own.numerator is not None and bool(own.denominator)
         nodes[unit_id][indicator_id] = Node(
-            numerator=own.numerator or 0, denominator=own.denominator or 0, expected=1,
+            numerator=own.numerator if counted else 0, denominator=own.denominator if counted else 0, expected=1,
             reporting=int(bool(figure and figure.rows)),
             meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
-            has_counts=own.numerator is not None)
+            has_counts=own.numerator is not None, bases=dict(bases) if bases else None)
     return own_results, nodes
 
 
@@ -274,8 +289,9 @@ def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure:
                 baseline_figure: tuple | None, overdue_reason: str | None) -> OwnResult:
     approved = bool(figure and figure.rows)
     counts = approved and indicator.has_counts
-    numerator = figure.numerator if counts else None
     denominator = figure.denominator if counts else None
+    # The year's numerator over the months that had a denominator; a lone 0/0 or 3/0 is shown as it was entered.
+    numerator = (figure.based_numerator if denominator else figure.numerator) if counts else None
     done = bool(figure.done) if approved and figure.done is not None else None
     value = provisional = baseline = path = None
     if indicator.has_counts:
@@ -290,6 +306,8 @@ def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure:
                                  denominator=baseline_figure[1])
     if overdue_reason is not None:
         status, reason = Status.OVERDUE, overdue_reason
+    elif numerator is not None and denominator == 0:
+        status, reason = Status.NO_DATA, _zero_denominator_reason(indicator, month.texts)
     elif indicator.measure == Measure.UNIT_SHARE:
         # Each unit says done or not; the target is on the share of units, judged on the subtree.
         texts = month.texts
@@ -301,6 +319,12 @@ def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure:
         status, reason, path = verdict.status, verdict.reason, verdict.path
     return OwnResult(stage.target_id if stage else None, numerator, denominator, done, value, provisional, path,
                      status, reason[:400])
+
+
+def _zero_denominator_reason(indicator: Indicator, texts: Texts) -> str:
+    """Figures approved but nothing to divide by: for a reduction the baseline is missing, otherwise the month was
+    empty (0/0). Both differ from "no approved figures", which means nobody's report was approved."""
+    return texts.no_baseline if indicator.measure == Measure.REDUCTION else texts.zero_denominator
 
 
 def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dict[int, Node]]) -> None:
@@ -334,8 +358,14 @@ def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, no
         # A unit alone in its subtree: the subtree's verdict is its own.
         return own.status, f"{counted} {own.reason}"
     if stage is not None:
+        if indicator.rollup == Rollup.SUM_RATIO and sub_value is None and node.has_counts:
+            return Status.NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"
         done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
-        verdict = judge(stage=stage, value=sub_value, done=done, month_end=month.month_end, texts=texts)
+        # The total's path starts from the subtree's own baseline month, as each unit's row does.
+        baseline = (node.baseline(_baseline_month(stage), measure=indicator.measure)
+                    if indicator.rollup == Rollup.SUM_RATIO else None)
+        verdict = judge(stage=stage, value=sub_value, done=done, month_end=month.month_end, baseline=baseline,
+                        texts=texts)
         return verdict.status, f"{counted} {verdict.reason}"
     return "", counted
 

@@ -35,6 +35,8 @@ class Texts:
         self.no_subtree_figures = _("No approved figures in the subtree.")
         self.unit_done = _("Done.")
         self.unit_not_done = _("Not done.")
+        self.zero_denominator = _("The denominator is 0: nothing to count in the month.")
+        self.no_baseline = _("No baseline-year figure to compute the reduction from.")
 
 
 @lru_cache(maxsize=8192)
@@ -108,8 +110,7 @@ def judge(*, stage: Stage | None, value: Decimal | None, done: bool | None, mont
         words["target"] = texts.reduction % {"target": words["target"]}
     if _meets(stage, value):
         return Verdict(Status.MET, texts.met % words)
-    start = baseline if baseline is not None else (stage.previous_value or Decimal(0))
-    path = path_value(stage, start, month_end)
+    path = path_value(stage, _path_start(stage, baseline), month_end)
     words.update(path=pct_text(path), month_end=day_text(month_end))
     if month_end >= stage.due_on:
         return Verdict(Status.BEHIND, texts.late % words, path)
@@ -118,6 +119,18 @@ def judge(*, stage: Stage | None, value: Decimal | None, done: bool | None, mont
     if gap <= 0:
         return Verdict(Status.ON_TRACK, texts.path % words, path)
     return Verdict(Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND, texts.path % words, path)
+
+
+def _path_start(stage: Stage, baseline: Decimal | None) -> Decimal:
+    """The approved baseline; failing it, the stage before; failing that, the worst value: 0, or 100% for a ceiling.
+
+    A ceiling's path that started from 0 would climb towards its target and judge every improvement backwards.
+    """
+    if baseline is not None:
+        return baseline
+    if stage.previous_value is not None:
+        return stage.previous_value
+    return HUNDRED if stage.comparator == Comparator.AT_MOST else Decimal(0)
 
 
 def own_value(*, measure: str, numerator, denominator) -> Decimal | None:
@@ -137,7 +150,9 @@ class Node:
     expected: int = 0
     reporting: int = 0
     meeting: int = 0
-    has_counts: bool = False
+    has_counts: bool = False  # someone in the subtree reported counts (perhaps only a zero denominator)
+    # Baseline month → (numerator, denominator) summed over the subtree's units; None when no unit has one.
+    bases: dict[dt.date, tuple[int, int]] | None = None
 
     def add(self, other: "Node") -> None:
         self.numerator += other.numerator
@@ -146,6 +161,19 @@ class Node:
         self.reporting += other.reporting
         self.meeting += other.meeting
         self.has_counts = self.has_counts or other.has_counts
+        if other.bases:
+            if self.bases is None:
+                self.bases = dict(other.bases)
+                return
+            for month, (numerator, denominator) in other.bases.items():
+                mine = self.bases.get(month)
+                self.bases[month] = (numerator, denominator) if mine is None else (
+                    mine[0] + numerator, mine[1] + denominator)
+
+    def baseline(self, month: dt.date, *, measure: str) -> Decimal | None:
+        """The subtree's value in a baseline month: a ratio of its units' sums, like the value it is compared with."""
+        figure = self.bases.get(month) if self.bases else None
+        return None if figure is None else own_value(measure=measure, numerator=figure[0], denominator=figure[1])
 
 
 def rolled_value(node: Node, *, rollup: str, measure: str) -> Decimal | None:

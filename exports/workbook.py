@@ -21,7 +21,7 @@ from core.xlsx import as_text
 from plans.models import PlanTask
 from targets.models import Indicator, Target
 from units.models import Unit
-from units.selectors import unit_ancestor_paths
+from units.selectors import unit_ancestor_paths, units_open_filter
 
 # Okabe–Ito fills, light enough to print; the status is always written out as text too.
 FILLS = {
@@ -74,10 +74,10 @@ def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
     """Everything the workbook shows, read in a handful of queries: the quarter's latest computed month."""
     run = (ComplianceRun.objects.filter(is_current=True, period__gte=quarter.first_day,
                                         period__lte=quarter.last_day).order_by("-period").first())
-    # Units open at some point in the quarter; one closed before it or opened after it has nothing to report.
-    units = list(Unit.objects.filter(path__startswith=unit.path).exclude(closed_on__lt=quarter.first_day)
-                 .exclude(opened_on__gt=quarter.last_day).order_by("path").only(
-                     "id", "path", "depth", "code", "name", "kind"))
+    # Units expected for at least one month of the quarter (the engine's rule); the others have nothing to report.
+    open_in_quarter = units_open_filter(first_month=quarter.first_day, last_month=quarter.last_day.replace(day=1))
+    units = list(Unit.objects.filter(open_in_quarter, path__startswith=unit.path).order_by("path").only(
+        "id", "path", "depth", "code", "name", "kind"))
     results, reporting = {}, {}
     if run:
         rows = ComplianceResult.objects.filter(run=run, unit__path__startswith=unit.path).values_list(

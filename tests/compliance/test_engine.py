@@ -100,3 +100,47 @@ def test_share_of_units_counts_expected_units_only():
     assert rolled_value(node, rollup="unit_share", measure="unit_share") == D("66.67")
     assert rolled_value(Node(), rollup="unit_share", measure="unit_share") is None
     assert pct(3, 3) == D(100)
+
+
+@pytest.mark.parametrize(("case", "kwargs", "status", "path"), [
+    # "At most 5%" by 31/12/2026 with no baseline: the path starts from the worst share, 100%, on 01/01 and runs
+    # down: 180 of 364 days → 100 − 95×180/364 = 100 − 46,98 = 53,02. 30% is below it → on track. (From 0, the
+    # path read 5×180/364 = 2,47 and 30% was 27,5 points "behind" a path climbing towards the ceiling.)
+    ("ceiling without baseline, under path", dict(stage=stage("at_most", "5"), value=D(30), month_end=JUN),
+     Status.ON_TRACK, D("53.02")),
+    # 60% is 6,98 points above 53,02 → at risk; 70% is 16,98 above → behind.
+    ("ceiling without baseline, a little over", dict(stage=stage("at_most", "5"), value=D(60), month_end=JUN),
+     Status.AT_RISK, D("53.02")),
+    ("ceiling without baseline, far over", dict(stage=stage("at_most", "5"), value=D(70), month_end=JUN),
+     Status.BEHIND, D("53.02")),
+    # A later stage of a ceiling starts from the stage before it (10%), not from 100%: at most 5% in 2027,
+    # in March 2027 89 of 364 days → 10 − 5×89/364 = 10 − 1,22 = 8,78.
+    ("ceiling second stage", dict(stage=stage("at_most", "5", due=dt.date(2027, 12, 31), starts=dt.date(2027, 1, 1),
+                                              previous="10"), value=D(8), month_end=dt.date(2027, 3, 31)),
+     Status.ON_TRACK, D("8.78")),
+    # A floor without baseline still starts from 0: 100×180/364 = 49,45.
+    ("floor without baseline", dict(stage=stage(), value=D(50), month_end=JUN), Status.ON_TRACK, D("49.45")),
+])
+def test_a_path_without_baseline_starts_from_the_worst_value(case, kwargs, status, path):
+    verdict = judge(done=None, **kwargs)
+    assert (verdict.status, verdict.path) == (status, path), case
+
+
+def test_a_subtree_baseline_is_a_ratio_of_sums_per_baseline_month():
+    dec, mar = dt.date(2025, 12, 1), dt.date(2026, 3, 1)
+    # W1 had 40/100 in 12/2025; its cell 1/2 in 12/2025 and 3/4 in 03/2026; a second cell no baseline at all.
+    ward = Node(numerator=80, denominator=100, has_counts=True, bases={dec: (40, 100)})
+    ward.add(Node(numerator=2, denominator=2, has_counts=True, bases={dec: (1, 2), mar: (3, 4)}))
+    ward.add(Node(numerator=5, denominator=10, has_counts=True))
+    # 12/2025: (40 + 1)/(100 + 2) = 41/102 = 40,20% (not the mean of 40% and 50%, 45%); 03/2026: 3/4 = 75%.
+    assert ward.baseline(dec, measure="ratio") == D("40.20")
+    assert ward.baseline(mar, measure="ratio") == D("75.00")
+    assert ward.baseline(dt.date(2026, 6, 1), measure="ratio") is None
+    # A reduction's baseline reads as the reduction then: 41/102 of the time → 100 − 40,20 = 59,80.
+    assert ward.baseline(dec, measure="reduction") == D("59.80")
+    # The parent's sums do not leak into the child that was added to it.
+    province = Node()
+    province.add(ward)
+    province.add(Node(bases={dec: (9, 98)}))
+    assert province.baseline(dec, measure="ratio") == D("25.00")  # (41 + 9)/(102 + 98) = 50/200
+    assert ward.baseline(dec, measure="ratio") == D("40.20")

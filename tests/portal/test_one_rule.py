@@ -13,6 +13,7 @@ from reports.models import Report
 from reports.selectors import report_form_context
 from targets.binding import targets_for_unit
 from units.models import Unit
+from units.selectors import unit_open_in_month
 
 
 @pytest.fixture
@@ -33,8 +34,8 @@ def test_the_form_and_the_engine_judge_the_same_indicators_for_every_unit_and_mo
             judged[unit_id].add(indicator_id)
         month_end = month_last_day(run.period.year, run.period.month)
         for pk, unit in units.items():
-            open_in_month = (unit.opened_on is None or unit.opened_on <= month_end) and (
-                unit.closed_on is None or unit.closed_on >= run.period)
+            open_in_month = unit_open_in_month(opened_on=unit.opened_on, closed_on=unit.closed_on,
+                                               month_end=month_end)
             assert judged.get(pk, set()) == (bound[pk] if open_in_month else set()), unit.code
         for report in Report.objects.filter(period=run.period).select_related("unit"):
             form = {row["indicator"].pk for row in report_form_context(unit=report.unit, period=run.period,
