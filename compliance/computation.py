@@ -328,7 +328,7 @@ def _zero_denominator_reason(indicator: Indicator, texts: Texts) -> str:
 
 
 def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dict[int, Node]]) -> None:
-    """Deepest units first, each adding its sums to its parent, so a subtree is counted once."""
+    """Deepest units first, each adding its sums (and its baseline months' sums) to its parent, counted once."""
     by_path = {u.path: u for u in month.units}
     for unit in sorted(month.units, key=lambda u: -u.depth):
         parent = by_path.get(unit.path[:-STEP]) if unit.depth > 1 else None
@@ -363,7 +363,7 @@ def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, no
         done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
         # The total's path starts from the subtree's own baseline month, as each unit's row does.
         baseline = (node.baseline(_baseline_month(stage), measure=indicator.measure)
-                    if indicator.rollup == Rollup.SUM_RATIO else None)
+                    if node.bases and indicator.rollup == Rollup.SUM_RATIO else None)
         verdict = judge(stage=stage, value=sub_value, done=done, month_end=month.month_end, baseline=baseline,
                         texts=texts)
         return verdict.status, f"{counted} {verdict.reason}"
