@@ -15,7 +15,7 @@ from compliance.models import ComplianceResult, ReportingResult, Status
 from compliance.services import compliance_compute
 from core.periods import Quarter
 from exports.workbook import export_data
-from targets.models import Comparator, Flow, Measure
+from targets.models import Comparator, Flow, Measure, Target
 from tests.compliance.helpers import AFTER_DUE, OCT, at, report
 from tests.factories import IndicatorFactory, TargetFactory, unit_make
 from units.models import UnitKind
@@ -77,15 +77,9 @@ def shorter(tree):
     """'Rút ngắn ít nhất 30% thời gian': days now over days in the baseline year, counted each month."""
     indicator = IndicatorFactory(code="rut_ngan", measure=Measure.REDUCTION, flow=Flow.FLOW,
                                  numerator_label="Số ngày hiện nay", denominator_label="Số ngày năm gốc")
-    TargetFactory(plan=_tree_plan(tree), indicator=indicator, comparator=Comparator.REDUCE_BY, value=30,
-                  applies_to_kinds=[UnitKind.WARD, UnitKind.CELL])
+    TargetFactory(plan=Target.objects.get(indicator=tree.signed).plan, indicator=indicator,
+                  comparator=Comparator.REDUCE_BY, value=30, applies_to_kinds=[UnitKind.WARD, UnitKind.CELL])
     return indicator
-
-
-def _tree_plan(tree):
-    from targets.models import Target
-
-    return Target.objects.get(indicator=tree.signed).plan
 
 
 def test_a_reduction_without_its_baseline_says_so_and_stays_out_of_the_total(tree, shorter):
