@@ -89,6 +89,9 @@ class ScorecardView(NamedTuple):
     everything: bool = False
 
 
+DEFAULT_VIEW = ScorecardView()
+
+
 @dataclass
 class Scorecard:
     unit: Unit
@@ -146,7 +149,7 @@ def _cell(result: SubtreeResult | None, target_labels: dict) -> Cell | None:
 
 
 def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50,
-              view: ScorecardView = ScorecardView()) -> Scorecard:
+              view: ScorecardView = DEFAULT_VIEW) -> Scorecard:
     """The units one level down by the indicators, each cell its subtree's value, target and status.
 
     Units without a target on the page are set apart (`untargeted`) unless the view asks for every unit.
