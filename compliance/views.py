@@ -45,7 +45,7 @@ NO_TARGET = "·"  # a cell without a target: no result at all, or a figure nobod
 NO_FIGURE = "—"  # a cell's value when there are no approved figures to compute it from
 # Every symbol a scorecard cell can show, with the words the legend and the symbol's title give it.
 LEGEND_EXTRA = [
-    ("none", NO_TARGET, gettext_lazy("No target (a figure beside it is not judged against one)")),
+    ("none", NO_TARGET, gettext_lazy("No target")),
     ("none", NO_FIGURE, gettext_lazy("No approved figures to compute a value from")),
     ("none", "»", gettext_lazy("Unit page")),
 ]
@@ -93,12 +93,13 @@ def _view_query(view: ScorecardView) -> str:
 def cell_html(cell, labels: dict) -> str:
     """One scorecard cell. Built here rather than in a template: a province page has thousands of them."""
     if cell is None:
-        return f'<td class="cell st-none"><b role="img" title="{labels[""]}" aria-label="{labels[""]}">·</b></td>'
+        return f'<td class="cell st-none"><b role="img" title="{labels[""]}">·</b></td>'
     target = f"<small>{escape(cell.target)}</small>" if cell.target else ""
     value = pct_text(cell.value) if cell.value is not None else labels["—"]
-    # The symbol carries the status for those who cannot tell the colours apart; its title names it.
+    # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
+    # (on hover) and, as the name of an image, for screen readers.
     label = labels.get(cell.status) or labels[""]
-    return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}" aria-label="{label}">'
+    return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}">'
             f'{SYMBOLS.get(cell.status, NO_TARGET)}</b> {value}{target}</td>')
 
 

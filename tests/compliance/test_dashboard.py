@@ -130,7 +130,7 @@ def test_a_new_computation_shows_at_once(client, computed, reviewer):
 
 # --- item 8: units without a target collapsed, sort by status, only units behind, a legend for every symbol ----------
 
-CELL_SYMBOL = re.compile(r'<b role="img" title="([^"]*)" aria-label="([^"]*)">([^<]*)</b>')
+CELL_SYMBOL = re.compile(r'<b role="img" title="([^"]*)">([^<]*)</b>')
 LEGEND_ITEM = re.compile(r'<li><span class="st st-[a-z_]+" aria-hidden="true">([^<]*)</span> ([^<]*)</li>')
 
 
@@ -218,14 +218,14 @@ def test_the_legend_names_every_symbol_the_scorecard_shows(client, three_wards, 
     shown = CELL_SYMBOL.findall(html)
     # ✓ Đạt, ! Có nguy cơ, ✗ Chậm in the rows; · on the totals (the province has no target of its own) and on the
     # closed and unopened wards' empty cells.
-    assert {symbol for _, _, symbol in shown} == {"✓", "!", "✗", "·"}
-    for title, aria, symbol in shown:
-        assert title == aria == legend[symbol], symbol  # the symbol's words are the legend's words
+    assert {symbol for _, symbol in shown} == {"✓", "!", "✗", "·"}
+    for title, symbol in shown:
+        assert title == legend[symbol], symbol  # the symbol's words (its title, its name as an image) are the legend's
     assert set(legend) >= {"✓", "↗", "!", "✗", "–", "◔", "·", "—", "»"}
     assert legend["·"].startswith("Chưa có chỉ tiêu")
     ward = client.get(DASHBOARD, {"period": "2026-10", "unit": three_wards.w1.code}).content.decode()
     # C1 is overdue: – Chưa có số liệu for its subtree, and no value: — with its words as a title.
-    assert {symbol for _, _, symbol in CELL_SYMBOL.findall(ward)} >= {"–"}
+    assert {symbol for _, symbol in CELL_SYMBOL.findall(ward)} >= {"–"}
     assert f'<span title="{legend["—"]}">—</span>' in ward
 
 
@@ -266,8 +266,8 @@ def test_on_the_demo_data_the_dashboard_explains_every_unit_and_symbol(client, d
                 assert f"{len(without)} đơn vị chưa có chỉ tiêu</summary>" in html
                 collapsed += len(without)
             legend = dict(LEGEND_ITEM.findall(html))
-            for title, aria, symbol in CELL_SYMBOL.findall(html):
-                assert title == aria == legend[symbol], (parent.code, symbol)
+            for title, symbol in CELL_SYMBOL.findall(html):
+                assert title == legend[symbol], (parent.code, symbol)
             only = client.get(DASHBOARD, {"unit": parent.code, "period": period, "behind": "1"}).content.decode()
             assert _rows(only) == [c.name for c in children if c.pk in judged and c.pk in behind], parent.code
             behind_rows += len(_rows(only))
