@@ -87,3 +87,29 @@ def test_the_unit_column_and_the_header_stay_in_view_while_scrolling(browser, li
     assert frame["y"] <= cell["y"] <= frame["y"] + frame["height"]  # the 30th row is in the box, below the header
     assert page.locator("table.scorecard tbody tr:nth-child(30) th").inner_text().startswith("Phường")
     page.screenshot(path=str(ARTIFACTS / f"14-dashboard-sticky-{width}.png"))  # the viewport, as scrolled
+
+
+def test_the_behind_filter_and_the_collapsed_units_work_in_the_browser(browser, live_server, tree, shot):
+    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})  # Có nguy cơ, Đạt: not behind
+    report(tree.w2, {tree.signed: (1, 2), tree.ai: False})  # Chậm, Chậm
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    MembershipFactory(user=UserFactory(username="vanphong"), unit=tree.province, role=Membership.Role.REVIEWER)
+
+    page = login(browser, live_server, "vanphong")
+    page.goto(f"{live_server.url}/dashboard/?period=2026-10")
+    rows = page.locator("table.scorecard tbody th[scope=row] a:first-child")
+    assert rows.all_inner_texts() == [tree.w1.name, tree.w2.name]
+    details = page.locator("details.untargeted")
+    assert details.locator("summary").inner_text() == "2 đơn vị chưa có chỉ tiêu"  # P.OLD closed, P.NEW not open
+    assert not details.get_by_role("link", name=tree.closed.name).is_visible()
+    details.locator("summary").click()
+    details.get_by_role("link", name=tree.closed.name).click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/dashboard/unit/{tree.closed.code}/?period=2026-10")
+
+    page.goto(f"{live_server.url}/dashboard/?period=2026-10")
+    page.get_by_label("Chỉ đơn vị chậm").check()  # htmx fetches the scorecard and puts the filter in the address
+    page.wait_for_url("**behind=1**")
+    page.wait_for_function("() => document.querySelectorAll('table.scorecard tbody th[scope=row]').length === 1")
+    assert rows.all_inner_texts() == [tree.w2.name]
+    shot(page, "15-dashboard-only-behind")
