@@ -1,5 +1,5 @@
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import QuerySet
@@ -57,6 +57,7 @@ class Cell:
     value: object
     status: str
     target: str
+    bound: bool = False  # judged against a target
 
 
 class SubtreeResult(NamedTuple):
@@ -71,7 +72,24 @@ class SubtreeResult(NamedTuple):
 
 class ScorecardRow(NamedTuple):
     unit: Unit
-    cells: list  # Cell | None per indicator, in the scorecard's order
+    cells: list  # Cell | None per indicator, in the scorecard's order (or their HTML, once built)
+
+
+# Worst first: the order of the dashboard's sort by status.
+STATUS_ORDER = (Status.BEHIND, Status.OVERDUE, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.MET)
+BEHIND_STATUSES = frozenset({Status.BEHIND, Status.OVERDUE})
+
+
+class ScorecardView(NamedTuple):
+    """How the rows are shown: sorted by name, by status ("status") or by one indicator's status (its code);
+    only the units behind; the units without any target among the rows rather than collapsed."""
+
+    sort: str = ""
+    behind: bool = False
+    everything: bool = False
+
+
+DEFAULT_VIEW = ScorecardView()
 
 
 @dataclass
@@ -84,17 +102,58 @@ class Scorecard:
     reporting: ReportingResult | None
     overdue: list
     overdue_count: int
+    untargeted: list = field(default_factory=list)  # units below with no target on the page, collapsed into one line
+    shown: int = 0  # rows before the "only units behind" filter
+    sort_indicator: Indicator | None = None
+
+
+def _row_bound(cells: list) -> bool:
+    """A row has a target when any of its cells is judged against one."""
+    return any(cell is not None and cell.bound for cell in cells)
+
+
+def _status_key(cells: list) -> tuple:
+    """Worst first: more cells behind, then more overdue, at risk, without data, on track, met."""
+    statuses = [cell.status for cell in cells if cell is not None]
+    return tuple(-statuses.count(status) for status in STATUS_ORDER)
+
+
+def _one_status_key(cell: Cell | None) -> int:
+    """One indicator's status, worst first; a cell without a status, then without a result, last."""
+    if cell is None:
+        return len(STATUS_ORDER) + 1
+    return STATUS_ORDER.index(cell.status) if cell.status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def _rows_arranged(rows: list[ScorecardRow], ordered: list, view: ScorecardView):
+    """The rows to show, the units without targets, the rows before the behind filter, the indicator sorted by."""
+    untargeted = [] if view.everything else [row.unit for row in rows if not _row_bound(row.cells)]
+    if untargeted:
+        rows = [row for row in rows if _row_bound(row.cells)]
+    column = next((i for i, indicator in enumerate(ordered) if indicator.code == view.sort), None)
+    if column is not None:
+        rows = sorted(rows, key=lambda row: _one_status_key(row.cells[column]))  # stable: by name within a status
+    elif view.sort == "status":
+        rows = sorted(rows, key=lambda row: _status_key(row.cells))
+    shown = len(rows)
+    if view.behind:
+        rows = [row for row in rows if any(c is not None and c.status in BEHIND_STATUSES for c in row.cells)]
+    return rows, untargeted, shown, ordered[column] if column is not None else None
 
 
 def _cell(result: SubtreeResult | None, target_labels: dict) -> Cell | None:
     if result is None:
         return None
-    return Cell(result.sub_value, result.sub_status, target_labels.get(result.target_id, ""))
+    return Cell(result.sub_value, result.sub_status, target_labels.get(result.target_id, ""),
+                bool(result.target_id or result.sub_status))
 
 
-def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50
-              ) -> Scorecard:
-    """The units one level down by the indicators, each cell its subtree's value, target and status."""
+def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50,
+              view: ScorecardView = DEFAULT_VIEW) -> Scorecard:
+    """The units one level down by the indicators, each cell its subtree's value, target and status.
+
+    Units without a target on the page are set apart (`untargeted`) unless the view asks for every unit.
+    """
     month = run.period
     children = list(units_visible_to(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1)
                     .order_by("name"))
@@ -116,6 +175,7 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
     ordered = [i for group in groups.values() for i in group]
     rows = [ScorecardRow(child, [_cell(by_key.get((child.pk, i.pk)), target_labels) for i in ordered])
             for child in children]
+    rows, untargeted, shown, sort_indicator = _rows_arranged(rows, ordered, view)
     totals = [_cell(by_key.get((unit.pk, i.pk)), target_labels) for i in ordered]
     reporting = ReportingResult.objects.filter(run=run, unit=unit).first() if run else None
     overdue_qs = (ReportingResult.objects.filter(run=run, own=ReportingResult.Own.OVERDUE,
@@ -132,7 +192,8 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
         row.clerks = clerks.get(row.unit_id, [])
         row.days_overdue = (today - row.due_on).days if row.due_on else None
     return Scorecard(unit, month, list(groups.items()), rows, totals, reporting, overdue,
-                     overdue_qs.count() if len(overdue) == overdue_limit else len(overdue))
+                     overdue_qs.count() if len(overdue) == overdue_limit else len(overdue),
+                     untargeted, shown, sort_indicator)
 
 
 def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[ComplianceResult]:

@@ -8,8 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from compliance.models import Status
 from compliance.reminders import reminder_send_now
 from compliance.selectors import (
     ScorecardRow,
+    ScorecardView,
     current_run_in,
     home_unit,
     indicator_spread,
@@ -38,6 +41,14 @@ from units.selectors import unit_ancestor_paths
 SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be
 SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.BEHIND: "✗", Status.NO_DATA: "–",
            Status.OVERDUE: "◔"}
+NO_TARGET = "·"  # a cell without a target: no result at all, or a figure nobody set a target for
+NO_FIGURE = "—"  # a cell's value when there are no approved figures to compute it from
+# Every symbol a scorecard cell can show, with the words the legend and the symbol's title give it.
+LEGEND_EXTRA = [
+    ("none", NO_TARGET, gettext_lazy("No target")),
+    ("none", NO_FIGURE, gettext_lazy("No approved figures to compute a value from")),
+    ("none", "»", gettext_lazy("Unit page")),
+]
 
 
 def _filters(request):
@@ -61,18 +72,43 @@ def _filters(request):
     plan = plans.filter(key=request.GET.get("plan")).first() if request.GET.get("plan") else None
     crumbs = list(visible.filter(path__in=unit_ancestor_paths(unit)).order_by("depth"))
     return {"unit": unit, "span": span, "month": month, "run": run, "plan": plan, "plans": plans, "crumbs": crumbs,
-            "statuses": [(value, label, SYMBOLS[value]) for value, label in Status.choices]}
+            "statuses": [*((value, label, SYMBOLS[value]) for value, label in Status.choices),
+                         *((value, label, symbol) for value, symbol, label in LEGEND_EXTRA)]}
+
+
+def _view(request) -> ScorecardView:
+    """How the dashboard shows its rows, from the URL: `sort` (status or an indicator's code), `behind`, `all`."""
+    sort = request.GET.get("sort", "")[:64]
+    return ScorecardView(sort=sort, behind=request.GET.get("behind") == "1",
+                         everything=request.GET.get("all") == "1")
+
+
+def _view_query(view: ScorecardView) -> str:
+    """The view's parameters for a link that keeps them, as "&sort=…&behind=1" (empty when all are default)."""
+    params = {"sort": view.sort, "behind": "1" if view.behind else "", "all": "1" if view.everything else ""}
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"&{query}" if query else ""
 
 
 def cell_html(cell, labels: dict) -> str:
     """One scorecard cell. Built here rather than in a template: a province page has thousands of them."""
     if cell is None:
-        return '<td class="cell st-none">·</td>'
+        return f'<td class="cell st-none"><b role="img" title="{labels[""]}">·</b></td>'
     target = f"<small>{escape(cell.target)}</small>" if cell.target else ""
-    value = pct_text(cell.value) if cell.value is not None else "—"
-    # The symbol carries the status for those who cannot tell the colours apart; its title names it.
-    return (f'<td class="cell st-{cell.status or "none"}"><b title="{labels.get(cell.status, "")}">'
-            f'{SYMBOLS.get(cell.status, "")}</b> {value}{target}</td>')
+    value = pct_text(cell.value) if cell.value is not None else labels["—"]
+    # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
+    # (on hover) and, as the name of an image, for screen readers.
+    label = labels.get(cell.status) or labels[""]
+    return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}">'
+            f'{SYMBOLS.get(cell.status, NO_TARGET)}</b> {value}{target}</td>')
+
+
+def cell_labels() -> dict:
+    """The words of each cell symbol, escaped once: the statuses, "" for no target, "—" for no figure (as HTML)."""
+    labels = {value: escape(label) for value, label in Status.choices}
+    labels[""] = escape(LEGEND_EXTRA[0][2])
+    labels["—"] = f'<span title="{escape(LEGEND_EXTRA[1][2])}">{NO_FIGURE}</span>'
+    return labels
 
 
 def _scorecard_cached(request, context):
@@ -80,12 +116,14 @@ def _scorecard_cached(request, context):
     user = request.user
     scope = "staff" if sees_all(user) else ",".join(sorted(membership_paths(user=user)))
     plan = context["plan"].key if context["plan"] else ""
+    view = context["board_view"]
     key = "scorecard:" + hashlib.sha256(
-        f"{context['run'].pk}|{context['unit'].pk}|{plan}|{scope}|{translation.get_language()}".encode()).hexdigest()
+        f"{context['run'].pk}|{context['unit'].pk}|{plan}|{scope}|{translation.get_language()}"
+        f"|{view.sort}|{view.behind:d}|{view.everything:d}".encode()).hexdigest()
     card = cache.get(key)
     if card is None:
-        card = scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"])
-        labels = dict(Status.choices)
+        card = scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"], view=view)
+        labels = cell_labels()
         card.rows = [ScorecardRow(row.unit, mark_safe("".join(cell_html(c, labels) for c in row.cells)))  # noqa: S308
                      for row in card.rows]
         card.totals_html = mark_safe("".join(cell_html(c, labels) for c in card.totals))  # noqa: S308
@@ -97,6 +135,8 @@ def _scorecard_cached(request, context):
 @login_required
 def dashboard(request):
     context = _filters(request)
+    context["board_view"] = _view(request)
+    context["view_query"] = _view_query(context["board_view"])
     if context["month"] is not None:
         context["card"] = _scorecard_cached(request, context)
     template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"

@@ -3,7 +3,7 @@ import pytest
 from compliance.models import ComplianceResult
 from compliance.services import compliance_compute
 from core.formatting import percent_format
-from tests.browser.conftest import login
+from tests.browser.conftest import ARTIFACTS, login
 from tests.compliance.helpers import AFTER_DUE, OCT, report
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
@@ -48,3 +48,68 @@ def test_reviewer_drills_down_two_levels_and_opens_a_chart(browser, live_server,
     points = page.evaluate("() => Chart.getChart('trend').data.datasets[0].data")
     assert points == [pytest.approx(float(total.sub_value))]
     shot(page, "13-indicator-chart")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_the_unit_column_and_the_header_stay_in_view_while_scrolling(browser, live_server, tree, shot, width, height):
+    from plans.models import Plan
+    from tests.factories import IndicatorFactory, TargetFactory, unit_make
+    from units.models import UnitKind
+
+    plan = Plan.objects.get(issuer=tree.province)
+    more = [IndicatorFactory(code=f"them_{n}") for n in range(14)]  # columns enough to scroll sideways
+    for indicator in more:
+        TargetFactory(plan=plan, indicator=indicator, value=90, applies_to_kinds=["ward"])
+    for number in range(40):  # rows enough to scroll down at either size
+        ward = unit_make(parent=tree.province, kind=UnitKind.WARD, code=f"P.X{number:02d}",
+                         name=f"Phường có tên khá dài số {number:02d}", opened_on=tree.w1.opened_on)
+        report(ward, {tree.signed: (number, 40), tree.ai: number % 3 == 0,
+                      **{indicator: (number, 40) for indicator in more}})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    MembershipFactory(user=UserFactory(username="vanphong"), unit=tree.province, role=Membership.Role.REVIEWER)
+
+    page = login(browser, live_server, "vanphong")
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server.url}/dashboard/?period=2026-10&all=1")
+    box = page.locator(".scorecard-box")
+    first = page.locator("table.scorecard tbody tr:nth-child(30) th")
+    header = page.locator("table.scorecard thead tr:first-child th:first-child")
+    box.evaluate("el => el.scrollIntoView()")
+    frame = box.bounding_box()
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; el.scrollTop = el.scrollHeight / 2; }")
+    assert box.evaluate("el => el.scrollTop") > 0  # the box did scroll down
+    assert box.evaluate("el => el.scrollLeft") > 0  # and sideways
+    page.wait_for_timeout(100)
+    cell, head = first.bounding_box(), header.bounding_box()
+    # The unit column is pinned to the box's left edge and the header to its top, whatever was scrolled.
+    assert cell["x"] == pytest.approx(frame["x"], abs=2) and cell["x"] + cell["width"] <= width
+    assert head["y"] == pytest.approx(frame["y"], abs=2) and head["x"] == pytest.approx(frame["x"], abs=2)
+    assert frame["y"] <= cell["y"] <= frame["y"] + frame["height"]  # the 30th row is in the box, below the header
+    assert page.locator("table.scorecard tbody tr:nth-child(30) th").inner_text().startswith("Phường")
+    page.screenshot(path=str(ARTIFACTS / f"14-dashboard-sticky-{width}.png"))  # the viewport, as scrolled
+
+
+def test_the_behind_filter_and_the_collapsed_units_work_in_the_browser(browser, live_server, tree, shot):
+    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})  # Có nguy cơ, Đạt: not behind
+    report(tree.w2, {tree.signed: (1, 2), tree.ai: False})  # Chậm, Chậm
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    MembershipFactory(user=UserFactory(username="vanphong"), unit=tree.province, role=Membership.Role.REVIEWER)
+
+    page = login(browser, live_server, "vanphong")
+    page.goto(f"{live_server.url}/dashboard/?period=2026-10")
+    rows = page.locator("table.scorecard tbody th[scope=row] a:first-child")
+    assert rows.all_inner_texts() == [tree.w1.name, tree.w2.name]
+    details = page.locator("details.untargeted")
+    assert details.locator("summary").inner_text() == "2 đơn vị chưa có chỉ tiêu"  # P.OLD closed, P.NEW not open
+    assert not details.get_by_role("link", name=tree.closed.name).is_visible()
+    details.locator("summary").click()
+    details.get_by_role("link", name=tree.closed.name).click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/dashboard/unit/{tree.closed.code}/?period=2026-10")
+
+    page.goto(f"{live_server.url}/dashboard/?period=2026-10")
+    page.get_by_label("Chỉ đơn vị chậm").check()  # htmx fetches the scorecard and puts the filter in the address
+    page.wait_for_url("**behind=1**")
+    page.wait_for_function("() => document.querySelectorAll('table.scorecard tbody th[scope=row]').length === 1")
+    assert rows.all_inner_texts() == [tree.w2.name]
+    shot(page, "15-dashboard-only-behind")
