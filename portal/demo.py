@@ -146,9 +146,9 @@ class FigureMaker:
         return {"done": share > 0.8}
 
 
-def _expected_indicators(unit: Unit) -> list[Indicator]:
+def _expected_indicators(unit: Unit, period: dt.date) -> list[Indicator]:
     indicators = {}
-    for target in targets_for_unit(unit=unit):
+    for target in targets_for_unit(unit=unit, period=period):
         indicators.setdefault(target.indicator_id, target.indicator)
     return list(indicators.values())
 
@@ -159,12 +159,16 @@ def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int =
     maker, now = FigureMaker(seed), timezone.now()
     due_days = report_due_days()
     reports, values_per_report = [], []
+    indicators_for = indicators_for or _expected_indicators
     for unit in units:
-        indicators = (indicators_for or _expected_indicators)(unit)
-        if not indicators:
+        bound = {period: indicators_for(unit, period) for period in months}  # a plan binds only in its lifetime
+        if not any(bound.values()):
             continue
         profile, size = maker.unit_profile(), maker.random.randint(20, 400)
         for index, period in enumerate(months):
+            indicators = bound[period]
+            if not indicators:
+                continue
             last = index == len(months) - 1
             if maker.random.random() < (0.12 if last else 0.03):
                 continue  # not reported: the portal must show it as missing
@@ -299,7 +303,7 @@ def synthetic_seed(*, size: int, months: int, today: dt.date | None = None) -> D
     batch = 2000
     for start in range(0, len(units), batch):
         reports, values = demo_figures_create(units=units[start:start + batch], months=periods,
-                                              indicators_for=lambda unit: indicators, seed=start)
+                                              indicators_for=lambda unit, period: indicators, seed=start)
         result.reports += reports
         result.values += values
     return result

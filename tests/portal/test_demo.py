@@ -29,7 +29,7 @@ def test_seed_demo_builds_both_provinces_users_and_a_year_of_figures(capsys):
     assert max(row["n"] for row in months) == 12
     # Figures only for what binds the unit, and every ratio is plausible.
     report = Report.objects.filter(unit__code="HP.XP.BACHDANG").first()
-    bound = {t.indicator_id for t in targets_for_unit(unit=report.unit)}
+    bound = {t.indicator_id for t in targets_for_unit(unit=report.unit, period=report.period)}
     assert set(report.values.values_list("indicator_id", flat=True)) == bound
     assert not ReportValue.objects.filter(numerator__gt=0, denominator=0).exists()
     for value in ReportValue.objects.filter(indicator__measure="ratio")[:500]:
