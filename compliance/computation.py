@@ -219,7 +219,7 @@ def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
     for unit in month.units:
         if not unit.open:
             continue
-        for indicator_id, targets in month.bindings.for_unit(unit).items():
+        for indicator_id, targets in month.bindings.for_unit(unit, month.period).items():
             key = tuple(t.pk for t in targets)
             if key not in stage_cache:
                 stage_cache[key] = stages_in_force(targets, month.month_end)
@@ -233,7 +233,7 @@ def _reporting(month: Month) -> dict[int, Reporting]:
     due_days = report_due_days()
     reporting: dict[int, Reporting] = {}
     for unit in month.units:
-        if not unit.open or not month.bindings.for_unit(unit):
+        if not unit.open or not month.bindings.for_unit(unit, month.period):
             continue
         submission = submissions.get(unit.id)
         due_on = (submission and submission.due_on) or report_due_date(path=unit.path, period=month.period,

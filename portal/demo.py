@@ -16,7 +16,7 @@ from plans.models import Plan
 from plans.selectors import report_due_date, report_due_days
 from reports.models import Report, ReportSubmission, ReportValue
 from reports.services import VALUE_FIELDS
-from targets.binding import targets_for_unit
+from targets.binding import Bindings
 from targets.models import Comparator, Indicator, Measure, Target
 from units.models import Membership, Unit, UnitKind
 from units.services import unit_create
@@ -32,6 +32,8 @@ CLERKS = {
     "vanthu.vptu.haiphong": "HP.VPTU",
     "vanthu.chibo.locninh": "DN.XP.LOCNINH.CB01",
 }
+# The demo clerks' units always send the last month, so a reviewer has a report to return or approve.
+CLERK_UNITS = frozenset(CLERKS.values())
 REVIEWER_UNITS = {"vanphong.dongnai": "DN", "vanphong.haiphong": "HP"}
 # Reads the whole province (a Ban Chỉ đạo member, an inspector) but neither enters nor reviews figures.
 VIEWER_UNITS = {"theodoi.dongnai": "DN"}
@@ -146,11 +148,11 @@ class FigureMaker:
         return {"done": share > 0.8}
 
 
-def _expected_indicators(unit: Unit) -> list[Indicator]:
-    indicators = {}
-    for target in targets_for_unit(unit=unit):
-        indicators.setdefault(target.indicator_id, target.indicator)
-    return list(indicators.values())
+def _expected_indicators(bindings: Bindings):
+    """unit, month → the indicators binding the unit that month, read from the tree's bindings worked out once."""
+    def indicators_for(unit: Unit, period: dt.date) -> list[Indicator]:
+        return [targets[0].indicator for targets in bindings.for_unit(unit, period).values()]
+    return indicators_for
 
 
 def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int = 2026,
@@ -159,14 +161,19 @@ def demo_figures_create(*, units: list[Unit], months: list[dt.date], seed: int =
     maker, now = FigureMaker(seed), timezone.now()
     due_days = report_due_days()
     reports, values_per_report = [], []
+    indicators_for = indicators_for or _expected_indicators(Bindings())
     for unit in units:
-        indicators = (indicators_for or _expected_indicators)(unit)
-        if not indicators:
+        bound = {period: indicators_for(unit, period) for period in months}  # a plan binds only in its lifetime
+        if not any(bound.values()):
             continue
         profile, size = maker.unit_profile(), maker.random.randint(20, 400)
         for index, period in enumerate(months):
+            indicators = bound[period]
+            if not indicators:
+                continue
             last = index == len(months) - 1
-            if maker.random.random() < (0.12 if last else 0.03):
+            missing = maker.random.random() < (0.12 if last else 0.03)
+            if missing and not (last and unit.code in CLERK_UNITS):
                 continue  # not reported: the portal must show it as missing
             status = Report.Status.SUBMITTED if last else Report.Status.APPROVED
             due = report_due_date(path=unit.path, period=period, days=due_days)
@@ -299,7 +306,7 @@ def synthetic_seed(*, size: int, months: int, today: dt.date | None = None) -> D
     batch = 2000
     for start in range(0, len(units), batch):
         reports, values = demo_figures_create(units=units[start:start + batch], months=periods,
-                                              indicators_for=lambda unit: indicators, seed=start)
+                                              indicators_for=lambda unit, period: indicators, seed=start)
         result.reports += reports
         result.values += values
     return result

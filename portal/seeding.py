@@ -8,17 +8,19 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.formatting import due_label
+from core.formatting import date_format, due_label
 from core.models import AuditEvent, Conflict
-from core.periods import DueKind, Quarter, year_last_day
+from core.periods import DueKind, Quarter, month_last_day, month_parse, year_last_day
 from core.seeds import SeedFileError, require, seed_decimal, seed_yaml_read
 from core.services import audit_event_build, audit_record_many
 from plans.models import Plan, PlanKind, PlanTask
+from targets.binding import unit_bound
 from targets.models import Indicator, Target
 from targets.services import seed_upsert
-from units.models import Unit
+from units.models import Unit, UnitKind
 from units.services import unit_entries_parse, unit_entries_upsert
 
 # The plans app keeps its data: the named parent plans and the transcribed seed plans.
@@ -55,8 +57,11 @@ class PlanLoadResult:
 
 
 def due_parse(due, *, path: Path, entry: str, recurring: bool = False) -> tuple[str, dt.date | None]:
-    """{year: 2026} | {quarter: "2025-Q2"} | {date: 2025-07-01} | {recurring: "…"} → (kind, last day)."""
-    shapes = ("year", "quarter", "date", "recurring") if recurring else ("year", "quarter", "date")
+    """{year: 2026} | {quarter: "2025-Q2"} | {date: 2025-06-30} | {before: 2025-07-01} | {recurring: "…"} → (kind, day).
+
+    "trước ngày 01/7/2025" (before the 1st) is written {before: 2025-07-01} and is due by the day before: 30/06/2025.
+    """
+    shapes = ("year", "quarter", "date", "before", "recurring") if recurring else ("year", "quarter", "date", "before")
     if not isinstance(due, dict) or len(due) != 1 or next(iter(due)) not in shapes:
         raise SeedFileError(
             path, _("give exactly one of: %(shapes)s.") % {"shapes": ", ".join(shapes)}, entry=entry, field="due"
@@ -67,10 +72,10 @@ def due_parse(due, *, path: Path, entry: str, recurring: bool = False) -> tuple[
             return DueKind.YEAR, year_last_day(int(value))
         if kind == "quarter":
             return DueKind.QUARTER, Quarter.parse(str(value)).last_day
-        if kind == "date":
+        if kind in ("date", "before"):
             if not isinstance(value, dt.date):
                 raise ValueError(_("write the date as YYYY-MM-DD."))
-            return DueKind.DATE, value
+            return DueKind.DATE, value - dt.timedelta(days=1) if kind == "before" else value
     except (TypeError, ValueError) as exc:
         raise SeedFileError(path, str(exc) or _("invalid deadline."), entry=entry, field="due") from exc
     return DueKind.RECURRING, None
@@ -108,9 +113,37 @@ def plan_row_parse(entry, *, path: Path, label: str) -> dict:
     }
     if row["issued_on"] is not None and not isinstance(row["issued_on"], dt.date):
         raise SeedFileError(path, _("write the date as YYYY-MM-DD."), entry=label, field="issued_on")
-    candidate = Plan(**{k: v for k, v in row.items() if k not in ("issuer", "parent")})
+    row["issued_in"] = _issued_in_parse(entry.get("issued_in"), path=path, label=label)
+    if entry.get("report_due") is not None:
+        row["report_due_day"] = report_due_parse(entry["report_due"], path=path, label=label)
+    candidate = Plan(**{k: v for k, v in row.items() if k not in ("issuer", "parent", "issued_in")})
     _validated(candidate, path=path, entry=label, exclude=["issuer", "parent"])
     return row
+
+
+def report_due_parse(value, *, path: Path, label: str) -> int:
+    """{day: 19} | {before_day: 20} → the report due day.
+
+    "trước ngày 20 hằng tháng" (before the 20th of each month) is written {before_day: 20}: the figures are due
+    by the 19th, and a report sent on the 20th is late, the same reading as "trước ngày 01/7/2025" for deadlines.
+    """
+    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in ("day", "before_day"):
+        raise SeedFileError(path, _("give exactly one of: %(shapes)s.") % {"shapes": "day, before_day"},
+                            entry=label, field="report_due")
+    (kind, day), = value.items()
+    if isinstance(day, bool) or not isinstance(day, int):
+        raise SeedFileError(path, _("this field must be a number."), entry=label, field="report_due")
+    return day - 1 if kind == "before_day" else day
+
+
+def _issued_in_parse(value, *, path: Path, label: str) -> dt.date | None:
+    """The month a plan was issued in, when the document leaves its day blank ("ngày … tháng 3 năm 2026")."""
+    if value is None:
+        return None
+    try:
+        return month_parse(str(value))
+    except ValueError as exc:
+        raise SeedFileError(path, str(exc), entry=label, field="issued_in") from exc
 
 
 def _plan_upsert(row: dict, *, by, path: Path, source: str, source_text: str, result, events) -> Plan:
@@ -125,6 +158,8 @@ def _plan_upsert(row: dict, *, by, path: Path, source: str, source_text: str, re
             raise SeedFileError(path, _("the plan %(key)s does not exist.") % {"key": row["parent"]},
                                 entry=row["key"], field="parent")
     data = {name: row[name] for name in PLAN_FIELDS}
+    if "report_due_day" in row:  # only a plan that says when figures are due sets it; a person may set the rest
+        data["report_due_day"] = row["report_due_day"]
     data.update(issuer=issuer, parent=parent, source_name=source, source_text=source_text)
     return seed_upsert(Plan, lookup={"key": row["key"]}, data=data, by=by, path=path, result=result, events=events)
 
@@ -190,6 +225,86 @@ def conflicts_find(*, year_start: int, year_end: int, targets: list[dict], tasks
             )
 
 
+def appendix_conflicts_find(*, targets: list[dict], tasks: list[dict], path: Path) -> None:
+    """A deliverable the body dates one way and the appendix table another: both keep the mismatch to resolve."""
+    by_number = {task["number"]: task for task in tasks}
+    for row in targets:
+        if row["appendix_task"] is None:
+            continue
+        task = by_number.get(row["appendix_task"])
+        if task is None:
+            raise SeedFileError(path, _("the appendix has no task %(n)s.") % {"n": row["appendix_task"]},
+                                entry=_("target %(n)s") % {"n": row["position"]}, field="appendix")
+        if task["due_on"] is None or task["due_on"] == row["due_on"]:
+            continue
+        words = {"body": due_label(row["due_kind"], row["due_on"]), "appendix": due_label(task["due_kind"],
+                 task["due_on"]), "task": task["number"], "target": row["position"], "ref": row["ref"]}
+        row["conflicts"].append(_(
+            "The body of the plan gives the deadline %(body)s, the appendix (task %(task)s) gives %(appendix)s "
+            "for the same deliverable.") % words)
+        task["conflicts"].append(_(
+            "The appendix gives the deadline %(appendix)s, the body of the plan (target %(target)s, %(ref)s) gives "
+            "%(body)s for the same deliverable.") % words)
+
+
+def issue_conflicts_find(*, issued_on: dt.date | None, issued_in: dt.date | None, rows: list[dict]) -> None:
+    """A deadline that falls before the plan was issued, or no later than its month when only the month is known."""
+    if issued_on is None and issued_in is None:
+        return
+    for row in rows:
+        if row["due_on"] is None:
+            continue
+        label = due_label(row["due_kind"], row["due_on"])
+        if issued_on is not None and row["due_on"] < issued_on:
+            row["conflicts"].append(_("The deadline (%(due)s) lies before the plan was issued, on %(date)s.")
+                                    % {"due": label, "date": date_format(issued_on)})
+        elif issued_on is None and row["due_on"] <= month_last_day(issued_in.year, issued_in.month):
+            row["conflicts"].append(_(
+                "The deadline (%(due)s) falls no later than the month the plan was issued in (%(month)s): it is due "
+                "before or as the plan is issued.") % {"due": label, "month": f"{issued_in:%m/%Y}"})
+
+
+def _unit_open(unit: Unit, today: dt.date) -> bool:
+    return unit.closed_on is None or unit.closed_on > today
+
+
+def binding_conflicts_find(*, issuer: Unit, targets: list[dict], units: dict[str, Unit]) -> list[tuple[str, str, str]]:
+    """Targets that bind no open unit, and a closed issuer: said on each target, and once for the plan.
+
+    The same rule as the engine's (`targets.binding.unit_bound`), on the units open today under the issuer.
+    """
+    today = timezone.localdate()
+    step = Unit.steplen
+    subtree = [u for u in units.values() if u.path.startswith(issuer.path) and _unit_open(u, today)]
+    issuer_words = {"issuer": issuer.name, "date": date_format(issuer.closed_on)}
+    nobody = issuer.closed_on is not None and not subtree
+    for row in targets:
+        named = {units[code].path for code in row["units"]}
+        if any(unit_bound(kinds=row["applies_to_kinds"], named=named, kind=u.kind,
+                          ancestors={u.path[:end] for end in range(step, len(u.path) + 1, step)}) for u in subtree):
+            continue
+        if nobody:
+            message = _("Its issuer, %(issuer)s, closed on %(date)s and no open unit remains under it: this target "
+                        "binds no one.") % issuer_words
+        elif row["applies_to_kinds"]:
+            kinds = ", ".join(f"“{UnitKind(kind).label}”" for kind in row["applies_to_kinds"])
+            message = _("No open unit under %(issuer)s is of the kind it names (%(kinds)s): this target binds "
+                        "no one.") % {"issuer": issuer.name, "kinds": kinds}
+        else:
+            message = _("No open unit under %(issuer)s is among the units it names: this target binds no one.") % {
+                "issuer": issuer.name}
+        row["conflicts"].append(message)
+    if issuer.closed_on is None or issuer.closed_on > today:
+        return []
+    if nobody:
+        message = _("The issuer, %(issuer)s, closed on %(date)s and no open unit remains under it: none of the "
+                    "plan's %(count)s targets binds anyone.") % {**issuer_words, "count": len(targets)}
+    else:
+        message = _("The issuer, %(issuer)s, closed on %(date)s: its targets bind only the units still open under "
+                    "it.") % issuer_words
+    return [(_("plan"), message, Conflict.OPEN)]
+
+
 def _conflict_fields(instance, text: str) -> dict:
     """A conflict already resolved by a person stays resolved while the document says the same."""
     if not text:
@@ -230,6 +345,7 @@ def _target_rows_parse(entries, *, path: Path, indicators: dict[str, Indicator],
             "units": units,
             "clause": require(entry, "clause", path=path, entry=label),
             "ref": entry.get("ref") or "",
+            "appendix_task": _appendix_task(entry, path=path, label=label),
             "conflicts": [entry["conflict"]] if entry.get("conflict") else [],
         }
         candidate = Target(indicator=indicators[code], **{
@@ -238,6 +354,17 @@ def _target_rows_parse(entries, *, path: Path, indicators: dict[str, Indicator],
         _validated(candidate, path=path, entry=label, exclude=["plan", "position"])
         rows.append(row)
     return rows
+
+
+def _appendix_task(entry: dict, *, path: Path, label: str) -> int | None:
+    """The number of the appendix task that assigns the same deliverable, when the plan has one ({task: 2})."""
+    appendix = entry.get("appendix")
+    if appendix is None:
+        return None
+    if not isinstance(appendix, dict) or isinstance(appendix.get("task"), bool) or not isinstance(
+            appendix.get("task"), int):
+        raise SeedFileError(path, _("write the appendix task as {task: <number>}."), entry=label, field="appendix")
+    return appendix["task"]
 
 
 def _task_rows_parse(entries, *, path: Path, unit_codes: set[str]) -> list[dict]:
@@ -315,6 +442,9 @@ def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> P
     task_rows = _task_rows_parse(document.get("tasks") or [], path=path, unit_codes=unit_codes)
     conflicts_find(year_start=plan_row["year_start"], year_end=plan_row["year_end"], targets=target_rows,
                    tasks=task_rows)
+    appendix_conflicts_find(targets=target_rows, tasks=task_rows, path=path)
+    issue_conflicts_find(issued_on=plan_row["issued_on"], issued_in=plan_row["issued_in"], rows=[
+        *target_rows, *task_rows])
 
     result, events = PlanLoadResult(path=path, plan_key=plan_row["key"]), []
     with transaction.atomic():
@@ -325,6 +455,7 @@ def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> P
         plan = _plan_upsert(plan_row, by=by, path=path, source=source, source_text=source_text,
                             result=result, events=events)
         units = Unit.objects.in_bulk(field_name="code")
+        result.conflicts.extend(binding_conflicts_find(issuer=plan.issuer, targets=target_rows, units=units))
 
         _targets_upsert(plan, target_rows, indicators=indicators, units=units, by=by, path=path, result=result,
                         events=events)

@@ -136,7 +136,7 @@ def bulk_template(*, user, root: Unit, period: dt.date) -> bytes:
     r = BULK_FIRST_ROW
     for unit in units_visible_to(user=user).filter(path__startswith=root.path).order_by("path"):
         seen = set()
-        for target in targets_for_unit(unit=unit):
+        for target in targets_for_unit(unit=unit, period=period):
             if target.indicator_id in seen:
                 continue
             seen.add(target.indicator_id)

@@ -67,7 +67,7 @@ def report_authors(*, report: Report) -> set[int]:
 def report_indicators(*, report: Report) -> list[Indicator]:
     """The indicators the plans covering the unit target, grouped by indicator group, in catalogue order."""
     indicators = {}
-    for target in targets_for_unit(unit=report.unit):
+    for target in targets_for_unit(unit=report.unit, period=report.period):
         indicators.setdefault(target.indicator_id, target.indicator)
     return sorted(indicators.values(), key=lambda i: (i.group.order, i.code))
 
@@ -84,7 +84,7 @@ def previous_approved_values(*, report: Report) -> dict[int, ReportValue]:
 def report_form_context(*, unit: Unit, period: dt.date, report: Report | None) -> list[dict]:
     """Per indicator, in group order: the target in force, last month's value and this month's value."""
     bound: dict[int, list] = {}
-    for target in targets_for_unit(unit=unit):
+    for target in targets_for_unit(unit=unit, period=period):
         bound.setdefault(target.indicator_id, []).append(target)
     indicators = sorted((targets[0].indicator for targets in bound.values()), key=lambda i: (i.group.order, i.code))
     last_month = (period - dt.timedelta(days=1)).replace(day=1)

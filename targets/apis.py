@@ -1,7 +1,11 @@
+import datetime as dt
+
 import django_filters
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.apis import PortalReadOnlyViewSet, YearFilter
+from core.periods import month_parse
 from targets.binding import targets_for_unit
 from targets.models import Indicator, Target
 from targets.selectors import indicator_list, target_list
@@ -42,6 +46,7 @@ class TargetFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="plan__key", label="Kế hoạch (khóa)")
     indicator = django_filters.CharFilter(field_name="indicator__code", label="Chỉ tiêu (mã)")
     unit = django_filters.CharFilter(method="filter_unit", label="Các mục tiêu áp dụng cho đơn vị (mã định danh)")
+    month = django_filters.CharFilter(method="filter_month", label="Tháng áp dụng cho bộ lọc đơn vị (YYYY-MM)")
     year = YearFilter(field_name="due_on__year", label="Năm đến hạn")
 
     class Meta:
@@ -52,7 +57,22 @@ class TargetFilter(django_filters.FilterSet):
         unit = units_visible_to(user=self.request.user).filter(code=value).first()
         if unit is None:
             return queryset.none()
-        return queryset.filter(pk__in=[target.pk for target in targets_for_unit(unit=unit, queryset=queryset)])
+        period = self._month()
+        return queryset.filter(pk__in=[target.pk for target in targets_for_unit(unit=unit, period=period,
+                                                                                 queryset=queryset)])
+
+    def filter_month(self, queryset, name, value):
+        return queryset  # read by filter_unit: a plan binds only within its lifetime
+
+    def _month(self) -> dt.date:
+        """The month the unit filter asks about: the one given, or the current month."""
+        value = self.data.get("month")
+        if not value:
+            return timezone.localdate().replace(day=1)
+        try:
+            return month_parse(value)
+        except ValueError as exc:
+            raise serializers.ValidationError({"month": [str(exc)]}) from exc
 
 
 class TargetOutputSerializer(serializers.ModelSerializer):

@@ -64,10 +64,16 @@ def test_targets_filtered_by_plan_and_by_unit(client, seeded, staff_user):
     assert first["clause"] and first["value_label"] and first["due_label"]
 
     # A Hải Phòng ward is bound by its own plan and by nothing issued in Đồng Nai.
-    for_ward = client.get(reverse("target-list"), {"unit": "HP.XP.BACHDANG", "limit": 500}).json()
+    for_ward = client.get(reverse("target-list"), {"unit": "HP.XP.BACHDANG", "month": "2026-05", "limit": 500}).json()
     plans = {row["plan"] for row in for_ward["results"]}
     assert plan.key in plans
     assert not any(key.startswith("dn-") for key in plans)
+    # The ward's plan is for 2026 alone: in January 2027 it binds no one.
+    after = client.get(reverse("target-list"), {"unit": "HP.XP.BACHDANG", "month": "2027-01", "limit": 500}).json()
+    assert plan.key not in {row["plan"] for row in after["results"]}
+    refused = client.get(reverse("target-list"), {"unit": "HP.XP.BACHDANG", "month": "tháng 5"})
+    assert refused.status_code == 400
+    assert "“tháng 5” không phải là một tháng" in refused.json()["month"][0]
 
 
 def test_tasks_filtered_by_lead_unit(client, seeded, staff_user):

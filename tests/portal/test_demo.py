@@ -6,6 +6,7 @@ from django.db.models import Count
 from portal.demo import SYNTHETIC_ROOT
 from reports.models import Report, ReportValue
 from targets.binding import targets_for_unit
+from targets.models import Target
 from units.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,16 @@ def test_seed_demo_builds_both_provinces_users_and_a_year_of_figures(capsys):
     assert max(row["n"] for row in months) == 12
     # Figures only for what binds the unit, and every ratio is plausible.
     report = Report.objects.filter(unit__code="HP.XP.BACHDANG").first()
-    bound = {t.indicator_id for t in targets_for_unit(unit=report.unit)}
+    bound = {t.indicator_id for t in targets_for_unit(unit=report.unit, period=report.period)}
     assert set(report.values.values_list("indicator_id", flat=True)) == bound
     assert not ReportValue.objects.filter(numerator__gt=0, denominator=0).exists()
+    # A plan binds only in its years: Bạch Đằng's plan is for 2026, so December 2025 has no report from the ward.
+    assert not Report.objects.filter(unit__code="HP.XP.BACHDANG", period__year=2025).exists()
+    # The marked conflicts describe the demo tree: its party cells are bound by "100% chi bộ" (004 II.5), while
+    # nothing under Đảng ủy UBND tỉnh is a grassroots organisation (000 T1).
+    cells_target = Target.objects.get(plan__source_name__startswith="004_", position=6)
+    assert "không ràng buộc đơn vị nào" not in cells_target.conflict
+    assert "không ràng buộc đơn vị nào" in Target.objects.get(plan__source_name__startswith="000_", position=1).conflict
     for value in ReportValue.objects.filter(indicator__measure="ratio")[:500]:
         assert value.numerator <= value.denominator
 

@@ -9,6 +9,8 @@ from targets.models import Comparator, Measure, Rollup
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, unit_make
 from units.models import UnitKind
 
+MONTH = dt.date(2026, 5, 1)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -73,7 +75,7 @@ def test_targets_bind_the_units_below_the_issuer_by_kind_and_named_units(root):
     named.applies_to_units.set([commune])
     commune_plan_target = TargetFactory(plan=PlanFactory(issuer=commune))
 
-    assert set(targets_for_unit(unit=cell)) == {everyone, cells_only, named, commune_plan_target}
-    assert set(targets_for_unit(unit=commune)) == {everyone, named, commune_plan_target}
-    assert set(targets_for_unit(unit=province)) == {everyone}
-    assert targets_for_unit(unit=other) == []
+    assert set(targets_for_unit(unit=cell, period=MONTH)) == {everyone, cells_only, named, commune_plan_target}
+    assert set(targets_for_unit(unit=commune, period=MONTH)) == {everyone, named, commune_plan_target}
+    assert set(targets_for_unit(unit=province, period=MONTH)) == {everyone}
+    assert targets_for_unit(unit=other, period=MONTH) == []
