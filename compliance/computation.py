@@ -206,10 +206,11 @@ def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
     """The phases, each over named records: bind, reporting, own values, roll-up, emit."""
     month = Month.load(run)
     stages = _bind(month)
+    totals = _total_stages(month, stages)
     reporting = _reporting(month)
     own_results, nodes = _own_values(month, stages, reporting)
     _roll_up(month, reporting, nodes)
-    return _emit(month, stages, own_results, nodes, reporting, fail_after=fail_after)
+    return _emit(month, Judged(stages, totals), own_results, nodes, reporting, fail_after=fail_after)
 
 
 def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
@@ -225,6 +226,50 @@ def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
                 stage_cache[key] = stages_in_force(targets, month.month_end)
             stages[(unit.id, indicator_id)] = stage_cache[key]
     return stages
+
+
+class Judged(NamedTuple):
+    """The stages a month judges with: each bound unit's own, and the totals only a target's scope reaches."""
+
+    own: dict[tuple[int, int], Stage | None]  # (unit, indicator) → the stage binding the unit itself
+    totals: dict[tuple[int, int], Stage]  # (unit, indicator) → the stage its total is judged by, when not its own
+
+    def total(self, key: tuple[int, int]) -> Stage | None:
+        """The unit's own stage wins; failing it, the stage its scope's total is judged by."""
+        return self.own.get(key) or self.totals.get(key)
+
+
+def _total_stages(month: Month, stages: dict[tuple[int, int], Stage | None]) -> dict[tuple[int, int], Stage]:
+    """(unit, indicator) → the stage a total is judged by where the unit itself is not bound for the indicator.
+
+    A target binds units under its issuer (the scope unit: today its plan's issuer); every unit between the
+    issuer and a bound unit, the issuer included, has that target's units in its total, so its total is judged
+    against it ("100% chi bộ" issued by a xã judges the xã's total of its chi bộ). Nothing above the issuer is
+    judged by it. When several targets reach one total through different units, the nearest issuer's wins, then
+    the earliest position in its plan. Each (ancestor, indicator, stage) is walked once: a walk stops where an
+    earlier one with the same stage went on from.
+    """
+    by_path = {unit.path: unit.id for unit in month.units}
+    paths = {unit.id: unit.path for unit in month.units}
+    rank = {target.pk: (-len(path), target.position, target.pk)
+            for path, targets in month.bindings.by_issuer.items() for target in targets}
+    issuers = {target.pk: path for path, targets in month.bindings.by_issuer.items() for target in targets}
+    totals: dict[tuple[int, int], Stage] = {}
+    walked: set[tuple[str, int, Stage]] = set()
+    for (unit_id, indicator_id), stage in stages.items():
+        if stage is None:
+            continue
+        floor = len(issuers[stage.target_id])
+        path = paths[unit_id][:-STEP]
+        while len(path) >= floor and (path, indicator_id, stage) not in walked:
+            walked.add((path, indicator_id, stage))
+            key = (by_path[path], indicator_id)
+            if key not in stages:
+                held = totals.get(key)
+                if held is None or rank[stage.target_id] < rank[held.target_id]:
+                    totals[key] = stage
+            path = path[:-STEP]
+    return totals
 
 
 def _reporting(month: Month) -> dict[int, Reporting]:
@@ -353,7 +398,8 @@ def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, no
     texts = month.texts
     counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
     if node.reporting == 0:
-        return Status.NO_DATA, texts.no_subtree_figures
+        # Without a target the total is not judged, not even as lacking figures.
+        return (Status.NO_DATA if stage is not None else ""), texts.no_subtree_figures
     if node.expected == 1 and own is not NO_OWN and indicator.measure != Measure.UNIT_SHARE:
         # A unit alone in its subtree: the subtree's verdict is its own.
         return own.status, f"{counted} {own.reason}"
@@ -370,7 +416,7 @@ def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, no
     return "", counted
 
 
-def _emit(month: Month, stages: dict, own_results: dict[tuple[int, int], OwnResult],
+def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnResult],
           nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting], *, fail_after: int | None) -> int:
     """One result row per unit and indicator, written in batches; then the reporting rows."""
     run_id = month.run.pk
@@ -380,9 +426,11 @@ def _emit(month: Month, stages: dict, own_results: dict[tuple[int, int], OwnResu
             indicator = month.indicators[indicator_id]
             sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure)
             own = own_results.get((unit_id, indicator_id), NO_OWN)
-            sub_status, sub_reason = _subtree_verdict(month, indicator, stages.get((unit_id, indicator_id)), node,
-                                                      own, sub_value)
-            rows.append((run_id, unit_id, indicator_id, *own,
+            stage = judged.total((unit_id, indicator_id))
+            sub_status, sub_reason = _subtree_verdict(month, indicator, stage, node, own, sub_value)
+            # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
+            named = own._replace(target_id=stage.target_id) if own.target_id is None and stage else own
+            rows.append((run_id, unit_id, indicator_id, *named,
                          node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
                          node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400]))
             count += 1

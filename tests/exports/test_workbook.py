@@ -52,8 +52,11 @@ def test_the_workbook_has_the_official_heading_and_the_engines_numbers(computed,
     total = ComplianceResult.objects.get(run__is_current=True, unit=computed.province, indicator=computed.signed)
     assert signed[4].value == pytest.approx(float(total.sub_value) / 100)
     assert signed[4].number_format == "[$-42A]0.0%"
-    # The province itself has no target for it (the plan binds wards and cells): value, no status.
-    assert total.sub_status == "" and signed[5].value == "—"
+    # The province is not bound itself (the plan binds wards and cells), but its total covers them and is judged
+    # against its plan's ≥ 100%: (80 + 1)/(100 + 2) = 81/102 = 79,41%, C1 silent; the path on 31/10 needs
+    # 100×303/364 = 83,24%; 3,83 short → at risk.
+    assert (total.sub_numerator, total.sub_denominator, total.sub_status) == (81, 102, "at_risk")
+    assert signed[3].value == total.target.value_label and signed[5].value == "Có nguy cơ"
     w1_row = ComplianceResult.objects.get(run__is_current=True, unit=computed.w1, indicator=computed.signed)
     assert w1_row.sub_status == "at_risk"
     assert signed[6].value == f"{total.sub_meeting}/{total.sub_expected}"
