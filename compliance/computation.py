@@ -255,14 +255,15 @@ def _total_stages(month: Month, stages: dict[tuple[int, int], Stage | None]) -> 
             for path, targets in month.bindings.by_issuer.items() for target in targets}
     issuers = {target.pk: path for path, targets in month.bindings.by_issuer.items() for target in targets}
     totals: dict[tuple[int, int], Stage] = {}
-    walked: set[tuple[str, int, Stage]] = set()
+    # Stages are shared between the units `_bind` found in one position, so their ids name them cheaply.
+    walked: set[tuple[str, int, int]] = set()
     for (unit_id, indicator_id), stage in stages.items():
         if stage is None:
             continue
         floor = len(issuers[stage.target_id])
         path = paths[unit_id][:-STEP]
-        while len(path) >= floor and (path, indicator_id, stage) not in walked:
-            walked.add((path, indicator_id, stage))
+        while len(path) >= floor and (path, indicator_id, id(stage)) not in walked:
+            walked.add((path, indicator_id, id(stage)))
             key = (by_path[path], indicator_id)
             if key not in stages:
                 held = totals.get(key)
