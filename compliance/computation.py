@@ -1,7 +1,8 @@
 """One month's compliance for every unit, computed in phases over named records and written in bulk.
 
-`month_compute` is the whole computation for one run: bind → reporting → own values → roll-up → emit. It
-only writes rows under its run; making the run current is `compliance.services`' work.
+`month_compute` is the whole computation for one run: bind (each unit's own stages, then the totals a target's
+scope reaches) → reporting → own values → roll-up → emit. It only writes rows under its run; making the run
+current is `compliance.services`' work.
 """
 
 import csv
@@ -203,7 +204,7 @@ NO_OWN = OwnResult(None, None, None, None, None, None, None, "", "")
 
 
 def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
-    """The phases, each over named records: bind, reporting, own values, roll-up, emit."""
+    """The phases, each over named records: bind (own, then totals), reporting, own values, roll-up, emit."""
     month = Month.load(run)
     stages = _bind(month)
     totals = _total_stages(month, stages)
