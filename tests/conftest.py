@@ -63,6 +63,7 @@ def _seeded_module(django_db_setup, django_db_blocker):
         outer.__enter__()
         report = seed_plans_load()
         assert not report.errors, [str(error) for error in report.errors]
+        statistics_refresh()
     yield report
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
@@ -73,6 +74,28 @@ def _seeded_module(django_db_setup, django_db_blocker):
 def seeded(_seeded_module, db):
     """The units, indicator catalogue and five seed plans, loaded as `load_seed_plans` does."""
     return _seeded_module
+
+
+@pytest.fixture
+def demo_seeded(seeded):
+    """`seed_demo`'s data on top of the seeds: chi bộ, demo users and a year of figures (not yet computed)."""
+    from portal.demo import demo_seed
+
+    result = demo_seed()
+    statistics_refresh()
+    return result
+
+
+def statistics_refresh() -> None:
+    """Fresh planner statistics on PostgreSQL for data a test transaction has just written.
+
+    A long test session rolls back thousands of seeded rows: the tables fill with dead rows while autovacuum's
+    statistics describe them as empty, and PostgreSQL then picks plans that scan them over and over. ANALYZE run
+    inside the transaction counts the transaction's own rows.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @pytest.fixture

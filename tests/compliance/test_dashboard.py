@@ -230,11 +230,9 @@ def test_the_legend_names_every_symbol_the_scorecard_shows(client, three_wards, 
 
 
 @pytest.fixture
-def demo(seeded):
-    from portal.demo import demo_seed
+def demo(demo_seeded):
     from reports.models import Report
 
-    demo_seed()
     month = max(Report.objects.values_list("period", flat=True))
     return compliance_compute(period=month)
 

@@ -186,10 +186,7 @@ def test_two_targets_of_one_issuer_reaching_a_total_the_earlier_position_holds(p
 
 
 @pytest.fixture
-def demo(seeded):
-    from portal.demo import demo_seed
-
-    demo_seed()
+def demo(demo_seeded):
     month = max(Report.objects.values_list("period", flat=True))
     return compliance_compute(period=month)
 

@@ -18,6 +18,7 @@ from portal.demo import demo_seed
 from portal.seeding import seed_plans_load
 from reports.models import Evidence, Report
 from reports.services import evidence_attach, report_return
+from tests.conftest import statistics_refresh
 from units.models import Unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -66,6 +67,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             with TestCase.captureOnCommitCallbacks(execute=True):
                 assert not seed_plans_load().errors
                 demo_seed()
+            statistics_refresh()
             data = Demo()
             submitted = {}
             for code in (LOCNINH, BACHDANG, "DN.VPTU", "HP.VPTU"):

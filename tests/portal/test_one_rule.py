@@ -8,7 +8,6 @@ from compliance.models import ComplianceResult, ReportingResult
 from compliance.services import compliance_compute
 from core.periods import month_last_day
 from plans.selectors import report_due_on
-from portal.demo import demo_seed
 from reports.models import Report
 from reports.selectors import report_form_context
 from targets.binding import targets_for_unit
@@ -17,8 +16,7 @@ from units.selectors import unit_open_in_month
 
 
 @pytest.fixture
-def demo(seeded):
-    demo_seed()
+def demo(demo_seeded):
     months = sorted(set(Report.objects.values_list("period", flat=True)))[-3:]
     return [compliance_compute(period=month) for month in months]
 
