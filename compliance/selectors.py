@@ -221,7 +221,7 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
 
 def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[ComplianceResult]:
     return list(ComplianceResult.objects.filter(run__is_current=True, run__period__year=year, unit=unit,
-                                                indicator=indicator).select_related("run", "target")
+                                                indicator=indicator).select_related("run", "target__plan__issuer")
                 .order_by("run__period"))
 
 

@@ -72,6 +72,10 @@ def test_the_nearest_plan_holds_and_the_cell_says_which_plan_value_and_deadline(
     assert ('<td class="cell st-met"><b role="img" title="Đạt">✓</b> 80%'
             '<small title="≥ 80% · 12-KH/ĐU · 31/12/2026">≥ 80%</small></td>') in _cell(html, tree.w1.name)
     assert f'<small title="≥ 100% · {number} · 31/12/2026">≥ 100%</small>' in _cell(html, tree.w2.name)
+    # The indicator page's month-by-month table names it the same way.
+    trend = client.get(reverse("compliance:indicator", kwargs={"code": "ky_so"}),
+                       {"unit": tree.w1.code, "period": "2026-10"}).content.decode()
+    assert "<td>≥ 80% · 12-KH/ĐU · 31/12/2026</td>" in trend
     # Drilling into W1: its cell C1 is bound the same way.
     ward = client.get(DASHBOARD, {"period": "2026-10", "unit": tree.w1.code}).content.decode()
     assert '<small title="≥ 80% · 12-KH/ĐU · 31/12/2026">≥ 80%</small>' in _cell(ward, tree.c1.name)
