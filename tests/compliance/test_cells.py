@@ -149,3 +149,38 @@ def test_the_workbook_summary_names_the_target_in_force_and_the_open_conflict(co
     assert _summary(tmp_path, tree.w1)[tree.signed.name] == ("≥ 80% · 12-KH/ĐU · 31/12/2026", None)
     # The province issued the conflicted target: its own summary row notes it, although its total has no target.
     assert _summary(tmp_path, tree.province)[tree.signed.name] == ("—", note)
+
+
+@pytest.fixture
+def demo(seeded):
+    from portal.demo import demo_seed
+    from reports.models import Report
+
+    demo_seed()
+    return compliance_compute(period=max(Report.objects.values_list("period", flat=True)))
+
+
+def test_on_the_demo_data_the_unit_page_agrees_with_the_engine(demo):
+    """For every judged unit of the demo month: the target the unit page shows in force is the engine's
+    (`targets.binding.target_in_force` on the targets binding the unit), and the others listed are exactly the rest."""
+    from compliance.selectors import unit_results
+    from core.periods import month_last_day
+    from targets.binding import target_in_force, targets_for_unit
+    from units.models import Unit
+
+    month_end = month_last_day(demo.period.year, demo.period.month)
+    judged = sorted(set(ComplianceResult.objects.filter(run=demo).exclude(target=None)
+                        .values_list("unit_id", flat=True)))
+    checked = listed = 0
+    for unit in Unit.objects.filter(pk__in=judged[::max(1, len(judged) // 60)]).order_by("path"):
+        bound: dict = {}
+        for target in targets_for_unit(unit=unit, period=demo.period):
+            bound.setdefault(target.indicator_id, []).append(target)
+        for result, others in unit_results(unit=unit, month=demo.period):
+            if result.target_id is None:
+                continue
+            assert result.target_id == target_in_force(bound[result.indicator_id], month_end).pk, unit.code
+            assert {o.target.pk for o in others} == {t.pk for t in bound[result.indicator_id]} - {result.target_id}
+            checked += 1
+            listed += len(others)
+    assert checked > 0 and listed > 0  # not vacuous: the demo binds some units by more than one target
