@@ -4,10 +4,12 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Span
 from plans.models import Plan
+from targets.binding import targets_for_unit
 from targets.models import Indicator, Target
 from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
@@ -58,6 +60,27 @@ class Cell:
     status: str
     target: str
     bound: bool = False  # judged against a target
+    held: str = ""  # the target in force in full: value, plan, deadline
+    conflict: str = ""  # the open conflict of the target in force, in the plan's words
+
+
+class TargetLabel(NamedTuple):
+    """What a cell says of its target in force: the value, the whole line (value · plan · deadline), a conflict."""
+
+    value: str
+    held: str
+    conflict: str
+
+
+def conflict_text(conflict: str) -> str:
+    """An open conflict as the marker's title and the workbook's note: the legend's words, then the plan's."""
+    return _("Unresolved conflict in the plan: %(conflict)s") % {"conflict": conflict}
+
+
+def target_labels(target_ids) -> dict[int, TargetLabel]:
+    """Target id → its labels, for the scorecard and the workbook: one query."""
+    return {t.pk: TargetLabel(t.value_label, t.held_label, t.conflict if t.conflict_open else "")
+            for t in Target.objects.filter(pk__in=set(target_ids)).select_related("plan__issuer")}
 
 
 class SubtreeResult(NamedTuple):
@@ -141,11 +164,12 @@ def _rows_arranged(rows: list[ScorecardRow], ordered: list, view: ScorecardView)
     return rows, untargeted, shown, ordered[column] if column is not None else None
 
 
-def _cell(result: SubtreeResult | None, target_labels: dict) -> Cell | None:
+def _cell(result: SubtreeResult | None, labels: dict[int, TargetLabel]) -> Cell | None:
     if result is None:
         return None
-    return Cell(result.sub_value, result.sub_status, target_labels.get(result.target_id, ""),
-                bool(result.target_id or result.sub_status))
+    label = labels.get(result.target_id) or TargetLabel("", "", "")
+    return Cell(result.sub_value, result.sub_status, label.value, bool(result.target_id or result.sub_status),
+                label.held, label.conflict)
 
 
 def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50,
@@ -166,17 +190,16 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
         indicator_ids &= set(plan.targets.values_list("indicator_id", flat=True))
     indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
                       .order_by("group__order", "code"))
-    target_labels = {t.pk: t.value_label
-                     for t in Target.objects.filter(pk__in={r.target_id for r in results if r.target_id})}
+    labels = target_labels(r.target_id for r in results if r.target_id)
     by_key = {(r.unit_id, r.indicator_id): r for r in results}
     groups: dict = {}
     for indicator in indicators:
         groups.setdefault(indicator.group, []).append(indicator)
     ordered = [i for group in groups.values() for i in group]
-    rows = [ScorecardRow(child, [_cell(by_key.get((child.pk, i.pk)), target_labels) for i in ordered])
+    rows = [ScorecardRow(child, [_cell(by_key.get((child.pk, i.pk)), labels) for i in ordered])
             for child in children]
     rows, untargeted, shown, sort_indicator = _rows_arranged(rows, ordered, view)
-    totals = [_cell(by_key.get((unit.pk, i.pk)), target_labels) for i in ordered]
+    totals = [_cell(by_key.get((unit.pk, i.pk)), labels) for i in ordered]
     reporting = ReportingResult.objects.filter(run=run, unit=unit).first() if run else None
     overdue_qs = (ReportingResult.objects.filter(run=run, own=ReportingResult.Own.OVERDUE,
                                                  unit__path__startswith=unit.path)
@@ -198,7 +221,7 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
 
 def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[ComplianceResult]:
     return list(ComplianceResult.objects.filter(run__is_current=True, run__period__year=year, unit=unit,
-                                                indicator=indicator).select_related("run", "target")
+                                                indicator=indicator).select_related("run", "target__plan__issuer")
                 .order_by("run__period"))
 
 
@@ -217,7 +240,45 @@ def units_behind(*, user, unit: Unit, indicator: Indicator, month: dt.date, limi
     ).select_related("unit").order_by("value", "unit__name")[:limit])
 
 
-def unit_results(*, unit: Unit, month: dt.date) -> list[ComplianceResult]:
-    return list(ComplianceResult.objects.filter(run__is_current=True, run__period=month, unit=unit)
-                .select_related("indicator__group", "target").order_by("indicator__group__order",
-                                                                       "indicator__code"))
+class NotInForce(NamedTuple):
+    """A target that binds the unit for an indicator but does not hold this month, and why."""
+
+    target: Target
+    reason: str
+
+
+class UnitResult(NamedTuple):
+    """One indicator on the unit page: the result (its target is the one in force) and the other binding targets."""
+
+    result: ComplianceResult
+    others: list[NotInForce]
+
+
+def _why_not_in_force(target: Target, held: Target | None) -> str:
+    """The engine's rule read back (targets.binding.target_in_force): the nearest issuer's plan, then the stage due."""
+    if held is None:
+        return _("Not in force")
+    if target.plan.issuer.depth < held.plan.issuer.depth:
+        return _("Not in force: the nearer plan %(plan)s holds") % {"plan": held.plan.short_label}
+    due, held_due = target.due_on or dt.date.max, held.due_on or dt.date.max
+    if due > held_due:
+        return _("Later stage")
+    if due < held_due:
+        return _("Earlier stage, its deadline has passed")
+    return _("Not in force: same deadline, an earlier clause of the plan holds")
+
+
+def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
+    """The unit's results of the month, each with the targets that also bind it for the indicator but do not hold."""
+    results = list(ComplianceResult.objects.filter(run__is_current=True, run__period=month, unit=unit)
+                   .select_related("indicator__group", "target__plan__issuer")
+                   .order_by("indicator__group__order", "indicator__code"))
+    bound: dict[int, list[Target]] = {}
+    for target in targets_for_unit(unit=unit, period=month):
+        bound.setdefault(target.indicator_id, []).append(target)
+    rows = []
+    for result in results:
+        others = sorted((t for t in bound.get(result.indicator_id, ()) if t.pk != result.target_id),
+                        key=lambda t: (-t.plan.issuer.depth, t.due_on or dt.date.max, t.position))
+        rows.append(UnitResult(result, [NotInForce(t, _why_not_in_force(t, result.target)) for t in others]))
+    return rows

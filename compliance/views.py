@@ -21,6 +21,7 @@ from compliance.reminders import reminder_send_now
 from compliance.selectors import (
     ScorecardRow,
     ScorecardView,
+    conflict_text,
     current_run_in,
     home_unit,
     indicator_spread,
@@ -43,11 +44,13 @@ SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Statu
            Status.OVERDUE: "◔"}
 NO_TARGET = "·"  # a cell without a target: no result at all, or a figure nobody set a target for
 NO_FIGURE = "—"  # a cell's value when there are no approved figures to compute it from
+CONFLICT = "⚠"  # the target in force has a conflict in its plan nobody has resolved yet
 # Every symbol a scorecard cell can show, with the words the legend and the symbol's title give it.
 LEGEND_EXTRA = [
     ("none", NO_TARGET, gettext_lazy("No target")),
     ("none", NO_FIGURE, gettext_lazy("No approved figures to compute a value from")),
     ("none", "»", gettext_lazy("Unit page")),
+    ("conflict", CONFLICT, gettext_lazy("Unresolved conflict in the plan")),
 ]
 
 
@@ -94,7 +97,11 @@ def cell_html(cell, labels: dict) -> str:
     """One scorecard cell. Built here rather than in a template: a province page has thousands of them."""
     if cell is None:
         return f'<td class="cell st-none"><b role="img" title="{labels[""]}">·</b></td>'
-    target = f"<small>{escape(cell.target)}</small>" if cell.target else ""
+    # The value in the cell; which plan and deadline hold in its title, to keep a province's page light.
+    target = f'<small title="{escape(cell.held)}">{escape(cell.target)}</small>' if cell.target else ""
+    if cell.conflict:
+        target += (f'<i class="conflict" role="img" title="{escape(conflict_text(cell.conflict))}">'
+                   f'{CONFLICT}</i>')
     value = pct_text(cell.value) if cell.value is not None else labels["—"]
     # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
     # (on hover) and, as the name of an image, for screen readers.

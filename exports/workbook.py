@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -16,6 +16,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from compliance.selectors import conflict_text
+from core.models import Conflict
 from core.periods import Quarter
 from core.xlsx import as_text
 from plans.models import PlanTask
@@ -68,6 +70,21 @@ class ExportData:
     targets: dict
     reporting: dict
     tasks: list
+    conflicts: dict = field(default_factory=dict)  # indicator id → the open conflicts the summary notes
+
+
+def _open_conflicts(unit: Unit, quarter: Quarter, results: dict, targets: dict) -> dict[int, list[str]]:
+    """Indicator id → the open conflicts of the unit's summary row: its target in force, and the targets of the
+    unit's own plans of the quarter's year (the issuing unit answers for them even where another target holds)."""
+    own = Target.objects.filter(plan__issuer=unit, conflict_status=Conflict.OPEN, plan__year_start__lte=quarter.year,
+                                plan__year_end__gte=quarter.year).order_by("plan__key", "position")
+    held = [targets.get(r.target_id) for key, r in results.items() if key[0] == unit.pk]
+    conflicts: dict[int, list[str]] = {}
+    for target in [*(t for t in held if t is not None and t.conflict_open), *own]:
+        text = conflict_text(target.conflict)
+        if text not in conflicts.setdefault(target.indicator_id, []):
+            conflicts[target.indicator_id].append(text)
+    return conflicts
 
 
 def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
@@ -87,12 +104,14 @@ def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
     indicator_ids = {key[1] for key in results}
     indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
                       .order_by("group__order", "code"))
-    targets = {t.pk: t for t in Target.objects.filter(pk__in={r.target_id for r in results.values() if r.target_id})}
+    targets = {t.pk: t for t in Target.objects.filter(pk__in={r.target_id for r in results.values() if r.target_id})
+               .select_related("plan__issuer")}
     tasks = list(PlanTask.objects.filter(plan__issuer__path__in=unit_ancestor_paths(unit))
                  .select_related("plan", "lead_unit").order_by("plan__key", "number")) + list(
         PlanTask.objects.filter(plan__issuer__path__startswith=unit.path).exclude(plan__issuer=unit)
         .select_related("plan", "lead_unit").order_by("plan__key", "number"))
-    return ExportData(unit, quarter, run, units, indicators, results, targets, reporting, tasks)
+    return ExportData(unit, quarter, run, units, indicators, results, targets, reporting, tasks,
+                      _open_conflicts(unit, quarter, results, targets))
 
 
 def _named_styles(wb: Workbook) -> None:
@@ -239,11 +258,12 @@ class _Book:
 
 
 def _summary_sheet(book: _Book) -> None:
-    """One row per indicator, for the chosen unit's whole subtree."""
+    """One row per indicator, for the chosen unit's whole subtree: the target in force with its plan and deadline,
+    and its open conflict, if any."""
     data = book.data
-    ws = book.sheet(_("Summary"), [6, 90, 18, 16, 14, 16, 16], "A8", [
+    ws = book.sheet(_("Summary"), [6, 90, 18, 30, 14, 16, 16, 50], "A8", [
         _("No."), _("Indicator"), _("Group"), _("Target"), _("Actual at the quarter's end"), _("Status"),
-        _("Units meeting it / expected")])
+        _("Units meeting it / expected"), _("Unresolved conflict in the plan")])
     for number, indicator in enumerate(data.indicators, start=1):
         result = data.results.get((data.unit.pk, indicator.pk))
         target = data.targets.get(result.target_id) if result else None
@@ -251,10 +271,11 @@ def _summary_sheet(book: _Book) -> None:
             _c(ws, number, "cds-center"),
             _c(ws, indicator.name),
             _c(ws, indicator.group.name),
-            _c(ws, target.value_label if target else "—"),
+            _c(ws, target.held_label if target else "—"),
             _c(ws, _fraction(result.sub_value) if result else None, "cds-percent"),
             _status_cell(ws, result.sub_status if result else None, book.status_labels),
             _c(ws, result.units_meeting if result else "—", "cds-center"),
+            _c(ws, "\n".join(data.conflicts.get(indicator.pk, ())) or None),
         ])
 
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import number_format
-from core.models import ConflictMixin, DueMixin
+from core.models import Conflict, ConflictMixin, DueMixin
 from core.periods import DueKind
 from plans.models import Plan
 from units.models import Unit, UnitKind
@@ -154,6 +154,16 @@ class Target(DueMixin, ConflictMixin):
         if self.comparator == Comparator.REDUCE_BY:
             return str(_("reduce by ≥ %(value)s")) % {"value": low}
         return f"≥ {low}"
+
+    @property
+    def held_label(self) -> str:
+        """What holds, in one line: value, plan, deadline ("≥ 80% · 86-KH/TU · 31/12/2026"). Reads the plan."""
+        due = self.due_on.strftime("%d/%m/%Y") if self.due_on else "—"
+        return f"{self.value_label} · {self.plan.short_label} · {due}"
+
+    @property
+    def conflict_open(self) -> bool:
+        return self.conflict_status == Conflict.OPEN
 
     def clean(self) -> None:
         super().clean()

@@ -131,6 +131,7 @@ def test_a_new_computation_shows_at_once(client, computed, reviewer):
 # --- item 8: units without a target collapsed, sort by status, only units behind, a legend for every symbol ----------
 
 CELL_SYMBOL = re.compile(r'<b role="img" title="([^"]*)">([^<]*)</b>')
+CONFLICT_MARK = re.compile(r'<i class="conflict" role="img" title="([^"]*)">([^<]*)</i>')
 LEGEND_ITEM = re.compile(r'<li><span class="st st-[a-z_]+" aria-hidden="true">([^<]*)</span> ([^<]*)</li>')
 
 
@@ -221,7 +222,7 @@ def test_the_legend_names_every_symbol_the_scorecard_shows(client, three_wards, 
     assert {symbol for _, symbol in shown} == {"✓", "!", "✗", "·"}
     for title, symbol in shown:
         assert title == legend[symbol], symbol  # the symbol's words (its title, its name as an image) are the legend's
-    assert set(legend) >= {"✓", "↗", "!", "✗", "–", "◔", "·", "—", "»"}
+    assert set(legend) >= {"✓", "↗", "!", "✗", "–", "◔", "·", "—", "»", "⚠"}
     assert legend["·"].startswith("Chưa có chỉ tiêu")
     ward = client.get(DASHBOARD, {"period": "2026-10", "unit": three_wards.w1.code}).content.decode()
     # C1 is overdue: – Chưa có số liệu for its subtree, and no value: — with its words as a title.
@@ -245,7 +246,7 @@ def test_on_the_demo_data_the_dashboard_explains_every_unit_and_symbol(client, d
                  .values_list("unit_id", flat=True))
     behind = set(ComplianceResult.objects.filter(run=demo, sub_status__in=["behind", "overdue"])
                  .values_list("unit_id", flat=True))
-    pages, collapsed, behind_rows = 0, 0, 0
+    pages, collapsed, behind_rows, conflicts = 0, 0, 0, 0
     for code in ("DN", "HP"):
         province = Unit.objects.get(code=code)
         client.force_login(MembershipFactory(unit=province, role=Membership.Role.REVIEWER).user)
@@ -266,7 +267,11 @@ def test_on_the_demo_data_the_dashboard_explains_every_unit_and_symbol(client, d
             legend = dict(LEGEND_ITEM.findall(html))
             for title, symbol in CELL_SYMBOL.findall(html):
                 assert title == legend[symbol], (parent.code, symbol)
+            for title, symbol in CONFLICT_MARK.findall(html):  # the legend's words, then the conflict's own
+                assert title.startswith(f"{legend[symbol]}: "), (parent.code, symbol)
+                conflicts += 1
             only = client.get(DASHBOARD, {"unit": parent.code, "period": period, "behind": "1"}).content.decode()
             assert _rows(only) == [c.name for c in children if c.pk in judged and c.pk in behind], parent.code
             behind_rows += len(_rows(only))
-    assert pages == 6 and collapsed > 0 and behind_rows > 0  # the checks above were not vacuous
+    # The checks above were not vacuous (the seed plans' open conflicts reach cells on these pages).
+    assert pages == 6 and collapsed > 0 and behind_rows > 0 and conflicts > 0
