@@ -252,6 +252,7 @@ class UnitResult(NamedTuple):
 
     result: ComplianceResult
     others: list[NotInForce]
+    own: bool  # the unit itself is bound; otherwise the target judges only its subtree's total
 
 
 def _why_not_in_force(target: Target, held: Target | None) -> str:
@@ -280,5 +281,6 @@ def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
     for result in results:
         others = sorted((t for t in bound.get(result.indicator_id, ()) if t.pk != result.target_id),
                         key=lambda t: (-t.plan.issuer.depth, t.due_on or dt.date.max, t.position))
-        rows.append(UnitResult(result, [NotInForce(t, _why_not_in_force(t, result.target)) for t in others]))
+        rows.append(UnitResult(result, [NotInForce(t, _why_not_in_force(t, result.target)) for t in others],
+                               result.indicator_id in bound))
     return rows

@@ -117,7 +117,10 @@ def test_an_open_conflict_shows_on_the_cells_it_touches_with_its_text(client, co
     # W2's signed documents are judged against the province's target, which has the open conflict; W1's against its
     # ward's plan, which has none; the AI cells' target has none either.
     assert marker in _cell(html, tree.w2.name)
-    assert "⚠" not in _cell(html, tree.w1.name) and html.count(marker) == 1
+    assert "⚠" not in _cell(html, tree.w1.name)
+    # The province issued that target, so its own total is judged against it too: the totals row carries it.
+    totals = html.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert html.count(marker) == 2 and marker in totals
     page = client.get(reverse("compliance:unit", kwargs={"code": tree.w2.code}), {"period": "2026-10"}).content.decode()
     number = tree.province_target.plan.number
     held = re.findall(r'<div class="held">(.*?)</div>', page)
@@ -147,8 +150,8 @@ def test_the_workbook_summary_names_the_target_in_force_and_the_open_conflict(co
     note = f"Mâu thuẫn chưa xử lý: {CONFLICT}"
     assert _summary(tmp_path, tree.w2)[tree.signed.name] == (f"≥ 100% · {number} · 31/12/2026", note)
     assert _summary(tmp_path, tree.w1)[tree.signed.name] == ("≥ 80% · 12-KH/ĐU · 31/12/2026", None)
-    # The province issued the conflicted target: its own summary row notes it, although its total has no target.
-    assert _summary(tmp_path, tree.province)[tree.signed.name] == ("—", note)
+    # The province issued the conflicted target, and its total is judged against it (from the issuer down).
+    assert _summary(tmp_path, tree.province)[tree.signed.name] == (f"≥ 100% · {number} · 31/12/2026", note)
 
 
 @pytest.fixture
@@ -176,9 +179,9 @@ def test_on_the_demo_data_the_unit_page_agrees_with_the_engine(demo):
         bound: dict = {}
         for target in targets_for_unit(unit=unit, period=demo.period):
             bound.setdefault(target.indicator_id, []).append(target)
-        for result, others in unit_results(unit=unit, month=demo.period):
-            if result.target_id is None:
-                continue
+        for result, others, own in unit_results(unit=unit, month=demo.period):
+            if result.target_id is None or not own:
+                continue  # no target, or one judging only the subtree's total (its issuer is above the unit)
             assert result.target_id == target_in_force(bound[result.indicator_id], month_end).pk, unit.code
             assert {o.target.pk for o in others} == {t.pk for t in bound[result.indicator_id]} - {result.target_id}
             checked += 1
