@@ -56,7 +56,7 @@ def test_the_workbook_has_the_official_heading_and_the_engines_numbers(computed,
     # against its plan's ≥ 100%: (80 + 1)/(100 + 2) = 81/102 = 79,41%, C1 silent; the path on 31/10 needs
     # 100×303/364 = 83,24%; 3,83 short → at risk.
     assert (total.sub_numerator, total.sub_denominator, total.sub_status) == (81, 102, "at_risk")
-    assert signed[3].value == total.target.value_label and signed[5].value == "Có nguy cơ"
+    assert signed[3].value == total.target.held_label and signed[5].value == "Có nguy cơ"
     w1_row = ComplianceResult.objects.get(run__is_current=True, unit=computed.w1, indicator=computed.signed)
     assert w1_row.sub_status == "at_risk"
     assert signed[6].value == f"{total.sub_meeting}/{total.sub_expected}"
