@@ -3,7 +3,7 @@
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -181,12 +181,6 @@ def _sheet(workbook):
         raise _file_error(_("Sheet “%(sheet)s” has merged cells (%(range)s): unmerge them and upload again.")
                           % {"sheet": SHEET, "range": first})
     return ws
-
-
-@dataclass
-class Parsed:
-    values: list = field(default_factory=list)  # [(row, ValueInput)]
-    errors: list = field(default_factory=list)
 
 
 def _read_value(ws, r: int, columns: dict, indicator, errors: list) -> ValueInput | None:
