@@ -13,14 +13,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, Max, Min, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.engine import Node, Texts, judge, own_value, rolled_value
-from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from compliance.engine import Node, Texts, Verdict, judge, own_value, rolled_value
+from compliance.models import (
+    ComplianceMonth,
+    ComplianceResult,
+    ComplianceRun,
+    ExpectedReporter,
+    ReportingResult,
+    Status,
+)
 from core.formatting import date_format
 from core.periods import month_last_day
 from plans.selectors import report_due_date, report_due_days
@@ -150,6 +157,7 @@ class Month:
     indicators: dict[int, Indicator]
     units: list[UnitRow]
     bindings: Bindings
+    roll: dict[int, dt.date | None] | None  # unit → due date: the expected reporters kept for a month that is over
 
     @classmethod
     def load(cls, run: ComplianceRun) -> "Month":
@@ -162,7 +170,7 @@ class Month:
         ]
         return cls(run=run, period=period, month_end=month_end, today=timezone.localtime(run.as_of).date(),
                    texts=Texts(), indicators={i.pk: i for i in Indicator.objects.all()}, units=units,
-                   bindings=Bindings())
+                   bindings=Bindings(), roll=_roll_kept(period))
 
 
 @dataclass(slots=True)
@@ -209,15 +217,42 @@ def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
     stages = _bind(month)
     totals = _total_stages(month, stages)
     reporting = _reporting(month)
+    expected = {unit_id: r.due_on for unit_id, r in reporting.items()}
     own_results, nodes = _own_values(month, stages, reporting)
     _roll_up(month, reporting, nodes)
-    return _emit(month, Judged(stages, totals), own_results, nodes, reporting, fail_after=fail_after)
+    count = _emit(month, Judged(stages, totals), own_results, nodes, reporting, fail_after=fail_after)
+    _roll_keep(month, expected)
+    return count
 
 
-def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
-    """(unit, indicator) → the stage in force; units in the same position in the tree share the work."""
-    stages: dict[tuple[int, int], Stage | None] = {}
-    stage_cache: dict[tuple, Stage | None] = {}
+def _roll_kept(period: dt.date) -> dict[int, dt.date | None] | None:
+    """The expected reporters recorded for the month, once it is over; None while they are still worked out."""
+    if not ComplianceMonth.objects.filter(period=period, roll_kept_at__isnull=False).exists():
+        return None
+    return dict(ExpectedReporter.objects.filter(period=period).values_list("unit_id", "due_on"))
+
+
+def _roll_keep(month: Month, expected: dict[int, dt.date | None]) -> None:
+    """After the month's last day, the first computation records who was expected; later ones read it back."""
+    if month.roll is not None or month.today <= month.month_end:
+        return
+    with transaction.atomic():
+        if not ComplianceMonth.objects.filter(period=month.period, roll_kept_at__isnull=True).update(
+                roll_kept_at=timezone.now()):
+            return
+        ExpectedReporter.objects.filter(period=month.period).delete()
+        ExpectedReporter.objects.bulk_create(
+            [ExpectedReporter(period=month.period, unit_id=unit_id, due_on=due_on)
+             for unit_id, due_on in expected.items()], batch_size=5000)
+
+
+Stages = tuple[Stage, ...]  # the stages in force for one unit and indicator: one per series of the nearest plan
+
+
+def _bind(month: Month) -> dict[tuple[int, int], Stages]:
+    """(unit, indicator) → the stages in force; units in the same position in the tree share the work."""
+    stages: dict[tuple[int, int], Stages] = {}
+    stage_cache: dict[tuple, Stages] = {}
     for unit in month.units:
         if not unit.open:
             continue
@@ -232,59 +267,63 @@ def _bind(month: Month) -> dict[tuple[int, int], Stage | None]:
 class Judged(NamedTuple):
     """The stages a month judges with: each bound unit's own, and the totals only a target's scope reaches."""
 
-    own: dict[tuple[int, int], Stage | None]  # (unit, indicator) → the stage binding the unit itself
-    totals: dict[tuple[int, int], Stage]  # (unit, indicator) → the stage its total is judged by, when not its own
+    own: dict[tuple[int, int], Stages]  # (unit, indicator) → the stages binding the unit itself
+    totals: dict[tuple[int, int], Stages]  # (unit, indicator) → the stages its total is judged by, when not its own
 
-    def total(self, key: tuple[int, int]) -> Stage | None:
-        """The unit's own stage wins; failing it, the stage its scope's total is judged by."""
-        return self.own.get(key) or self.totals.get(key)
+    def total(self, key: tuple[int, int]) -> Stages:
+        """The unit's own stages win; failing them, the stages its scope's total is judged by."""
+        return self.own.get(key) or self.totals.get(key) or ()
 
 
-def _total_stages(month: Month, stages: dict[tuple[int, int], Stage | None]) -> dict[tuple[int, int], Stage]:
-    """(unit, indicator) → the stage a total is judged by where the unit itself is not bound for the indicator.
+def _total_stages(month: Month, stages: dict[tuple[int, int], Stages]) -> dict[tuple[int, int], Stages]:
+    """(unit, indicator) → the stages a total is judged by where the unit itself is not bound for the indicator.
 
-    A target binds units under its issuer (the scope unit: today its plan's issuer); every unit between the
-    issuer and a bound unit, the issuer included, has that target's units in its total, so its total is judged
-    against it ("100% chi bộ" issued by a xã judges the xã's total of its chi bộ). Nothing above the issuer is
-    judged by it. When several targets reach one total through different units, the nearest issuer's wins, then
-    the earliest position in its plan. Each (ancestor, indicator, stage) is walked once: a walk stops where an
+    Every unit between a target's scope unit and a unit it binds, the scope unit included, has that unit in its
+    total, so its total is judged against the target ("100% chi bộ" of a xã judges the xã's total of its chi bộ;
+    the Văn phòng's "80% cơ quan, đơn vị thuộc Tỉnh ủy" judges the province's total). Nothing above the scope unit
+    is judged by it. When targets of several plans reach one total, the nearest plan's win (`targets.binding.rank`);
+    the series of that plan are all judged. Each (ancestor, indicator, stage) is walked once: a walk stops where an
     earlier one with the same stage went on from.
     """
     by_path = {unit.path: unit.id for unit in month.units}
     paths = {unit.id: unit.path for unit in month.units}
-    rank = {target.pk: (-len(path), target.position, target.pk)
-            for path, targets in month.bindings.by_issuer.items() for target in targets}
-    issuers = {target.pk: path for path, targets in month.bindings.by_issuer.items() for target in targets}
-    totals: dict[tuple[int, int], Stage] = {}
+    reached: dict[tuple[int, int], dict[int, Stage]] = defaultdict(dict)
     # Stages are shared between the units `_bind` found in one position, so their ids name them cheaply.
     walked: set[tuple[str, int, int]] = set()
-    for (unit_id, indicator_id), stage in stages.items():
-        if stage is None:
-            continue
-        floor = len(issuers[stage.target_id])
-        path = paths[unit_id][:-STEP]
-        while len(path) >= floor and (path, indicator_id, id(stage)) not in walked:
-            walked.add((path, indicator_id, id(stage)))
-            key = (by_path[path], indicator_id)
-            if key not in stages:
-                held = totals.get(key)
-                if held is None or rank[stage.target_id] < rank[held.target_id]:
-                    totals[key] = stage
-            path = path[:-STEP]
-    return totals
+    for (unit_id, indicator_id), held in stages.items():
+        for stage in held:
+            floor = len(stage.scope)
+            path = paths[unit_id][:-STEP]
+            while len(path) >= floor and (path, indicator_id, id(stage)) not in walked:
+                walked.add((path, indicator_id, id(stage)))
+                key = (by_path[path], indicator_id)
+                if key not in stages:
+                    found = reached[key]
+                    nearest = max((s.rank for s in found.values()), default=stage.rank)
+                    if stage.rank > nearest:
+                        found.clear()
+                    if stage.rank >= nearest:
+                        found[stage.target_id] = stage
+                path = path[:-STEP]
+    return {key: tuple(sorted(found.values(), key=lambda s: (s.due_on, s.target_id))) for key, found in reached.items()}
 
 
 def _reporting(month: Month) -> dict[int, Reporting]:
-    """Every open unit bound by a target is expected to report; lateness is judged against its report's due date."""
+    """Every open unit bound by a target is expected to report, or, for a month that is over, every unit recorded
+    as expected then; lateness is judged against its report's due date."""
     submissions = _submissions(month.period)
     due_days = report_due_days()
     reporting: dict[int, Reporting] = {}
     for unit in month.units:
-        if not unit.open or not month.bindings.for_unit(unit, month.period):
+        if month.roll is not None:
+            if unit.id not in month.roll:
+                continue
+        elif not unit.open or not month.bindings.for_unit(unit, month.period):
             continue
         submission = submissions.get(unit.id)
-        due_on = (submission and submission.due_on) or report_due_date(path=unit.path, period=month.period,
-                                                                         days=due_days)
+        kept = month.roll.get(unit.id) if month.roll is not None else None
+        due_on = (submission and submission.due_on) or kept or report_due_date(path=unit.path, period=month.period,
+                                                                               days=due_days)
         if submission and submission.first_submitted_at and submission.status != Report.Status.DRAFT:
             on_time = timezone.localtime(submission.first_submitted_at).date() <= due_on
             own = ReportingResult.Own.ON_TIME if on_time else ReportingResult.Own.LATE
@@ -300,22 +339,23 @@ def _reporting(month: Month) -> dict[int, Reporting]:
 def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting]
                 ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
     """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
-    baseline_months = {_baseline_month(s) for s in set(stages.values()) if s}
+    baseline_months = {_baseline_month(stage) for held in set(stages.values()) for stage in held}
     baselines = _baselines(baseline_months)
     flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
     figures = _figures(month.period, flow_ids)
     overdue_reasons: dict[int, str] = {}
     own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
-    for (unit_id, indicator_id), stage in stages.items():
+    for (unit_id, indicator_id), held in stages.items():
         indicator = month.indicators[indicator_id]
         figure = figures.get((unit_id, indicator_id))
         bases = baselines.get((unit_id, indicator_id))
-        baseline = bases.get(_baseline_month(stage)) if bases and stage else None
-        if reporting[unit_id].own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
+        # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
+        expected = reporting.get(unit_id)
+        if expected and expected.own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
             overdue_reasons[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
-                "month": month.period.strftime("%m/%Y"), "due": date_format(reporting[unit_id].due_on)}
-        own = _own_result(month, indicator, stage, figure, baseline, overdue_reasons.get(unit_id))
+                "month": month.period.strftime("%m/%Y"), "due": date_format(expected.due_on)}
+        own = _own_result(month, indicator, held, figure, bases, overdue_reasons.get(unit_id))
         own_results[(unit_id, indicator_id)] = own
         # A zero denominator (0/0, or a reduction without its baseline) stays out of the subtree's sums.
         counted = own.numerator is not None and bool(own.denominator)
@@ -332,15 +372,36 @@ def _baseline_month(stage: Stage) -> dt.date:
     return (stage.starts_on - dt.timedelta(days=1)).replace(day=1)
 
 
-def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure: Figure | None,
-                baseline_figure: tuple | None, overdue_reason: str | None) -> OwnResult:
+# How bad a verdict is, when a unit is judged against two series at once: the worse one is shown.
+SEVERITY = {Status.MET: 0, Status.ON_TRACK: 1, "": 1, Status.NO_DATA: 2, Status.AT_RISK: 3, Status.BEHIND: 4}
+
+
+def _worst(verdicts: list[tuple[Stage, Verdict]]) -> tuple[Stage, Verdict]:
+    """Of the verdicts against each series in force, the worst; the series due first on a tie."""
+    return max(verdicts, key=lambda pair: (SEVERITY[pair[1].status], -pair[0].due_on.toordinal()))
+
+
+def _judge_all(month: Month, indicator: Indicator, stages: Stages, *, value, done, bases) -> tuple[Stage, Verdict]:
+    """The value against every stage in force, each from its own baseline month; the worst verdict stands."""
+    verdicts = []
+    for stage in stages:
+        figure = bases.get(_baseline_month(stage)) if bases else None
+        baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
+                                                         denominator=figure[1])
+        verdicts.append((stage, judge(stage=stage, value=value, done=done, month_end=month.month_end,
+                                      baseline=baseline, texts=month.texts)))
+    return _worst(verdicts)
+
+
+def _own_result(month: Month, indicator: Indicator, stages: Stages, figure: Figure | None, bases: dict | None,
+                overdue_reason: str | None) -> OwnResult:
     approved = bool(figure and figure.rows)
     counts = approved and indicator.has_counts
     denominator = figure.denominator if counts else None
     # The year's numerator over the months that had a denominator; a lone 0/0 or 3/0 is shown as it was entered.
     numerator = (figure.based_numerator if denominator else figure.numerator) if counts else None
     done = bool(figure.done) if approved and figure.done is not None else None
-    value = provisional = baseline = path = None
+    value = provisional = path = None
     if indicator.has_counts:
         value = own_value(measure=indicator.measure, numerator=numerator, denominator=denominator)
         if figure and (figure.all_numerator, figure.all_denominator) == (numerator, denominator):
@@ -348,24 +409,29 @@ def _own_result(month: Month, indicator: Indicator, stage: Stage | None, figure:
         elif figure:
             provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
                                     denominator=figure.all_denominator)
-        if baseline_figure:
-            baseline = own_value(measure=indicator.measure, numerator=baseline_figure[0],
-                                 denominator=baseline_figure[1])
+    judged = tuple(stage for stage in stages if stage.judged_each)
+    target_id = (judged or stages)[0].target_id
     if overdue_reason is not None:
         status, reason = Status.OVERDUE, overdue_reason
     elif numerator is not None and denominator == 0:
         status, reason = Status.NO_DATA, _zero_denominator_reason(indicator, month.texts)
-    elif indicator.measure == Measure.UNIT_SHARE:
-        # Each unit says done or not; the target is on the share of units, judged on the subtree.
-        texts = month.texts
-        status = Status.MET if done else (Status.NO_DATA if done is None else "")
-        reason = texts.unit_done if done else (texts.no_figures if done is None else texts.unit_not_done)
+    elif indicator.measure == Measure.UNIT_SHARE or not judged:
+        status, reason = _unjudged_own(month.texts, indicator, done=done, judged=bool(judged))
     else:
-        verdict = judge(stage=stage, value=value, done=done, month_end=month.month_end, baseline=baseline,
-                        texts=month.texts)
-        status, reason, path = verdict.status, verdict.reason, verdict.path
-    return OwnResult(stage.target_id if stage else None, numerator, denominator, done, value, provisional, path,
-                     status, reason[:400])
+        stage, verdict = _judge_all(month, indicator, judged, value=value, done=done, bases=bases)
+        target_id, status, reason, path = stage.target_id, verdict.status, verdict.reason, verdict.path
+    return OwnResult(target_id, numerator, denominator, done, value, provisional, path, status, reason[:400])
+
+
+def _unjudged_own(texts: Texts, indicator: Indicator, *, done: bool | None, judged: bool) -> tuple[str, str]:
+    """A unit whose own figure is not held against the target: a unit's share (it says done or not, the target is
+    on the share of units), or a target judged on the total only. It is counted, and says how."""
+    if indicator.measure == Measure.UNIT_SHARE:
+        reason = texts.unit_done if done else (texts.no_figures if done is None else texts.unit_not_done)
+        if not judged:
+            return "", f"{reason} {texts.total_only}"
+        return (Status.MET if done else (Status.NO_DATA if done is None else "")), reason
+    return "", texts.total_only
 
 
 def _zero_denominator_reason(indicator: Indicator, texts: Texts) -> str:
@@ -395,25 +461,25 @@ def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dic
                 parent_node.add(node)
 
 
-def _subtree_verdict(month: Month, indicator: Indicator, stage: Stage | None, node: Node, own: OwnResult,
+def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult,
                      sub_value: Decimal | None) -> tuple[str, str]:
     texts = month.texts
     counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
     if node.reporting == 0:
         # Without a target the total is not judged, not even as lacking figures.
-        return (Status.NO_DATA if stage is not None else ""), texts.no_subtree_figures
+        return (Status.NO_DATA if stages else ""), texts.no_subtree_figures
     if node.expected == 1 and own is not NO_OWN and indicator.measure != Measure.UNIT_SHARE:
-        # A unit alone in its subtree: the subtree's verdict is its own.
+        # A unit alone in its subtree: the subtree's verdict is its own, judged or (total-only target) not.
         return own.status, f"{counted} {own.reason}"
-    if stage is not None:
+    if node.expected == 1 and own is not NO_OWN and not any(stage.judged_each for stage in stages):
+        return "", f"{counted} {own.reason}"
+    if stages:
         if indicator.rollup == Rollup.SUM_RATIO and sub_value is None and node.has_counts:
             return Status.NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"
         done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
         # The total's path starts from the subtree's own baseline month, as each unit's row does.
-        baseline = (node.baseline(_baseline_month(stage), measure=indicator.measure)
-                    if node.bases and indicator.rollup == Rollup.SUM_RATIO else None)
-        verdict = judge(stage=stage, value=sub_value, done=done, month_end=month.month_end, baseline=baseline,
-                        texts=texts)
+        bases = node.bases if indicator.rollup == Rollup.SUM_RATIO else None
+        _stage, verdict = _judge_all(month, indicator, stages, value=sub_value, done=done, bases=bases)
         return verdict.status, f"{counted} {verdict.reason}"
     return "", counted
 
@@ -428,10 +494,10 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
             indicator = month.indicators[indicator_id]
             sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure)
             own = own_results.get((unit_id, indicator_id), NO_OWN)
-            stage = judged.total((unit_id, indicator_id))
-            sub_status, sub_reason = _subtree_verdict(month, indicator, stage, node, own, sub_value)
+            stages = judged.total((unit_id, indicator_id))
+            sub_status, sub_reason = _subtree_verdict(month, indicator, stages, node, own, sub_value)
             # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
-            named = own._replace(target_id=stage.target_id) if own.target_id is None and stage else own
+            named = own._replace(target_id=stages[0].target_id) if own.target_id is None and stages else own
             rows.append((run_id, unit_id, indicator_id, *named,
                          node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
                          node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400]))

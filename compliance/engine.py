@@ -37,6 +37,7 @@ class Texts:
         self.unit_not_done = _("Not done.")
         self.zero_denominator = _("The denominator is 0: nothing to count in the month.")
         self.no_baseline = _("No baseline-year figure to compute the reduction from.")
+        self.total_only = _("Counted in the total; the target is judged on the total only.")
 
 
 @lru_cache(maxsize=8192)

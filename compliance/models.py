@@ -54,6 +54,8 @@ class ComplianceMonth(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     wanted_at = models.DateTimeField(_("recomputation wanted since"), null=True, blank=True)
+    # Set by the first computation after the month's last day, which records who was expected (ExpectedReporter).
+    roll_kept_at = models.DateTimeField(_("expected reporters recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("compliance month")
@@ -61,6 +63,26 @@ class ComplianceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%m/%Y}"
+
+
+class ExpectedReporter(models.Model):
+    """A unit expected to report for a month, recorded once the month is over and kept.
+
+    Later changes (a plan loaded afterwards, a target rewired, a unit moved or reclassified) do not change who was
+    expected for a month already over, so a reporting rate never moves after the fact, nor passes 100%.
+    """
+
+    period = models.DateField(_("month"))
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(_("due on"), null=True)
+
+    class Meta:
+        verbose_name = _("expected reporter")
+        verbose_name_plural = _("expected reporters")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="expected_reporter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%m/%Y} – {self.unit_id}"
 
 
 class ComplianceResult(models.Model):

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
-from core.periods import Span
+from core.periods import Span, month_last_day
 from plans.models import Plan
-from targets.binding import targets_for_unit
+from targets.binding import not_in_force_reason, rank, targets_for_unit, targets_in_force
 from targets.models import Indicator, Target
 from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
@@ -255,18 +255,11 @@ class UnitResult(NamedTuple):
     own: bool  # the unit itself is bound; otherwise the target judges only its subtree's total
 
 
-def _why_not_in_force(target: Target, held: Target | None) -> str:
-    """The engine's rule read back (targets.binding.target_in_force): the nearest issuer's plan, then the stage due."""
-    if held is None:
-        return _("Not in force")
-    if target.plan.issuer.depth < held.plan.issuer.depth:
-        return _("Not in force: the nearer plan %(plan)s holds") % {"plan": held.plan.short_label}
-    due, held_due = target.due_on or dt.date.max, held.due_on or dt.date.max
-    if due > held_due:
-        return _("Later stage")
-    if due < held_due:
-        return _("Earlier stage, its deadline has passed")
-    return _("Not in force: same deadline, an earlier clause of the plan holds")
+def _why_not_held(target: Target, held: list[Target]) -> str:
+    """Why another target binding the unit is not the one this row was judged by (the rule: targets.binding)."""
+    if target in held:
+        return _("Also in force, judged side by side; the row shows the one furthest behind")
+    return not_in_force_reason(target, held)
 
 
 def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
@@ -277,10 +270,13 @@ def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
     bound: dict[int, list[Target]] = {}
     for target in targets_for_unit(unit=unit, period=month):
         bound.setdefault(target.indicator_id, []).append(target)
+    month_end = month_last_day(month.year, month.month)
     rows = []
     for result in results:
-        others = sorted((t for t in bound.get(result.indicator_id, ()) if t.pk != result.target_id),
-                        key=lambda t: (-t.plan.issuer.depth, t.due_on or dt.date.max, t.position))
-        rows.append(UnitResult(result, [NotInForce(t, _why_not_in_force(t, result.target)) for t in others],
+        targets = bound.get(result.indicator_id, [])
+        held = targets_in_force(targets, month_end)
+        others = sorted((t for t in targets if t.pk != result.target_id),
+                        key=lambda t: (tuple(-r for r in rank(t)), t.due_on or dt.date.max, t.position))
+        rows.append(UnitResult(result, [NotInForce(t, _why_not_held(t, held)) for t in others],
                                result.indicator_id in bound))
     return rows

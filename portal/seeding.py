@@ -18,7 +18,7 @@ from core.seeds import SeedFileError, require, seed_decimal, seed_yaml_read
 from core.services import audit_event_build, audit_record_many
 from plans.models import Plan, PlanKind, PlanTask
 from targets.binding import unit_bound
-from targets.models import Indicator, Target
+from targets.models import Counts, Indicator, Judged, Reporters, Target
 from targets.services import seed_upsert
 from units.models import Unit, UnitKind
 from units.services import unit_entries_parse, unit_entries_upsert
@@ -30,8 +30,8 @@ PLAN_FILES_DIR = PLAN_SEED_DIR / "plans"
 
 PLAN_FIELDS = ("number", "kind", "title", "issuer", "issued_on", "year_start", "year_end", "parent", "notes")
 TARGET_FIELDS = (
-    "indicator", "comparator", "value", "value_max", "due_kind", "due_on", "applies_to_kinds",
-    "clause", "ref", "conflict",
+    "indicator", "comparator", "value", "value_max", "due_kind", "due_on", "applies_to_kinds", "counts", "judged",
+    "reporters", "series", "clause", "ref", "conflict",
 )
 TASK_FIELDS = (
     "group", "title", "lead_unit", "lead_text", "cooperating_text", "due_kind", "due_on", "due_text",
@@ -188,8 +188,7 @@ def conflicts_find(*, year_start: int, year_end: int, targets: list[dict], tasks
             same_scope = (
                 row["indicator"] == other["indicator"]
                 and row["due_on"] == other["due_on"]
-                and row["applies_to_kinds"] == other["applies_to_kinds"]
-                and row["units"] == other["units"]
+                and all(row[key] == other[key] for key in ("scope_unit", "counts", "applies_to_kinds", "units"))
             )
             same_value = (row["comparator"], row["value"], row["value_max"]) == (
                 other["comparator"], other["value"], other["value_max"]
@@ -268,34 +267,56 @@ def _unit_open(unit: Unit, today: dt.date) -> bool:
     return unit.closed_on is None or unit.closed_on > today
 
 
-def binding_conflicts_find(*, issuer: Unit, targets: list[dict], units: dict[str, Unit]) -> list[tuple[str, str, str]]:
+def _row_binds(row: dict, *, scope: Unit, units: dict[str, Unit], subtree: list[Unit]) -> bool:
+    """Whether the target binds an open unit under its scope unit: the engine's rule (`targets.binding.unit_bound`)."""
+    step = Unit.steplen
+    named = {units[code].path for code in row["units"]}
+    return any(unit_bound(scope=scope.path, counts=row["counts"], reporters=row["reporters"],
+                          kinds=row["applies_to_kinds"], named=named, path=u.path, kind=u.kind,
+                          ancestors={u.path[:end] for end in range(step, len(u.path) + 1, step)}) for u in subtree)
+
+
+def _binds_no_one(row: dict, *, scope: Unit, issuer: Unit, nobody: bool) -> str:
+    words = {"issuer": scope.name, "date": date_format(issuer.closed_on)}
+    if nobody and scope == issuer:
+        return _("Its issuer, %(issuer)s, closed on %(date)s and no open unit remains under it: this target "
+                 "binds no one.") % words
+    if row["counts"] == Counts.KINDS:
+        kinds = ", ".join(f"“{UnitKind(kind).label}”" for kind in row["applies_to_kinds"])
+        return _("No open unit under %(issuer)s is of the kind it names (%(kinds)s): this target binds "
+                 "no one.") % {"issuer": scope.name, "kinds": kinds}
+    if row["counts"] == Counts.NAMED and not row["units"]:
+        return _("It counts only the units it names, but names no unit under %(issuer)s: this target binds no "
+                 "one until its units are named.") % {"issuer": scope.name}
+    if row["counts"] == Counts.NAMED:
+        return _("No open unit under %(issuer)s is among the units it names: this target binds no one.") % {
+            "issuer": scope.name}
+    return _("Its scope unit, %(unit)s, is closed: this target binds no one.") % {"unit": scope.name}
+
+
+def binding_conflicts_find(*, issuer: Unit, targets: list[dict], units: dict[str, Unit], path: Path
+                           ) -> list[tuple[str, str, str]]:
     """Targets that bind no open unit, and a closed issuer: said on each target, and once for the plan.
 
-    The same rule as the engine's (`targets.binding.unit_bound`), on the units open today under the issuer.
+    The same rule as the engine's, on the units open today under each target's scope unit. A named unit outside
+    the scope unit is a mistake in the file, refused.
     """
     today = timezone.localdate()
-    step = Unit.steplen
-    subtree = [u for u in units.values() if u.path.startswith(issuer.path) and _unit_open(u, today)]
-    issuer_words = {"issuer": issuer.name, "date": date_format(issuer.closed_on)}
-    nobody = issuer.closed_on is not None and not subtree
+    open_units = [u for u in units.values() if _unit_open(u, today)]
+    nobody = issuer.closed_on is not None and not any(u.path.startswith(issuer.path) for u in open_units)
     for row in targets:
-        named = {units[code].path for code in row["units"]}
-        if any(unit_bound(kinds=row["applies_to_kinds"], named=named, kind=u.kind,
-                          ancestors={u.path[:end] for end in range(step, len(u.path) + 1, step)}) for u in subtree):
-            continue
-        if nobody:
-            message = _("Its issuer, %(issuer)s, closed on %(date)s and no open unit remains under it: this target "
-                        "binds no one.") % issuer_words
-        elif row["applies_to_kinds"]:
-            kinds = ", ".join(f"“{UnitKind(kind).label}”" for kind in row["applies_to_kinds"])
-            message = _("No open unit under %(issuer)s is of the kind it names (%(kinds)s): this target binds "
-                        "no one.") % {"issuer": issuer.name, "kinds": kinds}
-        else:
-            message = _("No open unit under %(issuer)s is among the units it names: this target binds no one.") % {
-                "issuer": issuer.name}
-        row["conflicts"].append(message)
+        scope = units[row["scope_unit"]] if row["scope_unit"] else issuer
+        outside = [code for code in row["units"] if not units[code].path.startswith(scope.path)]
+        if outside:
+            raise SeedFileError(path, _("the unit %(code)s is not under the scope unit %(scope)s.") % {
+                "code": outside[0], "scope": scope.code}, entry=_("target %(n)s") % {"n": row["position"]},
+                field="scope.units")
+        subtree = [u for u in open_units if u.path.startswith(scope.path)]
+        if not _row_binds(row, scope=scope, units=units, subtree=subtree):
+            row["conflicts"].append(_binds_no_one(row, scope=scope, issuer=issuer, nobody=nobody))
     if issuer.closed_on is None or issuer.closed_on > today:
         return []
+    issuer_words = {"issuer": issuer.name, "date": date_format(issuer.closed_on)}
     if nobody:
         message = _("The issuer, %(issuer)s, closed on %(date)s and no open unit remains under it: none of the "
                     "plan's %(count)s targets binds anyone.") % {**issuer_words, "count": len(targets)}
@@ -327,11 +348,7 @@ def _target_rows_parse(entries, *, path: Path, indicators: dict[str, Indicator],
         if code not in indicators:
             raise SeedFileError(path, _("unknown indicator “%(code)s”.") % {"code": code}, entry=label,
                                 field="indicator")
-        applies = entry.get("applies_to") or {}
-        if not isinstance(applies, dict):
-            raise SeedFileError(path, _("this field must be a mapping."), entry=label, field="applies_to")
-        units = sorted(applies.get("units") or [])
-        _codes_check(units, unit_codes, path=path, entry=label, field_name="applies_to.units")
+        scope = _scope_parse(entry, path=path, label=label, unit_codes=unit_codes)
         due_kind, due_on = due_parse(require(entry, "due", path=path, entry=label, kind=dict), path=path, entry=label)
         row = {
             "position": position,
@@ -341,8 +358,8 @@ def _target_rows_parse(entries, *, path: Path, indicators: dict[str, Indicator],
             "value_max": seed_decimal(entry.get("value_max"), path=path, entry=label, field="value_max"),
             "due_kind": due_kind,
             "due_on": due_on,
-            "applies_to_kinds": sorted(applies.get("kinds") or []),
-            "units": units,
+            **scope,
+            "series": str(entry.get("series") or ""),
             "clause": require(entry, "clause", path=path, entry=label),
             "ref": entry.get("ref") or "",
             "appendix_task": _appendix_task(entry, path=path, label=label),
@@ -351,9 +368,38 @@ def _target_rows_parse(entries, *, path: Path, indicators: dict[str, Indicator],
         candidate = Target(indicator=indicators[code], **{
             k: row[k] for k in TARGET_FIELDS if k not in ("indicator", "conflict")
         })
-        _validated(candidate, path=path, entry=label, exclude=["plan", "position"])
+        _validated(candidate, path=path, entry=label, exclude=["plan", "position", "scope_unit", "responsible_unit",
+                                                               "superseded_by"])
         rows.append(row)
     return rows
+
+
+def _scope_parse(entry: dict, *, path: Path, label: str, unit_codes: set[str]) -> dict:
+    """A target's scope as the file writes it (`scope: {unit, counts, kinds, units, judged, reporters}`), and the
+    responsible unit (`responsible`); what is left out takes the default: the issuer, every unit, judged on each."""
+    scope = entry.get("scope") or {}
+    if not isinstance(scope, dict):
+        raise SeedFileError(path, _("this field must be a mapping."), entry=label, field="scope")
+    units = sorted(scope.get("units") or [])
+    kinds = sorted(scope.get("kinds") or [])
+    _codes_check(units, unit_codes, path=path, entry=label, field_name="scope.units")
+    codes = {name: scope.get("unit") if name == "scope_unit" else entry.get("responsible")
+             for name in ("scope_unit", "responsible_unit")}
+    for name, code in codes.items():
+        if code:
+            _codes_check([code], unit_codes, path=path, entry=label, field_name=name)
+    counts = scope.get("counts") or (Counts.NAMED if units else Counts.KINDS if kinds else Counts.ALL)
+    choices = {"counts": (counts, Counts), "judged": (scope.get("judged") or Judged.EACH, Judged),
+               "reporters": (scope.get("reporters") or Reporters.EACH, Reporters)}
+    for name, (value, enum) in choices.items():
+        if value not in enum.values:
+            raise SeedFileError(path, _("unknown value “%(value)s”; use one of: %(choices)s.") % {
+                "value": value, "choices": ", ".join(enum.values)}, entry=label, field=f"scope.{name}")
+    if units and counts != Counts.NAMED:
+        raise SeedFileError(path, _("named units go with “counts: named”."), entry=label, field="scope.units")
+    return {"scope_unit": codes["scope_unit"] or None, "responsible_unit": codes["responsible_unit"] or None,
+            "applies_to_kinds": kinds, "units": units, "counts": counts, "judged": choices["judged"][0],
+            "reporters": choices["reporters"][0]}
 
 
 def _appendix_task(entry: dict, *, path: Path, label: str) -> int | None:
@@ -419,6 +465,17 @@ def _m2m_sync(instance, name: str, units: list[Unit], *, by, path: Path, events:
         result.updated += 1
 
 
+def _with_defaults(document: dict, *, path: Path) -> list:
+    """The file's targets, each completed by `target_defaults` (a key the entry gives itself wins, whole)."""
+    defaults = document.get("target_defaults") or {}
+    if not isinstance(defaults, dict):
+        raise SeedFileError(path, _("this field must be a mapping."), entry="target_defaults")
+    entries = document.get("targets") or []
+    if not isinstance(entries, list):
+        return entries  # refused, with its message, by the parser
+    return [{**defaults, **entry} if isinstance(entry, dict) else entry for entry in entries]
+
+
 def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> PlanLoadResult:
     """Load one plan file: its extra units, the plan, its targets and tasks. All of the file, or nothing."""
     document = seed_yaml_read(path)
@@ -437,7 +494,7 @@ def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> P
     indicators = Indicator.objects.in_bulk(field_name="code")
     referenced = {e["code"] for e in unit_entries}
     unit_codes = set(Unit.objects.values_list("code", flat=True)) | referenced
-    target_rows = _target_rows_parse(document.get("targets") or [], path=path, indicators=indicators,
+    target_rows = _target_rows_parse(_with_defaults(document, path=path), path=path, indicators=indicators,
                                      unit_codes=unit_codes)
     task_rows = _task_rows_parse(document.get("tasks") or [], path=path, unit_codes=unit_codes)
     conflicts_find(year_start=plan_row["year_start"], year_end=plan_row["year_end"], targets=target_rows,
@@ -455,7 +512,8 @@ def plan_seed_load(*, path: Path, by=None, sources_dir: Path | None = None) -> P
         plan = _plan_upsert(plan_row, by=by, path=path, source=source, source_text=source_text,
                             result=result, events=events)
         units = Unit.objects.in_bulk(field_name="code")
-        result.conflicts.extend(binding_conflicts_find(issuer=plan.issuer, targets=target_rows, units=units))
+        result.conflicts.extend(binding_conflicts_find(issuer=plan.issuer, targets=target_rows, units=units,
+                                                              path=path))
 
         _targets_upsert(plan, target_rows, indicators=indicators, units=units, by=by, path=path, result=result,
                         events=events)
@@ -472,6 +530,8 @@ def _targets_upsert(plan: Plan, rows: list[dict], *, indicators: dict, units: di
     for row in rows:
         data = {k: row[k] for k in TARGET_FIELDS if k not in ("indicator", "conflict")}
         data["indicator"] = indicators[row["indicator"]]
+        data["scope_unit"] = units[row["scope_unit"]] if row["scope_unit"] else None
+        data["responsible_unit"] = units[row["responsible_unit"]] if row["responsible_unit"] else None
         data.update(_conflict_fields(existing.get(row["position"]), "\n".join(row["conflicts"])))
         target = seed_upsert(Target, lookup={"plan": plan, "position": row["position"]}, data=data,
                              by=by, path=path, result=result, events=events)

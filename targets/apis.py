@@ -79,6 +79,11 @@ class TargetOutputSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="key", read_only=True)
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     applies_to_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    scope_unit = serializers.SerializerMethodField(help_text="Mã đơn vị phạm vi (đơn vị có số liệu được đo); "
+                                                   "mặc định là đơn vị ban hành kế hoạch.")
+    responsible_unit = serializers.SerializerMethodField(help_text="Mã đơn vị chịu trách nhiệm; mặc định là đơn vị "
+                                                         "ban hành kế hoạch.")
+    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True)
     value_label = serializers.CharField(read_only=True)
     due_label = serializers.CharField(read_only=True)
 
@@ -86,9 +91,16 @@ class TargetOutputSerializer(serializers.ModelSerializer):
         model = Target
         fields = [
             "id", "plan", "position", "indicator", "comparator", "value", "value_max", "value_label",
-            "due_kind", "due_on", "due_label", "applies_to_units", "applies_to_kinds", "clause", "ref",
+            "due_kind", "due_on", "due_label", "scope_unit", "counts", "applies_to_units", "applies_to_kinds",
+            "judged", "reporters", "responsible_unit", "series", "superseded_by", "clause", "ref",
             "conflict", "conflict_status",
         ]
+
+    def get_scope_unit(self, target: Target) -> str:
+        return target.scope.code
+
+    def get_responsible_unit(self, target: Target) -> str:
+        return target.responsible.code
 
 
 class TargetViewSet(PortalReadOnlyViewSet):

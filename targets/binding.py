@@ -1,5 +1,12 @@
 """Which targets bind which unit, and which of a plan's stages is in force: the one definition.
 
+A target binds the units its scope counts (`unit_bound`): under its scope unit (the issuer unless the plan names
+another), every unit, those of the kinds named, the named units' subtrees, or the scope unit alone; and when the
+scope unit alone reports, only the scope unit. Its totals are judged at every level from the scope unit down
+(the compliance computation walks up from the bound units). Of several plans binding a unit for one indicator the
+nearest wins (`rank`: the deeper scope unit, then the deeper issuer); of that plan, each series of stages has one
+stage in force (`targets_in_force`), and two series are both judged.
+
 The monthly form, the import templates, the compliance engine, the workbook and the demo data all read it
 from here, so a unit is never asked for a figure it is not judged on, nor judged on one it was not asked for.
 
@@ -17,11 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.periods import month_last_day
 from plans.models import Plan
-from targets.models import Target
+from targets.models import Counts, Judged, Reporters, Target
 from units.models import Unit
 from units.selectors import unit_ancestor_paths
 
@@ -78,33 +86,58 @@ def _plan_dates(queryset: QuerySet[Plan]) -> list[PlanDates]:
         "pk", "issuer_id", "parent_id", "issued_on", "year_start", "year_end")]
 
 
-def _binds(target: Target, *, kind: str, named: set[str], ancestors: set[str]) -> bool:
-    """The rule itself: the unit is of a kind the target names (if any), and under a unit it names (if any)."""
-    return unit_bound(kinds=target.applies_to_kinds, named=named, kind=kind, ancestors=ancestors)
+def scope_path(target: Target) -> str:
+    """The path of the unit whose figures the target measures (the issuer unless the plan names another)."""
+    return target.scope_unit.path if target.scope_unit_id else target.plan.issuer.path
 
 
-def unit_bound(*, kinds: list[str], named: set[str], kind: str, ancestors: set[str]) -> bool:
-    """The rule on plain values, for the seed loader's check before the targets exist: kind, then named units."""
+def _binds(target: Target, *, path: str, kind: str, named: set[str], ancestors: set[str]) -> bool:
+    """The rule for one target, read off its fields (see `unit_bound`)."""
+    return unit_bound(scope=scope_path(target), counts=target.counts, reporters=target.reporters,
+                      kinds=target.applies_to_kinds, named=named, path=path, kind=kind, ancestors=ancestors)
+
+
+def unit_bound(*, scope: str, counts: str, reporters: str, kinds: list[str], named: set[str], path: str, kind: str,
+               ancestors: set[str]) -> bool:
+    """Whether a unit reports for a target and is counted by it: the rule on plain values (the loader checks with it).
+
+    The unit must be the scope unit or under it. When the scope unit alone counts, or alone reports for all it
+    counts, only the scope unit is bound. Otherwise the units that count: every one, those of the kinds named, or
+    the named units and their subtrees (narrowed to the kinds, when kinds are named too).
+    """
+    if not path.startswith(scope):
+        return False
+    if counts == Counts.SELF or reporters == Reporters.SCOPE:
+        return path == scope
     if kinds and kind not in kinds:
         return False
-    return not named or bool(named & ancestors)
+    if counts == Counts.NAMED:
+        return bool(named & ancestors)
+    return True
+
+
+def _in_force_queryset(queryset: QuerySet[Target]) -> QuerySet[Target]:
+    """Targets that may bind: a target that gave way to another when its conflict was resolved binds no one."""
+    return queryset.filter(superseded_by__isnull=True).select_related(
+        "plan__issuer", "scope_unit", "indicator__group").prefetch_related("applies_to_units")
 
 
 def targets_for_unit(*, unit: Unit, period: dt.date, queryset: QuerySet[Target] | None = None) -> list[Target]:
-    """Every target that binds the unit in the month starting `period`: from its own plans and those above it.
+    """Every target that binds the unit in the month starting `period`: those whose scope unit is it or above it.
 
-    The query narrows to plans issued at or above the unit (a few dozen targets); the rule then decides, with the
-    named units prefetched. (Filtering the named units in SQL needs an outer join and DISTINCT, which PostgreSQL
-    plans badly while its statistics are stale.)
+    The query narrows to targets scoped at or above the unit (a few dozen); the rule then decides, with the named
+    units prefetched. (Filtering the named units in SQL needs an outer join and DISTINCT, which PostgreSQL plans
+    badly while its statistics are stale.)
     """
     paths = unit_ancestor_paths(unit)
-    lifetimes = plan_lifetimes(_plan_dates(Plan.objects.filter(issuer__path__in=paths)))
-    queryset = (queryset if queryset is not None else Target.objects.all()).filter(plan__issuer__path__in=paths)
-    queryset = queryset.select_related("plan__issuer", "indicator__group").prefetch_related("applies_to_units")
+    queryset = (queryset if queryset is not None else Target.objects.all()).filter(
+        Q(scope_unit__path__in=paths) | Q(scope_unit__isnull=True, plan__issuer__path__in=paths))
+    targets = list(_in_force_queryset(queryset))
+    lifetimes = plan_lifetimes(_plan_dates(Plan.objects.filter(pk__in={t.plan_id for t in targets})))
     ancestors = set(paths)
-    return [target for target in queryset
+    return [target for target in targets
             if lifetimes[target.plan_id].covers(period)
-            and _binds(target, kind=unit.kind, named={u.path for u in target.applies_to_units.all()},
+            and _binds(target, path=unit.path, kind=unit.kind, named={u.path for u in target.applies_to_units.all()},
                        ancestors=ancestors)]
 
 
@@ -112,14 +145,13 @@ class Bindings:
     """The same rule for every unit of the tree at once, worked out once per distinct position in the tree."""
 
     def __init__(self):
-        self.by_issuer: dict[str, list[Target]] = defaultdict(list)
+        self.by_scope: dict[str, list[Target]] = defaultdict(list)
         self.named: dict[int, set[str]] = {}
-        for target in Target.objects.select_related("plan__issuer", "indicator").prefetch_related(
-                "applies_to_units"):
-            self.by_issuer[target.plan.issuer.path].append(target)
+        for target in _in_force_queryset(Target.objects.all()):
+            self.by_scope[scope_path(target)].append(target)
             self.named[target.pk] = {unit.path for unit in target.applies_to_units.all()}
         self.lifetimes = plan_lifetimes(_plan_dates(Plan.objects.all()))
-        self.relevant = set(self.by_issuer) | {path for paths in self.named.values() for path in paths}
+        self.relevant = set(self.by_scope) | {path for paths in self.named.values() for path in paths}
         self.cache: dict[tuple, dict[int, list[Target]]] = {}
 
     def for_unit(self, unit, period: dt.date) -> dict[int, list[Target]]:
@@ -128,22 +160,34 @@ class Bindings:
         ancestors = [p for p in (unit.path[:end] for end in range(step, len(unit.path) + 1, step))
                      if p in self.relevant]
         month = period.replace(day=1)
-        key = (tuple(ancestors), unit.kind, month)
+        # Units sharing the relevant ancestors, their kind, and whether they are themselves a scope, bind alike.
+        key = (tuple(ancestors), bool(ancestors) and ancestors[-1] == unit.path, unit.kind, month)
         if key not in self.cache:
             bound: dict[int, list[Target]] = defaultdict(list)
             own = set(ancestors)
             for path in ancestors:
-                for target in self.by_issuer.get(path, ()):
+                for target in self.by_scope.get(path, ()):
                     if self.lifetimes[target.plan_id].covers(month) and _binds(
-                            target, kind=unit.kind, named=self.named[target.pk], ancestors=own):
+                            target, path=unit.path, kind=unit.kind, named=self.named[target.pk], ancestors=own):
                         bound[target.indicator_id].append(target)
             self.cache[key] = dict(bound)
         return self.cache[key]
 
 
+def rank(target: Target) -> tuple[int, int]:
+    """How near a target's plan is to the units it binds: the deeper scope unit, then the deeper issuer, wins."""
+    scope_depth = target.scope_unit.depth if target.scope_unit_id else target.plan.issuer.depth
+    return scope_depth, target.plan.issuer.depth
+
+
+def series_key(target: Target) -> tuple[int, str]:
+    """The series a target belongs to: its plan's series of that name, or a series of its own."""
+    return target.plan_id, target.series or f"#{target.pk}"
+
+
 @dataclass(frozen=True)
 class Stage:
-    """A target in force: its comparator and value(s), deadline, and where its straight path starts."""
+    """A target in force: its comparator and value(s), deadline, where its straight path starts, and its scope."""
 
     target_id: int
     comparator: str
@@ -151,31 +195,71 @@ class Stage:
     value_max: Decimal | None
     due_on: dt.date
     starts_on: dt.date
-    previous_value: Decimal | None  # the stage before it, if the plan stages the target
+    previous_value: Decimal | None  # the stage before it in its series
+    judged_each: bool = True  # judged on each unit's own figures too, not only on the totals
+    scope: str = ""  # the scope unit's path: totals are judged from it down
+    rank: tuple[int, int] = (0, 0)
 
 
-def _nearest_stages(targets: list, month_end: dt.date) -> tuple[list, int]:
-    depth = max(t.plan.issuer.depth for t in targets)
-    nearest = sorted((t for t in targets if t.plan.issuer.depth == depth), key=lambda t: (t.due_on, t.position))
-    return nearest, next((i for i, t in enumerate(nearest) if t.due_on >= month_end), len(nearest) - 1)
+def _nearest_series(targets: list) -> list[list]:
+    """The nearest plan's targets, grouped into series, each series by deadline; series in order of their first."""
+    nearest = max(rank(t) for t in targets)
+    series: dict[tuple, list] = defaultdict(list)
+    for target in sorted(targets, key=lambda t: (t.due_on, t.position)):
+        if rank(target) == nearest:
+            series[series_key(target)].append(target)
+    return sorted(series.values(), key=lambda stages: (stages[0].due_on, stages[0].position))
+
+
+def _stage_index(stages: list, month_end: dt.date) -> int:
+    """Of a series' stages, the first still due at the month's end; past them all, the last."""
+    return next((i for i, t in enumerate(stages) if t.due_on >= month_end), len(stages) - 1)
+
+
+def targets_in_force(targets: list, month_end: dt.date) -> list:
+    """Of the targets binding a unit for one indicator: the nearest plan's, and of each series the stage in force.
+
+    Two series of one plan (targets that are not stages of one another) are both in force and both judged.
+    """
+    if not targets:
+        return []
+    return [stages[_stage_index(stages, month_end)] for stages in _nearest_series(targets)]
 
 
 def target_in_force(targets: list, month_end: dt.date):
-    """Of the targets binding a unit for one indicator: the nearest plan's, and of its stages the first still due."""
-    if not targets:
-        return None
-    nearest, index = _nearest_stages(targets, month_end)
-    return nearest[index]
+    """The first of the targets in force (the series due first), or None."""
+    held = targets_in_force(targets, month_end)
+    return held[0] if held else None
 
 
-def stages_in_force(targets: list, month_end: dt.date) -> Stage | None:
-    """The target in force, with where its straight path starts: the end of the stage before it, or the plan's start."""
+def stages_in_force(targets: list, month_end: dt.date) -> tuple[Stage, ...]:
+    """The stages in force, one per series, each with where its straight path starts: the end of the stage before
+    it in its series, or the plan's start."""
     if not targets:
-        return None
-    nearest, index = _nearest_stages(targets, month_end)
-    target = nearest[index]
-    previous = nearest[index - 1] if index > 0 else None
-    starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)
-    starts_on = min(starts_on, target.due_on)
-    return Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on, starts_on,
-                 previous.value if previous else None)
+        return ()
+    result = []
+    for stages in _nearest_series(targets):
+        index = _stage_index(stages, month_end)
+        target = stages[index]
+        previous = stages[index - 1] if index > 0 else None
+        starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)
+        result.append(Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on,
+                            min(starts_on, target.due_on), previous.value if previous else None,
+                            target.judged == Judged.EACH, scope_path(target), rank(target)))
+    return tuple(result)
+
+
+def not_in_force_reason(target: Target, held: list[Target]) -> str:
+    """Why a target binding a unit does not hold this month, read back from the rule above."""
+    if not held:
+        return _("Not in force")
+    if rank(target) < rank(held[0]):
+        return _("Not in force: the nearer plan %(plan)s holds") % {"plan": held[0].plan.short_label}
+    same = next((h for h in held if series_key(h) == series_key(target)), None)
+    if same is None:
+        return _("Not in force")
+    if target.due_on > same.due_on:
+        return _("Later stage")
+    if target.due_on < same.due_on:
+        return _("Earlier stage, its deadline has passed")
+    return _("Not in force: same deadline, an earlier clause of the plan holds")

@@ -107,8 +107,39 @@ class Comparator(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class Counts(models.TextChoices):
+    """Which units under a target's scope unit count towards it."""
+
+    ALL = "all", _("Every unit under the scope unit")
+    KINDS = "kinds", _("The units of the kinds named")
+    NAMED = "named", _("The units named, with the units under them")
+    SELF = "self", _("The scope unit alone")
+
+
+class Judged(models.TextChoices):
+    """Where a target is judged: on each unit it counts and on the totals, or on the totals only."""
+
+    EACH = "each", _("Each unit and the total")
+    TOTAL = "total", _("The total only")
+
+
+class Reporters(models.TextChoices):
+    """Who reports the figures a target is judged on."""
+
+    EACH = "each", _("Each unit it counts")
+    SCOPE = "scope", _("The scope unit alone, for every unit it counts")
+
+
 class Target(DueMixin, ConflictMixin):
-    """What one plan asks of an indicator, for which units, by when, in the words of its clause."""
+    """What one plan asks of an indicator, for which units, by when, in the words of its clause.
+
+    Its scope, as plans write it: the unit whose figures it measures (`scope_unit`, the issuer when empty), which
+    units under it count (`counts`, with `applies_to_kinds` and `applies_to_units`), where it is judged (`judged`)
+    and who reports (`reporters`). The unit that answers for it (`responsible_unit`, the issuer when empty) is kept
+    apart. Targets of one plan with the same `series` are the stages of one target, values by deadline; any other
+    two targets of a plan on one indicator are judged side by side. A conflict resolved in favour of another target
+    names it in `superseded_by`, and the superseded target binds no one.
+    """
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
     position = models.PositiveSmallIntegerField(_("position in the plan"))
@@ -123,12 +154,32 @@ class Target(DueMixin, ConflictMixin):
         _("upper value (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    scope_unit = models.ForeignKey(
+        Unit, verbose_name=_("unit whose figures it measures"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Empty: the issuing unit."),
+    )
+    counts = models.CharField(_("units that count"), max_length=10, choices=Counts.choices, default=Counts.ALL)
     applies_to_units = models.ManyToManyField(
         Unit, verbose_name=_("only these units and their subtrees"), blank=True, related_name="+"
     )
     applies_to_kinds = models.JSONField(
         _("only units of these kinds"), default=list, blank=True,
-        help_text=_("Empty: every unit under the issuing unit."),
+        help_text=_("With “the units of the kinds named”; with “the units named”, narrows them to these kinds."),
+    )
+    judged = models.CharField(_("judged on"), max_length=10, choices=Judged.choices, default=Judged.EACH)
+    reporters = models.CharField(_("who reports"), max_length=10, choices=Reporters.choices, default=Reporters.EACH)
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Empty: the issuing unit."),
+    )
+    series = models.CharField(
+        _("series"), max_length=50, blank=True,
+        help_text=_("Targets of the plan with the same series are stages of one target; empty: a target of its own."),
+    )
+    superseded_by = models.ForeignKey(
+        "self", verbose_name=_("gives way to"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text=_("When a conflict is resolved in favour of another target of the plan: the one that holds."),
     )
     clause = models.TextField(_("clause"))
     ref = models.CharField(_("where in the document"), max_length=255, blank=True)
@@ -162,6 +213,15 @@ class Target(DueMixin, ConflictMixin):
         return f"{self.value_label} · {self.plan.short_label} · {due}"
 
     @property
+    def scope(self) -> Unit:
+        """The unit whose figures the target measures: the one named, or the issuer."""
+        return self.scope_unit if self.scope_unit_id else self.plan.issuer
+
+    @property
+    def responsible(self) -> Unit:
+        return self.responsible_unit if self.responsible_unit_id else self.plan.issuer
+
+    @property
     def conflict_open(self) -> bool:
         return self.conflict_status == Conflict.OPEN
 
@@ -186,9 +246,8 @@ class Target(DueMixin, ConflictMixin):
                 ) % {"low": number_format(self.value), "high": number_format(self.value_max)}
         elif self.value_max is not None:
             errors["value_max"] = _("Only a range has an upper value.")
-        kinds = self.applies_to_kinds
-        if not isinstance(kinds, list) or any(kind not in UnitKind.values for kind in kinds):
-            errors["applies_to_kinds"] = _("Unknown unit kind: use the kinds of the unit tree.")
+        errors.update(self._scope_errors())
+        errors.update(self._supersession_errors())
         if self.indicator_id and self.comparator:
             measure = self.indicator.measure
             if (measure == Measure.MILESTONE) != (self.comparator == Comparator.DONE):
@@ -197,3 +256,27 @@ class Target(DueMixin, ConflictMixin):
                 errors["comparator"] = _("“Reduce by at least” goes with reduction indicators, and only with them.")
         if errors:
             raise ValidationError(errors)
+
+    def _scope_errors(self) -> dict:
+        kinds = self.applies_to_kinds
+        if not isinstance(kinds, list) or any(kind not in UnitKind.values for kind in kinds):
+            return {"applies_to_kinds": _("Unknown unit kind: use the kinds of the unit tree.")}
+        if self.counts == Counts.KINDS and not kinds:
+            return {"applies_to_kinds": _("Name the kinds of unit that count.")}
+        if self.counts in (Counts.ALL, Counts.SELF) and kinds:
+            return {"applies_to_kinds": _("Kinds narrow only “the units of the kinds named” or “the units named”.")}
+        return {}
+
+    def _supersession_errors(self) -> dict:
+        if not self.superseded_by_id:
+            return {}
+        other = self.superseded_by
+        if other.pk == self.pk or other.plan_id != self.plan_id or other.indicator_id != self.indicator_id:
+            return {"superseded_by": _("A target gives way only to another target of its plan on the same "
+                                       "indicator.")}
+        if other.superseded_by_id:
+            return {"superseded_by": _("That target itself gives way to another: name the one that holds.")}
+        if self.conflict_status != Conflict.RESOLVED:
+            return {"conflict_status": _("A target gives way to another only when its conflict is resolved.")}
+        return {}
+

@@ -11,6 +11,6 @@ def indicator_list() -> QuerySet[Indicator]:
 def target_list(*, user) -> QuerySet[Target]:
     return (
         Target.objects.filter(plan__in=plan_list(user=user))
-        .select_related("plan", "indicator", "indicator__group")
+        .select_related("plan__issuer", "indicator", "indicator__group", "scope_unit", "responsible_unit")
         .prefetch_related("applies_to_units")
     )

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Conflict
 from core.seeds import SeedFileError, require, seed_decimal, seed_yaml_read
-from core.services import audit_event_build, audit_record_many, instance_fields, model_changes
-from targets.models import Indicator, IndicatorGroup
+from core.services import audit_event_build, audit_record, audit_record_many, instance_fields, model_changes
+from targets.models import Indicator, IndicatorGroup, Target
 
 INDICATORS_SEED_PATH = Path(__file__).resolve().parent / "seeds" / "indicators.yaml"
 GROUP_FIELDS = ("name", "order")
@@ -118,3 +118,39 @@ def indicators_seed_load(*, path: Path = INDICATORS_SEED_PATH, by=None) -> Catal
             )
         audit_record_many(events)
     return result
+
+
+def target_rivals(*, target: Target) -> list[Target]:
+    """The targets of the same plan that contradict this one: same indicator and scope, conflict still open, and not
+    an earlier or later stage of its series (a stage with another deadline is no contradiction)."""
+    rivals = Target.objects.filter(
+        plan_id=target.plan_id, indicator_id=target.indicator_id, scope_unit_id=target.scope_unit_id,
+        counts=target.counts, conflict_status=Conflict.OPEN, superseded_by__isnull=True,
+    ).exclude(pk=target.pk).order_by("position")
+    return [rival for rival in rivals
+            if not (target.series and rival.series == target.series and rival.due_on != target.due_on)]
+
+
+@transaction.atomic
+def target_conflict_resolve(*, holds: Target, by) -> list[Target]:
+    """A person settles a contradiction in favour of `holds`: its rivals give way to it and bind no one; all of them
+    are marked resolved. Each change is audited. Returns the targets that gave way."""
+    holds = Target.objects.select_for_update().get(pk=holds.pk)
+    if holds.superseded_by_id:
+        raise ValidationError(_("This target already gives way to another; resolve in favour of that one."))
+    rivals = target_rivals(target=holds)
+    for rival in rivals:
+        changes = {"conflict_status": [rival.conflict_status, Conflict.RESOLVED],
+                   "superseded_by": [None, str(holds)]}
+        rival.conflict_status, rival.superseded_by = Conflict.RESOLVED, holds
+        rival.full_clean()
+        rival.save(update_fields=["conflict_status", "superseded_by"])
+        audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=rival, changes=changes,
+                     note=_("Gives way to target %(n)s of the plan.") % {"n": holds.position})
+    if holds.conflict_status == Conflict.OPEN:
+        holds.conflict_status = Conflict.RESOLVED
+        holds.save(update_fields=["conflict_status"])
+        audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=holds,
+                     changes={"conflict_status": [Conflict.OPEN, Conflict.RESOLVED]},
+                     note=_("Holds: the conflicting targets give way to it."))
+    return rivals

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from core.periods import DueKind
 from plans.models import Plan
-from targets.models import Comparator, Indicator, IndicatorGroup, Measure, Rollup, Target
+from targets.models import Comparator, Counts, Indicator, IndicatorGroup, Measure, Rollup, Target
 from units.models import Membership, Unit, UnitKind
 from units.services import unit_create, unit_national_root_ensure
 
@@ -91,3 +91,6 @@ class TargetFactory(factory.django.DjangoModelFactory):
     due_kind = DueKind.YEAR
     due_on = dt.date(2026, 12, 31)
     clause = "100% văn bản không mật được ký số"
+    applies_to_kinds = factory.LazyFunction(list)
+    # Kinds given: the units of those kinds count; none: every unit under the scope unit.
+    counts = factory.LazyAttribute(lambda target: Counts.KINDS if target.applies_to_kinds else Counts.ALL)

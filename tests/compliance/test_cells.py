@@ -32,10 +32,10 @@ def two_plans(tree):
     ward_plan = PlanFactory(issuer=tree.w1, number="12-KH/ĐU", source_text="Kế hoạch của phường",
                             year_start=2026, year_end=2027)
     TargetFactory(plan=ward_plan, indicator=tree.signed, value=60, due_kind=DueKind.DATE,
-                  due_on=dt.date(2026, 9, 30), applies_to_kinds=LOWER)
-    held = TargetFactory(plan=ward_plan, indicator=tree.signed, value=80, applies_to_kinds=LOWER)
+                  due_on=dt.date(2026, 9, 30), applies_to_kinds=LOWER, series="signed")
+    held = TargetFactory(plan=ward_plan, indicator=tree.signed, value=80, applies_to_kinds=LOWER, series="signed")
     TargetFactory(plan=ward_plan, indicator=tree.signed, value=90, due_on=dt.date(2027, 12, 31),
-                  applies_to_kinds=LOWER)
+                  applies_to_kinds=LOWER, series="signed")
     report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
     report(tree.w2, {tree.signed: (1, 2), tree.ai: False})
     compliance_compute(period=OCT, as_of=AFTER_DUE)

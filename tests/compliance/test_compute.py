@@ -5,7 +5,15 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from compliance.models import ComplianceResult, ComplianceRun, Reminder, ReportingResult, Status
+from compliance.models import (
+    ComplianceMonth,
+    ComplianceResult,
+    ComplianceRun,
+    ExpectedReporter,
+    Reminder,
+    ReportingResult,
+    Status,
+)
 from compliance.reminders import reminders_send
 from compliance.services import compliance_compute
 from reports.models import Report, ReportValue
@@ -174,3 +182,26 @@ def test_the_beat_tasks_compute_and_remind(tree, people, django_capture_on_commi
     first = remind_daily.delay().get()
     assert remind_daily.delay().get() == 0  # a second pass the same day sends nothing again
     assert first == Reminder.objects.count()
+
+
+def test_the_expected_reporters_of_a_month_that_is_over_are_kept(tree):
+    # October computed on 25/11: the month is over, so its expected reporters are recorded: W1, W2 and C1 (the
+    # wards and cells the province's plan binds; the ward closed in June and the one opening in December are not).
+    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    kept = set(ExpectedReporter.objects.filter(period=OCT, unit__path__startswith=tree.province.path)
+               .values_list("unit__code", flat=True))
+    assert kept == {"P.W1", "P.W2", "P.W1.C1"}
+    # Afterwards a ward is entered in the tree, backdated to July 2025: worked out today it would be a fourth
+    # expected reporter for October.
+    unit_make(parent=tree.province, kind=UnitKind.WARD, code="P.W3", opened_on=dt.date(2025, 7, 1))
+    compliance_compute(period=OCT, as_of=AFTER_DUE + dt.timedelta(days=3))
+    province = ReportingResult.objects.get(run__is_current=True, unit=tree.province)
+    # Still the same three expected for October: 1 on time (W1), 2 missing; the rate stays 1/3, not 1/4.
+    assert (province.expected, province.on_time, province.missing) == (3, 1, 2)
+
+
+def test_a_month_in_progress_keeps_no_roll(tree):
+    compliance_compute(period=OCT, as_of=dt.datetime(2026, 10, 20, 9, tzinfo=dt.UTC))
+    assert not ExpectedReporter.objects.filter(period=OCT).exists()
+    assert ComplianceMonth.objects.get(period=OCT).roll_kept_at is None

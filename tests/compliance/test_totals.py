@@ -17,7 +17,7 @@ from compliance.services import compliance_compute
 from core.periods import Quarter
 from exports.workbook import export_data
 from reports.models import Report
-from targets.models import Measure, Rollup
+from targets.models import Counts, Measure, Rollup, Target
 from tests.compliance.helpers import AFTER_DUE, OCT, report
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, unit_make
 from units.models import Unit, UnitKind
@@ -149,7 +149,7 @@ def test_a_province_cells_target_judges_each_ward_total_and_the_province_total(p
 def test_the_nearest_issuer_judges_a_total_two_targets_reach(province_plan):
     p = province_plan
     # W1 asks 80% of its own cell C2 (named); C1 keeps the province's 100%.
-    ward_target = TargetFactory(plan=PlanFactory(issuer=p.w1), indicator=p.signed, value=80)
+    ward_target = TargetFactory(plan=PlanFactory(issuer=p.w1), indicator=p.signed, value=80, counts=Counts.NAMED)
     ward_target.applies_to_units.set([p.c2])
     report(p.c1, {p.signed: (60, 100)})
     report(p.c2, {p.signed: (90, 100)})
@@ -168,19 +168,22 @@ def test_the_nearest_issuer_judges_a_total_two_targets_reach(province_plan):
                                                                              Status.AT_RISK)
 
 
-def test_two_targets_of_one_issuer_reaching_a_total_the_earlier_position_holds(province_plan):
+def test_two_targets_of_one_plan_reaching_a_total_are_both_judged_and_the_one_behind_shows(province_plan):
     p = province_plan
-    # A second target of the same plan on the same indicator, for W2's cells only, later in the plan.
-    later = TargetFactory(plan=p.plan, indicator=p.signed, value=80, position=p.target.position + 50)
+    # A second target of the same plan on the same indicator, for W2's cells only, later in the plan; not a stage
+    # of the first (no series), so both are judged where both reach.
+    later = TargetFactory(plan=p.plan, indicator=p.signed, value=80, position=p.target.position + 50,
+                          counts=Counts.NAMED)
     later.applies_to_units.set([p.w2])
+    Target.objects.filter(pk=p.target.pk).update(counts=Counts.NAMED)
     p.target.applies_to_units.set([p.w1])
     report(p.c1, {p.signed: (90, 100)})
     report(p.c3, {p.signed: (70, 100)})
     compliance_compute(period=OCT, as_of=AFTER_DUE)
     assert result(p.w2, p.signed).target_id == later.pk
     province = result(p.province, p.signed)
-    # Both reach P; same issuer, so the earlier position holds: 100%. (90 + 70)/200 = 80% against the path's
-    # 83,24 → 3,24 short → at risk.
+    # Both reach P. (90 + 70)/200 = 80%: against the 100% its path needs 83,24 → 3,24 short → at risk; against
+    # the 80%, met. The worse verdict shows, naming its target: the 100%.
     assert (province.target_id, province.sub_value, province.sub_status) == (p.target.pk, D("80.00"),
                                                                              Status.AT_RISK)
 

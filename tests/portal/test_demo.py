@@ -35,11 +35,13 @@ def test_seed_demo_builds_both_provinces_users_and_a_year_of_figures(capsys):
     assert not ReportValue.objects.filter(numerator__gt=0, denominator=0).exists()
     # A plan binds only in its years: Bạch Đằng's plan is for 2026, so December 2025 has no report from the ward.
     assert not Report.objects.filter(unit__code="HP.XP.BACHDANG", period__year=2025).exists()
-    # The marked conflicts describe the demo tree: its party cells are bound by "100% chi bộ" (004 II.5), while
-    # nothing under Đảng ủy UBND tỉnh is a grassroots organisation (000 T1).
-    cells_target = Target.objects.get(plan__source_name__startswith="004_", position=6)
-    assert "không ràng buộc đơn vị nào" not in cells_target.conflict
-    assert "không ràng buộc đơn vị nào" in Target.objects.get(plan__source_name__startswith="000_", position=1).conflict
+    # The marked conflicts describe the demo tree: its party cells are bound by "100% chi bộ" (004 II.5) and by
+    # "100% tổ chức cơ sở đảng trực thuộc" (000 T1: grassroots organisations and the party cells under the
+    # committee), while Lộc Ninh's "Chi, Đảng bộ các trường học, trạm y tế" (002 T1) names no unit of the tree.
+    for source, position in (("004_", 6), ("000_", 1)):
+        target = Target.objects.get(plan__source_name__startswith=source, position=position)
+        assert "không ràng buộc đơn vị nào" not in target.conflict
+    assert "không ràng buộc đơn vị nào" in Target.objects.get(plan__source_name__startswith="002_", position=1).conflict
     for value in ReportValue.objects.filter(indicator__measure="ratio")[:500]:
         assert value.numerator <= value.denominator
 

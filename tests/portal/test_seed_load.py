@@ -232,12 +232,12 @@ def test_the_loader_says_which_targets_bind_no_open_unit(seeded):
     assert {where for _f, where, line in plan_001 if line == BP_CLOSED} == {
         f"mục tiêu {t.position}, {t.ref}" for t in Target.objects.filter(plan__source_name__startswith="001_")}
     assert len(plan_001) == 19
-    # 000 T1 names "grassroots" while the units under Đảng ủy UBND tỉnh are party cells; 004 II.9 and both halves
-    # of III.6 name the Front, and there is no MTTQ unit under the ward. Nothing else binds no one.
+    # 002 T1 counts "Chi, Đảng bộ các trường học, trạm y tế", which the tree does not name; 004 II.9 and both
+    # halves of III.6 name the Front, and there is no MTTQ unit under the ward. Nothing else binds no one.
     assert warnings - plan_001 == {
-        ("000", "mục tiêu 1, II.2.1, gạch đầu dòng 2",
-         "Không có đơn vị đang hoạt động nào thuộc Đảng ủy UBND tỉnh Đồng Nai có loại mà mục tiêu nêu "
-         "(“Đảng bộ cơ sở”): mục tiêu này không ràng buộc đơn vị nào."),
+        ("002", "mục tiêu 1, I.2, mục 2.1.a (Năm 2026), gạch đầu dòng 1",
+         "Mục tiêu chỉ tính các đơn vị được nêu tên, nhưng chưa nêu đơn vị nào thuộc Đảng ủy xã Lộc Ninh: mục tiêu "
+         "này không ràng buộc đơn vị nào cho đến khi các đơn vị được nêu."),
         ("004", "mục tiêu 14, II, chỉ tiêu 9 (nêu lại ở III.6)", NO_MTTQ),
         ("004", "mục tiêu 22, III.6, gạch đầu dòng 4 (vế 1; không ghi năm; lấy năm cuối của kế hoạch; nêu lại chỉ "
          "tiêu 9 mục II)", NO_MTTQ),
@@ -269,8 +269,11 @@ def test_a_deadline_the_body_and_the_appendix_give_differently_is_a_conflict_on_
         4: ("Năm 2026", 5, "Quý I/2026"),  # chữ ký số cho cán bộ xử lý văn bản
         15: ("Năm 2026", 8, "Quý II/2026"),  # chuyển đổi dữ liệu Lotus Notes
     }
-    flagged = {t.position for t in plan.targets.all() if "cho cùng sản phẩm" in t.conflict}
+    flagged = {t.position for t in plan.targets.all() if "ghi thời hạn" in t.conflict}
     assert flagged == set(expected)
+    # The appendix's own deadlines for targets 1, 3 and 15 stand as targets 26–28, both judged until resolved.
+    assert {t.position for t in plan.targets.all() if "Cả hai thời hạn đều được đánh giá" in t.conflict} == {
+        26, 27, 28}
     for position, (body, number, appendix) in expected.items():
         target = plan.targets.get(position=position)
         task = plan.tasks.get(number=number)
@@ -287,9 +290,10 @@ def test_a_deadline_no_later_than_the_month_the_plan_was_issued_is_a_conflict(se
     plan = Plan.objects.get(source_name__startswith="003_")  # "ngày … tháng 3 năm 2026": only the month is known
     message = ("Thời hạn (Quý I/2026) không muộn hơn tháng ban hành kế hoạch (tháng 03/2026): đến hạn trước hoặc "
                "ngay khi kế hoạch được ban hành.")
-    # Quý I/2026 ends 31/03/2026, the last day of March: tasks 1 and 5, and the two targets of task 5 (STT 5).
+    # Quý I/2026 ends 31/03/2026, the last day of March: tasks 1 and 5, the two targets of task 5 (STT 5) and the
+    # appendix's deadline for task 1 (STT 1, target 26).
     assert {t.number for t in plan.tasks.all() if message in t.conflict.splitlines()} == {1, 5}
-    assert {t.position for t in plan.targets.all() if message in t.conflict.splitlines()} == {19, 20}
+    assert {t.position for t in plan.targets.all() if message in t.conflict.splitlines()} == {19, 20, 26}
     # Quý II/2026 (task 3, 30/06/2026) comes after March: not flagged.
     assert "tháng ban hành" not in plan.tasks.get(number=3).conflict
 

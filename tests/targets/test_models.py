@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.periods import DueKind
 from targets.binding import targets_for_unit
-from targets.models import Comparator, Measure, Rollup
+from targets.models import Comparator, Counts, Measure, Rollup
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, unit_make
 from units.models import UnitKind
 
@@ -71,7 +71,7 @@ def test_targets_bind_the_units_below_the_issuer_by_kind_and_named_units(root):
     plan = PlanFactory(issuer=province)
     everyone = TargetFactory(plan=plan)
     cells_only = TargetFactory(plan=plan, applies_to_kinds=[UnitKind.CELL])
-    named = TargetFactory(plan=plan)
+    named = TargetFactory(plan=plan, counts=Counts.NAMED)
     named.applies_to_units.set([commune])
     commune_plan_target = TargetFactory(plan=PlanFactory(issuer=commune))
 
