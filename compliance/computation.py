@@ -465,14 +465,16 @@ def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: N
                      sub_value: Decimal | None) -> tuple[str, str]:
     texts = month.texts
     counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
+    alone = node.expected == 1 and own is not NO_OWN
+    if alone and stages and not any(stage.judged_each for stage in stages):
+        # A target judged on totals only, over a subtree where the unit alone counts: nothing more to judge.
+        return "", f"{counted} {own.reason}"
     if node.reporting == 0:
         # Without a target the total is not judged, not even as lacking figures.
         return (Status.NO_DATA if stages else ""), texts.no_subtree_figures
-    if node.expected == 1 and own is not NO_OWN and indicator.measure != Measure.UNIT_SHARE:
-        # A unit alone in its subtree: the subtree's verdict is its own, judged or (total-only target) not.
+    if alone and indicator.measure != Measure.UNIT_SHARE:
+        # A unit alone in its subtree: the subtree's verdict is its own.
         return own.status, f"{counted} {own.reason}"
-    if node.expected == 1 and own is not NO_OWN and not any(stage.judged_each for stage in stages):
-        return "", f"{counted} {own.reason}"
     if stages:
         if indicator.rollup == Rollup.SUM_RATIO and sub_value is None and node.has_counts:
             return Status.NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"

@@ -83,7 +83,6 @@ class TargetOutputSerializer(serializers.ModelSerializer):
                                                    "mặc định là đơn vị ban hành kế hoạch.")
     responsible_unit = serializers.SerializerMethodField(help_text="Mã đơn vị chịu trách nhiệm; mặc định là đơn vị "
                                                          "ban hành kế hoạch.")
-    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True)
     value_label = serializers.CharField(read_only=True)
     due_label = serializers.CharField(read_only=True)
 

@@ -31,7 +31,7 @@ from core.periods import month_last_day
 from plans.models import Plan
 from targets.models import Counts, Judged, Reporters, Target
 from units.models import Unit
-from units.selectors import unit_ancestor_paths
+from units.selectors import unit_ancestor_paths, unit_open_in_month
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,3 +263,17 @@ def not_in_force_reason(target: Target, held: list[Target]) -> str:
     if target.due_on < same.due_on:
         return _("Earlier stage, its deadline has passed")
     return _("Not in force: same deadline, an earlier clause of the plan holds")
+
+
+def units_bound_by_target(*, period: dt.date) -> dict[int, list[Unit]]:
+    """Target id → the open units it binds in the month of `period`, by the tree's rule: what the engine expects."""
+    bindings = Bindings()
+    month_end = month_last_day(period.year, period.month)
+    bound: dict[int, list[Unit]] = defaultdict(list)
+    for unit in Unit.objects.order_by("path"):
+        if not unit_open_in_month(opened_on=unit.opened_on, closed_on=unit.closed_on, month_end=month_end):
+            continue
+        for targets in bindings.for_unit(unit, period).values():
+            for target in targets:
+                bound[target.pk].append(unit)
+    return bound

@@ -218,6 +218,30 @@ class Target(DueMixin, ConflictMixin):
         return self.scope_unit if self.scope_unit_id else self.plan.issuer
 
     @property
+    def scope_label(self) -> str:
+        """The scope in words: which units count, under which unit, where judged and who reports. Reads the units."""
+        scope = self.scope
+        if self.counts == Counts.SELF:
+            words = _("%(unit)s alone") % {"unit": scope.name}
+        elif self.counts == Counts.KINDS:
+            words = _("%(kinds)s under %(unit)s") % {"kinds": self._kinds_label(), "unit": scope.name}
+        elif self.counts == Counts.NAMED:
+            named = ", ".join(unit.name for unit in self.applies_to_units.all()) or "—"
+            words = _("named units under %(unit)s: %(named)s") % {"unit": scope.name, "named": named}
+            if self.applies_to_kinds:
+                words = f"{words} ({self._kinds_label()})"
+        else:
+            words = _("every unit under %(unit)s") % {"unit": scope.name}
+        if self.judged == Judged.TOTAL:
+            words = _("%(words)s; judged on the total only") % {"words": words}
+        if self.reporters == Reporters.SCOPE and self.counts != Counts.SELF:
+            words = _("%(words)s; %(unit)s reports for all of them") % {"words": words, "unit": scope.name}
+        return words
+
+    def _kinds_label(self) -> str:
+        return ", ".join(str(UnitKind(kind).label) for kind in self.applies_to_kinds)
+
+    @property
     def responsible(self) -> Unit:
         return self.responsible_unit if self.responsible_unit_id else self.plan.issuer
 

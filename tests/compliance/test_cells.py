@@ -165,10 +165,11 @@ def demo(seeded):
 
 def test_on_the_demo_data_the_unit_page_agrees_with_the_engine(demo):
     """For every judged unit of the demo month: the target the unit page shows in force is the engine's
-    (`targets.binding.target_in_force` on the targets binding the unit), and the others listed are exactly the rest."""
+    (one of `targets.binding.targets_in_force` on the targets binding the unit: the series judged worst), and the
+    others listed are exactly the rest."""
     from compliance.selectors import unit_results
     from core.periods import month_last_day
-    from targets.binding import target_in_force, targets_for_unit
+    from targets.binding import targets_for_unit, targets_in_force
     from units.models import Unit
 
     month_end = month_last_day(demo.period.year, demo.period.month)
@@ -182,7 +183,8 @@ def test_on_the_demo_data_the_unit_page_agrees_with_the_engine(demo):
         for result, others, own in unit_results(unit=unit, month=demo.period):
             if result.target_id is None or not own:
                 continue  # no target, or one judging only the subtree's total (its issuer is above the unit)
-            assert result.target_id == target_in_force(bound[result.indicator_id], month_end).pk, unit.code
+            held = {t.pk for t in targets_in_force(bound[result.indicator_id], month_end)}
+            assert result.target_id in held, unit.code
             assert {o.target.pk for o in others} == {t.pk for t in bound[result.indicator_id]} - {result.target_id}
             checked += 1
             listed += len(others)
