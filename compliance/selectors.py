@@ -265,7 +265,7 @@ def _why_not_held(target: Target, held: list[Target]) -> str:
 def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
     """The unit's results of the month, each with the targets that also bind it for the indicator but do not hold."""
     results = list(ComplianceResult.objects.filter(run__is_current=True, run__period=month, unit=unit)
-                   .select_related("indicator__group", "target__plan__issuer")
+                   .select_related("indicator__group", "target__plan__issuer", "target__scope_unit")
                    .order_by("indicator__group__order", "indicator__code"))
     bound: dict[int, list[Target]] = {}
     for target in targets_for_unit(unit=unit, period=month):

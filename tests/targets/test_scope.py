@@ -204,3 +204,33 @@ def test_a_target_gives_way_only_to_a_rival_of_its_plan_and_indicator_once_resol
     with pytest.raises(ValidationError) as caught:
         world.own.full_clean()
     assert "conflict_status" in caught.value.message_dict
+
+
+def test_the_unit_page_says_who_must_meet_each_target(client, world):
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory
+    from units.models import Membership
+
+    u = world.units
+    report(u["O"], {world.equipped: True, world.signed: (50, 100)})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    reviewer = MembershipFactory(unit=u["P"], role=Membership.Role.REVIEWER).user
+    client.force_login(reviewer)
+    html = client.get(reverse("compliance:unit", args=[u["P"].code]), {"month": "2026-10"}).content.decode()
+    # The province's total is judged against the Văn phòng's province-wide target, and the page says its scope.
+    assert ("Phạm vi áp dụng: Cơ quan tham mưu, giúp việc, Đảng ủy trực thuộc, Đảng ủy xã thuộc "
+            f"{u['P'].name}; chỉ đánh giá trên tổng") in html
+
+
+def test_target_bindings_lists_each_target_and_the_units_it_binds(world):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("target_bindings", "--month", "2026-10", stdout=out)
+    text = out.getvalue()
+    own = f"  T{world.own.position} ky_so ≥ 100% (Năm 2026) · Riêng {world.units['O'].name}\n    → 1: P.O\n"
+    assert own in text
+    assert "→ 3: P.O, P.K, P.X\n" in text
