@@ -45,12 +45,14 @@ SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Statu
 NO_TARGET = "·"  # a cell without a target: no result at all, or a figure nobody set a target for
 NO_FIGURE = "—"  # a cell's value when there are no approved figures to compute it from
 CONFLICT = "⚠"  # the target in force has a conflict in its plan nobody has resolved yet
+COUNTED = "∘"  # a unit counted towards a target judged on totals only, alone in its subtree: nothing to judge
 # Every symbol a scorecard cell can show, with the words the legend and the symbol's title give it.
 LEGEND_EXTRA = [
     ("none", NO_TARGET, gettext_lazy("No target")),
     ("none", NO_FIGURE, gettext_lazy("No approved figures to compute a value from")),
     ("none", "»", gettext_lazy("Unit page")),
     ("conflict", CONFLICT, gettext_lazy("Unresolved conflict in the plan")),
+    ("none", COUNTED, gettext_lazy("Counted in a total judged above; the target is not judged for one unit")),
 ]
 
 
@@ -105,9 +107,12 @@ def cell_html(cell, labels: dict) -> str:
     value = pct_text(cell.value) if cell.value is not None else labels["—"]
     # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
     # (on hover) and, as the name of an image, for screen readers.
-    label = labels.get(cell.status) or labels[""]
+    if cell.status:
+        label, symbol = labels[cell.status], SYMBOLS[cell.status]
+    else:
+        label, symbol = (labels[COUNTED], COUNTED) if cell.target else (labels[""], NO_TARGET)
     return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}">'
-            f'{SYMBOLS.get(cell.status, NO_TARGET)}</b> {value}{target}</td>')
+            f'{symbol}</b> {value}{target}</td>')
 
 
 def cell_labels() -> dict:
@@ -115,6 +120,7 @@ def cell_labels() -> dict:
     labels = {value: escape(label) for value, label in Status.choices}
     labels[""] = escape(LEGEND_EXTRA[0][2])
     labels["—"] = f'<span title="{escape(LEGEND_EXTRA[1][2])}">{NO_FIGURE}</span>'
+    labels[COUNTED] = escape(LEGEND_EXTRA[4][2])
     return labels
 
 
