@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A month's computation holds a lease it renews every quarter of this; one not renewed for this long is dead.
 PORTAL_COMPLIANCE_LEASE_SECONDS = env.int("PORTAL_COMPLIANCE_LEASE_SECONDS", default=180)
+# A queued computation of a month not started after this long is taken as lost: the next request queues another.
+PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS = env.int("PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS", default=900)
 PORTAL_REMIND_DAYS_BEFORE = env.int("PORTAL_REMIND_DAYS_BEFORE", default=3)
 PORTAL_ESCALATE_DAYS_AFTER = env.int("PORTAL_ESCALATE_DAYS_AFTER", default=5)
 
