@@ -308,8 +308,9 @@ def bulk_import_view(request):
         root = get_object_or_404(visible, code=request.GET["unit"])
         try:
             period = month_parse(request.GET["month"])
-        except ValueError:
-            raise Http404 from None
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:bulk-import")
         refused = _month_refused(request, unit=root, period=period, back="reports:bulk-import")
         if refused:
             return refused

@@ -177,3 +177,14 @@ def test_the_clerks_list_on_a_phone(browser, live_server, phone_world):
     _shot(page, "mine-phone-after")
     assert _page_width(page) <= 390
     assert "Hạn nộp" in page.content()
+
+
+def test_the_form_prints_without_the_site_chrome(browser, live_server, phone_world):
+    page = _login(browser, live_server, DESKTOP)
+    page.goto(f"{live_server.url}{FORM}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header nav").is_visible()
+    assert not page.locator("#report-form .actions").is_visible()
+    assert not page.locator("input[name='chi_tieu_00-evidence']").is_visible()
+    assert page.locator("tr[data-indicator=chi_tieu_00]").is_visible()
+    page.pdf(path=str(ARTIFACTS / "form-print.pdf"))

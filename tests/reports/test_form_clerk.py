@@ -144,3 +144,11 @@ def test_links_only_for_those_who_may_use_them(client, world):
     client.force_login(viewer)
     dashboard = client.get(reverse("compliance:dashboard")).content.decode()
     assert reverse("reports:queue") not in dashboard and reverse("exports:create") not in dashboard
+
+
+def test_the_bulk_import_reads_a_month_typed_the_vietnamese_way(client, world):
+    client.force_login(world.reviewer)
+    response = client.get(reverse("reports:bulk-import"), {"unit": "P1", "month": "tháng 5/2026"})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('-2026-05.xlsx"')
+    response = client.get(reverse("reports:bulk-import"), {"unit": "P1", "month": "tháng năm"}, follow=True)
+    assert "“tháng năm” không phải là một tháng; hãy ghi theo dạng 09/2026." in response.content.decode()
