@@ -14,7 +14,7 @@ from targets.binding import target_in_force, targets_for_unit
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, subtree_condition, units_enterable_by
 from units.models import Membership, Unit
-from units.selectors import unit_ancestor_paths
+from units.selectors import unit_ancestor_paths, unit_open_in_month
 
 
 def reports_visible_to(*, user) -> QuerySet[Report]:
@@ -128,8 +128,8 @@ class ClerkUnit(NamedTuple):
 
 
 def clerk_months(*, user, today: dt.date, count: int = 6) -> list[ClerkUnit]:
-    """The units the user enters, each with the last `count` finished months it has something to report for
-    (a month no plan covers, or in which no target binds the unit, is left out), newest first."""
+    """The units the user enters, each with the last `count` finished months, newest first; a month it has nothing
+    to report for (closed or not yet open, no plan covering it, no target binding it) is left out."""
     units = list(units_enterable_by(user=user).order_by("name"))
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     months = [last_month]
@@ -143,14 +143,21 @@ def clerk_months(*, user, today: dt.date, count: int = 6) -> list[ClerkUnit]:
         cells = []
         for month in months:
             report = reports.get((unit.pk, month))
-            if report is None and (report_period_refusal(unit=unit, period=month)
-                                   or not targets_for_unit(unit=unit, period=month)):
+            if report is None and not _expects_report(unit=unit, month=month):
                 continue
             due_on = report.due_on if report and report.due_on else report_due_date(path=unit.path, period=month,
                                                                                     days=days)
             cells.append(_clerk_month(month=month, report=report, due_on=due_on, today=today))
         listed.append(ClerkUnit(unit, cells))
     return listed
+
+
+def _expects_report(*, unit: Unit, month: dt.date) -> bool:
+    """Whether the unit has something to report for the month: open in it, under a plan, bound by a target."""
+    return (unit_open_in_month(opened_on=unit.opened_on, closed_on=unit.closed_on,
+                               month_end=month_last_day(month.year, month.month))
+            and report_period_refusal(unit=unit, period=month) is None
+            and bool(targets_for_unit(unit=unit, period=month)))
 
 
 def _clerk_month(*, month: dt.date, report: Report | None, due_on: dt.date, today: dt.date) -> ClerkMonth:

@@ -55,6 +55,7 @@ def _login(browser, live_server, viewport):
 
 def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-screen.png"))  # what the clerk sees first
 
 
 def _page_width(page) -> int:

@@ -152,3 +152,13 @@ def test_the_bulk_import_reads_a_month_typed_the_vietnamese_way(client, world):
     assert response.status_code == 200 and response["Content-Disposition"].endswith('-2026-05.xlsx"')
     response = client.get(reverse("reports:bulk-import"), {"unit": "P1", "month": "tháng năm"}, follow=True)
     assert "“tháng năm” không phải là một tháng; hãy ghi theo dạng 09/2026." in response.content.decode()
+
+
+def test_months_before_the_unit_opened_are_left_out(client, world):
+    # The ward opened on 15/09/2026: on 21/11/2026 it reports for October and September (open by 30/09), not August.
+    world.ward.opened_on = dt.date(2026, 9, 15)
+    world.ward.save()
+    client.force_login(world.clerk)
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 11, 21)):
+        html = client.get(reverse("reports:mine")).content.decode()
+    assert "Tháng 10/2026" in html and "Tháng 09/2026" in html and "Tháng 08/2026" not in html
