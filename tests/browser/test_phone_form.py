@@ -194,7 +194,8 @@ def test_the_form_prints_without_the_site_chrome(browser, live_server, phone_wor
 def test_the_header_links_are_big_enough_to_tap(browser, live_server, phone_world):
     page = _login(browser, live_server, PHONE)
     page.goto(f"{live_server.url}{FORM}")
-    heights = page.evaluate("""() => Array.from(document.querySelectorAll('.site-header nav a, .site-header nav button'))
-        .map(e => e.getBoundingClientRect().height)""")
+    heights = page.evaluate("""() => Array.from(
+        document.querySelectorAll('.site-header nav a, .site-header nav button')
+    ).map(e => e.getBoundingClientRect().height)""")
     assert heights and min(heights) >= 44
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
