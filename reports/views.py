@@ -104,19 +104,21 @@ def report_form(request, code: str, period: dt.date):
 def _form_saved(request, *, form: ReportForm, unit, period: dt.date) -> bool:
     """Save (and submit if asked) what the form holds, with the files chosen beside the figures; the errors go
     onto the form, and the page answers with a summary of them at its top."""
-    if not form.is_valid():
-        return False
     submit = "submit" in request.POST
-    try:
-        report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
-                    version=form.cleaned_data["version"], submit=submit, evidence=form.evidence_inputs())
-    except ValidationError as exc:
-        form.add_service_errors(exc.message_dict)
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
-    else:
-        messages.success(request, _("The report was submitted.") if submit else _("The draft was saved."))
-        return True
+    if form.is_valid():
+        try:
+            report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
+                        version=form.cleaned_data["version"], submit=submit, evidence=form.evidence_inputs())
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The report was submitted.") if submit else _("The draft was saved."))
+            return True
+    if request.FILES:
+        # A browser never keeps a chosen file across a page load: say so rather than let it vanish unnoticed.
+        form.add_error(None, _("The files you chose were not attached, as nothing was saved: choose them again."))
     return False
 
 

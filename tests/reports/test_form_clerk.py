@@ -69,7 +69,8 @@ def test_a_file_goes_in_with_the_figures_and_a_refused_file_saves_nothing(client
     bad = SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")
     response = client.post(_form(SEP), {**_post(save="1"), "so_hoa-evidence": bad})
     html = response.content.decode()
-    assert "Chưa lưu được: có 1 lỗi cần sửa" in html and '<a href="#id_so_hoa-evidence">' in html
+    assert "Chưa lưu được: có 2 lỗi cần sửa" in html and '<a href="#id_so_hoa-evidence">' in html
+    assert "Các tệp đã chọn chưa được đính kèm vì chưa có gì được lưu: hãy chọn lại." in html
     assert not Report.objects.exists() and not Evidence.objects.exists()  # all or nothing
     assert re.search(r'name="ky_so-numerator"[^>]*value="80"|value="80"[^>]*name="ky_so-numerator"', html)
 
