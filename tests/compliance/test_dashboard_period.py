@@ -58,3 +58,11 @@ def test_a_period_nobody_can_read_is_answered_with_a_message(client, two_months)
     html = response.content.decode()
     assert "“tháng mười” không phải là kỳ báo cáo; hãy ghi theo dạng 09/2026, Quý III/2026, 2026." in html
     assert "số liệu tháng 10/2026" in html  # and the board opens on the month most recently due
+
+
+def test_only_those_who_may_remind_see_the_reminder_button(client, two_months):
+    # W2 sent nothing for October: the reviewer may remind its clerks, a viewer of the province may not.
+    assert "Gửi nhắc nhở" in client.get(DASHBOARD, {"period": "10/2026"}).content.decode()
+    client.force_login(MembershipFactory(unit=two_months.province, role=Membership.Role.VIEWER).user)
+    html = client.get(DASHBOARD, {"period": "10/2026"}).content.decode()
+    assert "số liệu tháng 10/2026" in html and "Gửi nhắc nhở" not in html
