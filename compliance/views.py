@@ -26,14 +26,13 @@ from compliance.selectors import (
     home_unit,
     indicator_spread,
     indicator_trend,
-    latest_computed_month,
     scorecard,
     unit_results,
     units_behind,
 )
 from core.exceptions import ApplicationError
-from core.periods import Quarter, Span
-from plans.selectors import plan_list
+from core.periods import Quarter, Span, period_parse
+from plans.selectors import month_last_due, plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, units_visible_to
@@ -63,14 +62,15 @@ def _filters(request):
     unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
     if unit is None:
         raise Http404
-    period = request.GET.get("period")
-    if not period:
-        latest = latest_computed_month()
-        period = f"{latest:%Y-%m}" if latest else f"{timezone.localdate():%Y}"
     try:
-        span = Span.parse(period)
-    except ValueError:
-        raise Http404 from None
+        span = period_parse(request.GET["period"]) if request.GET.get("period") else None
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        span = None
+    if span is None:
+        # The month most recently due: from the 1st of a month to its due day, the month before is still being
+        # reported, and opening on it would show a round half done.
+        span = Span.month(month_last_due(unit=unit, today=timezone.localdate()))
     run = current_run_in(span=span)
     month = run.period if run else None
     plans = plan_list(user=request.user).exclude(source_text="")
@@ -155,7 +155,7 @@ def dashboard(request):
     template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
     quarter = Quarter.of(context["month"] or timezone.localdate())
     return render(request, template, {**context, "symbols": SYMBOLS,
-                                      "export_quarter": f"{quarter.year}-Q{quarter.quarter}"})
+                                      "export_quarter": Span.of_quarter(quarter).text})
 
 
 @login_required

@@ -39,6 +39,14 @@ class ValueInput:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceInput:
+    """A file chosen beside an indicator's figures on the form, sent with them."""
+
+    indicator_id: int
+    upload: object
+
+
 def _require_clerk(*, user, unit: Unit) -> None:
     if not user_can_enter(user=user, unit=unit):
         raise ApplicationError(_("You do not enter figures for this unit."))
@@ -102,14 +110,17 @@ def report_values_save(*, report: Report, by, values: list[ValueInput], version:
 
 @transaction.atomic
 def report_save(*, unit: Unit, period: dt.date, by, values: list[ValueInput], version: int,
-                submit: bool = False) -> Report:
-    """The monthly form's one call: open the month's report if needed, save the values, submit if asked."""
+                submit: bool = False, evidence: list[EvidenceInput] = ()) -> Report:
+    """The monthly form's one call: open the month's report if needed, save the values, attach the files chosen
+    beside them, submit if asked. All or nothing: a refused file keeps the figures from being saved alone."""
     _require_clerk(user=by, unit=unit)
     report, created = _open(unit=unit, period=period, by=by)
     if not created:  # a row this transaction has just inserted is invisible to others: nothing to lock
         report = _locked(report)
     indicators = report_indicators(report=report)
     report, saved = _values_save(report=report, by=by, values=values, version=version, indicators=indicators)
+    if evidence:
+        _evidence_attach_all(report=report, evidence=evidence, by=by, indicators=indicators)
     if submit:
         report = _submit(report=report, by=by, version=report.version, indicators=indicators, values=saved,
                          first=created)
@@ -171,7 +182,10 @@ def _values_save(*, report: Report, by, values: list[ValueInput], version: int,
 
 
 def _level_check(*, value: ReportValue, previous: ReportValue | None) -> None:
-    """A running total that falls below the last approved month needs a word of explanation."""
+    """A running total that falls below the last approved month needs a word of explanation.
+
+    The month is the one the form shows as "Last month" (`previous_approved_report`), and the message names it.
+    """
     if previous is None or value.indicator.flow != Flow.LEVEL or value.note:
         return
     fell = (
@@ -179,9 +193,11 @@ def _level_check(*, value: ReportValue, previous: ReportValue | None) -> None:
         or (value.done is False and previous.done is True)
     )
     if fell:
+        figure = number_format(previous.numerator) if previous.numerator is not None else _("Done")
         raise ValidationError({"note": _(
-            "This running total is below last approved month's (%(previous)s): add a note explaining why."
-        ) % {"previous": previous.numerator if previous.numerator is not None else _("done")}})
+            "This running total is below the figure approved for %(month)s (%(previous)s): add a note explaining "
+            "why."
+        ) % {"previous": figure, "month": f"{previous.report.period:%m/%Y}"}})
 
 
 @transaction.atomic
@@ -291,6 +307,24 @@ def submission_changes(*, report: Report) -> dict[str, dict[str, list]]:
             changes[indicator_id] = fields
     return changes
 
+
+
+def _evidence_attach_all(*, report: Report, evidence: list[EvidenceInput], by, indicators) -> None:
+    """Each file onto its indicator; a refusal is reported on that indicator's file ("code.evidence")."""
+    codes = {indicator.pk: indicator.code for indicator in indicators}
+    attached = []
+    try:
+        for item in evidence:
+            try:
+                attached.append(evidence_attach(report=report, indicator_id=item.indicator_id, upload=item.upload,
+                                                by=by))
+            except ValidationError as exc:
+                key = f"{codes.get(item.indicator_id, item.indicator_id)}.evidence"
+                raise ValidationError({key: [m for msgs in exc.message_dict.values() for m in msgs]}) from exc
+    except Exception:
+        for done in attached:  # their rows are rolled back with the save: their files go too
+            done.file.delete(save=False)
+        raise
 
 
 @transaction.atomic

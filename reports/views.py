@@ -28,6 +28,7 @@ from reports.imports import (
 )
 from reports.models import Evidence, Report, ReportValue
 from reports.selectors import (
+    clerk_months,
     report_authors,
     report_form_context,
     report_indicators,
@@ -50,16 +51,9 @@ from units.access import review_roots, units_enterable_by, units_visible_to, use
 
 @login_required
 def my_reports(request):
-    units = list(units_enterable_by(user=request.user).order_by("name"))
-    today = timezone.localdate()
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    reports = {(r.unit_id, r.period): r for r in reports_visible_to(user=request.user).filter(unit__in=units)}
-    months = [last_month]
-    for _i in range(5):
-        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
-    rows = [{"unit": unit, "months": [(m, reports.get((unit.pk, m))) for m in months]} for unit in units]
     return render(request, "reports/mine.html", {
-        "rows": rows, "months": months, "queue_size": review_queue(user=request.user).count(),
+        "rows": clerk_months(user=request.user, today=timezone.localdate()),
+        "queue_size": review_queue(user=request.user).count(),
     })
 
 
@@ -76,19 +70,9 @@ def report_form(request, code: str, period: dt.date):
     initial = {"version": report.version if report else 0}
 
     if request.method == "POST" and editable:
-        form = ReportForm(request.POST, rows=rows, initial=initial)
-        if form.is_valid():
-            try:
-                report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
-                            version=form.cleaned_data["version"], submit="submit" in request.POST)
-            except ValidationError as exc:
-                form.add_service_errors(exc.message_dict)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The report was submitted.") if "submit" in request.POST
-                                 else _("The draft was saved."))
-                return redirect("reports:form", code=unit.code, period=period)
+        form = ReportForm(request.POST, request.FILES, rows=rows, initial=initial)
+        if _form_saved(request, form=form, unit=unit, period=period):
+            return redirect("reports:form", code=unit.code, period=period)
         # Whatever the failed attempt created was rolled back; the typed figures stay in the bound form.
         report = Report.objects.filter(unit=unit, period=period).first()
     else:
@@ -109,9 +93,33 @@ def report_form(request, code: str, period: dt.date):
         row["evidence"] = evidence.get(row["indicator"].pk, [])
     return render(request, "reports/form.html", {
         "unit": unit, "period": period, "report": report, "form": form, "editable": editable,
+        "error_summary": form.error_summary() if form.is_bound else [],
+        "entered": form.entered_count(), "total": len(rows),
+        "previous_period": rows[0]["previous_period"] if rows else None,
         "groups": _grouped(form, rows), "last_return": next(
             (d for d in reversed(decisions) if d.action != "approve"), None),
     })
+
+
+def _form_saved(request, *, form: ReportForm, unit, period: dt.date) -> bool:
+    """Save (and submit if asked) what the form holds, with the files chosen beside the figures; the errors go
+    onto the form, and the page answers with a summary of them at its top."""
+    submit = "submit" in request.POST
+    if form.is_valid():
+        try:
+            report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
+                        version=form.cleaned_data["version"], submit=submit, evidence=form.evidence_inputs())
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The report was submitted.") if submit else _("The draft was saved."))
+            return True
+    if request.FILES:
+        # A browser never keeps a chosen file across a page load: say so rather than let it vanish unnoticed.
+        form.add_error(None, _("The files you chose were not attached, as nothing was saved: choose them again."))
+    return False
 
 
 def _login_keeping_figures(request):
@@ -150,7 +158,9 @@ def _grouped(form: ReportForm, rows: list[dict]) -> list[tuple]:
         if "numerator" in fields:
             # Computed on the server too, so the form is complete without JavaScript.
             percent = percent_label(fields["numerator"].value(), fields["denominator"].value())
-        groups.setdefault(row["indicator"].group, []).append({**row, "fields": fields, "percent": percent})
+        counts = [fields[name] for name in ("numerator", "denominator") if name in fields]
+        groups.setdefault(row["indicator"].group, []).append(
+            {**row, "fields": {**fields, "counts": counts}, "percent": percent})
     return list(groups.items())
 
 
@@ -300,8 +310,9 @@ def bulk_import_view(request):
         root = get_object_or_404(visible, code=request.GET["unit"])
         try:
             period = month_parse(request.GET["month"])
-        except ValueError:
-            raise Http404 from None
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:bulk-import")
         refused = _month_refused(request, unit=root, period=period, back="reports:bulk-import")
         if refused:
             return refused

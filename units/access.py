@@ -75,3 +75,13 @@ def review_roots(*, user) -> QuerySet[Unit]:
     if sees_all(user):
         return Unit.objects.filter(depth__lte=2).order_by("path")
     return Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.REVIEWER).distinct()
+
+
+def user_reviews_any(*, user) -> bool:
+    """Whether the user reviews some unit, so has a review queue (the link to it is shown to them only)."""
+    return bool(user.is_authenticated) and bool(membership_paths(user=user, roles=[Membership.Role.REVIEWER]))
+
+
+def user_oversees_any(*, user) -> bool:
+    """Whether the user exports, reminds or imports for some unit (`user_can_oversee` somewhere): reviewers, staff."""
+    return sees_all(user) or user_reviews_any(user=user)
