@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "units",
     "plans",
     "targets",
+    "notifications",
     "reports",
     "compliance",
     "exports",
@@ -238,7 +239,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser", "core.permissions.MfaSatisfied"],
+    # Every signed-in user may read what the API offers them; each endpoint still scopes what it answers.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "core.permissions.MfaSatisfied"],
     # Three models call their choices "Status"; the compliance statuses (also used as sub-statuses) get one name.
     "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "compliance.models.Status"},
 }
@@ -271,6 +273,8 @@ SPECTACULAR_SETTINGS |= {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cong-cds@localhost")
+# The portal's address as people reach it, for the links in notification e-mails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")
 
 # Where the five seed plans' source documents are read from when present beside the project.
 SEED_SOURCES_DIR = env.path("PORTAL_SEED_SOURCES_DIR", default=BASE_DIR / "plans" / "seeds" / "sources")
