@@ -33,14 +33,14 @@ class NotificationViewSet(PortalReadOnlyViewSet):
     def get_queryset(self):
         return notifications_for(user=self.request.user)
 
-    @extend_schema(request=None, responses=MarkedSerializer)
+    @extend_schema(request=None, responses=MarkedSerializer, operation_id="v1_notifications_read_one")
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = self.get_object()
         marked = notifications_mark_read(user=request.user, ids=[notification.pk])
         return Response({"marked": marked, "unread": notifications_unread_count(user=request.user)})
 
-    @extend_schema(request=MarkReadSerializer, responses=MarkedSerializer)
+    @extend_schema(request=MarkReadSerializer, responses=MarkedSerializer, operation_id="v1_notifications_read_many")
     @action(detail=False, methods=["post"], url_path="read")
     def read_many(self, request):
         data = MarkReadSerializer(data=request.data)

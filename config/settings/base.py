@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "Đọc danh mục và phạm vi được giao: đơn vị, kế hoạch, nhiệm vụ, chỉ tiêu và mục tiêu. "
         "Nhập và duyệt báo cáo tháng: mở báo cáo, lưu số liệu, nộp, trả lại, duyệt, mở lại, xem thay đổi "
         "giữa hai lần nộp. Đọc kết quả đánh giá và tỷ lệ báo cáo đúng hạn theo tháng. "
+        "Đọc và đánh dấu đã đọc các thông báo của chính mình (báo cáo được nộp, bị trả lại, được duyệt, "
+        "nhắc hạn). "
         "Mỗi người chỉ thấy và thao tác trên các đơn vị thuộc phạm vi của mình. "
         "Xác thực bằng phiên đăng nhập hoặc token tạo tại /accounts/tokens/ "
         "(tiêu đề \"Authorization: Token …\"); tháng ghi theo dạng 2026-05."
