@@ -37,7 +37,7 @@ def decision_notify(*, report: Report, decision: ReportDecision, by) -> None:
                  if decision.action == ReportDecision.Action.RETURN
                  else _("The report of %(unit)s for %(month)s was reopened")) % words
         names = dict(report.values.values_list("indicator__code", "indicator__name"))
-        lines = [_("Reason: %(reason)s") % {"reason": decision.reason}]
+        lines = [_("Reason: %(reason)s") % {"reason": decision.reason}] if decision.reason else []
         lines += [f"– {names.get(code, code)}: {text}" for code, text in decision.value_reasons.items()]
         body = "\n".join(lines)
         url = reverse("reports:form", args=[report.unit.code, report.period])
