@@ -166,3 +166,10 @@ def test_bulk_approval_of_nothing_or_of_reports_out_of_scope(client, world):
     assert may.status == Report.Status.SUBMITTED
     page = client.post(reverse("reports:queue-approve"), {}, follow=True).content.decode()
     assert "Hãy đánh dấu chọn các báo cáo cần duyệt trước." in page
+
+
+def test_done_words_for_every_way_a_milestone_is_written():
+    from reports.templatetags.report_words import done_words_filter
+
+    assert [done_words_filter(v) for v in (True, "yes", False, "no", None, "")] == [
+        "Hoàn thành", "Hoàn thành", "Chưa hoàn thành", "Chưa hoàn thành", "—", "—"]
