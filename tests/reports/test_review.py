@@ -173,3 +173,14 @@ def test_done_words_for_every_way_a_milestone_is_written():
 
     assert [done_words_filter(v) for v in (True, "yes", False, "no", None, "")] == [
         "Hoàn thành", "Hoàn thành", "Chưa hoàn thành", "Chưa hoàn thành", "—", "—"]
+
+
+def test_the_review_page_and_queue_read_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    may = _submitted(world, MAY)
+    _submitted(world, MAY, unit=world.other_ward,
+               clerk=MembershipFactory(unit=world.other_ward, role=Membership.Role.CLERK).user)
+    client.force_login(world.reviewer)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("reports:detail", args=[may.pk])).status_code == 200
+    with django_assert_max_num_queries(6):  # session, user, memberships, the bell, the queue: not one a row
+        assert client.get(reverse("reports:queue")).status_code == 200
