@@ -235,11 +235,16 @@ def report_return(*, report: Report, by, reason: str, value_reasons: dict[str, s
     value_reasons = {code: text.strip() for code, text in (value_reasons or {}).items() if text and text.strip()}
     if not reason and not value_reasons:
         raise ValidationError({"reason": _("Give the reason for returning the report, so the clerk can correct it.")})
-    codes = {indicator.code for indicator in report_indicators(report=report)}
+    indicators = report_indicators(report=report)
+    codes = {indicator.code for indicator in indicators}
     unknown = sorted(set(value_reasons) - codes)
     if unknown:
         raise ValidationError({"value_reasons": _("These indicators are not part of this report: %(codes)s.")
                                                 % {"codes": ", ".join(unknown)}})
+    if not reason:
+        # Every reader of a return (the clerk's form, the e-mail, the API) finds a reason that points to the rest.
+        names = [indicator.name for indicator in indicators if indicator.code in value_reasons]
+        reason = _("See the reasons beside the indicators: %(names)s.") % {"names": "; ".join(names)}
     return _decide(report=report, by=by, action=ReportDecision.Action.RETURN, status=Report.Status.RETURNED,
                    reason=reason, value_reasons=value_reasons)
 

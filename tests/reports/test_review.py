@@ -76,7 +76,9 @@ def test_a_return_with_reasons_beside_indicators_only_is_stored_per_indicator_an
                 {"action": "return", "reason": "", "reason-ky_so": "Tử số chưa khớp", "reason-so_hoa": " "})
     may.refresh_from_db()
     assert may.status == Report.Status.RETURNED
-    assert ReportDecision.objects.get().value_reasons == {"ky_so": "Tử số chưa khớp"}
+    decision = ReportDecision.objects.get()
+    assert decision.value_reasons == {"ky_so": "Tử số chưa khớp"}
+    assert decision.reason == f"Xem lý do ghi bên cạnh các chỉ tiêu: {world.signed.name}."
     client.force_login(world.clerk)
     form = client.get(reverse("reports:form", args=["P1.X1", MAY])).content.decode()
     assert "Người duyệt: Tử số chưa khớp" in form
