@@ -108,8 +108,12 @@ def test_review_return_notify_resubmit_and_bulk_approve(browser, live_server, re
 
     reviewer.goto(f"{live_server.url}/reports/review/")
     assert reviewer.locator("tbody tr").count() == 2
-    reviewer.check("input[name=report] >> nth=0")
-    reviewer.check("input[name=report] >> nth=1")
+    if device == "desktop":
+        reviewer.check("input.pick-all")  # one box chooses every report of the queue
+    else:
+        reviewer.check("input[name=report] >> nth=0")
+        reviewer.check("input[name=report] >> nth=1")
+    assert reviewer.locator("input[name=report]:checked").count() == 2
     if device == "desktop":
         reviewer.screenshot(path=str(ARTIFACTS / "queue-bulk.png"), full_page=True)
     reviewer.click("text=Duyệt các báo cáo đã chọn…")
