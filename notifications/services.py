@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,8 +62,11 @@ def notification_email_send(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if not users_wanting_email(users=[notification.recipient]):
         return False  # turned off (or the address removed) since the event
-    link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
-    text = "\n\n".join(part for part in (notification.body, link) if part)
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    link = f"{base}{notification.url}" if notification.url else ""
+    footer = _("You get this e-mail as a copy of a notification on the portal; to stop them: %(url)s") % {
+        "url": f"{base}{reverse('notifications:preferences')}"}
+    text = "\n\n".join(part for part in (notification.body, link, footer) if part)
     try:
         send_mail(notification.title, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
     except Exception:

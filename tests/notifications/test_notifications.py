@@ -25,7 +25,10 @@ def test_an_event_is_told_once_per_person_and_emailed_once(django_capture_on_com
         assert _tell(clerk) == []  # the same event again (a retried request): nothing new
     assert Notification.objects.get().recipient == clerk
     assert [m.to for m in mail.outbox] == [[clerk.email]]
-    assert mail.outbox[0].body == "Số liệu đã được duyệt.\n\nhttp://localhost:8000/reports/1/"
+    assert mail.outbox[0].body == (
+        "Số liệu đã được duyệt.\n\nhttp://localhost:8000/reports/1/\n\n"
+        "Bạn nhận thư này như bản sao của một thông báo trên cổng; để không nhận nữa: "
+        "http://localhost:8000/notifications/preferences/")
     # The same e-mail job delivered twice (a broker retry, the outbox drain): the second sends nothing.
     assert notification_email.delay(Notification.objects.get().pk).get() is False
     assert len(mail.outbox) == 1
