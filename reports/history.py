@@ -99,8 +99,8 @@ def change_list(changes: Mapping[str, list], *, names: Mapping[str, str]) -> lis
     for key, pair in changes.items():
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
         if key == "value_reasons" and isinstance(after, dict):  # a return's reasons, one per indicator
-            out += [Change(f"{names.get(code, code)} – {_('reason for returning')}", EMPTY, str(text))
-                    for code, text in after.items()]
+            label = _("reason for returning")
+            out += [Change(f"{names.get(code, code)} – {label}", EMPTY, str(text)) for code, text in after.items()]
             continue
         subject, field = _subject(key, names)
         change = Change(subject, value_words(field, before), value_words(field, after))

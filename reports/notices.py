@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from notifications.services import notify
+from reports.history import indicator_names
 from reports.models import Report, ReportDecision
 from units.access import unit_clerks, unit_reviewers
 
@@ -36,7 +37,7 @@ def decision_notify(*, report: Report, decision: ReportDecision, by) -> None:
         title = (_("The report of %(unit)s for %(month)s was returned for correction")
                  if decision.action == ReportDecision.Action.RETURN
                  else _("The report of %(unit)s for %(month)s was reopened")) % words
-        names = dict(report.values.values_list("indicator__code", "indicator__name"))
+        names = indicator_names()
         lines = [_("Reason: %(reason)s") % {"reason": decision.reason}] if decision.reason else []
         lines += [f"– {names.get(code, code)}: {text}" for code, text in decision.value_reasons.items()]
         body = "\n".join(lines)

@@ -103,6 +103,7 @@ def test_history_and_decisions_read_as_sentences(client, world):
     assert "Ngày đến hạn: 20/06/2026" in html  # due_on stored as "2026-06-20"
     assert f"{world.milestone.name} – hoàn thành: Chưa hoàn thành" in html
     assert f"{world.signed.name}: Tử số chưa khớp" in html  # the decision names the indicator
+    assert f"{world.signed.name} – lý do trả lại: Tử số chưa khớp" in html  # and so does the history
     for code in ("status:", "due_on", "ky_so.", "2026-06-20", "True", "False", "draft", "submitted"):
         assert code not in html, code
 
