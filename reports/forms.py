@@ -125,14 +125,17 @@ class ReportForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for returning"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3, "form": "return-form"}))
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for indicator in self.indicators:
+            # On the review page these sit in the table, beside each indicator, outside the return form itself.
             self.fields[f"reason-{indicator.code}"] = forms.CharField(
-                label=indicator.name, required=False, widget=forms.TextInput)
+                label=indicator.name, required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "form": "return-form"}))
 
     def value_reasons(self) -> dict[str, str]:
         return {i.code: self.cleaned_data.get(f"reason-{i.code}", "") for i in self.indicators}

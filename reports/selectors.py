@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
@@ -9,7 +10,7 @@ from core.models import AuditEvent
 from core.periods import month_last_day
 from plans.models import Plan
 from plans.selectors import report_due_date, report_due_days
-from reports.models import Report, ReportValue
+from reports.models import Evidence, Report, ReportDecision, ReportValue
 from targets.binding import target_in_force, targets_for_unit
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, subtree_condition, units_enterable_by
@@ -167,3 +168,49 @@ def _clerk_month(*, month: dt.date, report: Report | None, due_on: dt.date, toda
     if today > due_on:
         return ClerkMonth(month, report, due_on, "overdue", (today - due_on).days)
     return ClerkMonth(month, report, due_on, "pending", 0)
+
+
+@dataclass(slots=True)
+class ReviewRow:
+    """What a reviewer judges of one indicator, side by side."""
+
+    indicator: Indicator
+    value: ReportValue | None
+    target: object | None  # the Target in force for the month (targets.binding), or None
+    previous: ReportValue | None  # the same indicator in the previous approved month
+    evidence: list[Evidence] = field(default_factory=list)
+    changes: dict = field(default_factory=dict)  # field → [before, now] since the previous submission
+    returned_reason: str = ""  # the last return's word on this indicator
+
+
+@dataclass(slots=True)
+class ReviewSheet:
+    rows: list[ReviewRow]
+    previous_period: dt.date | None  # the month "last month" figures come from, or None if none was approved
+    last_return: ReportDecision | None
+
+
+def report_review_sheet(*, report: Report, changes: dict[str, dict[str, list]]) -> ReviewSheet:
+    """Per indicator of the report: its figures, the target in force, the last approved month's figures (the month
+    the running-total check compares with), the evidence files, the changes since the previous submission and
+    the reason the last return gave for it. `changes` is `submission_changes(report=…)`."""
+    bound: dict[int, list] = {}
+    for target in targets_for_unit(unit=report.unit, period=report.period):
+        bound.setdefault(target.indicator_id, []).append(target)
+    indicators = sorted((targets[0].indicator for targets in bound.values()), key=lambda i: (i.group.order, i.code))
+    month_end = month_last_day(report.period.year, report.period.month)
+    values = {value.indicator_id: value for value in report.values.all()}
+    previous_report = previous_approved_report(unit_id=report.unit_id, period=report.period)
+    previous = {value.indicator_id: value for value in previous_report.values.all()} if previous_report else {}
+    evidence: dict[int, list[Evidence]] = {}
+    for item in report.evidence.all():
+        evidence.setdefault(item.indicator_id, []).append(item)
+    last_return = (report.decisions.exclude(action=ReportDecision.Action.APPROVE).order_by("-at", "-id").first())
+    reasons = last_return.value_reasons if last_return else {}
+    rows = [ReviewRow(indicator=indicator, value=values.get(indicator.pk),
+                      target=target_in_force(bound[indicator.pk], month_end), previous=previous.get(indicator.pk),
+                      evidence=evidence.get(indicator.pk, []), changes=changes.get(str(indicator.pk), {}),
+                      returned_reason=reasons.get(indicator.code, ""))
+            for indicator in indicators]
+    return ReviewSheet(rows=rows, previous_period=previous_report.period if previous_report else None,
+                       last_return=last_return)

@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from core.periods import month_parse
 from core.services import LAST_USER_COOKIE, last_user_marker_read, pending_form_stash, pending_form_take
 from reports.forms import ReasonForm, ReportForm, ReturnForm
+from reports.history import change_list, decision_words, field_changes, indicator_names
 from reports.imports import (
     ImportRefused,
     bulk_import,
@@ -26,24 +27,25 @@ from reports.imports import (
     unit_import,
     unit_template,
 )
-from reports.models import Evidence, Report, ReportValue
+from reports.models import Evidence, Report
 from reports.selectors import (
     clerk_months,
     report_authors,
     report_form_context,
     report_indicators,
+    report_review_sheet,
     reports_visible_to,
     review_queue,
 )
 from reports.services import (
     EDITABLE,
-    VALUE_FIELDS,
     evidence_attach,
     report_approve,
     report_period_check,
     report_reopen,
     report_return,
     report_save,
+    reports_approve,
     submission_changes,
 )
 from units.access import review_roots, units_enterable_by, units_visible_to, user_can_review
@@ -167,26 +169,28 @@ def _grouped(form: ReportForm, rows: list[dict]) -> list[tuple]:
 @login_required
 def report_detail(request, pk: int):
     report = get_object_or_404(reports_visible_to(user=request.user), pk=pk)
-    values = {v.indicator_id: v for v in report.values.select_related("indicator")}
-    changes = submission_changes(report=report)
     can_review = user_can_review(user=request.user, unit=report.unit)
     # The service refuses it too; the page says why before the reviewer tries.
     authored = (can_review and report.status == Report.Status.SUBMITTED
                 and request.user.pk in report_authors(report=report))
-    indicators = report_indicators(report=report)
-    labels = {name: ReportValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS}
+    sheet = report_review_sheet(report=report, changes=submission_changes(report=report))
+    return_form = ReturnForm(indicators=[row.indicator for row in sheet.rows]) if can_review else None
+    names = indicator_names()
     return render(request, "reports/detail.html", {
         "report": report,
-        "rows": [{"indicator": i, "value": values.get(i.pk),
-                  "changes": {labels[name]: change for name, change in changes.get(str(i.pk), {}).items()}}
-                 for i in indicators],
-        "decisions": report.decisions.select_related("by"),
+        "sheet": sheet,
+        "rows": [{"row": row, "changes": field_changes(row.changes),
+                  "reason_field": return_form[f"reason-{row.indicator.code}"] if return_form else None}
+                 for row in sheet.rows],
+        "decisions": [{"decision": d, "words": decision_words(d, names=names)}
+                      for d in report.decisions.select_related("by")],
         "submissions": report.submissions.select_related("submitted_by"),
-        "history": AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk))
-        .select_related("actor").order_by("at", "id"),
+        "history": [{"event": event, "changes": change_list(event.changes or {}, names=names)}
+                    for event in AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk))
+                    .select_related("actor").order_by("at", "id")],
         "can_review": can_review,
         "authored": authored,
-        "return_form": ReturnForm(indicators=indicators) if can_review else None,
+        "return_form": return_form,
         "reopen_form": ReasonForm() if can_review else None,
     })
 
@@ -222,6 +226,37 @@ def report_decide(request, pk: int):
 @login_required
 def review_queue_view(request):
     return render(request, "reports/queue.html", {"reports": review_queue(user=request.user)})
+
+
+@require_POST
+@login_required
+def review_queue_approve(request):
+    """Approve the reports ticked in the queue: first a page that names them and asks to confirm, then each one
+    through the same service as the single approval; the queue then says which were approved and which not."""
+    ids = [int(raw) for raw in request.POST.getlist("report") if raw.isdigit()][:BULK_APPROVE_MAX]
+    if not ids:
+        messages.error(request, _("Tick the reports to approve first."))
+        return redirect("reports:queue")
+    if request.POST.get("confirm") != "yes":
+        chosen = review_queue(user=request.user).filter(pk__in=ids)
+        return render(request, "reports/queue_confirm.html", {"reports": chosen})
+    result = reports_approve(report_ids=ids, by=request.user, visible=reports_visible_to(user=request.user))
+    if result.approved:
+        messages.success(request, _("Approved %(count)s reports: %(names)s.") % {
+            "count": len(result.approved), "names": "; ".join(_report_name(r) for r in result.approved)})
+    for refusal in result.refused:
+        messages.error(request, _("Not approved: %(report)s. %(reason)s") % {
+            "report": _report_name(refusal.report), "reason": refusal.message})
+    return redirect("reports:queue")
+
+
+BULK_APPROVE_MAX = 200
+
+
+def _report_name(report: Report) -> str:
+    if report.unit_id is None:
+        return f"#{report.pk}"
+    return f"{report.unit.name} – {report.period.month:02d}/{report.period.year}"
 
 
 @require_POST

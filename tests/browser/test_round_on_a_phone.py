@@ -74,8 +74,7 @@ def test_a_clerk_on_a_phone_and_a_reviewer_at_a_desk_do_the_round(browser, live_
     reviewer.click("text=Đảng ủy xã Lộc Ninh")
     reviewer.wait_for_load_state()
     reviewer.fill("textarea[name=reason]", "Số văn bản ký số chưa khớp sổ theo dõi")
-    reviewer.locator("details summary").first.click()
-    reviewer.fill("input[name='reason-ky_so']", "Sổ theo dõi ghi 1.500 văn bản ký số")
+    reviewer.fill("textarea[name='reason-ky_so']", "Sổ theo dõi ghi 1.500 văn bản ký số")
     reviewer.click("button[value=return]")
     reviewer.wait_for_load_state()
     _shot(reviewer, "round-desktop-3-returned")
@@ -92,6 +91,7 @@ def test_a_clerk_on_a_phone_and_a_reviewer_at_a_desk_do_the_round(browser, live_
     assert "Đã nộp báo cáo." in clerk.content()
 
     reviewer.goto(f"{live_server.url}/reports/{report.pk}/")
+    reviewer.click("details.confirm summary")  # approving asks for confirmation first
     reviewer.click("button[value=approve]")
     reviewer.wait_for_load_state()
     _shot(reviewer, "round-desktop-6-approved")
