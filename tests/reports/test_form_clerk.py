@@ -136,6 +136,11 @@ def test_links_only_for_those_who_may_use_them(client, world):
     assert reverse("reports:queue") not in html
     dashboard = client.get(reverse("compliance:dashboard"), {"unit": "P1.X1"}).content.decode()
     assert reverse("reports:bulk-import") not in dashboard and reverse("exports:create") not in dashboard
+    # A report's page: the clerk's way back is their list, not the review queue.
+    client.post(_form(SEP), _post(**{"ky_so-numerator": "1", "ky_so-denominator": "2"}))
+    report = Report.objects.get()
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert reverse("reports:queue") not in html and f'href="{reverse("reports:mine")}"' in html
     client.force_login(world.reviewer)
     html = client.get(reverse("reports:mine")).content.decode()
     assert f'href="{reverse("reports:queue")}"' in html
