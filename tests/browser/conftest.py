@@ -37,6 +37,6 @@ def login(browser, live_server, username: str, password: str = "pw-test-2026"):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page

@@ -46,8 +46,8 @@ def _serious(browser, live_server, username: str, path: str, viewport: str, name
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", "pw-test-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.goto(f"{live_server.url}{path}")
     # Loaded from the portal itself, as the content security policy allows.
     page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
@@ -113,8 +113,8 @@ def test_status_symbols_stand_out_at_4_5_to_1(browser, live_server, a11y_world):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", "vanphong")
     page.fill("input[name=password]", "pw-test-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.goto(f"{live_server.url}/dashboard/?period=08/2026")
     symbols = page.evaluate(CONTRAST)
     assert len(symbols) >= 9 + 2  # the legend's symbols and the cells'

@@ -38,8 +38,8 @@ def test_clerk_submits_reviewer_returns_clerk_resubmits_reviewer_approves(browse
     # A word in a number field is refused on the field, and what was typed stays.
     _fill(clerk, "ky_so", "tám", "10")
     _fill(clerk, "so_hoa", "35", "100")
-    clerk.click("button[name=save]")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("button[name=save]")
     shot(clerk, "01-clerk-validation-error")
     assert "“tám” không phải là số" in clerk.content()
     assert clerk.input_value("input[name='ky_so-numerator']") == "tám"
@@ -49,8 +49,8 @@ def test_clerk_submits_reviewer_returns_clerk_resubmits_reviewer_approves(browse
     _fill(clerk, "ky_so", "1.234", "2.000")
     clerk.locator("tr[data-indicator=ky_so] .percent").filter(has_text="61,7%").wait_for()
     shot(clerk, "02-clerk-corrected")
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("button[name=submit]")
     assert "Đã nộp báo cáo." in clerk.content()
     report = Report.objects.get()
     assert report.status == Report.Status.SUBMITTED
@@ -60,8 +60,8 @@ def test_clerk_submits_reviewer_returns_clerk_resubmits_reviewer_approves(browse
     reviewer.goto(f"{live_server.url}/reports/review/")
     reviewer.click("text=Đảng ủy phường Một")
     reviewer.fill("textarea[name=reason]", "Số văn bản ký số chưa khớp sổ theo dõi")
-    reviewer.click("button[value=return]")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("button[value=return]")
     shot(reviewer, "03-reviewer-returned")
     assert "Đã trả báo cáo về đơn vị." in reviewer.content()
 
@@ -69,15 +69,15 @@ def test_clerk_submits_reviewer_returns_clerk_resubmits_reviewer_approves(browse
     assert "Số văn bản ký số chưa khớp sổ theo dõi" in clerk.content()
     shot(clerk, "04-clerk-sees-reason")
     _fill(clerk, "ky_so", "1.500", "2.000")
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("button[name=submit]")
     assert "Đã nộp báo cáo." in clerk.content()
 
     reviewer.goto(f"{live_server.url}/reports/{report.pk}/")
     assert "tử số: 1.234 → 1.500" in reviewer.content()
     reviewer.click("details.confirm summary")  # approving asks for confirmation first
-    reviewer.click("button[value=approve]")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("button[value=approve]")
     shot(reviewer, "05-reviewer-approved")
     assert "Đã duyệt báo cáo." in reviewer.content()
     report.refresh_from_db()

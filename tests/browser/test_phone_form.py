@@ -48,8 +48,8 @@ def _login(browser, live_server, viewport):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", "vanthu")
     page.fill("input[name=password]", "pw-test-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page
 
 
@@ -104,8 +104,8 @@ def test_a_refused_save_opens_on_a_summary_linking_to_each_field(browser, live_s
     page.fill("input[name='chi_tieu_03-denominator']", "10")
     page.fill("input[name='chi_tieu_05-numerator']", "1,5")
     page.fill("input[name='chi_tieu_05-denominator']", "10")
-    page.click("button[name=save]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=save]")
     _shot(page, "form-phone-errors")
 
     summary = page.locator("#error-summary")
@@ -137,8 +137,8 @@ def test_a_file_is_attached_with_the_figures_typed_above_it(browser, live_server
     minutes = tmp_path / "bien-ban.pdf"
     minutes.write_bytes(PDF)
     page.set_input_files("input[name='chi_tieu_01-evidence']", str(minutes))
-    page.click("button[name=save]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=save]")
     assert "Đã lưu bản nháp." in page.content()
     report = Report.objects.get()
     assert report.values.count() == 12 and report.values.get(indicator__code="chi_tieu_10").numerator == 7
@@ -149,8 +149,8 @@ def test_a_file_is_attached_with_the_figures_typed_above_it(browser, live_server
     assert page.input_value("input[name='chi_tieu_10-numerator']") == "7"
     assert page.locator("#progress").inner_text() == "12/12 chỉ tiêu đã nhập"
 
-    page.click("button[name=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=submit]")
     _shot(page, "form-phone-submitted")
     assert "Đã nộp báo cáo." in page.content()
     report.refresh_from_db()

@@ -56,8 +56,8 @@ def _login(browser, live_server, username, viewport):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", "pw-test-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page
 
 
@@ -82,28 +82,28 @@ def test_review_return_notify_resubmit_and_bulk_approve(browser, live_server, re
     reviewer.screenshot(path=str(ARTIFACTS / f"review-{device}.png"), full_page=True)
 
     reviewer.fill("textarea[name=reason-ky_so]", "Số văn bản ký số chưa khớp sổ theo dõi")
-    reviewer.click("button[value=return]")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("button[value=return]")
     assert "Đã trả báo cáo về đơn vị." in reviewer.content()
     assert "Tỷ lệ văn bản được ký số: Số văn bản ký số chưa khớp sổ theo dõi" in reviewer.content()
 
     clerk = _login(browser, live_server, "vanthu", viewport)
     assert clerk.locator(".bell .badge").inner_text() == "2"  # April approved, May returned
-    clerk.click(".bell")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click(".bell")
     assert "bị trả lại để chỉnh sửa" in clerk.content()
     assert "Tỷ lệ văn bản được ký số: Số văn bản ký số chưa khớp sổ theo dõi" in clerk.content()
     assert _fits(clerk)
     if device == "phone":
         clerk.screenshot(path=str(ARTIFACTS / "notifications.png"), full_page=True)
-    clerk.locator(".notification.unread button.link").first.click()  # opens the form, marks it read
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.locator(".notification.unread button.link").first.click()  # opens the form, marks it read
     assert "/reports/P1.X1/2026-05/" in clerk.url
     assert "Người duyệt: Số văn bản ký số chưa khớp sổ theo dõi" in clerk.content()
     clerk.fill("input[name='ky_so-numerator']", "850")
     clerk.fill("textarea[name='ky_so-note']", "Bổ sung 50 văn bản ký ngày 31/05")
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("button[name=submit]")
     assert "Đã nộp báo cáo." in clerk.content()
 
     reviewer.goto(f"{live_server.url}/reports/review/")
@@ -116,11 +116,11 @@ def test_review_return_notify_resubmit_and_bulk_approve(browser, live_server, re
     assert reviewer.locator("input[name=report]:checked").count() == 2
     if device == "desktop":
         reviewer.screenshot(path=str(ARTIFACTS / "queue-bulk.png"), full_page=True)
-    reviewer.click("text=Duyệt các báo cáo đã chọn…")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("text=Duyệt các báo cáo đã chọn…")
     assert "Duyệt 2 báo cáo này?" in reviewer.content()
-    reviewer.click("button:has-text('Đồng ý duyệt')")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("button:has-text('Đồng ý duyệt')")
     assert "Đã duyệt 2 báo cáo" in reviewer.content()
     assert _fits(reviewer)
     if device == "desktop":

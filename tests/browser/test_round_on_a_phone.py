@@ -37,8 +37,8 @@ def _login(browser, live_server, username, viewport):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", "pw-test-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page
 
 
@@ -49,8 +49,8 @@ def _shot(page, name):
 def test_a_clerk_on_a_phone_and_a_reviewer_at_a_desk_do_the_round(browser, live_server, round_world, tmp_path):
     clerk = _login(browser, live_server, "vanthu", {"width": 390, "height": 844})
     clerk.goto(f"{live_server.url}/reports/")
-    clerk.click("text=Tháng 10/2026")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("text=Tháng 10/2026")
     clerk.fill("input[name='ky_so-numerator']", "1.234")
     clerk.fill("input[name='ky_so-denominator']", "2.000")
     clerk.fill("input[name='so_hoa-numerator']", "35")
@@ -62,8 +62,8 @@ def test_a_clerk_on_a_phone_and_a_reviewer_at_a_desk_do_the_round(browser, live_
     assert clerk.locator("#progress").inner_text() == "2/2 chỉ tiêu đã nhập"
     _shot(clerk, "round-phone-1-entered")
     assert clerk.evaluate("document.scrollingElement.scrollWidth") <= 390
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("button[name=submit]")
     _shot(clerk, "round-phone-2-submitted")
     assert "Đã nộp báo cáo." in clerk.content()
     report = Report.objects.get()
@@ -71,12 +71,12 @@ def test_a_clerk_on_a_phone_and_a_reviewer_at_a_desk_do_the_round(browser, live_
 
     reviewer = _login(browser, live_server, "vanphong", {"width": 1366, "height": 768})
     reviewer.goto(f"{live_server.url}/reports/review/")
-    reviewer.click("text=Đảng ủy xã Lộc Ninh")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("text=Đảng ủy xã Lộc Ninh")
     reviewer.fill("textarea[name=reason]", "Số văn bản ký số chưa khớp sổ theo dõi")
     reviewer.fill("textarea[name='reason-ky_so']", "Sổ theo dõi ghi 1.500 văn bản ký số")
-    reviewer.click("button[value=return]")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("button[value=return]")
     _shot(reviewer, "round-desktop-3-returned")
 
     clerk.goto(f"{live_server.url}/reports/P1.X1/2026-10/")
@@ -85,15 +85,15 @@ def test_a_clerk_on_a_phone_and_a_reviewer_at_a_desk_do_the_round(browser, live_
     assert "so-theo-doi.pdf" in card.inner_text()
     _shot(clerk, "round-phone-4-reason")
     clerk.fill("input[name='ky_so-numerator']", "1.500")
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state()
+    with clerk.expect_navigation():
+        clerk.click("button[name=submit]")
     _shot(clerk, "round-phone-5-resubmitted")
     assert "Đã nộp báo cáo." in clerk.content()
 
     reviewer.goto(f"{live_server.url}/reports/{report.pk}/")
     reviewer.click("details.confirm summary")  # approving asks for confirmation first
-    reviewer.click("button[value=approve]")
-    reviewer.wait_for_load_state()
+    with reviewer.expect_navigation():
+        reviewer.click("button[value=approve]")
     _shot(reviewer, "round-desktop-6-approved")
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED and report.submissions.count() == 2
