@@ -63,3 +63,22 @@ def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
     days = dict(Plan.objects.filter(issuer__path__in=paths).exclude(source_text="").order_by("issued_on", "pk")
                 .values_list("issuer__path", "report_due_day"))
     return report_due_date(path=unit.path, period=period, days=days)
+
+
+OFFICE_PREFIX = "Văn phòng"
+
+
+def task_accepting_unit(*, task: PlanTask) -> Unit:
+    """Who accepts a task's product (rõ thẩm quyền): the unit the plan names, else the issuing committee's office.
+
+    The office is the issuer itself when a Văn phòng issued the plan, else the issuer's advisory agency named
+    "Văn phòng …"; an issuer without one accepts its tasks itself.
+    """
+    if task.accepting_unit_id:
+        return task.accepting_unit
+    issuer = task.plan.issuer
+    if issuer.name.startswith(OFFICE_PREFIX):
+        return issuer
+    office = (Unit.objects.filter(path__startswith=issuer.path, depth=issuer.depth + 1, kind="agency",
+                                  name__startswith=OFFICE_PREFIX).order_by("path").first())
+    return office or issuer
