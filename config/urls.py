@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/exports/", include("exports.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("compliance.urls")),
+    path("tasks/", include("tasks.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
