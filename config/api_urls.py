@@ -6,8 +6,8 @@ from compliance.apis import ComplianceViewSet, ReportingViewSet
 from core.apis import ApiNotFound
 from plans.apis import PlanViewSet
 from reports.apis import ReportViewSet
-from tasks.apis import TaskViewSet
 from targets.apis import IndicatorViewSet, TargetViewSet
+from tasks.apis import TaskViewSet
 from units.apis import UnitViewSet
 
 router = DefaultRouter()
