@@ -13,8 +13,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def world(root, settings, tmp_path):
+    return world_build(settings=settings, media=tmp_path)
+
+
+def world_build(*, settings, media):
     """A province whose office accepts the tasks its plan gives a department, with a cooperating department."""
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = media
     today = timezone.localdate()
     province = unit_make(kind=UnitKind.PROVINCE, code="P", name="Tỉnh ủy thử")
     office = unit_make(parent=province, kind=UnitKind.AGENCY, code="P.VP", name="Văn phòng Tỉnh ủy thử")
