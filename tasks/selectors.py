@@ -265,14 +265,15 @@ def task_quarter_rows(*, unit: Unit, quarter: Quarter, today: dt.date | None = N
                                      plan__year_end__gte=quarter.year)
              .select_related("plan", "lead_unit").prefetch_related("cooperating_units")
              .order_by("plan__issued_on", "plan__key", "number"))
+    tasks = list(tasks)
+    # The quarter's own occurrence of recurring work (its last month for monthly work), the one-off task's only one.
+    occurrences = {task.pk: occurrence_current(task=task, today=as_of) for task in tasks}
+    records = {(r.task_id, r.period): r for r in TaskRecord.objects.filter(task__in=[t.pk for t in tasks])
+               .prefetch_related("files")}
     rows = []
     for task in tasks:
-        if task.due_kind == DueKind.RECURRING and task.recurrence:
-            occurrence = occurrence_current(task=task, today=as_of)
-        else:
-            occurrence = occurrence_of(task=task, period="")
-        record = (TaskRecord.objects.filter(task=task, period=occurrence.period)
-                  .prefetch_related("files").first())
+        occurrence = occurrences[task.pk]
+        record = records.get((task.pk, occurrence.period))
         status = record_status(record=record, occurrence=occurrence, today=today, as_of=as_of)
         done = status.code in DONE
         rows.append(QuarterTaskRow(
