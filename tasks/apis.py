@@ -85,7 +85,12 @@ class TaskOutputSerializer(PlanTaskOutputSerializer):
         return record.accepted_at.isoformat() if record and record.accepted_at else None
 
     def get_accepting_unit(self, task) -> str:
-        return accepting_unit_of(task).code
+        # Tasks of one plan share their default: the office is looked up once per issuer.
+        acceptors = self.context.setdefault("acceptors", {})
+        key = (task.plan.issuer_id, task.accepting_unit_id)
+        if key not in acceptors:
+            acceptors[key] = accepting_unit_of(task).code
+        return acceptors[key]
 
 
 TaskOutputSerializer._declared_fields["status"].help_text = " / ".join(f"{v}: {label}" for v, label in Status.choices)

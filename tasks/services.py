@@ -206,11 +206,18 @@ def task_submit(*, task: PlanTask, by, product: ProductInput, period: str = "",
     return record
 
 
-def _require_acceptor(*, record: TaskRecord, by) -> None:
-    unit = accepting_unit_of(record.task)
+def _acceptors_record(*, task: PlanTask, by, period: str) -> TaskRecord:
+    """The occurrence's record, locked, for a decision by the accepting unit (refused to anyone else first)."""
+    unit = accepting_unit_of(task)
     if not user_can_review(user=by, unit=unit):
         raise ApplicationError(_("Only the accepting unit (%(unit)s) accepts or returns this task's product.")
                                % {"unit": unit.name})
+    record = _locked_existing(task=task, period=period)
+    _require_independent(record=record, by=by)
+    return record
+
+
+def _require_independent(*, record: TaskRecord, by) -> None:
     if by.pk in record_authors(record=record):
         raise ApplicationError(_("You reported on or submitted this task, so someone else of the accepting unit "
                                  "must accept or return it."))
@@ -229,8 +236,7 @@ def _locked_existing(*, task: PlanTask, period: str) -> TaskRecord:
 @transaction.atomic
 def task_accept(*, task: PlanTask, by, period: str = "") -> TaskRecord:
     """The accepting unit accepts the product: the task is done, on time or late as its submission date says."""
-    record = _locked_existing(task=task, period=period)
-    _require_acceptor(record=record, by=by)
+    record = _acceptors_record(task=task, by=by, period=period)
     TaskDecision.objects.create(record=record, action=TaskDecision.Action.ACCEPT, by=by)
     record.state, record.accepted_at = State.ACCEPTED, timezone.now()
     record.save(update_fields=["state", "accepted_at", "updated_at"])
@@ -243,8 +249,7 @@ def task_accept(*, task: PlanTask, by, period: str = "") -> TaskRecord:
 @transaction.atomic
 def task_return(*, task: PlanTask, by, reason: str, period: str = "") -> TaskRecord:
     """The accepting unit returns the product with a reason; the task is not done until submitted again."""
-    record = _locked_existing(task=task, period=period)
-    _require_acceptor(record=record, by=by)
+    record = _acceptors_record(task=task, by=by, period=period)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the product, so the lead unit can "

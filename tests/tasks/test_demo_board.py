@@ -83,3 +83,11 @@ def test_loc_ninh_undated_tasks_are_seeded(seeded):
     assert len(titles) == 2
     assert "tuyên truyền" in titles[0][0] and "Sổ tay Đảng viên điện tử" in titles[1][0]
     assert {t[1] for t in titles} == {"Ban Xây dựng Đảng"} and {t[2] for t in titles} == {"recurring"}
+
+
+def test_the_board_and_the_workbook_rows_read_in_a_few_queries(history, staff_user, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        board = task_board(user=staff_user, filters=BoardFilters(), today=DAY)
+        [row.task.lead_unit for row in board.rows]
+    with django_assert_max_num_queries(6):
+        task_quarter_rows(unit=Unit.objects.get(code="DN"), quarter=Quarter(2026, 4), today=DAY)
