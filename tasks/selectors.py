@@ -263,7 +263,7 @@ def task_quarter_rows(*, unit: Unit, quarter: Quarter, today: dt.date | None = N
     as_of = min(today, quarter.last_day)
     tasks = (PlanTask.objects.filter(lead_unit__path__startswith=unit.path, plan__year_start__lte=quarter.year,
                                      plan__year_end__gte=quarter.year)
-             .select_related("plan", "lead_unit").prefetch_related("cooperating_units")
+             .select_related("plan__issuer", "lead_unit").prefetch_related("cooperating_units")
              .order_by("plan__issued_on", "plan__key", "number"))
     tasks = list(tasks)
     # The quarter's own occurrence of recurring work (its last month for monthly work), the one-off task's only one.
