@@ -117,6 +117,22 @@ def occurrence_current(*, task: PlanTask, today: dt.date) -> Occurrence:
     return occurrence_of(task=task, period=_period_key(task, day))
 
 
+def occurrence_neighbours(*, task: PlanTask, occurrence: Occurrence) -> tuple[Occurrence | None, Occurrence | None]:
+    """The periods before and after an occurrence of recurring work, within the plan's years."""
+    if not occurrence.period or occurrence.due_on is None:
+        return None, None
+    first_day = occurrence_of(task=task, period=occurrence.period).due_on.replace(day=1)
+    if task.recurrence == Recurrence.QUARTERLY:
+        first_day = Quarter.of(first_day).first_day
+    before = first_day - dt.timedelta(days=1)
+    after = occurrence.due_on + dt.timedelta(days=1)
+    neighbours = []
+    for day in (before, after):
+        inside = task.plan.year_start <= day.year <= task.plan.year_end
+        neighbours.append(occurrence_of(task=task, period=_period_key(task, day)) if inside else None)
+    return neighbours[0], neighbours[1]
+
+
 def record_status(*, record: TaskRecord | None, occurrence: Occurrence, today: dt.date,
                   as_of: dt.date | None = None) -> TaskStatus:
     """The status of an occurrence from its record; `as_of` judges it as it stood on an earlier day."""

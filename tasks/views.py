@@ -20,6 +20,7 @@ from tasks.selectors import (
     accepting_unit_of,
     at_risk_days,
     occurrence_current,
+    occurrence_neighbours,
     occurrence_of,
     record_authors,
     record_status,
@@ -78,7 +79,8 @@ def detail(request, pk: int):
     cooperating = [u for u in task.cooperating_units.all() if user_can_enter(user=request.user, unit=u)]
     can_lead = bool(task.lead_unit and user_can_enter(user=request.user, unit=task.lead_unit))
     return render(request, "tasks/detail.html", {
-        "task": task, "occurrence": occurrence, "record": record, "state": State(state).label,
+        "task": task, "occurrence": occurrence, "record": record,
+        "neighbours": occurrence_neighbours(task=task, occurrence=occurrence), "state": State(state).label,
         "status": record_status(record=record, occurrence=occurrence, today=today), "acceptor": acceptor,
         "contributions": [(u, task.contributions.get(u.code, "")) for u in task.cooperating_units.all()],
         "can_lead": can_lead, "can_report": can_lead or bool(cooperating),

@@ -2,6 +2,7 @@
 with a reason and then accepts it; the board's counts follow."""
 
 import pytest
+from django.urls import reverse
 
 from tasks.models import TaskRecord
 from tasks.status import State
@@ -74,3 +75,6 @@ def test_lead_reports_office_returns_then_accepts(browser, live_server, world, s
     # accepted: done 1, on time 1, accepted 1, 100%, Xanh
     assert _counts(office, "P.VP.CDS") == ["✓ Xanh", "1", "1", "1", "0", "0", "0", "1", "100%"]
     shot(office, "tasks-board")
+    # the unit page beside the indicators: the office's subtree has the one task, accepted on time
+    office.goto(live_server.url + reverse("compliance:unit", args=["P.VP"]))
+    assert "1 nhiệm vụ được giao, 1 hoàn thành (100%): 1 đúng hạn, 0 chậm, 1 đã công nhận" in office.content()

@@ -89,3 +89,24 @@ def test_recurring_work_has_one_occurrence_per_period(world):
     assert occurrence_of(task=task, period=f"{year}-02").due_on.month == 2
     with pytest.raises(ValueError):
         occurrence_of(task=task, period=f"{year + 5}-02")
+
+
+def test_recurring_work_pages_go_from_quarter_to_quarter(client, world):
+    task = PlanTask.objects.create(plan=world.plan, number=3, title="Báo cáo số hóa hằng quý", lead_unit=world.lead,
+                                   due_kind=DueKind.RECURRING, recurrence=Recurrence.QUARTERLY)
+    client.force_login(world.clerk)
+    first = f"{world.plan.year_start}-Q1"
+    page = client.get(reverse("tasks:detail", args=[task.pk]), {"period": first}).content.decode()
+    # the plan's first quarter: no quarter before it, Q2 after it, due 31/03
+    assert f"?period={world.plan.year_start}-Q2" in page and "‹" not in page
+    assert f"31/03/{world.plan.year_start}" in page
+    assert client.get(reverse("tasks:detail", args=[task.pk]), {"period": "2001-Q1"}).status_code == 404
+    client.post(reverse("tasks:progress", args=[task.pk]),
+                {"version": 0, "period": first, "on": world.today.isoformat(), "text": "Đã số hóa 1.200 trang"})
+    assert TaskRecord.objects.get(task=task).period == first
+
+
+def test_the_dashboard_shows_the_tasks_panel(client, world):
+    client.force_login(world.acceptor)
+    page = client.get(reverse("compliance:dashboard"), {"unit": "P.VP"}).content.decode()
+    assert "tasks-panel" in page
