@@ -38,6 +38,7 @@ def test_lead_reports_office_returns_then_accepts(browser, live_server, world, s
     clerk.set_input_files("input[name=file]", str(product))
     clerk.click("form.task-file button[type=submit]")
     clerk.wait_for_load_state()
+    shot(clerk, "task-lead-form")
     clerk.fill("input[name=document_number]", "12-BB/VPTU")
     clerk.fill("textarea[name=document_summary]", "Biên bản nghiệm thu kỹ thuật")
     clerk.click("form.task-submit button[type=submit]")
