@@ -83,7 +83,7 @@ def _date_in_plan(*, task: PlanTask, day: dt.date, field: str) -> None:
 def task_progress_record(*, task: PlanTask, by, on: dt.date, text: str, obstacles: str = "", proposals: str = "",
                          period: str = "", version: int | None = None) -> TaskRecord:
     """A dated progress note: the lead unit's (the task is then in progress) or a cooperating unit's part."""
-    if user_can_enter(user=by, unit=task.lead_unit) if task.lead_unit else False:
+    if task.lead_unit is not None and user_can_enter(user=by, unit=task.lead_unit):
         unit, role = task.lead_unit, ProgressNote.Role.LEAD
     else:
         unit = next((u for u in task.cooperating_units.all() if user_can_enter(user=by, unit=u)), None)

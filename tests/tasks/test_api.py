@@ -34,8 +34,7 @@ def test_the_whole_round_through_the_api(client, world):
 
 def test_acceptance_outside_the_accepting_unit_answers_in_vietnamese(client, world):
     _post(client, world.clerk, world.task, "submit", {"document_number": "1-BB"})
-    world.outsider.memberships.update(unit=world.province)  # sees the plan, reviews the province: still not it
-    world.outsider.memberships.update(unit=world.other)
+    # Ban Tổ chức's reviewer sees the province's plan (issued above them) but is not its accepting office.
     client.force_login(world.outsider)
     assert client.get(reverse("task-list")).json()["count"] == 1
     refused = _post(client, world.outsider, world.task, "accept", {})
