@@ -5,15 +5,16 @@ from rest_framework.routers import DefaultRouter
 from compliance.apis import ComplianceViewSet, ReportingViewSet
 from core.apis import ApiNotFound
 from notifications.apis import NotificationViewSet
-from plans.apis import PlanTaskViewSet, PlanViewSet
+from plans.apis import PlanViewSet
 from reports.apis import ReportViewSet
 from targets.apis import IndicatorViewSet, TargetViewSet
+from tasks.apis import TaskViewSet
 from units.apis import UnitViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("plans", PlanViewSet, basename="plan")
-router.register("tasks", PlanTaskViewSet, basename="task")
+router.register("tasks", TaskViewSet, basename="task")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("targets", TargetViewSet, basename="target")
 router.register("reports", ReportViewSet, basename="report")

@@ -31,7 +31,7 @@ class PlanTaskAdmin(AuditedAdmin):
     list_display_links = ["number", "short_title"]
     list_filter = ["plan", "status", "conflict_status", "due_kind"]
     search_fields = ["title", "lead_text", "cooperating_text", "expected_output"]
-    autocomplete_fields = ["lead_unit", "cooperating_units"]
+    autocomplete_fields = ["lead_unit", "cooperating_units", "accepting_unit"]
     list_select_related = ["plan__issuer"]
 
     @admin.display(description=_("plan"), ordering="plan")

@@ -82,6 +82,14 @@ class Plan(models.Model):
             raise ValidationError(errors)
 
 
+class Recurrence(models.TextChoices):
+    """How often recurring work is reported: one occurrence per period, each due on the period's last day."""
+
+    NONE = "", _("Not recurring")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
 class PlanTask(DueMixin, ConflictMixin):
     """A task assigned by a plan: what, who leads, who helps, by when, and what it must produce."""
 
@@ -105,6 +113,16 @@ class PlanTask(DueMixin, ConflictMixin):
     due_text = models.CharField(_("due (as written)"), max_length=255, blank=True)
     expected_output = models.TextField(_("expected output"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    # "6 rõ": the person who answers for it in the lead unit, what each cooperating unit brings, and who accepts.
+    responsible_person = models.CharField(_("person responsible"), max_length=255, blank=True)
+    contributions = models.JSONField(
+        _("what each cooperating unit contributes"), default=dict, blank=True,
+        help_text=_("Identifier code of a cooperating unit → its part of the work."))
+    recurrence = models.CharField(_("recurrence"), max_length=20, choices=Recurrence.choices, blank=True,
+                                  default=Recurrence.NONE)
+    accepting_unit = models.ForeignKey(
+        Unit, verbose_name=_("accepting unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="accepted_tasks", help_text=_("Empty: the issuing committee's office (Văn phòng)."))
 
     class Meta:
         verbose_name = _("task")
@@ -119,3 +137,8 @@ class PlanTask(DueMixin, ConflictMixin):
         super().clean()
         if self.due_kind != DueKind.RECURRING and self.due_on is None:
             raise ValidationError({"due_on": _("A task due by a year, a quarter or a date needs its date.")})
+        if self.recurrence and self.due_kind != DueKind.RECURRING:
+            raise ValidationError({"recurrence": _("Only recurring work has a monthly or quarterly occurrence.")})
+        if not isinstance(self.contributions, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in self.contributions.items()):
+            raise ValidationError({"contributions": _("Write each contribution as a unit code and its part.")})

@@ -75,3 +75,22 @@ def month_last_due(*, unit: Unit, today: dt.date) -> dt.date:
     if report_due_on(unit=unit, period=last_month) <= today:
         return last_month
     return (last_month - dt.timedelta(days=1)).replace(day=1)
+
+
+OFFICE_PREFIX = "Văn phòng"
+
+
+def task_accepting_unit(*, task: PlanTask) -> Unit:
+    """Who accepts a task's product (rõ thẩm quyền): the unit the plan names, else the issuing committee's office.
+
+    The office is the issuer itself when a Văn phòng issued the plan, else the issuer's advisory agency named
+    "Văn phòng …"; an issuer without one accepts its tasks itself.
+    """
+    if task.accepting_unit_id:
+        return task.accepting_unit
+    issuer = task.plan.issuer
+    if issuer.name.startswith(OFFICE_PREFIX):
+        return issuer
+    office = (Unit.objects.filter(path__startswith=issuer.path, depth=issuer.depth + 1, kind="agency",
+                                  name__startswith=OFFICE_PREFIX).order_by("path").first())
+    return office or issuer

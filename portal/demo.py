@@ -31,6 +31,7 @@ CLERKS = {
     "vanthu.duubnd.dongnai": "DN.DUUBND",
     "vanthu.vptu.haiphong": "HP.VPTU",
     "vanthu.chibo.locninh": "DN.XP.LOCNINH.CB01",
+    "vanthu.cds.vptu.dongnai": "DN.VPTU.CDSCY",
 }
 # The demo clerks' units always send the last month, so a reviewer has a report to return or approve.
 CLERK_UNITS = frozenset(CLERKS.values())
@@ -224,6 +225,7 @@ def demo_seed(*, today: dt.date | None = None) -> DemoResult:
         months = demo_months(today or timezone.localdate())
         result.reports, result.values = demo_figures_create(units=units, months=months)
         transaction.on_commit(lambda: _demo_compliance(months[-3:]))
+    demo_task_history(today=today or timezone.localdate())
     return result
 
 
@@ -233,6 +235,86 @@ def _demo_compliance(months: list[dt.date]) -> None:
 
     for month in months:
         compliance_compute(period=month)
+
+
+def _task_event(record, *, by, changes: dict, note: str = "") -> AuditEvent:
+    return audit_event_build(actor=by, action=AuditEvent.Action.UPDATE, instance=record, changes=changes,
+                             note=note or _("Demo data"))
+
+
+def _task_story(task, *, today: dt.date, clerk, acceptor) -> list:
+    """One task's plausible history, told by its number and deadline: most past deadlines met and accepted,
+    some late, one left overdue with its obstacles; work due later in progress. Nothing dated after today."""
+    from tasks.models import ProgressNote, TaskDecision, TaskRecord, TaskSubmission
+    from tasks.selectors import occurrence_current
+    from tasks.status import State
+
+    occurrence = occurrence_current(task=task, today=today)
+    due, start = occurrence.due_on, dt.date(task.plan.year_start, 1, 1)
+    if task.plan.key.startswith("dn-xp-locninh") and task.number == 1:
+        story = "progress"  # the commune's propaganda task stays open for its clerk to report on
+    elif due is None:
+        story = "accepted" if task.number % 2 == 0 else "progress"
+    elif due < today:
+        story = ("accepted", "accepted", "accepted_late", "submitted_late", "overdue")[task.number % 5]
+    else:
+        story = "progress" if task.number % 2 == 0 else "none"
+    if story == "none":
+        return []
+    record = TaskRecord.objects.create(task=task, period=occurrence.period, due_on=due, state=State.IN_PROGRESS)
+    events = [audit_event_build(actor=None, action=AuditEvent.Action.CREATE, instance=record,
+                                changes={"state": [None, State.IN_PROGRESS]}, note=_("Demo data"))]
+    anchor = min(due or today, today)
+    started = max(start, anchor - dt.timedelta(days=45))
+    ProgressNote.objects.create(
+        record=record, unit=task.lead_unit, role=ProgressNote.Role.LEAD, on=started, by=clerk,
+        text="Đã xây dựng kế hoạch chi tiết, phân công cán bộ theo dõi.",
+        obstacles="Kinh phí được phân bổ chậm." if story == "overdue" else "",
+        proposals="Đề nghị Văn phòng bổ sung kinh phí trong quý." if story == "overdue" else "")
+    events.append(_task_event(record, by=clerk, changes={"progress": [None, "Đã xây dựng kế hoạch chi tiết"]}))
+    if story in ("progress", "overdue"):
+        return events
+    late = story in ("accepted_late", "submitted_late")
+    done_on = min(today, (due + dt.timedelta(days=7 + task.number)) if late and due else anchor - dt.timedelta(
+        days=3 + task.number % 7))
+    done_on = max(done_on, started)
+    submitted_at = timezone.make_aware(dt.datetime.combine(done_on, dt.time(9)))
+    record.state, record.done_on, record.submitted_at = State.SUBMITTED, done_on, submitted_at
+    record.document_number = f"{task.number:02d}-BC/{task.lead_unit.code.split('.')[-1]}"
+    record.document_date, record.document_summary = done_on, "Báo cáo kết quả thực hiện và biên bản nghiệm thu."
+    TaskSubmission.objects.create(record=record, number=1, submitted_at=submitted_at, submitted_by=clerk,
+                                  is_late=bool(due and done_on > due),
+                                  product={"document_number": record.document_number})
+    events.append(_task_event(record, by=clerk, changes={"state": [State.IN_PROGRESS, State.SUBMITTED]}))
+    if story.startswith("accepted"):
+        accepted = min(today, done_on + dt.timedelta(days=4))
+        record.state = State.ACCEPTED
+        record.accepted_at = timezone.make_aware(dt.datetime.combine(accepted, dt.time(15)))
+        TaskDecision.objects.create(record=record, action=TaskDecision.Action.ACCEPT, by=acceptor)
+        events.append(_task_event(record, by=acceptor, changes={"state": [State.SUBMITTED, State.ACCEPTED]}))
+    record.version = len(events)
+    record.save()
+    return events
+
+
+def demo_task_history(*, today: dt.date) -> int:
+    """The seeded plans' tasks get a plausible history once: some accepted, some late, some overdue."""
+    from plans.models import PlanTask
+    from tasks.models import TaskRecord
+
+    if TaskRecord.objects.exists():
+        return 0
+    users = {user.username: user for user in get_user_model().objects.all()}
+    clerks = {code: users.get(username) for username, code in CLERKS.items()}
+    acceptors = {"DN": users.get("vanphong.dongnai"), "HP": users.get("vanphong.haiphong")}
+    events = []
+    tasks = (PlanTask.objects.exclude(lead_unit=None).select_related("plan__issuer", "lead_unit")
+             .filter(plan__year_start__lte=today.year).order_by("plan__key", "number"))
+    for task in tasks:
+        events += _task_story(task, today=today, clerk=clerks.get(task.lead_unit.code),
+                              acceptor=acceptors.get(task.lead_unit.code.split(".")[0]))
+    audit_record_many(events)
+    return len(events)
 
 
 # --- synthetic trees for benchmarks --------------------------------------------------------------

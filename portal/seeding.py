@@ -35,8 +35,9 @@ TARGET_FIELDS = (
 )
 TASK_FIELDS = (
     "group", "title", "lead_unit", "lead_text", "cooperating_text", "due_kind", "due_on", "due_text",
-    "expected_output", "conflict",
+    "expected_output", "conflict", "responsible_person", "contributions", "recurrence", "accepting_unit",
 )
+TASK_UNIT_FIELDS = ("lead_unit", "accepting_unit", "conflict")
 
 
 @dataclass
@@ -429,6 +430,13 @@ def _task_rows_parse(entries, *, path: Path, unit_codes: set[str]) -> list[dict]
         cooperating_codes = sorted(cooperating.get("units") or [])
         _codes_check(lead_codes, unit_codes, path=path, entry=label, field_name="lead.unit")
         _codes_check(cooperating_codes, unit_codes, path=path, entry=label, field_name="cooperating.units")
+        contributions = entry.get("contributions") or {}
+        if not isinstance(contributions, dict):
+            raise SeedFileError(path, _("this field must be a mapping."), entry=label, field="contributions")
+        _codes_check(sorted(contributions), set(cooperating_codes), path=path, entry=label,
+                     field_name="contributions")
+        accepting = [entry["accepting"]] if entry.get("accepting") else []
+        _codes_check(accepting, unit_codes, path=path, entry=label, field_name="accepting")
         due = require(entry, "due", path=path, entry=label, kind=dict)
         due_kind, due_on = due_parse(due, path=path, entry=label, recurring=True)
         row = {
@@ -444,8 +452,12 @@ def _task_rows_parse(entries, *, path: Path, unit_codes: set[str]) -> list[dict]
             "due_text": entry.get("due_text") or due.get("recurring") or "",
             "expected_output": (entry.get("expected_output") or "").strip(),
             "conflicts": [entry["conflict"]] if entry.get("conflict") else [],
+            "responsible_person": entry.get("responsible") or "",
+            "contributions": {str(code): str(part) for code, part in contributions.items()},
+            "recurrence": entry.get("recurrence") or "",
+            "accepting_unit": accepting[0] if accepting else None,
         }
-        candidate = PlanTask(**{k: row[k] for k in TASK_FIELDS if k not in ("lead_unit", "conflict")})
+        candidate = PlanTask(**{k: row[k] for k in TASK_FIELDS if k not in TASK_UNIT_FIELDS})
         _validated(candidate, path=path, entry=label, exclude=["plan", "number", "lead_unit"])
         rows.append(row)
     return rows
@@ -549,8 +561,9 @@ def _tasks_upsert(plan: Plan, rows: list[dict], *, units: dict, by, path: Path, 
     """The file's tasks by number: created or updated, their cooperating units synced, the others removed."""
     existing = {t.number: t for t in plan.tasks.all()}
     for row in rows:
-        data = {k: row[k] for k in TASK_FIELDS if k not in ("lead_unit", "conflict")}
+        data = {k: row[k] for k in TASK_FIELDS if k not in TASK_UNIT_FIELDS}
         data["lead_unit"] = units.get(row["lead_unit"]) if row["lead_unit"] else None
+        data["accepting_unit"] = units.get(row["accepting_unit"]) if row["accepting_unit"] else None
         data.update(_conflict_fields(existing.get(row["number"]), "\n".join(row["conflicts"])))
         task = seed_upsert(PlanTask, lookup={"plan": plan, "number": row["number"]}, data=data,
                            by=by, path=path, result=result, events=events)

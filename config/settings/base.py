@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "targets",
     "notifications",
     "reports",
+    "tasks",
     "compliance",
     "exports",
     "portal",
@@ -195,6 +196,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "compliance-nightly": {"task": "compliance.tasks.compute_nightly", "schedule": crontab(hour=1, minute=15)},
     "reminders-daily": {"task": "compliance.tasks.remind_daily", "schedule": crontab(hour=7, minute=0)},
+    "task-reminders-daily": {"task": "tasks.tasks.remind_tasks_daily", "schedule": crontab(hour=7, minute=10)},
     "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 60.0},
     "compliance-reap": {"task": "compliance.tasks.reap_dead_runs", "schedule": 120.0},
 }
@@ -204,6 +206,8 @@ PORTAL_COMPLIANCE_LEASE_SECONDS = env.int("PORTAL_COMPLIANCE_LEASE_SECONDS", def
 PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS = env.int("PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS", default=900)
 PORTAL_REMIND_DAYS_BEFORE = env.int("PORTAL_REMIND_DAYS_BEFORE", default=3)
 PORTAL_ESCALATE_DAYS_AFTER = env.int("PORTAL_ESCALATE_DAYS_AFTER", default=5)
+# A task due within this many days and not reported done is at risk (Vàng); reminded once when it becomes so.
+PORTAL_TASK_AT_RISK_DAYS = env.int("PORTAL_TASK_AT_RISK_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -19,6 +19,7 @@ from portal.demo import demo_seed
 from portal.seeding import seed_plans_load
 from reports.models import Evidence, Report
 from reports.services import evidence_attach, report_return
+from tasks.services import task_product_attach
 from tests.conftest import statistics_refresh
 from units.models import Unit
 
@@ -42,6 +43,7 @@ class Demo:
     indicators: list[str] = field(default_factory=list)
     plans: list[tuple[str, str]] = field(default_factory=list)
     tasks: list[tuple[int, str]] = field(default_factory=list)
+    task_files: list[tuple[int, str]] = field(default_factory=list)
     targets: list[tuple[int, str]] = field(default_factory=list)
     runs: list[int] = field(default_factory=list)
     results: list[tuple[int, str]] = field(default_factory=list)
@@ -113,6 +115,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
                 data.plans.append((plan.key, scope))
                 data.targets += [(pk, scope) for pk in plan.targets.order_by("pk").values_list("pk", flat=True)[:1]]
                 data.tasks += [(pk, scope) for pk in plan.tasks.order_by("pk").values_list("pk", flat=True)[:1]]
+            # The commune's clerk attaches a product file to its open propaganda task.
+            task = Plan.objects.get(issuer__code=LOCNINH).tasks.get(number=1)
+            product = task_product_attach(task=task, by=User.objects.get(username="vanthu.locninh"),
+                                          upload=SimpleUploadedFile("tin-bai.pdf", PDF))
+            data.task_files.append((product.pk, LOCNINH))
             run = ComplianceRun.objects.filter(is_current=True).order_by("-period").first()
             data.month = run.period
             data.runs = [run.pk]

@@ -42,8 +42,9 @@ MISSING = {"pk": "999999", "object_id": "999999", "id": "999999", "code": "ZZZ",
 # Pages that must open (200) for a user whose scope holds the object: a crawl that was only refused proves little.
 OPEN_IN_SCOPE = {
     "reports:detail", "reports:evidence", "exports:job", "exports:file", "compliance:unit",
-    "compliance:dashboard", "compliance:indicator", "unit-detail", "plan-detail", "task-detail", "target-detail",
-    "report-detail", "report-changes", "compliance-detail", "reporting-detail", "notification-detail",
+    "compliance:dashboard", "compliance:indicator", "tasks:detail", "tasks:file", "unit-detail", "plan-detail",
+    "task-detail", "target-detail", "report-detail", "report-changes", "compliance-detail", "reporting-detail",
+    "notification-detail",
 }
 # Not crawled, and why.
 SKIPPED = {
@@ -147,11 +148,12 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
     units = [Sample({"code": code}, scope=scope) for code, scope in demo.units]
     forms = [Sample({"code": code, "period": _month(period)}, scope=scope)
              for code, scope in demo.clerk_units for period in demo.periods]
+    tasks = [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.tasks]
     dashboard = [Sample(), *[Sample(query={"unit": code, "period": month}, scope=scope) for code, scope in demo.units]]
     api = {
         "unit": units,
         "plan": [Sample({"key": key}, scope=scope) for key, scope in demo.plans],
-        "task": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.tasks],
+        "task": tasks,
         "indicator": [Sample({"code": code}, scope="") for code in demo.indicators],
         "target": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.targets],
         "report": reports,
@@ -175,11 +177,18 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "compliance:unit": units,
         "compliance:indicator": [Sample({"code": code}, {"unit": unit, "period": month}, scope)
                                  for code in demo.indicators for unit, scope in demo.units[:4]],
+        "tasks:detail": tasks,
+        "tasks:progress": tasks,
+        "tasks:product": tasks,
+        "tasks:submit": tasks,
+        "tasks:decide": tasks,
+        "tasks:file": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.task_files],
         "account_confirm_email": [Sample({"key": "MQ:1tQmZz:invalid"})],
         "account_reset_password_from_key": [Sample({"uidb36": "1", "key": "invalid-key"})],
     }
     for basename, items in api.items():
-        for suffix in ("list", "detail", "approve", "changes", "reopen", "return-", "submit", "values", "read"):
+        for suffix in ("list", "detail", "approve", "changes", "reopen", "return-", "submit", "values", "read",
+                       "progress", "accept"):
             if suffix == "list":
                 query = items[0].query if items else {}
                 samples[f"{basename}-list"] = [Sample(query={k: v for k, v in query.items() if k != "pk"})]
