@@ -38,6 +38,7 @@ from exports.figures import (
 )
 from plans.models import PlanTask
 from units.models import Unit, UnitKind
+from units.selectors import unit_ancestor_paths
 
 # Hướng dẫn 36-HD/VPTW: A4; margins top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm; body 13–14 pt.
 MM = 56.7  # twentieths of a point in a millimetre
@@ -202,7 +203,8 @@ def _table(rows: list[list[str]], widths: list[int]) -> str:
 def _superior(unit: Unit) -> Unit | None:
     """The committee above the issuer, named on the heading's first line; none for a committee directly under the
     Central Committee, whose heading names itself alone ("TỈNH ỦY ĐỒNG NAI")."""
-    parent = unit.get_parent() if unit.depth > 1 else None
+    paths = unit_ancestor_paths(unit, include_self=False)
+    parent = Unit.objects.filter(path=paths[-1]).first() if paths else None
     return parent if parent is not None and parent.kind != UnitKind.NATIONAL else None
 
 

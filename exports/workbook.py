@@ -112,10 +112,10 @@ def _indent(depth: int) -> str:
 
 
 def _lines(value, width: float) -> int:
-    """How many lines a wrapped text takes in a column (about 1,2 characters of 11 pt Times per width unit)."""
+    """How many lines a wrapped text takes in a column (about 1,1 characters of 11 pt Times per width unit)."""
     if not isinstance(value, str) or not value:
         return 1
-    per_line = max(int(width * 1.2), 1)
+    per_line = max(int(width * 1.1), 1)
     return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
@@ -221,12 +221,13 @@ class _Book:
     def sheet(self, *, tab: str, number: str, title: str, widths: list[float], headers: list[list]) -> Worksheet:
         """An annex sheet: its heading across the first page, then header rows repeated on every printed page."""
         ws = _sheet(self.wb, tab, widths)
+        last_header = HEADER_ROW + len(headers) - 1
+        # Before the first row: a write-only sheet writes its view (the frozen panes) as the rows begin.
+        ws.freeze_panes = f"C{last_header + 1}" if widths[0] == self.code_width else f"A{last_header + 1}"
+        ws.print_title_rows = f"{HEADER_ROW}:{last_header}"
         _heading(ws, self, number, title, _first_page_columns(widths))
         for labels in headers:
             _header_row(ws, labels)
-        last_header = HEADER_ROW + len(headers) - 1
-        ws.print_title_rows = f"{HEADER_ROW}:{last_header}"
-        ws.freeze_panes = f"C{last_header + 1}" if widths[0] == self.code_width else f"A{last_header + 1}"
         return ws
 
     def unit_cells(self, ws, unit: Unit) -> list:
