@@ -64,7 +64,8 @@ def figures_text(result: WorkbookResult | None) -> str:
     top, bottom, share = annex_figures(result)
     if top is None and share is None:
         return _("no figures yet")
-    rate = percent_format(share * 100) if share is not None else "—"
+    # From the engine's decimal, not the float the workbook stores: 76,35 reads 76,4% as the annex displays it.
+    rate = percent_format(result.sub_value) if share is not None else "—"
     if top is None:
         return rate
     return f"{number_format(top)}/{number_format(bottom)} ({rate})"
