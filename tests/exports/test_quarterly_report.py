@@ -190,5 +190,6 @@ def test_libreoffice_prints_both_legibly_on_a4(demo, tmp_path, capsys):
                                 str(artifacts / name)], check=True, timeout=120)
     with capsys.disabled():
         for code, (body, annexes, smallest) in counts.items():
-            print(f"\n{code} Quý III/2026: body {body} pages, annexes {annexes} pages, smallest annex text {smallest} pt")
+            print(f"\n{code} Quý III/2026: body {body} pages, annexes {annexes} pages, "
+                  f"smallest annex text {smallest} pt")
     assert all(body <= 10 for body, _annexes, _smallest in counts.values())
