@@ -219,7 +219,7 @@ def _heading_block(data: ExportData, today: dt.date) -> str:
     place = place_name(unit)
     date = _("day … month … year %(year)s") % {"year": today.year}
     dated = _p(_run(f"{place}, {date}" if place else date, italic=True), align="center", after=0)
-    widths = [round(TEXT_WIDTH * 0.45), TEXT_WIDTH - round(TEXT_WIDTH * 0.45)]
+    widths = [round(TEXT_WIDTH * 0.4), TEXT_WIDTH - round(TEXT_WIDTH * 0.4)]
     return _table([[left, right], [number, dated]], widths)
 
 

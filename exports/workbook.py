@@ -112,11 +112,21 @@ def _indent(depth: int) -> str:
 
 
 def _lines(value, width: float) -> int:
-    """How many lines a wrapped text takes in a column (about 1,1 characters of 11 pt Times per width unit)."""
+    """How many lines a wrapped text takes in a column, word by word (about 1,1 characters of 11 pt Times per width
+    unit): a long word moved to the next line leaves the rest of the line empty."""
     if not isinstance(value, str) or not value:
         return 1
     per_line = max(int(width * 1.1), 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+    lines = 0
+    for part in value.split("\n"):
+        lines, used = lines + 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                lines, used = lines + 1, 0
+            used += len(word) + (1 if used else 0)
+            lines += max(0, -(-used // per_line) - 1) if used > per_line else 0
+            used = used % per_line if used > per_line else used
+    return lines
 
 
 def _append(ws, cells: list, *, span: float | None = None, widths: list[float] | None = None) -> None:
@@ -178,7 +188,8 @@ def _header_row(ws, labels: list[str]) -> None:
             widths[last] += widths[index]
         else:
             last = index
-    _append(ws, [_c(ws, label, "cds-header") for label in labels], widths=widths)
+    # Bold letters are wider: a header cell holds about a tenth fewer of them.
+    _append(ws, [_c(ws, label, "cds-header") for label in labels], widths=[width * 0.9 for width in widths])
 
 
 def _merged_line(ws, text: str, widths: list[float], style: str = "cds-text") -> None:
