@@ -32,7 +32,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
 
-from benchmarks.conftest import monthly_form_data
+from benchmarks.conftest import monthly_form_data, record
 from portal.demo import synthetic_plan_build, synthetic_tree_build
 from reports.models import Report, ReportSubmission
 from targets.services import indicators_seed_load
@@ -273,6 +273,10 @@ def test_deadline_day_clerks_log_in_save_and_submit(tmp_path):
           f"reports missing values: {short}")
     if portal.errors:
         print("  first errors: " + "; ".join(portal.errors[:5]))
+    record("deadline day: p50 latency", statistics.median(latencies), "ms",
+           floor=statistics.median(floor.latencies_ms))
+    record("deadline day: p95 latency", _percentile(latencies, 0.95), "ms",
+           floor=_percentile(floor.latencies_ms, 0.95))
 
     assert portal.errors == []
     assert floor.errors == []

@@ -1,6 +1,9 @@
+import datetime as dt
+import json
 import statistics
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,6 +13,41 @@ from django.db import connection
 def _postgres_only(db):
     if connection.vendor != "postgresql":
         pytest.fail("Benchmarks run on PostgreSQL: set DATABASE_URL.")
+
+
+RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+_RECORDS: list[dict] = []
+
+
+def record(name: str, value: float, unit: str, *, floor: float | None = None, aim: float | None = None) -> None:
+    """One figure of this run for `results.json`: its value, the floor measured in the same run, and the aim."""
+    _RECORDS.append({
+        "name": name, "value": round(value, 3), "unit": unit,
+        "floor": None if floor is None else round(floor, 3),
+        "ratio": None if not floor else round(value / floor, 2),
+        "aim": aim, "met": None if aim is None else value <= aim,
+    })
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Write this run's figures to `benchmarks/results.json`, each beside its value in the run before.
+
+    Figures a partial run did not measure are kept from the file as they were, so one benchmark can be rerun alone.
+    """
+    if not _RECORDS:
+        return
+    try:
+        before = {r["name"]: r for r in json.loads(RESULTS_PATH.read_text(encoding="utf-8"))["results"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        before = {}
+    measured_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    merged = dict(before)
+    for figure in _RECORDS:
+        previous = before.get(figure["name"])
+        merged[figure["name"]] = {**figure, "measured_at": measured_at,
+                                  "previous": previous["value"] if previous else None}
+    RESULTS_PATH.write_text(json.dumps({"results": sorted(merged.values(), key=lambda r: r["name"])},
+                                       ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def median_ms(function, *, repeat: int = 25, warmup: int = 3) -> float:
@@ -28,6 +66,7 @@ def report(title: str, rows: list[tuple[str, float, float]]) -> None:
     print(f"  {'measure':<52} {'portal':>10} {'SQL floor':>10} {'ratio':>7}")
     for name, value, floor in rows:
         print(f"  {name:<52} {value:>8.2f}ms {floor:>8.2f}ms {value / floor:>6.1f}x")
+        record(f"{title.split(',')[0]}: {name}", value, "ms", floor=floor)
 
 
 def seconds_and_peak_mib(function) -> tuple[float, float]:

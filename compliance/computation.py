@@ -468,7 +468,8 @@ def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: N
     alone = node.expected == 1 and own is not NO_OWN
     if alone and stages and not any(stage.judged_each for stage in stages):
         # A target judged on totals only, over a subtree where the unit alone counts: nothing more to judge.
-        return "", f"{counted} {own.reason}"
+        said = own.reason if texts.total_only in own.reason else f"{own.reason} {texts.total_only}"
+        return "", f"{counted} {said}"
     if node.reporting == 0:
         # Without a target the total is not judged, not even as lacking figures.
         return (Status.NO_DATA if stages else ""), texts.no_subtree_figures

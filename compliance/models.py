@@ -54,6 +54,8 @@ class ComplianceMonth(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     wanted_at = models.DateTimeField(_("recomputation wanted since"), null=True, blank=True)
+    # A computation of the month waiting in the queue, not yet started: further requests need not queue another.
+    queued_at = models.DateTimeField(_("computation queued at"), null=True, blank=True)
     # Set by the first computation after the month's last day, which records who was expected (ExpectedReporter).
     roll_kept_at = models.DateTimeField(_("expected reporters recorded at"), null=True, blank=True)
 

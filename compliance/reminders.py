@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,9 @@ from core.exceptions import ApplicationError
 from core.formatting import date_format
 from core.models import AuditEvent
 from core.services import audit_record
+from notifications.models import Notification
+from notifications.selectors import users_by_ids, users_wanting_email
+from notifications.services import notify
 from reports.models import Report
 from units.access import user_can_oversee
 from units.models import Membership, Unit
@@ -25,22 +29,35 @@ class ReminderPass:
     skipped: int = 0
 
 
+def _people(*, unit: Unit, role: str) -> list:
+    return users_by_ids(Membership.objects.filter(unit=unit, role=role).values_list("user_id", flat=True))
+
+
 def _recipients(*, unit: Unit, role: str) -> list[str]:
-    return sorted(set(Membership.objects.filter(unit=unit, role=role).exclude(user__email="")
-                      .values_list("user__email", flat=True)))
+    """The e-mail addresses of the unit's people in the role, less those who turned e-mail off."""
+    return sorted({user.email for user in users_wanting_email(users=_people(unit=unit, role=role))})
 
 
 def _send_once(*, unit: Unit, period: dt.date, kind: str, recipients: list[str], subject: str, body: str,
-               by=None) -> bool:
-    """Record the reminder first, under its unique key; only the run that recorded it sends it."""
-    if not recipients:
+               by=None, audience: Unit | None = None, role: str = Membership.Role.CLERK) -> bool:
+    """Record the reminder first, under its unique key; only the run that recorded it sends it.
+
+    Each person in `role` of the unit (or of `audience`, the unit above for an escalation) is also told under the
+    bell (notifications), once per reminder; the e-mail goes to `recipients`, the addresses of those who did not
+    turn e-mail off."""
+    people = _people(unit=audience or unit, role=role)
+    if not recipients and not people:
         return False
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(unit=unit, period=period, kind=kind, recipients=recipients)
             audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=reminder,
                          changes={"kind": [None, kind], "recipients": [None, recipients]})
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            url = reverse("reports:form", args=[unit.code, period]) if role == Membership.Role.CLERK else ""
+            notify(recipients=people, key=f"reminder:{reminder.pk}", kind=Notification.Kind.REMINDER,
+                   title=subject, body=body, url=url, email=False)
+            if recipients:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except IntegrityError:
         return False  # already sent by an earlier run
     return True
@@ -90,9 +107,10 @@ def reminders_send(*, period: dt.date, today: dt.date | None = None, days_before
                        "and has not been submitted. Please submit it on the portal as soon as possible.") % words)
             if today >= due + dt.timedelta(days=escalate_after):
                 parent = Unit.objects.get_parent(unit)
-                sent = _send_once(
-                    unit=unit, period=period, kind=Reminder.Kind.ESCALATION,
-                    recipients=_recipients(unit=parent, role=Membership.Role.REVIEWER) if parent else [],
+                sent = parent is not None and _send_once(
+                    unit=unit, period=period, kind=Reminder.Kind.ESCALATION, audience=parent,
+                    role=Membership.Role.REVIEWER,
+                    recipients=_recipients(unit=parent, role=Membership.Role.REVIEWER),
                     subject=_("%(unit)s has not submitted its %(month)s report") % words,
                     body=_("%(unit)s has still not submitted its monthly report for %(month)s, due by %(due)s.")
                     % words) or sent

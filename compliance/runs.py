@@ -46,7 +46,8 @@ def lease_take(*, period: dt.date, as_of: dt.datetime) -> ComplianceRun | None:
             now = timezone.now()
             taken = ComplianceMonth.objects.filter(period=period).filter(
                 Q(holder__isnull=True) | Q(lease_until__lt=now)
-            ).update(holder=run, lease_until=now + dt.timedelta(seconds=lease_seconds()), wanted_at=None)
+            ).update(holder=run, lease_until=now + dt.timedelta(seconds=lease_seconds()), wanted_at=None,
+                     queued_at=None)
             if not taken:
                 raise LeaseBusy
     except LeaseBusy:
@@ -57,6 +58,20 @@ def lease_take(*, period: dt.date, as_of: dt.datetime) -> ComplianceRun | None:
 def lease_renew(run: ComplianceRun) -> bool:
     return bool(ComplianceMonth.objects.filter(period=run.period, holder=run).update(
         lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds())))
+
+
+def queue_claim(*, period: dt.date) -> bool:
+    """True when no computation of the month waits in the queue (now one does); False when one already waits.
+
+    The waiting one clears the mark when it starts, so a request arriving during a computation queues exactly one
+    more. A mark older than `PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS` (its job lost with a worker or the broker's
+    data) no longer holds requests back.
+    """
+    month_ensure(period)
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS)
+    return bool(ComplianceMonth.objects.filter(period=period).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=stale)).update(queued_at=now))
 
 
 def wish_record(*, period: dt.date) -> bool:

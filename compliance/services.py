@@ -19,11 +19,28 @@ from compliance.runs import (
     lease_seconds,
     lease_take,
     month_ensure,
+    queue_claim,
     rows_delete,
     wish_record,
 )
+from core.outbox import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
+COMPUTE_TASK = "compliance.tasks.compute_month"
+
+
+def compliance_request(*, period: dt.date) -> bool:
+    """Ask for the month to be computed in the background, after the current transaction commits.
+
+    At most one computation of a month waits in the queue: on deadline day a thousand approvals make one queued
+    job, not a thousand (and one more if they arrive while it runs). Recorded in the outbox with the work that asks,
+    so a broker outage delays it but never loses it. False when a queued computation already covers the request.
+    """
+    period = period.replace(day=1)
+    if not queue_claim(period=period):
+        return False
+    enqueue_after_commit(COMPUTE_TASK, f"{period:%Y-%m}")
+    return True
 
 
 def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fail_after: int | None = None

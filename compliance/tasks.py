@@ -4,8 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from compliance.reminders import reminders_send
-from compliance.services import compliance_compute, compliance_runs_reap
-from core.outbox import enqueue_after_commit
+from compliance.services import compliance_compute, compliance_request, compliance_runs_reap
 from core.periods import month_parse
 
 
@@ -25,7 +24,7 @@ def compute_nightly() -> list[str]:
     today = timezone.localdate()
     months = [_previous_month(today), today.replace(day=1)]
     for month in months:
-        enqueue_after_commit(compute_month, f"{month:%Y-%m}")
+        compliance_request(period=month)
     return [f"{month:%Y-%m}" for month in months]
 
 
@@ -38,7 +37,7 @@ def remind_daily() -> int:
 @shared_task
 def reap_dead_runs() -> list[str]:
     """Computations whose worker died: marked failed, their rows removed, and their month computed again."""
-    months = [f"{month:%Y-%m}" for month in compliance_runs_reap()]
+    months = compliance_runs_reap()
     for month in months:
-        enqueue_after_commit(compute_month, month)
-    return months
+        compliance_request(period=month)
+    return [f"{month:%Y-%m}" for month in months]

@@ -26,14 +26,13 @@ from compliance.selectors import (
     home_unit,
     indicator_spread,
     indicator_trend,
-    latest_computed_month,
     scorecard,
     unit_results,
     units_behind,
 )
 from core.exceptions import ApplicationError
-from core.periods import Quarter, Span
-from plans.selectors import plan_list
+from core.periods import Quarter, Span, period_parse
+from plans.selectors import month_last_due, plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, units_visible_to
@@ -45,12 +44,14 @@ SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Statu
 NO_TARGET = "·"  # a cell without a target: no result at all, or a figure nobody set a target for
 NO_FIGURE = "—"  # a cell's value when there are no approved figures to compute it from
 CONFLICT = "⚠"  # the target in force has a conflict in its plan nobody has resolved yet
+COUNTED = "∘"  # a unit counted towards a target judged on totals only, alone in its subtree: nothing to judge
 # Every symbol a scorecard cell can show, with the words the legend and the symbol's title give it.
 LEGEND_EXTRA = [
     ("none", NO_TARGET, gettext_lazy("No target")),
     ("none", NO_FIGURE, gettext_lazy("No approved figures to compute a value from")),
     ("none", "»", gettext_lazy("Unit page")),
     ("conflict", CONFLICT, gettext_lazy("Unresolved conflict in the plan")),
+    ("none", COUNTED, gettext_lazy("Counted in a total judged above; the target is not judged for one unit")),
 ]
 
 
@@ -61,14 +62,15 @@ def _filters(request):
     unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
     if unit is None:
         raise Http404
-    period = request.GET.get("period")
-    if not period:
-        latest = latest_computed_month()
-        period = f"{latest:%Y-%m}" if latest else f"{timezone.localdate():%Y}"
     try:
-        span = Span.parse(period)
-    except ValueError:
-        raise Http404 from None
+        span = period_parse(request.GET["period"]) if request.GET.get("period") else None
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        span = None
+    if span is None:
+        # The month most recently due: from the 1st of a month to its due day, the month before is still being
+        # reported, and opening on it would show a round half done.
+        span = Span.month(month_last_due(unit=unit, today=timezone.localdate()))
     run = current_run_in(span=span)
     month = run.period if run else None
     plans = plan_list(user=request.user).exclude(source_text="")
@@ -105,9 +107,12 @@ def cell_html(cell, labels: dict) -> str:
     value = pct_text(cell.value) if cell.value is not None else labels["—"]
     # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
     # (on hover) and, as the name of an image, for screen readers.
-    label = labels.get(cell.status) or labels[""]
+    if cell.status:
+        label, symbol = labels[cell.status], SYMBOLS[cell.status]
+    else:
+        label, symbol = (labels[COUNTED], COUNTED) if cell.target else (labels[""], NO_TARGET)
     return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}">'
-            f'{SYMBOLS.get(cell.status, NO_TARGET)}</b> {value}{target}</td>')
+            f'{symbol}</b> {value}{target}</td>')
 
 
 def cell_labels() -> dict:
@@ -115,6 +120,7 @@ def cell_labels() -> dict:
     labels = {value: escape(label) for value, label in Status.choices}
     labels[""] = escape(LEGEND_EXTRA[0][2])
     labels["—"] = f'<span title="{escape(LEGEND_EXTRA[1][2])}">{NO_FIGURE}</span>'
+    labels[COUNTED] = escape(LEGEND_EXTRA[4][2])
     return labels
 
 
@@ -149,7 +155,7 @@ def dashboard(request):
     template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
     quarter = Quarter.of(context["month"] or timezone.localdate())
     return render(request, template, {**context, "symbols": SYMBOLS,
-                                      "export_quarter": f"{quarter.year}-Q{quarter.quarter}"})
+                                      "export_quarter": Span.of_quarter(quarter).text})
 
 
 @login_required

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from compliance.apis import ComplianceViewSet, ReportingViewSet
 from core.apis import ApiNotFound
+from notifications.apis import NotificationViewSet
 from plans.apis import PlanTaskViewSet, PlanViewSet
 from reports.apis import ReportViewSet
 from targets.apis import IndicatorViewSet, TargetViewSet
@@ -18,6 +19,7 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("reports", ReportViewSet, basename="report")
 router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("reporting", ReportingViewSet, basename="reporting")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 # Last, so a path no route matches (e.g. "/reports/1.5/approve/") answers the API's JSON 404; only paths
 # ending in "/", so that "/units" is still redirected to "/units/" by APPEND_SLASH.

@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.account.views import login as allauth_login
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -22,9 +23,11 @@ urlpatterns = [
     path("reports/exports/", include("exports.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("compliance.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Open to every signed-in user (SPECTACULAR_SETTINGS); someone signed out is sent to the login page first.
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 # Vietnamese error pages (templates/400.html … 500.html); allauth's login limits answer through handler429 too.

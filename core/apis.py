@@ -63,7 +63,8 @@ class MonthFormField(forms.CharField):
 
 
 class MonthFilter(django_filters.Filter):
-    """A month written as 2026-05; anything else is a 400 with the reason, not an empty list."""
+    """A month written as 2026-05 or as clerks write it (09/2026, tháng 9/2026: `core.periods.period_parse`);
+    anything else is a 400 with the reason, not an empty list."""
 
     field_class = MonthFormField
 
@@ -86,7 +87,7 @@ def month_parameter(*, description: str, required: bool):
 
 @extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-05"})
 class MonthInputField(serializers.CharField):
-    """A month given as 2026-05, read into its first day; a wrong one is refused with the reason."""
+    """A month given as 2026-05 (or 05/2026), read into its first day; a wrong one is refused with the reason."""
 
     def to_internal_value(self, data):
         try:

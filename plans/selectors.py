@@ -63,3 +63,15 @@ def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
     days = dict(Plan.objects.filter(issuer__path__in=paths).exclude(source_text="").order_by("issued_on", "pk")
                 .values_list("issuer__path", "report_due_day"))
     return report_due_date(path=unit.path, period=period, days=days)
+
+
+def month_last_due(*, unit: Unit, today: dt.date) -> dt.date:
+    """The latest month whose report from the unit has fallen due by `today` (the first day of that month).
+
+    On 5 November with reports due on the 20th, October is not yet due, so it is September; from 20 November on,
+    October. The dashboard opens on it rather than on a month still being reported.
+    """
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if report_due_on(unit=unit, period=last_month) <= today:
+        return last_month
+    return (last_month - dt.timedelta(days=1)).replace(day=1)

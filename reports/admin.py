@@ -1,15 +1,14 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdminMixin
-from core.exceptions import ApplicationError
 from core.templatetags.portal import person
+from reports.history import decision_words, indicator_names
 from reports.models import Evidence, Report, ReportDecision, ReportSubmission, ReportValue
-from reports.services import report_approve
+from reports.services import reports_approve
 
 # Reports move only through the workflow (save, submit, return, approve, reopen): each step checks who may take
 # it, writes a decision, raises the version and recomputes the month. An edit here would skip all of that, so the
@@ -37,12 +36,17 @@ class ReportSubmissionInline(ReadOnlyAdminMixin, admin.TabularInline):
 class ReportDecisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReportDecision
     extra = 0
-    fields = ["at", "action", "by_name", "reason", "value_reasons"]
+    fields = ["at", "action", "by_name", "reason", "reasons_by_indicator"]
     readonly_fields = fields
 
     @admin.display(description=_("by"))
     def by_name(self, obj):
         return person(obj.by)
+
+    @admin.display(description=_("reasons per indicator"))
+    def reasons_by_indicator(self, obj):
+        words = decision_words(obj, names=indicator_names())
+        return "; ".join(f"{name}: {text}" for name, text in words.value_reasons) or "—"
 
 
 class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -73,16 +77,13 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected reports"))
     def approve_selected(self, request, queryset):
-        approved = 0
-        for report in queryset.select_related("unit").order_by("unit__code", "period"):
-            try:
-                report_approve(report=report, by=request.user)
-            except ApplicationError as exc:
-                self.message_user(request, f"{report}: {exc.message}", messages.ERROR)
-            except ValidationError as exc:
-                self.message_user(request, f"{report}: {' '.join(exc.messages)}", messages.ERROR)
-            else:
-                approved += 1
+        # The same bulk approval as the review queue's: each report through report_approve, one refusal
+        # leaving the others approved.
+        ids = list(queryset.order_by("unit__code", "period").values_list("pk", flat=True))
+        result = reports_approve(report_ids=ids, by=request.user, visible=queryset)
+        for refusal in result.refused:
+            self.message_user(request, f"{refusal.report}: {refusal.message}", messages.ERROR)
+        approved = len(result.approved)
         if approved:
             self.message_user(request, ngettext("%(count)s report was approved.", "%(count)s reports were approved.",
                                                 approved) % {"count": approved}, messages.SUCCESS)

@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from core.services import audit_record
 from plans.selectors import report_due_on
 from reports.models import Evidence, Report, ReportDecision, ReportSubmission, ReportValue
+from reports.notices import decision_notify, submission_notify
 from reports.selectors import previous_approved_values, report_authors, report_indicators, report_period_refusal
 from reports.signals import approved_figures_changed
 from targets.models import Flow
@@ -37,6 +38,14 @@ class ValueInput:
     denominator: int | None = None
     done: bool | None = None
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceInput:
+    """A file chosen beside an indicator's figures on the form, sent with them."""
+
+    indicator_id: int
+    upload: object
 
 
 def _require_clerk(*, user, unit: Unit) -> None:
@@ -102,14 +111,17 @@ def report_values_save(*, report: Report, by, values: list[ValueInput], version:
 
 @transaction.atomic
 def report_save(*, unit: Unit, period: dt.date, by, values: list[ValueInput], version: int,
-                submit: bool = False) -> Report:
-    """The monthly form's one call: open the month's report if needed, save the values, submit if asked."""
+                submit: bool = False, evidence: list[EvidenceInput] = ()) -> Report:
+    """The monthly form's one call: open the month's report if needed, save the values, attach the files chosen
+    beside them, submit if asked. All or nothing: a refused file keeps the figures from being saved alone."""
     _require_clerk(user=by, unit=unit)
     report, created = _open(unit=unit, period=period, by=by)
     if not created:  # a row this transaction has just inserted is invisible to others: nothing to lock
         report = _locked(report)
     indicators = report_indicators(report=report)
     report, saved = _values_save(report=report, by=by, values=values, version=version, indicators=indicators)
+    if evidence:
+        _evidence_attach_all(report=report, evidence=evidence, by=by, indicators=indicators)
     if submit:
         report = _submit(report=report, by=by, version=report.version, indicators=indicators, values=saved,
                          first=created)
@@ -171,7 +183,10 @@ def _values_save(*, report: Report, by, values: list[ValueInput], version: int,
 
 
 def _level_check(*, value: ReportValue, previous: ReportValue | None) -> None:
-    """A running total that falls below the last approved month needs a word of explanation."""
+    """A running total that falls below the last approved month needs a word of explanation.
+
+    The month is the one the form shows as "Last month" (`previous_approved_report`), and the message names it.
+    """
     if previous is None or value.indicator.flow != Flow.LEVEL or value.note:
         return
     fell = (
@@ -179,9 +194,11 @@ def _level_check(*, value: ReportValue, previous: ReportValue | None) -> None:
         or (value.done is False and previous.done is True)
     )
     if fell:
+        figure = number_format(previous.numerator) if previous.numerator is not None else _("Done")
         raise ValidationError({"note": _(
-            "This running total is below last approved month's (%(previous)s): add a note explaining why."
-        ) % {"previous": previous.numerator if previous.numerator is not None else _("done")}})
+            "This running total is below the figure approved for %(month)s (%(previous)s): add a note explaining "
+            "why."
+        ) % {"previous": figure, "month": f"{previous.report.period:%m/%Y}"}})
 
 
 @transaction.atomic
@@ -219,6 +236,7 @@ def _submit(*, report: Report, by, version: int, indicators, values: list[Report
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report,
                  changes={"status": [old_status, report.status]},
                  note=_("Submission %(n)s, late") % {"n": number} if is_late else _("Submission %(n)s") % {"n": number})
+    submission_notify(report=report, number=number, by=by)
     return report
 
 
@@ -230,9 +248,19 @@ def report_return(*, report: Report, by, reason: str, value_reasons: dict[str, s
     if report.status != Report.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted report can be returned."))
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for returning the report, so the clerk can correct it.")})
     value_reasons = {code: text.strip() for code, text in (value_reasons or {}).items() if text and text.strip()}
+    if not reason and not value_reasons:
+        raise ValidationError({"reason": _("Give the reason for returning the report, so the clerk can correct it.")})
+    indicators = report_indicators(report=report)
+    codes = {indicator.code for indicator in indicators}
+    unknown = sorted(set(value_reasons) - codes)
+    if unknown:
+        raise ValidationError({"value_reasons": _("These indicators are not part of this report: %(codes)s.")
+                                                % {"codes": ", ".join(unknown)}})
+    if not reason:
+        # Every reader of a return (the clerk's form, the e-mail, the API) finds a reason that points to the rest.
+        names = [indicator.name for indicator in indicators if indicator.code in value_reasons]
+        reason = _("See the reasons beside the indicators: %(names)s.") % {"names": "; ".join(names)}
     return _decide(report=report, by=by, action=ReportDecision.Action.RETURN, status=Report.Status.RETURNED,
                    reason=reason, value_reasons=value_reasons)
 
@@ -267,14 +295,52 @@ def report_reopen(*, report: Report, by, reason: str) -> Report:
 
 def _decide(*, report: Report, by, action: str, status: str, reason: str = "",
             value_reasons: dict | None = None) -> Report:
-    ReportDecision.objects.create(report=report, action=action, reason=reason, value_reasons=value_reasons or {},
-                                  by=by)
+    decision = ReportDecision.objects.create(report=report, action=action, reason=reason,
+                                             value_reasons=value_reasons or {}, by=by)
     old_status = report.status
     report.status = status
     report.save(update_fields=["status", "approved_at", "updated_at"])
-    audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report,
-                 changes={"status": [old_status, status]}, note=reason)
+    changes = {"status": [old_status, status]}
+    if value_reasons:
+        changes["value_reasons"] = [None, value_reasons]
+    audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=report, changes=changes, note=reason)
+    decision_notify(report=report, decision=decision, by=by)
     return report
+
+
+@dataclass(frozen=True)
+class Refusal:
+    report: Report
+    message: str
+
+
+@dataclass(frozen=True)
+class BulkApproval:
+    approved: list[Report]
+    refused: list[Refusal]
+
+
+def reports_approve(*, report_ids: list[int], by, visible) -> BulkApproval:
+    """Approve the reports chosen in the queue, each through `report_approve` (its checks, its audit row, its
+    notification) and in its own transaction: one refused, for whatever reason, leaves the others approved.
+
+    `visible` is the reports the user may read (reports_visible_to): an id outside it reads as missing.
+    Deliberately not atomic as a whole, so that each approval is committed, and announced, on its own.
+    """
+    found = {report.pk: report for report in visible.filter(pk__in=report_ids)}
+    approved, refused = [], []
+    for pk in dict.fromkeys(report_ids):
+        report = found.get(pk)
+        if report is None:
+            refused.append(Refusal(Report(pk=pk), _("No such report in your scope.")))
+            continue
+        try:
+            approved.append(report_approve(report=report, by=by))
+        except ApplicationError as exc:
+            refused.append(Refusal(report, exc.message))
+        except ValidationError as exc:
+            refused.append(Refusal(report, " ".join(exc.messages)))
+    return BulkApproval(approved=approved, refused=refused)
 
 
 def submission_changes(*, report: Report) -> dict[str, dict[str, list]]:
@@ -291,6 +357,24 @@ def submission_changes(*, report: Report) -> dict[str, dict[str, list]]:
             changes[indicator_id] = fields
     return changes
 
+
+
+def _evidence_attach_all(*, report: Report, evidence: list[EvidenceInput], by, indicators) -> None:
+    """Each file onto its indicator; a refusal is reported on that indicator's file ("code.evidence")."""
+    codes = {indicator.pk: indicator.code for indicator in indicators}
+    attached = []
+    try:
+        for item in evidence:
+            try:
+                attached.append(evidence_attach(report=report, indicator_id=item.indicator_id, upload=item.upload,
+                                                by=by))
+            except ValidationError as exc:
+                key = f"{codes.get(item.indicator_id, item.indicator_id)}.evidence"
+                raise ValidationError({key: [m for msgs in exc.message_dict.values() for m in msgs]}) from exc
+    except Exception:
+        for done in attached:  # their rows are rolled back with the save: their files go too
+            done.file.delete(save=False)
+        raise
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.my_reports, name="mine"),
     path("review/", views.review_queue_view, name="queue"),
+    path("review/approve/", views.review_queue_approve, name="queue-approve"),
     path("import/", views.bulk_import_view, name="bulk-import"),
     path("<unitcode:code>/<month:period>/", views.report_form, name="form"),
     path("<unitcode:code>/<month:period>/template.xlsx", views.import_template, name="template"),

@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from core.periods import month_parse
 from core.services import LAST_USER_COOKIE, last_user_marker_read, pending_form_stash, pending_form_take
 from reports.forms import ReasonForm, ReportForm, ReturnForm
+from reports.history import change_list, decision_words, field_changes, indicator_names
 from reports.imports import (
     ImportRefused,
     bulk_import,
@@ -26,23 +27,25 @@ from reports.imports import (
     unit_import,
     unit_template,
 )
-from reports.models import Evidence, Report, ReportValue
+from reports.models import Evidence, Report
 from reports.selectors import (
+    clerk_months,
     report_authors,
     report_form_context,
     report_indicators,
+    report_review_sheet,
     reports_visible_to,
     review_queue,
 )
 from reports.services import (
     EDITABLE,
-    VALUE_FIELDS,
     evidence_attach,
     report_approve,
     report_period_check,
     report_reopen,
     report_return,
     report_save,
+    reports_approve,
     submission_changes,
 )
 from units.access import review_roots, units_enterable_by, units_visible_to, user_can_review
@@ -50,16 +53,9 @@ from units.access import review_roots, units_enterable_by, units_visible_to, use
 
 @login_required
 def my_reports(request):
-    units = list(units_enterable_by(user=request.user).order_by("name"))
-    today = timezone.localdate()
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    reports = {(r.unit_id, r.period): r for r in reports_visible_to(user=request.user).filter(unit__in=units)}
-    months = [last_month]
-    for _i in range(5):
-        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
-    rows = [{"unit": unit, "months": [(m, reports.get((unit.pk, m))) for m in months]} for unit in units]
     return render(request, "reports/mine.html", {
-        "rows": rows, "months": months, "queue_size": review_queue(user=request.user).count(),
+        "rows": clerk_months(user=request.user, today=timezone.localdate()),
+        "queue_size": review_queue(user=request.user).count(),
     })
 
 
@@ -76,19 +72,9 @@ def report_form(request, code: str, period: dt.date):
     initial = {"version": report.version if report else 0}
 
     if request.method == "POST" and editable:
-        form = ReportForm(request.POST, rows=rows, initial=initial)
-        if form.is_valid():
-            try:
-                report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
-                            version=form.cleaned_data["version"], submit="submit" in request.POST)
-            except ValidationError as exc:
-                form.add_service_errors(exc.message_dict)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The report was submitted.") if "submit" in request.POST
-                                 else _("The draft was saved."))
-                return redirect("reports:form", code=unit.code, period=period)
+        form = ReportForm(request.POST, request.FILES, rows=rows, initial=initial)
+        if _form_saved(request, form=form, unit=unit, period=period):
+            return redirect("reports:form", code=unit.code, period=period)
         # Whatever the failed attempt created was rolled back; the typed figures stay in the bound form.
         report = Report.objects.filter(unit=unit, period=period).first()
     else:
@@ -109,9 +95,33 @@ def report_form(request, code: str, period: dt.date):
         row["evidence"] = evidence.get(row["indicator"].pk, [])
     return render(request, "reports/form.html", {
         "unit": unit, "period": period, "report": report, "form": form, "editable": editable,
+        "error_summary": form.error_summary() if form.is_bound else [],
+        "entered": form.entered_count(), "total": len(rows),
+        "previous_period": rows[0]["previous_period"] if rows else None,
         "groups": _grouped(form, rows), "last_return": next(
             (d for d in reversed(decisions) if d.action != "approve"), None),
     })
+
+
+def _form_saved(request, *, form: ReportForm, unit, period: dt.date) -> bool:
+    """Save (and submit if asked) what the form holds, with the files chosen beside the figures; the errors go
+    onto the form, and the page answers with a summary of them at its top."""
+    submit = "submit" in request.POST
+    if form.is_valid():
+        try:
+            report_save(unit=unit, period=period, by=request.user, values=form.value_inputs(),
+                        version=form.cleaned_data["version"], submit=submit, evidence=form.evidence_inputs())
+        except ValidationError as exc:
+            form.add_service_errors(exc.message_dict)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The report was submitted.") if submit else _("The draft was saved."))
+            return True
+    if request.FILES:
+        # A browser never keeps a chosen file across a page load: say so rather than let it vanish unnoticed.
+        form.add_error(None, _("The files you chose were not attached, as nothing was saved: choose them again."))
+    return False
 
 
 def _login_keeping_figures(request):
@@ -150,33 +160,37 @@ def _grouped(form: ReportForm, rows: list[dict]) -> list[tuple]:
         if "numerator" in fields:
             # Computed on the server too, so the form is complete without JavaScript.
             percent = percent_label(fields["numerator"].value(), fields["denominator"].value())
-        groups.setdefault(row["indicator"].group, []).append({**row, "fields": fields, "percent": percent})
+        counts = [fields[name] for name in ("numerator", "denominator") if name in fields]
+        groups.setdefault(row["indicator"].group, []).append(
+            {**row, "fields": {**fields, "counts": counts}, "percent": percent})
     return list(groups.items())
 
 
 @login_required
 def report_detail(request, pk: int):
     report = get_object_or_404(reports_visible_to(user=request.user), pk=pk)
-    values = {v.indicator_id: v for v in report.values.select_related("indicator")}
-    changes = submission_changes(report=report)
     can_review = user_can_review(user=request.user, unit=report.unit)
     # The service refuses it too; the page says why before the reviewer tries.
     authored = (can_review and report.status == Report.Status.SUBMITTED
                 and request.user.pk in report_authors(report=report))
-    indicators = report_indicators(report=report)
-    labels = {name: ReportValue._meta.get_field(name).verbose_name for name in VALUE_FIELDS}
+    sheet = report_review_sheet(report=report, changes=submission_changes(report=report))
+    return_form = ReturnForm(indicators=[row.indicator for row in sheet.rows]) if can_review else None
+    names = indicator_names()
     return render(request, "reports/detail.html", {
         "report": report,
-        "rows": [{"indicator": i, "value": values.get(i.pk),
-                  "changes": {labels[name]: change for name, change in changes.get(str(i.pk), {}).items()}}
-                 for i in indicators],
-        "decisions": report.decisions.select_related("by"),
+        "sheet": sheet,
+        "rows": [{"row": row, "changes": field_changes(row.changes),
+                  "reason_field": return_form[f"reason-{row.indicator.code}"] if return_form else None}
+                 for row in sheet.rows],
+        "decisions": [{"decision": d, "words": decision_words(d, names=names)}
+                      for d in report.decisions.select_related("by")],
         "submissions": report.submissions.select_related("submitted_by"),
-        "history": AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk))
-        .select_related("actor").order_by("at", "id"),
+        "history": [{"event": event, "changes": change_list(event.changes or {}, names=names)}
+                    for event in AuditEvent.objects.filter(object_type="reports.report", object_id=str(report.pk))
+                    .select_related("actor").order_by("at", "id")],
         "can_review": can_review,
         "authored": authored,
-        "return_form": ReturnForm(indicators=indicators) if can_review else None,
+        "return_form": return_form,
         "reopen_form": ReasonForm() if can_review else None,
     })
 
@@ -212,6 +226,37 @@ def report_decide(request, pk: int):
 @login_required
 def review_queue_view(request):
     return render(request, "reports/queue.html", {"reports": review_queue(user=request.user)})
+
+
+@require_POST
+@login_required
+def review_queue_approve(request):
+    """Approve the reports ticked in the queue: first a page that names them and asks to confirm, then each one
+    through the same service as the single approval; the queue then says which were approved and which not."""
+    ids = [int(raw) for raw in request.POST.getlist("report") if raw.isdigit()][:BULK_APPROVE_MAX]
+    if not ids:
+        messages.error(request, _("Tick the reports to approve first."))
+        return redirect("reports:queue")
+    if request.POST.get("confirm") != "yes":
+        chosen = review_queue(user=request.user).filter(pk__in=ids)
+        return render(request, "reports/queue_confirm.html", {"reports": chosen})
+    result = reports_approve(report_ids=ids, by=request.user, visible=reports_visible_to(user=request.user))
+    if result.approved:
+        messages.success(request, _("Approved %(count)s reports: %(names)s.") % {
+            "count": len(result.approved), "names": "; ".join(_report_name(r) for r in result.approved)})
+    for refusal in result.refused:
+        messages.error(request, _("Not approved: %(report)s. %(reason)s") % {
+            "report": _report_name(refusal.report), "reason": refusal.message})
+    return redirect("reports:queue")
+
+
+BULK_APPROVE_MAX = 200
+
+
+def _report_name(report: Report) -> str:
+    if report.unit_id is None:
+        return f"#{report.pk}"
+    return f"{report.unit.name} – {report.period.month:02d}/{report.period.year}"
 
 
 @require_POST
@@ -300,8 +345,9 @@ def bulk_import_view(request):
         root = get_object_or_404(visible, code=request.GET["unit"])
         try:
             period = month_parse(request.GET["month"])
-        except ValueError:
-            raise Http404 from None
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:bulk-import")
         refused = _month_refused(request, unit=root, period=period, back="reports:bulk-import")
         if refused:
             return refused

@@ -69,3 +69,21 @@ def test_resolving_a_conflict_in_the_admin_is_audited(admin_client_vi, seeded):
     event = AuditEvent.objects.filter(object_type="targets.target", object_id=str(target.pk),
                                       action=AuditEvent.Action.UPDATE).get()
     assert event.changes == {"conflict_status": ["open", "resolved"]}
+
+
+def test_resolving_lộc_ninh_s_two_levels_for_2026_in_favour_of_80_percent(admin_client_vi, seeded):
+    # 002 I.2, 2.3.1 and 2.3.2 are both headed "Năm 2026": 50% (target 13) and 80% (target 21) of the same data
+    # for the same year, one series with 100% in 2027 (target 26). The reviewer picks 80%.
+    plan_targets = Target.objects.filter(plan__source_name__startswith="002_")
+    fifty, eighty, later = (plan_targets.get(position=n) for n in (13, 21, 26))
+    response = admin_client_vi.post(reverse("admin:targets_target_changelist"), {
+        "action": "resolve_in_favour", "_selected_action": [eighty.pk],
+    }, follow=True)
+    assert "Áp dụng mục tiêu 21; 1 mục tiêu nhường cho mục tiêu này." in response.content.decode()
+    fifty.refresh_from_db()
+    eighty.refresh_from_db()
+    later.refresh_from_db()
+    assert (fifty.superseded_by, fifty.conflict_status) == (eighty, Conflict.RESOLVED)
+    assert eighty.conflict_status == Conflict.RESOLVED and later.superseded_by is None
+    event = AuditEvent.objects.get(object_type="targets.target", object_id=str(fifty.pk), action="update")
+    assert event.changes["superseded_by"][0] is None and event.note == "Nhường cho mục tiêu 21 của kế hoạch."

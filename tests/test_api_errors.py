@@ -61,7 +61,7 @@ def test_a_year_that_is_not_a_number_is_refused_and_a_real_one_works(api, name):
 def test_a_report_month_filter_that_is_not_a_month_is_refused(api, period):
     response = api.get(reverse("report-list"), {"period": period})
     assert response.status_code == 400
-    assert "không phải là một tháng; hãy ghi theo dạng 2026-05" in response.json()["period"][0]
+    assert "không phải là một tháng; hãy ghi theo dạng 09/2026" in response.json()["period"][0]
     assert api.get(reverse("report-list"), {"period": "2026-05"}).status_code == 200
 
 

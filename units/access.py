@@ -7,6 +7,7 @@ an administrator approves nothing unless a membership makes them a reviewer. Que
 so "not yours" and "missing" read the same.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from units.models import Membership, Unit
@@ -75,3 +76,26 @@ def review_roots(*, user) -> QuerySet[Unit]:
     if sees_all(user):
         return Unit.objects.filter(depth__lte=2).order_by("path")
     return Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.REVIEWER).distinct()
+
+
+def user_reviews_any(*, user) -> bool:
+    """Whether the user reviews some unit, so has a review queue (the link to it is shown to them only)."""
+    return bool(user.is_authenticated) and bool(membership_paths(user=user, roles=[Membership.Role.REVIEWER]))
+
+
+def user_oversees_any(*, user) -> bool:
+    """Whether the user exports, reminds or imports for some unit (`user_can_oversee` somewhere): reviewers, staff."""
+    return sees_all(user) or user_reviews_any(user=user)
+
+
+def unit_reviewers(*, unit: Unit) -> QuerySet:
+    """The people who decide on the unit's reports (the same rule as `user_can_review`), to be told of a submission."""
+    return get_user_model().objects.filter(
+        is_active=True, memberships__role=Membership.Role.REVIEWER,
+        memberships__unit__path__in=unit_ancestor_paths(unit)).distinct().order_by("pk")
+
+
+def unit_clerks(*, unit: Unit) -> QuerySet:
+    """The people who enter the unit's figures (the same rule as `user_can_enter`), to be told of a decision."""
+    return get_user_model().objects.filter(
+        is_active=True, memberships__role=Membership.Role.CLERK, memberships__unit=unit).distinct().order_by("pk")

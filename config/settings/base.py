@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "units",
     "plans",
     "targets",
+    "notifications",
     "reports",
     "compliance",
     "exports",
@@ -199,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A month's computation holds a lease it renews every quarter of this; one not renewed for this long is dead.
 PORTAL_COMPLIANCE_LEASE_SECONDS = env.int("PORTAL_COMPLIANCE_LEASE_SECONDS", default=180)
+# A queued computation of a month not started after this long is taken as lost: the next request queues another.
+PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS = env.int("PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS", default=900)
 PORTAL_REMIND_DAYS_BEFORE = env.int("PORTAL_REMIND_DAYS_BEFORE", default=3)
 PORTAL_ESCALATE_DAYS_AFTER = env.int("PORTAL_ESCALATE_DAYS_AFTER", default=5)
 
@@ -232,13 +235,16 @@ SPECTACULAR_SETTINGS = {
         "Đọc danh mục và phạm vi được giao: đơn vị, kế hoạch, nhiệm vụ, chỉ tiêu và mục tiêu. "
         "Nhập và duyệt báo cáo tháng: mở báo cáo, lưu số liệu, nộp, trả lại, duyệt, mở lại, xem thay đổi "
         "giữa hai lần nộp. Đọc kết quả đánh giá và tỷ lệ báo cáo đúng hạn theo tháng. "
+        "Đọc và đánh dấu đã đọc các thông báo của chính mình (báo cáo được nộp, bị trả lại, được duyệt, "
+        "nhắc hạn). "
         "Mỗi người chỉ thấy và thao tác trên các đơn vị thuộc phạm vi của mình. "
         "Xác thực bằng phiên đăng nhập hoặc token tạo tại /accounts/tokens/ "
         "(tiêu đề \"Authorization: Token …\"); tháng ghi theo dạng 2026-05."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser", "core.permissions.MfaSatisfied"],
+    # Every signed-in user may read what the API offers them; each endpoint still scopes what it answers.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "core.permissions.MfaSatisfied"],
     # Three models call their choices "Status"; the compliance statuses (also used as sub-statuses) get one name.
     "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "compliance.models.Status"},
 }
@@ -271,6 +277,8 @@ SPECTACULAR_SETTINGS |= {"SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cong-cds@localhost")
+# The portal's address as people reach it, for the links in notification e-mails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")
 
 # Where the five seed plans' source documents are read from when present beside the project.
 SEED_SOURCES_DIR = env.path("PORTAL_SEED_SOURCES_DIR", default=BASE_DIR / "plans" / "seeds" / "sources")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import ALLOWED_HOSTS, SECRET_KEY, env
 
 DEBUG = False
 
@@ -58,3 +58,6 @@ if not SECURE_HSTS_PRELOAD:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# Links in e-mails point at the site itself: the address given, or else the first allowed host over HTTPS.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="") or f"https://{ALLOWED_HOSTS[0]}"

@@ -32,9 +32,25 @@
   function snapshot() {
     var data = {};
     form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (field) {
-      if (field.name !== "csrfmiddlewaretoken" && field.type !== "hidden") data[field.name] = field.value;
+      // A chosen file cannot be kept or put back by a script: only typed figures are.
+      if (field.name !== "csrfmiddlewaretoken" && field.type !== "hidden" && field.type !== "file") {
+        data[field.name] = field.value;
+      }
     });
     return data;
+  }
+
+  // "12/40 indicators entered": an indicator counts once both its counts (or its done / not done) are filled.
+  var progress = document.getElementById("progress");
+  function entered(row) {
+    var fields = row.querySelectorAll("input.count, select");
+    if (!fields.length) return false;
+    return Array.prototype.every.call(fields, function (field) { return field.value.trim() !== ""; });
+  }
+  function count() {
+    if (!progress) return;
+    var done = Array.prototype.filter.call(rows, entered).length;
+    progress.textContent = progress.textContent.replace(/^\s*\d+/, String(done));
   }
 
   var rows = form.querySelectorAll(".indicator-row");
@@ -42,6 +58,7 @@
   form.addEventListener("input", function (event) {
     var row = event.target.closest(".indicator-row");
     if (row) update(row);
+    count();
     try {
       localStorage.setItem(key, JSON.stringify({version: version, savedAt: Date.now(), data: snapshot()}));
     } catch (e) { /* storage full or disabled: the server-side draft still protects the clerk */ }
@@ -68,6 +85,7 @@
           if (field) field.value = kept.data[name];
         });
         rows.forEach(update);
+        count();
         banner.remove();
       });
       banner.appendChild(button);
@@ -76,6 +94,10 @@
       localStorage.removeItem(key);
     }
   } catch (e) { /* unreadable copy: ignore it */ }
+
+  // After a refused save the page opens on the summary of what to fix, read out by screen readers.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
 
   form.addEventListener("submit", function (event) {
     if (form.dataset.sending) { event.preventDefault(); return; }

@@ -75,6 +75,7 @@ def test_clerk_submits_reviewer_returns_clerk_resubmits_reviewer_approves(browse
 
     reviewer.goto(f"{live_server.url}/reports/{report.pk}/")
     assert "tử số: 1.234 → 1.500" in reviewer.content()
+    reviewer.click("details.confirm summary")  # approving asks for confirmation first
     reviewer.click("button[value=approve]")
     reviewer.wait_for_load_state()
     shot(reviewer, "05-reviewer-approved")

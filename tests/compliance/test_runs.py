@@ -246,3 +246,24 @@ def test_the_command_says_when_the_month_is_already_being_computed(figures, monk
     monkeypatch.setattr(services, "month_compute", busy)
     compliance_compute(period=OCT, as_of=AFTER_DUE)
     assert "10/2026 đang được một tiến trình khác tính" in capsys.readouterr().out
+
+
+def test_a_thousand_approvals_queue_one_computation_of_their_month(db):
+    from compliance.runs import lease_take
+    from compliance.services import compliance_request
+    from core.models import OutboxEntry
+
+    october, november = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+    queued = [compliance_request(period=october) for _ in range(1000)]
+    queued.append(compliance_request(period=november))
+    # One computation of October waits, whatever the number of requests; November gets its own.
+    assert queued.count(True) == 2 and queued[0] and queued[-1]
+    assert sorted(e.args[0] for e in OutboxEntry.objects.filter(task="compliance.tasks.compute_month")) == [
+        "2026-10", "2026-11"]
+    # The queued computation starts (takes the lease): a request arriving now queues exactly one more.
+    lease_take(period=october, as_of=timezone.now())
+    assert compliance_request(period=october) is True
+    assert compliance_request(period=october) is False
+    # A queued job lost with its worker: after PORTAL_COMPLIANCE_QUEUE_STALE_SECONDS the next request queues again.
+    ComplianceMonth.objects.filter(period=october).update(queued_at=timezone.now() - dt.timedelta(hours=1))
+    assert compliance_request(period=october) is True

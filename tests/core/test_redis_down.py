@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -14,6 +15,7 @@ from config.celery import app
 from core.models import OutboxEntry
 from core.outbox import outbox_drain
 from exports.models import ExportJob
+from notifications.models import Notification
 from reports.models import Report
 from tests.compliance.helpers import AFTER_DUE, OCT, report
 from tests.factories import MembershipFactory
@@ -101,14 +103,18 @@ def test_approve_answers_quickly_and_the_recomputation_waits_in_the_outbox(clien
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Report.Status.APPROVED
-    entry = OutboxEntry.objects.get()
-    assert (entry.task, entry.args, entry.attempts) == ("compliance.tasks.compute_month", ["2026-10"], 1)
+    entry = OutboxEntry.objects.get(task="compliance.tasks.compute_month")
+    assert (entry.args, entry.attempts) == (["2026-10"], 1)
     assert entry.last_error
     assert ComplianceRun.objects.get(period=OCT, is_current=True) == before  # not recomputed yet
+    # The clerk's e-mail about the approval waits in the outbox too.
+    told = Notification.objects.get(recipient=people.clerk)
+    assert OutboxEntry.objects.filter(task="notifications.tasks.notification_email", args=[told.pk]).exists()
 
     broker_back()
-    assert outbox_drain(grace=NOW) == 1
+    assert outbox_drain(grace=NOW) == 2
     assert not OutboxEntry.objects.exists()
+    assert [message.to for message in mail.outbox] == [[people.clerk.email]]
     now = ComplianceRun.objects.get(period=OCT, is_current=True)
     assert now != before and now.state == ComplianceRun.State.DONE
 

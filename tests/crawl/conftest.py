@@ -13,6 +13,7 @@ from compliance.models import ComplianceResult, ComplianceRun, ReportingResult
 from core.periods import Quarter
 from exports.models import ExportJob
 from exports.services import export_job_create
+from notifications.models import Notification
 from plans.models import Plan
 from portal.demo import demo_seed
 from portal.seeding import seed_plans_load
@@ -45,6 +46,7 @@ class Demo:
     runs: list[int] = field(default_factory=list)
     results: list[tuple[int, str]] = field(default_factory=list)
     reporting: list[tuple[int, str]] = field(default_factory=list)
+    notifications: list[tuple[int, str]] = field(default_factory=list)
     month: dt.date | None = None
 
 
@@ -90,6 +92,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
                 evidence = evidence_attach(report=report, indicator_id=indicator, by=User.objects.get(username=clerk),
                                            upload=SimpleUploadedFile("bien-ban.pdf", PDF))
                 data.evidence.append((evidence.pk, code))
+            # The returns told each commune's clerk; a notification is its recipient's alone, staff included.
+            for username in ("vanthu.locninh", "vanthu.bachdang"):
+                told = Notification.objects.filter(recipient__username=username).order_by("pk").first()
+                data.notifications.append((told.pk, f"user:{username}"))
             quarter = Quarter.of(data.periods[-1])
             with TestCase.captureOnCommitCallbacks(execute=True):
                 for username, code in (("vanphong.dongnai", DONGNAI), ("vanphong.haiphong", HAIPHONG)):

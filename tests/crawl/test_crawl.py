@@ -43,7 +43,7 @@ MISSING = {"pk": "999999", "object_id": "999999", "id": "999999", "code": "ZZZ",
 OPEN_IN_SCOPE = {
     "reports:detail", "reports:evidence", "exports:job", "exports:file", "compliance:unit",
     "compliance:dashboard", "compliance:indicator", "unit-detail", "plan-detail", "task-detail", "target-detail",
-    "report-detail", "report-changes", "compliance-detail", "reporting-detail",
+    "report-detail", "report-changes", "compliance-detail", "reporting-detail", "notification-detail",
 }
 # Not crawled, and why.
 SKIPPED = {
@@ -157,6 +157,7 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "report": reports,
         "compliance": [Sample({"pk": str(pk)}, {"period": month}, scope) for pk, scope in demo.results],
         "reporting": [Sample({"pk": str(pk)}, {"period": month}, scope) for pk, scope in demo.reporting],
+        "notification": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.notifications],
     }
     samples = {
         "reports:form": forms,
@@ -178,7 +179,7 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "account_reset_password_from_key": [Sample({"uidb36": "1", "key": "invalid-key"})],
     }
     for basename, items in api.items():
-        for suffix in ("list", "detail", "approve", "changes", "reopen", "return-", "submit", "values"):
+        for suffix in ("list", "detail", "approve", "changes", "reopen", "return-", "submit", "values", "read"):
             if suffix == "list":
                 query = items[0].query if items else {}
                 samples[f"{basename}-list"] = [Sample(query={k: v for k, v in query.items() if k != "pk"})]

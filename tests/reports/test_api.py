@@ -100,6 +100,8 @@ def test_anonymous_users_are_refused():
 
 
 def test_bad_period_is_refused_in_vietnamese(world):
-    response = _client(world.clerk).post("/api/v1/reports/", {"unit": "P1.X1", "period": "05/2026"},
+    # 05/2026 is a month as clerks write it, and is read; "5-2026-01" is nothing.
+    response = _client(world.clerk).post("/api/v1/reports/", {"unit": "P1.X1", "period": "5-2026-01"},
                                          format="json")
-    assert response.status_code == 400 and "2026-05" in response.json()["period"][0]
+    assert response.status_code == 400
+    assert "không phải là một tháng; hãy ghi theo dạng 09/2026" in response.json()["period"][0]

@@ -126,7 +126,9 @@ def test_the_report_page_shows_its_history_and_is_missing_for_strangers(client, 
     report = Report.objects.get()
     detail = reverse("reports:detail", kwargs={"pk": report.pk})
     html = client.get(detail).content.decode()
-    assert "ky_so.numerator: — → 80" in html
+    # The history names the indicator and the field in words, not "ky_so.numerator: — → 80".
+    assert f"{world.signed.name} – tử số: 80" in html
+    assert "ky_so.numerator" not in html
     client.force_login(MembershipFactory(unit=world.other_ward, role=Membership.Role.CLERK).user)
     assert client.get(detail).status_code == 404
 
