@@ -116,6 +116,15 @@ def test_the_body_has_the_party_layout_and_quotes_the_annexes(computed, tmp_path
             "chưa nộp 1.") in text
     assert "Các kế hoạch giao 1 nhiệm vụ; trong đó: chưa thực hiện 1." in text
     assert "- Phụ lục 1: Kết quả thực hiện các chỉ tiêu chuyển đổi số Quý IV/2026." in text
+    # Page numbers at the top, from the second page on; A4 with margins 20/20/30/15 mm.
+    package = zipfile.ZipFile(docx)
+    assert " PAGE " in package.read("word/header1.xml").decode()
+    section = ElementTree.fromstring(package.read("word/document.xml")).find(f"{W}body/{W}sectPr")
+    assert section.find(f"{W}titlePg") is not None
+    size, margins = section.find(f"{W}pgSz").attrib, section.find(f"{W}pgMar").attrib
+    assert (size[f"{W}w"], size[f"{W}h"]) == ("11906", "16838")  # 210 × 297 mm in twentieths of a point
+    # 20 mm = 1134, 30 mm = 1701, 15 mm = 850 twentieths of a point (56,7 a millimetre).
+    assert [margins[f"{W}{side}"] for side in ("top", "bottom", "left", "right")] == ["1134", "1134", "1701", "850"]
 
 
 def test_a_lower_committee_names_its_superior_above_itself(computed):
