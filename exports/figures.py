@@ -110,14 +110,17 @@ def _quarter_reporting(unit: Unit, quarter: Quarter) -> dict[int, list[MonthRepo
     return reporting
 
 
-def _judged(units: list[Unit], indicators: list[Indicator], results: dict, targets: dict) -> list[Judged]:
-    """Every target judged where it measures (its scope unit's total), in the catalogue's order then the tree's."""
+def _judged(unit: Unit, units: list[Unit], indicators: list[Indicator], results: dict, targets: dict) -> list[Judged]:
+    """The issuing unit's own total against the target binding it, and every target judged where it measures (its
+    scope unit's total) in the subtree; in the catalogue's order, then the tree's (the issuing unit first)."""
     by_id = {unit.pk: unit for unit in units}
     order = {indicator.pk: number for number, indicator in enumerate(indicators)}
     judged = []
     for (unit_id, indicator_id), result in results.items():
         target = targets.get(result.target_id)
-        if target is None or unit_id not in by_id or (target.scope_unit_id or target.plan.issuer_id) != unit_id:
+        if target is None or unit_id not in by_id:
+            continue
+        if unit_id != unit.pk and (target.scope_unit_id or target.plan.issuer_id) != unit_id:
             continue
         judged.append(Judged(indicators[order[indicator_id]], by_id[unit_id], target, result))
     return sorted(judged, key=lambda row: (order[row.indicator.pk], row.unit.path))
@@ -147,7 +150,7 @@ def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
         .select_related("plan", "lead_unit").order_by("plan__key", "number"))
     return ExportData(unit, quarter, run, units, indicators, results, targets, _quarter_reporting(unit, quarter),
                       tasks, _open_conflicts(unit, quarter, results, targets),
-                      _judged(units, indicators, results, targets))
+                      _judged(unit, units, indicators, results, targets))
 
 
 def _fraction(value) -> float | None:

@@ -287,7 +287,7 @@ def _summary_sheet(book: _Book) -> None:
                 _status_cell(ws, row.result.sub_status if row else None, book.status_labels),
             ])
         if conflicts:
-            _merged_line(ws, _("Unresolved conflict in the plan: %(conflicts)s") % {"conflicts": conflicts}, widths)
+            _merged_line(ws, conflicts, widths)  # each conflict's text names itself ("Mâu thuẫn chưa xử lý: …")
 
 
 def _group_sheets(book: _Book) -> None:
