@@ -5,6 +5,7 @@ pages at indicator boundaries, with the unit columns and the header rows repeate
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.models import ReportingResult, Status
+from core.formatting import number_format
 from core.xlsx import as_text
 from exports.figures import (  # noqa: F401 - export_data and its records are read here by callers of the workbook
     ANNEX_GROUPS,
@@ -32,7 +34,7 @@ from exports.figures import (  # noqa: F401 - export_data and its records are re
     export_data,
     reporting_total,
 )
-from units.models import Unit
+from units.models import Unit, UnitKind
 
 # Okabe–Ito fills, light enough to print; the status is always written out as text too.
 FILLS = {
@@ -53,6 +55,7 @@ NOTE = Font(name="Times New Roman", italic=True, size=10)
 # 6,9 pt; 110 of them and the 1 cm margins fill the page's 842 pt).
 PAGE_WIDTH = 110
 INDICATOR_COLUMNS = [7, 7, 7, 9]  # achieved, total, rate, status
+LEFT_OUT_BY_CODE = 20  # more than this many left-out units are counted by kind instead of listed
 HEADER_ROW = 6  # the first header row, under the four lines of the annex heading and a blank line
 
 def _named_styles(wb: Workbook) -> None:
@@ -329,16 +332,25 @@ def _group_sheet(book: _Book, number: str, group, indicators: list) -> None:
                                                                 book.status_labels)]
         _append(ws, cells)
     if left_out:
-        text = _("%(count)s units bound by no target of this group: %(codes)s") % {
-            "count": len(left_out), "codes": ", ".join(unit.code for unit in left_out)}
-        _merged_line(ws, text, widths)
+        _merged_line(ws, _("%(count)s units bound by no target of this group: %(codes)s") % {
+            "count": len(left_out), "codes": _left_out_words(left_out)}, widths)
+
+
+def _left_out_words(units: list[Unit]) -> str:
+    """The units a group's sheet leaves out, by code while they fit a few lines, else counted by kind."""
+    if len(units) <= LEFT_OUT_BY_CODE:
+        return ", ".join(unit.code for unit in units)
+    kinds = Counter(unit.kind for unit in units)
+    return ", ".join(f"{number_format(count)} {label.lower()}" for value, label in UnitKind.choices
+                     if (count := kinds.get(value)))
 
 
 def _reporting_sheet(book: _Book) -> None:
     """Phụ lục 3: the monthly reports over the quarter's three months, each month counted as it was computed."""
     data = book.data
     months = data.months()
-    widths = [book.code_width, 26] + [9] * len(months) + [8, 8, 8, 8, 9]
+    counts = [8] * len(months) + [8, 8, 8, 8, 9]
+    widths = [book.code_width, max(16, PAGE_WIDTH - book.code_width - sum(counts))] + counts
     ws = book.sheet(tab=_("Annex 3 Reporting"), number=str(ANNEX_REPORTING),
                     title=annex_title(ANNEX_REPORTING, data.quarter), widths=widths, headers=[
                         [_("Code"), _("Unit"), *(_("Own report %(month)s") % {"month": m.strftime("%m/%Y")}

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl.utils import column_index_from_string
 
 from compliance.models import ComplianceResult
 from compliance.services import compliance_compute
@@ -160,3 +161,31 @@ def test_a_reviewer_queues_the_export_and_downloads_both_files(client, computed,
     client.force_login(clerk)
     assert client.get(reverse("exports:file", kwargs={"pk": job.pk})).status_code == 404
     assert client.get(reverse("exports:document", kwargs={"pk": job.pk})).status_code == 404
+
+
+def test_every_printed_page_holds_whole_columns_at_100_percent(computed, tmp_path):
+    """LibreOffice prints 110 width units across a landscape A4 page at 100%: each annex's columns fit, a group's
+    indicators are split between pages only where a column break says so."""
+    assert_pages_hold_whole_columns(openpyxl.load_workbook(_files(tmp_path, computed)[1]))
+
+
+def assert_pages_hold_whole_columns(book) -> None:
+    for sheet in book.worksheets:
+        widths = [sheet.column_dimensions[letter].width for letter in sorted(
+            sheet.column_dimensions, key=column_index_from_string)]
+        breaks = [0, *(brk.id for brk in sheet.col_breaks.brk), len(widths)]
+        # After a break the code and unit columns print again (print titles A:B).
+        strips = [sum(widths[:2]) * (start > 0) + sum(widths[start:end]) for start, end in
+                  zip(breaks, breaks[1:], strict=False)]
+        assert max(strips) <= 110, (sheet.title, strips)
+
+
+def test_many_units_left_out_are_counted_by_kind():
+    from exports.workbook import _left_out_words
+    from units.models import Unit, UnitKind
+
+    # 15 communes and 6 wards: 21 units, over the 20 listed by code.
+    units = [Unit(code=f"X{n}", kind=UnitKind.COMMUNE) for n in range(15)] + [
+        Unit(code=f"Y{n}", kind=UnitKind.WARD) for n in range(6)]
+    assert _left_out_words(units) == "15 đảng ủy xã, 6 đảng ủy phường"
+    assert _left_out_words(units[:2]) == "X0, X1"
