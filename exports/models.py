@@ -6,7 +6,8 @@ from units.models import Unit
 
 
 class ExportJob(models.Model):
-    """A quarterly workbook being built in the background; the page polls its progress."""
+    """A quarterly report being built in the background (the body as .docx, the annexes as .xlsx); the page polls
+    its progress."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -21,7 +22,8 @@ class ExportJob(models.Model):
                                      on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to="exports/", blank=True, max_length=200)
+    file = models.FileField(_("annexes (.xlsx)"), upload_to="exports/", blank=True, max_length=200)
+    document = models.FileField(_("report body (.docx)"), upload_to="exports/", blank=True, max_length=200)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -1,8 +1,10 @@
-"""Building the quarterly workbook: directly (the command) or as a background job with a status row."""
+"""Building the quarterly report (the body as .docx, the annexes as .xlsx): directly (the command) or as a background
+job with a status row."""
 
 import logging
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.files import File
 from django.db import transaction
@@ -14,7 +16,9 @@ from core.models import AuditEvent
 from core.outbox import enqueue_after_commit
 from core.periods import Quarter
 from core.services import audit_record
+from exports.document import write_document
 from exports.models import ExportJob
+from exports.pdf import pdf_convert
 from exports.workbook import export_data, write_workbook
 from units.access import user_can_oversee
 from units.models import Unit
@@ -22,18 +26,40 @@ from units.models import Unit
 logger = logging.getLogger(__name__)
 
 
+class ReportFiles(NamedTuple):
+    document: Path  # the body (.docx)
+    workbook: Path  # the annexes (.xlsx)
+    pdfs: list[Path]  # a PDF of each, where LibreOffice is installed and they were asked for
+
+
 def quarterly_report_write(*, unit: Unit, quarter: Quarter, path: Path, progress=None) -> Path:
+    """The annexes alone, as a workbook at `path`."""
     write_workbook(export_data(unit=unit, quarter=quarter), path, progress=progress)
     return path
 
 
-def export_file_name(*, unit: Unit, quarter: Quarter) -> str:
-    return f"bao-cao-cds-{unit.code.lower().replace('.', '-')}-{quarter.year}-q{quarter.quarter}.xlsx"
+def quarterly_report_files_write(*, unit: Unit, quarter: Quarter, folder: Path, progress=None,
+                                 pdf: bool = False) -> ReportFiles:
+    """The body and its annexes into `folder`, both from one reading of the figures so they cannot disagree."""
+    progress = progress or (lambda percent: None)
+    data = export_data(unit=unit, quarter=quarter)
+    workbook = Path(folder) / export_file_name(unit=unit, quarter=quarter, extension="xlsx")
+    document = Path(folder) / export_file_name(unit=unit, quarter=quarter, extension="docx")
+    write_workbook(data, workbook, progress=lambda percent: progress(percent * 85 // 100))
+    write_document(data, document)
+    progress(90)
+    pdfs = pdf_convert(paths=[document, workbook], folder=Path(folder)) if pdf else []
+    return ReportFiles(document, workbook, pdfs)
+
+
+def export_file_name(*, unit: Unit, quarter: Quarter, extension: str = "xlsx") -> str:
+    kind = "phu-luc" if extension == "xlsx" else "bao-cao"
+    return f"{kind}-cds-{unit.code.lower().replace('.', '-')}-{quarter.year}-q{quarter.quarter}.{extension}"
 
 
 @transaction.atomic
 def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
-    """Queue the workbook for a unit's subtree; built after commit by a worker (in-process without Redis)."""
+    """Queue the report for a unit's subtree; built after commit by a worker (in-process without Redis)."""
     if not user_can_oversee(user=by, unit=unit):
         raise ApplicationError(_("Only reviewers of this unit can export its report."))
     job = ExportJob.objects.create(unit=unit, year=quarter.year, quarter=quarter.quarter, requested_by=by)
@@ -45,7 +71,7 @@ def export_job_create(*, unit: Unit, quarter: Quarter, by) -> ExportJob:
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
-    """Build one queued job; progress is saved as it goes so the page can show it."""
+    """Build one queued job: the body and the annexes; progress is saved as it goes so the page can show it."""
     job = ExportJob.objects.select_related("unit").get(pk=job_id)
     if job.state == ExportJob.State.DONE:
         return job  # a retried task finds the work done
@@ -57,12 +83,13 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
     try:
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / export_file_name(unit=job.unit, quarter=quarter)
-            quarterly_report_write(unit=job.unit, quarter=quarter, path=path, progress=progress)
-            with open(path, "rb") as handle:
-                job.file.save(path.name, File(handle), save=False)
+            files = quarterly_report_files_write(unit=job.unit, quarter=quarter, folder=Path(folder),
+                                                 progress=progress)
+            for field, path in ((job.file, files.workbook), (job.document, files.document)):
+                with open(path, "rb") as handle:
+                    field.save(path.name, File(handle), save=False)
         job.state, job.progress, job.finished_at = ExportJob.State.DONE, 100, timezone.now()
-        job.save(update_fields=["file", "state", "progress", "finished_at"])
+        job.save(update_fields=["file", "document", "state", "progress", "finished_at"])
     except Exception as exc:
         logger.exception("Export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error=str(exc)[:2000],

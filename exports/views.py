@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,8 +34,18 @@ def export_status(request, pk: int):
     return render(request, template, {"job": job, "quarter": Quarter(job.year, job.quarter)})
 
 
+DOWNLOADS = {
+    "file": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "document": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 @login_required
-def export_download(request, pk: int):
+def export_download(request, pk: int, part: str = "file"):
+    """One of the job's files: the annexes (`file`) or the body (`document`)."""
     job = get_object_or_404(ExportJob.objects.filter(requested_by=request.user, state=ExportJob.State.DONE), pk=pk)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1],
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stored = getattr(job, part)
+    if not stored:
+        raise Http404
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1],
+                        content_type=DOWNLOADS[part])

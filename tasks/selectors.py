@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,8 +277,9 @@ def task_quarter_rows(*, unit: Unit, quarter: Quarter, today: dt.date | None = N
     judged as it stood at the quarter's end (or today, for the quarter under way), with its product and dates."""
     today = today or timezone.localdate()
     as_of = min(today, quarter.last_day)
-    tasks = (PlanTask.objects.filter(lead_unit__path__startswith=unit.path, plan__year_start__lte=quarter.year,
-                                     plan__year_end__gte=quarter.year)
+    # Led within the subtree, or assigned by a plan issued within it (its lead unit perhaps not in the tree).
+    within = Q(lead_unit__path__startswith=unit.path) | Q(plan__issuer__path__startswith=unit.path)
+    tasks = (PlanTask.objects.filter(within, plan__year_start__lte=quarter.year, plan__year_end__gte=quarter.year)
              .select_related("plan__issuer", "lead_unit").prefetch_related("cooperating_units")
              .order_by("plan__issued_on", "plan__key", "number"))
     tasks = list(tasks)
@@ -297,7 +298,7 @@ def task_quarter_rows(*, unit: Unit, quarter: Quarter, today: dt.date | None = N
             lead_unit=task.lead_unit.name if task.lead_unit else task.lead_text,
             cooperating=task.cooperating_text or ", ".join(u.name for u in task.cooperating_units.all()),
             due_text=task.due_text or occurrence.label, due_on=occurrence.due_on, status=status.code,
-            status_label=status.label, status_reason=status.reason, product=_product_words(record) if done else "",
+            status_label=str(status.label), status_reason=status.reason, product=_product_words(record) if done else "",
             done_on=record.done_on if done and record else None,
             accepted_on=timezone.localdate(record.accepted_at)
             if status.code == Status.ACCEPTED and record and record.accepted_at else None))

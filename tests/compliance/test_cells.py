@@ -134,13 +134,21 @@ def test_an_open_conflict_shows_on_the_cells_it_touches_with_its_text(client, co
 
 
 def _summary(tmp_path, unit) -> dict:
-    path = tmp_path / f"{unit.code}.xlsx"
-    call_command("export_quarterly_report", "--unit", unit.code, "--quarter", "2026-Q4", "--output", str(path))
-    sheet = openpyxl.load_workbook(path)["Tổng hợp"]
-    header = [c.value for c in next(sheet.iter_rows(min_row=7, max_row=7))]
-    assert header[3] == "Mục tiêu" and header[7] == "Mâu thuẫn chưa xử lý"
-    # Indicator name → (target, open conflict)
-    return {row[1].value: (row[3].value, row[7].value) for row in sheet.iter_rows(min_row=8) if row[1].value}
+    folder = tmp_path / unit.code
+    call_command("export_quarterly_report", "--unit", unit.code, "--quarter", "2026-Q4", "--output-dir", str(folder),
+                 "--no-pdf")
+    sheet = openpyxl.load_workbook(next(folder.glob("phu-luc-*.xlsx"))).worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(min_row=6, max_row=6))]
+    assert header[2:4] == ["Đơn vị được đánh giá", "Mục tiêu"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=7)]
+    # Indicator name → (the unit's own target, the open conflict noted under the indicator's rows)
+    summary = {}
+    for index, row in enumerate(rows):
+        if isinstance(row[0], int) and row[2] == unit.name:
+            following = next((r for r in rows[index + 1:] if not (isinstance(r[0], int) and r[1] == row[1])), [None])
+            note = following[0] if str(following[0]).startswith("Mâu thuẫn") else None
+            summary[row[1]] = (row[3], note)
+    return summary
 
 
 def test_the_workbook_summary_names_the_target_in_force_and_the_open_conflict(conflicted, tmp_path, settings):

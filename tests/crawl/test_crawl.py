@@ -41,7 +41,8 @@ MISSING = {"pk": "999999", "object_id": "999999", "id": "999999", "code": "ZZZ",
            "unit": "ZZZ"}
 # Pages that must open (200) for a user whose scope holds the object: a crawl that was only refused proves little.
 OPEN_IN_SCOPE = {
-    "reports:detail", "reports:evidence", "exports:job", "exports:file", "compliance:unit",
+    "reports:detail", "reports:evidence", "exports:job", "exports:file", "exports:document",
+    "compliance:unit",
     "compliance:dashboard", "compliance:indicator", "tasks:detail", "tasks:file", "unit-detail", "plan-detail",
     "task-detail", "target-detail", "report-detail", "report-changes", "compliance-detail", "reporting-detail",
     "notification-detail",
@@ -171,6 +172,7 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "reports:evidence": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.evidence],
         "exports:job": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.exports],
         "exports:file": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.exports],
+        "exports:document": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.exports],
         "reports:bulk-import": [Sample(), *[Sample(query={"unit": code, "month": month}, scope=scope)
                                             for code, scope in demo.units[:4]]],
         "compliance:dashboard": dashboard,

@@ -153,7 +153,7 @@ def test_no_generated_workbook_holds_a_formula(client, tree, tmp_path, settings)
         "admin export": openpyxl.load_workbook(io.BytesIO(admin_export)),
     }
     texts = {name: _text_cells(book) for name, book in written.items()}
-    assert HOSTILE[0].upper() in texts["quarterly"] and HOSTILE[1] in texts["quarterly"]
+    assert HOSTILE[0] in texts["quarterly"] and HOSTILE[1] in texts["quarterly"]  # the group's line, the ward
     assert {HOSTILE[2], HOSTILE[3]} <= set(texts["quarterly"])  # the task's title and lead, the indicator
     assert {HOSTILE[1], HOSTILE[3]} <= set(texts["unit template"])  # the unit, the indicator, the note
     assert {HOSTILE[1], HOSTILE[2], HOSTILE[3]} <= set(texts["bulk template"])

@@ -1,0 +1,228 @@
+"""The quarter's figures that the report body and its annexes both read, so the two can never disagree."""
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.utils.translation import gettext as _
+
+from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
+from compliance.selectors import conflict_text
+from core.models import Conflict
+from core.periods import Quarter
+from targets.models import Indicator, Target
+from tasks.selectors import task_quarter_rows
+from units.models import Unit, UnitKind
+from units.selectors import unit_ancestor_paths, units_open_filter
+
+# The order a reader meets the verdicts in, best first.
+STATUS_ORDER = [Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.OVERDUE, Status.NO_DATA]
+
+
+class WorkbookResult(NamedTuple):
+    """What the report reads of a unit's result for one indicator: its subtree's figures and verdict."""
+
+    unit_id: int
+    indicator_id: int
+    target_id: int | None
+    sub_numerator: int | None
+    sub_denominator: int | None
+    done: bool | None
+    sub_value: object
+    sub_status: str
+    sub_reason: str
+    sub_expected: int
+    sub_meeting: int
+    sub_reporting: int
+
+    @property
+    def units_meeting(self) -> str:
+        return f"{self.sub_meeting}/{self.sub_expected}"
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any figure stands behind the value: a unit without data has no 0% to show."""
+        return self.sub_numerator is not None or self.done is not None or self.sub_reporting > 0
+
+
+class Judged(NamedTuple):
+    """A target judged at the unit whose figures it measures: one line of the summary annex."""
+
+    indicator: Indicator
+    unit: Unit
+    target: Target
+    result: WorkbookResult
+
+
+class MonthReporting(NamedTuple):
+    """The reports of one month of the quarter for a unit's subtree, as that month's computation counted them."""
+
+    month: dt.date
+    own: str
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+
+@dataclass
+class ExportData:
+    unit: Unit
+    quarter: Quarter
+    run: ComplianceRun | None
+    units: list[Unit]
+    indicators: list[Indicator]
+    results: dict[tuple[int, int], WorkbookResult]
+    targets: dict
+    reporting: dict  # unit id → [MonthReporting] for the quarter's computed months
+    tasks: list
+    conflicts: dict = field(default_factory=dict)  # indicator id → the open conflicts the summary notes
+    judged: list[Judged] = field(default_factory=list)
+
+    def months(self) -> list[dt.date]:
+        return sorted({row.month for rows in self.reporting.values() for row in rows})
+
+
+def _open_conflicts(unit: Unit, quarter: Quarter, results: dict, targets: dict) -> dict[int, list[str]]:
+    """Indicator id → the open conflicts of the unit's summary row: its target in force, and the targets of the
+    unit's own plans of the quarter's year (the issuing unit answers for them even where another target holds)."""
+    own = Target.objects.filter(plan__issuer=unit, conflict_status=Conflict.OPEN, plan__year_start__lte=quarter.year,
+                                plan__year_end__gte=quarter.year).order_by("plan__key", "position")
+    held = [targets.get(r.target_id) for key, r in results.items() if key[0] == unit.pk]
+    conflicts: dict[int, list[str]] = {}
+    for target in [*(t for t in held if t is not None and t.conflict_open), *own]:
+        text = conflict_text(target.conflict)
+        if text not in conflicts.setdefault(target.indicator_id, []):
+            conflicts[target.indicator_id].append(text)
+    return conflicts
+
+
+def _quarter_reporting(unit: Unit, quarter: Quarter) -> dict[int, list[MonthReporting]]:
+    """Unit id → each computed month's reporting counts: the quarter's three months, not its last one only."""
+    runs = ComplianceRun.objects.filter(is_current=True, period__gte=quarter.first_day, period__lte=quarter.last_day)
+    rows = ReportingResult.objects.filter(run__in=runs, unit__path__startswith=unit.path).values_list(
+        "unit_id", "run__period", "own", "expected", "on_time", "late", "missing").order_by("run__period")
+    reporting: dict[int, list[MonthReporting]] = {}
+    for unit_id, *row in rows.iterator(chunk_size=20000):
+        reporting.setdefault(unit_id, []).append(MonthReporting(*row))
+    return reporting
+
+
+def _judged(unit: Unit, units: list[Unit], indicators: list[Indicator], results: dict, targets: dict) -> list[Judged]:
+    """The issuing unit's own total against the target binding it, and every target judged where it measures (its
+    scope unit's total) in the subtree; in the catalogue's order, then the tree's (the issuing unit first)."""
+    by_id = {unit.pk: unit for unit in units}
+    order = {indicator.pk: number for number, indicator in enumerate(indicators)}
+    judged = []
+    for (unit_id, indicator_id), result in results.items():
+        target = targets.get(result.target_id)
+        if target is None or unit_id not in by_id:
+            continue
+        if unit_id != unit.pk and (target.scope_unit_id or target.plan.issuer_id) != unit_id:
+            continue
+        judged.append(Judged(indicators[order[indicator_id]], by_id[unit_id], target, result))
+    return sorted(judged, key=lambda row: (order[row.indicator.pk], row.unit.path))
+
+
+def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:
+    """Everything the report shows, read in a handful of queries: the quarter's latest computed month."""
+    run = (ComplianceRun.objects.filter(is_current=True, period__gte=quarter.first_day,
+                                        period__lte=quarter.last_day).order_by("-period").first())
+    # Units expected for at least one month of the quarter (the engine's rule); the others have nothing to report.
+    open_in_quarter = units_open_filter(first_month=quarter.first_day, last_month=quarter.last_day.replace(day=1))
+    units = list(Unit.objects.filter(open_in_quarter, path__startswith=unit.path).order_by("path").only(
+        "id", "path", "depth", "code", "name", "kind"))
+    results = {}
+    if run:
+        rows = ComplianceResult.objects.filter(run=run, unit__path__startswith=unit.path).values_list(
+            *WorkbookResult._fields)
+        results = {(r.unit_id, r.indicator_id): r for r in map(WorkbookResult._make, rows.iterator(chunk_size=20000))}
+    indicator_ids = {key[1] for key in results}
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
+                      .order_by("group__order", "code"))
+    targets = {t.pk: t for t in Target.objects.filter(pk__in={r.target_id for r in results.values() if r.target_id})
+               .select_related("plan__issuer")}
+    # The tasks led within the unit's subtree, each with its computed status as it stood at the quarter's end.
+    tasks = task_quarter_rows(unit=unit, quarter=quarter)
+    return ExportData(unit, quarter, run, units, indicators, results, targets, _quarter_reporting(unit, quarter),
+                      tasks, _open_conflicts(unit, quarter, results, targets),
+                      _judged(unit, units, indicators, results, targets))
+
+
+def _fraction(value) -> float | None:
+    return None if value is None else float(value) / 100
+
+
+def annex_figures(result: WorkbookResult | None) -> tuple[int | None, int | None, float | None]:
+    """Numerator, denominator and share (0–1) as the annexes print them and the body quotes them: counts where the
+    indicator counts, units done where it is a milestone or a share of units; nothing at all (not 0%) where no
+    unit has reported."""
+    if result is None or not result.has_data:
+        return None, None, None
+    if result.sub_numerator is not None:
+        return result.sub_numerator, result.sub_denominator, _fraction(result.sub_value)
+    if result.sub_expected:
+        return result.sub_meeting, result.sub_expected, _fraction(result.sub_value)
+    return None, None, _fraction(result.sub_value)
+
+
+class ReportingTotal(NamedTuple):
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None
+
+
+def reporting_total(rows: list[MonthReporting]) -> ReportingTotal:
+    """A unit's reports over the quarter's computed months: each month's counts added up."""
+    return ReportingTotal(sum(r.expected for r in rows), sum(r.on_time for r in rows), sum(r.late for r in rows),
+                          sum(r.missing for r in rows))
+
+
+def status_counts(judged: list[Judged]) -> Counter:
+    return Counter(row.result.sub_status for row in judged)
+
+
+def task_counts(tasks: list) -> Counter:
+    """Status code → how many tasks stand there (codes of `tasks.status.Status`)."""
+    return Counter(task.status for task in tasks)
+
+
+# The annexes, numbered once: the body refers to them by these numbers and the workbook titles its sheets with them.
+ANNEX_SUMMARY, ANNEX_GROUPS, ANNEX_REPORTING, ANNEX_TASKS = 1, 2, 3, 4
+
+
+def annex_title(number: int, quarter: Quarter) -> str:
+    """The annex's title as the body cites it; its own heading prints it in capitals."""
+    titles = {
+        ANNEX_SUMMARY: _("Results of the digital transformation targets, %(quarter)s"),
+        ANNEX_GROUPS: _("Results by unit and indicator group, %(quarter)s"),
+        ANNEX_REPORTING: _("Submission of the monthly reports, %(quarter)s"),
+        ANNEX_TASKS: _("Assigned tasks and their progress, %(quarter)s"),
+    }
+    return titles[number] % {"quarter": quarter}
+
+
+def document_suffix(unit: Unit) -> str:
+    """The issuer's part of the number ("…-BC/TU"), as Party committees abbreviate themselves."""
+    name = unit.name.casefold()
+    for prefix, suffix in (("tỉnh ủy", "TU"), ("thành ủy", "ThU"), ("văn phòng tỉnh ủy", "VPTU"),
+                           ("văn phòng thành ủy", "VPThU"), ("đảng ủy", "ĐU"), ("chi bộ", "CB")):
+        if name.startswith(prefix):
+            return suffix
+    return "…"
+
+
+def place_name(unit: Unit) -> str:
+    """Where the document is issued: the province or city the unit belongs to, as the date line names it."""
+    province = unit if unit.kind == UnitKind.PROVINCE else Unit.objects.filter(
+        kind=UnitKind.PROVINCE, path__in=unit_ancestor_paths(unit)).first()
+    if province is None:
+        return ""
+    return re.sub(r"^(tỉnh ủy|thành ủy|đảng bộ tỉnh|đảng bộ thành phố)\s+", "", province.name, flags=re.IGNORECASE)
