@@ -187,3 +187,18 @@ def test_the_review_page_and_queue_read_a_bounded_number_of_queries(client, worl
         assert client.get(reverse("reports:detail", args=[may.pk])).status_code == 200
     with django_assert_max_num_queries(6):  # session, user, memberships, the bell, the queue: not one a row
         assert client.get(reverse("reports:queue")).status_code == 200
+
+
+def test_report_ids_in_the_queue_are_written_as_plain_numbers_past_a_thousand(world, rf):
+    # The portal writes numbers the Vietnamese way (1.234): a report's id in a form field must not be, or the
+    # queue posts "1.234" and the bulk approval finds nothing ticked.
+    from django.template.loader import render_to_string
+
+    may = _submitted(world, MAY)
+    may.pk = 1234
+    request = rf.get("/")
+    request.user = world.reviewer
+    queue = render_to_string("reports/queue.html", {"reports": [may]}, request=request)
+    assert 'value="1234"' in queue and 'id="pick-1234"' in queue and "1.234" not in queue
+    confirm = render_to_string("reports/queue_confirm.html", {"reports": [may]}, request=request)
+    assert 'name="report" value="1234"' in confirm
