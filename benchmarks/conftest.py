@@ -25,7 +25,7 @@ def record(name: str, value: float, unit: str, *, floor: float | None = None, ai
         "name": name, "value": round(value, 3), "unit": unit,
         "floor": None if floor is None else round(floor, 3),
         "ratio": None if not floor else round(value / floor, 2),
-        "aim": aim, "met": None if aim is None else value <= aim,
+        "aim": None if aim is None else round(aim, 3), "met": None if aim is None else value <= aim,
     })
 
 
