@@ -75,9 +75,14 @@ def queue_claim(*, period: dt.date) -> bool:
 
 
 def wish_record(*, period: dt.date) -> bool:
-    """Ask the live holder for one more computation; False when the lease came free meanwhile (take it then)."""
+    """Ask the live holder for one more computation; False when the lease came free meanwhile (take it then).
+
+    The queued job that asks is done with once its wish is recorded: the follow-up covers it, so the month no
+    longer counts as having a computation waiting in the queue, and the next request queues one again.
+    """
     return bool(ComplianceMonth.objects.filter(period=period, holder__isnull=False,
-                                               lease_until__gte=timezone.now()).update(wanted_at=timezone.now()))
+                                               lease_until__gte=timezone.now()).update(wanted_at=timezone.now(),
+                                                                                       queued_at=None))
 
 
 def lease_pass_on(run: ComplianceRun) -> ComplianceRun | None:
