@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "tasks",
+    "authoring",
     "compliance",
     "exports",
     "portal",
