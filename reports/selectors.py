@@ -46,7 +46,7 @@ def report_period_refusal(*, unit: Unit, period: dt.date) -> str | None:
     if period.replace(day=1) > timezone.localdate().replace(day=1):
         return _("The month %(month)s has not begun yet: figures can be entered only for a month that has "
                  "started.") % {"month": month}
-    covered = Plan.objects.filter(issuer__path__in=unit_ancestor_paths(unit), year_start__lte=period.year,
+    covered = Plan.objects.issued().filter(issuer__path__in=unit_ancestor_paths(unit), year_start__lte=period.year,
                                   year_end__gte=period.year).exists()
     if not covered:
         return _("No plan binding %(unit)s covers the month %(month)s: figures can be entered only for the "

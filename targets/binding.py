@@ -116,9 +116,15 @@ def unit_bound(*, scope: str, counts: str, reporters: str, kinds: list[str], nam
     return True
 
 
+def target_binds_in(target: Target, period: dt.date) -> bool:
+    """A retired target binds until the month before `retired_from`; the months before stay judged against it."""
+    return target.retired_from is None or period.replace(day=1) < target.retired_from.replace(day=1)
+
+
 def _in_force_queryset(queryset: QuerySet[Target]) -> QuerySet[Target]:
-    """Targets that may bind: a target that gave way to another when its conflict was resolved binds no one."""
-    return queryset.filter(superseded_by__isnull=True).select_related(
+    """Targets that may bind: those of issued plans (a draft binds no one), and not one that gave way to another
+    when its conflict was resolved."""
+    return queryset.issued().filter(superseded_by__isnull=True).select_related(
         "plan__issuer", "scope_unit", "indicator__group").prefetch_related("applies_to_units")
 
 
@@ -133,10 +139,11 @@ def targets_for_unit(*, unit: Unit, period: dt.date, queryset: QuerySet[Target] 
     queryset = (queryset if queryset is not None else Target.objects.all()).filter(
         Q(scope_unit__path__in=paths) | Q(scope_unit__isnull=True, plan__issuer__path__in=paths))
     targets = list(_in_force_queryset(queryset))
-    lifetimes = plan_lifetimes(_plan_dates(Plan.objects.filter(pk__in={t.plan_id for t in targets})))
+    lifetimes = plan_lifetimes(_plan_dates(Plan.objects.issued().filter(
+        issuer_id__in={t.plan.issuer_id for t in targets})))
     ancestors = set(paths)
     return [target for target in targets
-            if lifetimes[target.plan_id].covers(period)
+            if lifetimes[target.plan_id].covers(period) and target_binds_in(target, period)
             and _binds(target, path=unit.path, kind=unit.kind, named={u.path for u in target.applies_to_units.all()},
                        ancestors=ancestors)]
 
@@ -150,7 +157,7 @@ class Bindings:
         for target in _in_force_queryset(Target.objects.all()):
             self.by_scope[scope_path(target)].append(target)
             self.named[target.pk] = {unit.path for unit in target.applies_to_units.all()}
-        self.lifetimes = plan_lifetimes(_plan_dates(Plan.objects.all()))
+        self.lifetimes = plan_lifetimes(_plan_dates(Plan.objects.issued()))
         self.relevant = set(self.by_scope) | {path for paths in self.named.values() for path in paths}
         self.cache: dict[tuple, dict[int, list[Target]]] = {}
 
@@ -167,7 +174,7 @@ class Bindings:
             own = set(ancestors)
             for path in ancestors:
                 for target in self.by_scope.get(path, ()):
-                    if self.lifetimes[target.plan_id].covers(month) and _binds(
+                    if self.lifetimes[target.plan_id].covers(month) and target_binds_in(target, month) and _binds(
                             target, path=unit.path, kind=unit.kind, named=self.named[target.pk], ancestors=own):
                         bound[target.indicator_id].append(target)
             self.cache[key] = dict(bound)
