@@ -7,7 +7,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self) -> None:
-        from compliance.receivers import recompute_month_after_commit
+        from authoring.signals import plan_issued
+        from compliance.receivers import recompute_month_after_commit, recompute_plan_months_after_commit
         from reports.signals import approved_figures_changed
 
         approved_figures_changed.connect(recompute_month_after_commit, dispatch_uid="compliance-recompute-month")
+        plan_issued.connect(recompute_plan_months_after_commit, dispatch_uid="compliance-recompute-plan-months")

@@ -99,3 +99,9 @@ def unit_clerks(*, unit: Unit) -> QuerySet:
     """The people who enter the unit's figures (the same rule as `user_can_enter`), to be told of a decision."""
     return get_user_model().objects.filter(
         is_active=True, memberships__role=Membership.Role.CLERK, memberships__unit=unit).distinct().order_by("pk")
+
+
+def user_can_author_plan(*, user, issuer: Unit) -> bool:
+    """Who writes, issues and amends a committee's plans in the portal: its Văn phòng reviewers, i.e. those who may
+    review the issuer (assigned reviewers of it or of a unit above it), and staff."""
+    return sees_all(user) or user_can_review(user=user, unit=issuer)

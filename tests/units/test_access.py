@@ -7,6 +7,7 @@ from units.access import (
     review_roots,
     units_enterable_by,
     units_visible_to,
+    user_can_author_plan,
     user_can_enter,
     user_can_oversee,
     user_can_review,
@@ -64,3 +65,20 @@ def test_anonymous_and_unattached_users_get_nothing(tree):
         assert not user_can_review(user=user, unit=tree.w1)
         assert not user_can_oversee(user=user, unit=tree.w1)
         assert not user_can_enter(user=user, unit=tree.w1)
+
+
+def test_a_plan_is_written_by_the_issuers_reviewers_and_staff(tree, staff_user):
+    clerk = _member(tree.province, Membership.Role.CLERK)
+    viewer = _member(tree.province, Membership.Role.VIEWER)
+    ward_reviewer = _member(tree.w1, Membership.Role.REVIEWER)
+    office = _member(tree.province, Membership.Role.REVIEWER)
+    # Denied: the committee's clerk and viewer, and a reviewer of a unit below it.
+    assert not user_can_author_plan(user=clerk, issuer=tree.province)
+    assert not user_can_author_plan(user=viewer, issuer=tree.province)
+    assert not user_can_author_plan(user=ward_reviewer, issuer=tree.province)
+    assert not user_can_author_plan(user=AnonymousUser(), issuer=tree.province)
+    # Allowed: the committee's reviewers (for it and the units below), the ward's for the ward, and staff.
+    assert user_can_author_plan(user=office, issuer=tree.province)
+    assert user_can_author_plan(user=office, issuer=tree.w1)
+    assert user_can_author_plan(user=ward_reviewer, issuer=tree.w1)
+    assert user_can_author_plan(user=staff_user, issuer=tree.province)
