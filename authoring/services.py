@@ -25,11 +25,13 @@ from core.models import AuditEvent
 from core.periods import DueKind, period_parse
 from core.services import audit_record, instance_fields, jsonable
 from plans.models import Plan, PlanKind, PlanStatus, PlanTask, PlanVersion
+from plans.selectors import DEFAULT_DUE_DAY, report_due_days
 from reports.models import Report
 from targets.binding import targets_for_unit
 from targets.models import Counts, Target
 from units.access import user_can_author_plan
 from units.models import Unit
+from units.selectors import unit_ancestor_paths
 
 TARGET_FIELDS = ("indicator", "comparator", "value", "value_max", "due_kind", "due_on", "scope_unit", "counts",
                  "applies_to_kinds", "judged", "reporters", "responsible_unit", "series", "clause", "ref",
@@ -132,9 +134,13 @@ def plan_draft_create(*, by, issuer: Unit, title: str, year_start: int, year_end
                                          % {"unit": issuer.name}})
     if parent is not None and parent.status != PlanStatus.ISSUED:
         raise ValidationError({"parent": _("A plan implements an issued plan, not a draft.")})
+    # The units' report due day stays the one their nearest committee above has set: a plan written here says
+    # nothing about the monthly round.
+    days = report_due_days()
+    due_day = next((days[path] for path in reversed(unit_ancestor_paths(issuer)) if path in days), DEFAULT_DUE_DAY)
     plan = Plan(key=plan_key_make(issuer=issuer, year_start=year_start, year_end=year_end), issuer=issuer,
                 title=title, year_start=year_start, year_end=year_end, parent=parent, number=number,
-                issued_on=issued_on, kind=kind, status=PlanStatus.DRAFT, version=1)
+                issued_on=issued_on, kind=kind, status=PlanStatus.DRAFT, version=1, report_due_day=due_day)
     _check(plan)
     plan.save()
     plan.authors.add(by)
@@ -236,6 +242,44 @@ def plan_draft_from_parent(*, by, parent: Plan, issuer: Unit, title: str, year_s
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=plan,
                  note=_("Targets and tasks copied from %(parent)s: %(targets)s targets, %(tasks)s tasks.")
                  % {"parent": parent.short_label, "targets": plan.targets.count(), "tasks": plan.tasks.count()})
+    return plan
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A candidate read from the document that the author accepted (perhaps edited): a target or a task."""
+
+    index: int  # its place among the candidates, to show a refusal beside it
+    kind: str  # "target" or "task"
+    data: dict[str, Any]
+
+
+@transaction.atomic
+def plan_draft_from_document(*, by, issuer: Unit, title: str, year_start: int, year_end: int, source_text: str,
+                             accepted: Sequence[Accepted], source_name: str = "", parent: Plan | None = None,
+                             number: str = "", issued_on: dt.date | None = None,
+                             kind: str = PlanKind.KE_HOACH) -> Plan:
+    """A draft started from the plan's own text: the candidates the author accepted become its targets and tasks,
+    each keeping its clause. All or nothing: a refused candidate is named by its place (`item-<index>`)."""
+    plan = plan_draft_create(by=by, issuer=issuer, title=title, year_start=year_start, year_end=year_end,
+                             parent=parent, number=number, issued_on=issued_on, kind=kind)
+    plan.source_text, plan.source_name = source_text, source_name[:200]
+    plan.save(update_fields=["source_text", "source_name"])
+    errors = {}
+    for item in accepted:
+        try:
+            with transaction.atomic():
+                if item.kind == "task":
+                    _task_write(plan=plan, task=None, data=item.data)
+                else:
+                    _target_write(plan=plan, target=None, data=item.data)
+        except ValidationError as exc:
+            errors[f"item-{item.index}"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=plan,
+                 note=_("Started from the document %(name)s: %(targets)s targets, %(tasks)s tasks accepted.")
+                 % {"name": source_name or "—", "targets": plan.targets.count(), "tasks": plan.tasks.count()})
     return plan
 
 
@@ -503,6 +547,14 @@ def _version_record(*, by, plan: Plan, number: int, changes: list[str], reason: 
     return version
 
 
+def plan_text(plan: Plan) -> str:
+    """The plan's text as written in the portal: its title, its targets' clauses and its tasks."""
+    lines = [plan.title, ""]
+    lines += [f"{target.position}. {target.clause}" for target in plan.targets.order_by("position")]
+    lines += [f"{task.number}. {task.title}" for task in plan.tasks.order_by("number")]
+    return "\n".join(lines).strip()
+
+
 @transaction.atomic
 def plan_issue(*, by, plan: Plan) -> PlanVersion:
     """The draft becomes the issued plan, version 1, and binds at once; compliance hears of it (`plan_issued`)."""
@@ -514,7 +566,9 @@ def plan_issue(*, by, plan: Plan) -> PlanVersion:
         raise ApplicationError(_("The plan cannot be issued yet: %(problems)s") % {"problems": " ".join(problems)},
                                extra={"problems": problems})
     plan.status, plan.version = PlanStatus.ISSUED, 1
-    plan.save(update_fields=["status", "version"])
+    if not plan.source_text:  # written in the portal: its text is its targets' and tasks' clauses
+        plan.source_text, plan.source_name = plan_text(plan), plan.source_name or _("Written in the portal")
+    plan.save(update_fields=["status", "version", "source_text", "source_name"])
     version = _version_record(by=by, plan=plan, number=1, changes=[], reason="")
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=plan,
                  changes={"status": [PlanStatus.DRAFT, PlanStatus.ISSUED], "version": [None, 1]})

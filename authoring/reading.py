@@ -1,0 +1,155 @@
+"""The document path of a new plan: its text read, the candidates proposed beside it, each accepted, edited or
+rejected by the author. The reading itself is `authoring.documents` (the file's text) and `authoring.extract`
+(the candidates, their sentences marked in the text); this module only puts them on the page."""
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from authoring.forms import DUE_HELP
+from authoring.services import Accepted
+from core.exceptions import ApplicationError
+from core.formatting import date_format
+from targets.models import Comparator, Indicator
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the document's text; `index` names the candidate whose sentence it is (None: plain text)."""
+
+    text: str
+    index: int | None
+
+
+@dataclass(slots=True)
+class CandidateRow:
+    index: int
+    candidate: Any
+    form: "CandidateForm"
+
+
+@dataclass(slots=True)
+class Reading:
+    text: str
+    name: str
+    candidates: list
+    segments: list[Segment]
+    rows: list[CandidateRow] = field(default_factory=list)
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(f"authoring.{name}")
+    except ImportError as exc:
+        raise ApplicationError(_("Reading plan documents is not available on this portal yet.")) from exc
+
+
+def due_guess(day: dt.date | None) -> str:
+    """A candidate's deadline in the words the form reads: 31/12 is the year, a quarter's last day its quarter."""
+    if day is None:
+        return ""
+    if (day.month, day.day) == (12, 31):
+        return str(day.year)
+    if (day.month, day.day) in {(3, 31), (6, 30), (9, 30)}:
+        return f"Quý {['I', 'II', 'III'][day.month // 3 - 1]}/{day.year}"
+    return date_format(day)
+
+
+def _segments(raw) -> list[Segment]:
+    """`marked_segments` gives (text, candidate index or None) pairs, as tuples or records."""
+    segments = []
+    for item in raw:
+        if isinstance(item, (tuple, list)):
+            segments.append(Segment(str(item[0]), item[1]))
+        else:
+            index = getattr(item, "index", getattr(item, "candidate", None))
+            segments.append(Segment(str(item.text), index))
+    return segments
+
+
+def document_read(*, text: str, upload=None, name: str = "") -> Reading:
+    """The text (pasted, or read from the uploaded file, which may be refused) and the candidates read from it."""
+    if upload is not None:
+        document = _module("documents").document_text(upload)
+        text, name = document.text, document.name
+    extract = _module("extract")
+    catalogue = extract.catalogue_from_indicators(Indicator.objects.filter(is_active=True).select_related("group"))
+    candidates = list(extract.candidates_extract(text, catalogue=catalogue))
+    reading = Reading(text=text, name=name or "", candidates=candidates,
+                      segments=_segments(extract.marked_segments(text, candidates)))
+    reading.rows = candidate_rows(reading, data=None)
+    return reading
+
+
+KINDS = [("target", gettext_lazy("Target")), ("task", gettext_lazy("Task"))]
+
+
+class CandidateForm(forms.Form):
+    accept = forms.BooleanField(label=gettext_lazy("Accept"), required=False, initial=True)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=KINDS)
+    indicator = forms.ModelChoiceField(label=gettext_lazy("Indicator"), required=False,
+                                       queryset=Indicator.objects.filter(is_active=True), to_field_name="code")
+    comparator = forms.ChoiceField(label=gettext_lazy("Comparator"), required=False,
+                                   choices=[("", "—"), *Comparator.choices])
+    value = forms.DecimalField(label=gettext_lazy("Value (%)"), required=False, min_value=Decimal(0),
+                               max_value=Decimal(100), max_digits=5, decimal_places=2)
+    value_max = forms.DecimalField(label=gettext_lazy("Upper value (%), for a range"), required=False,
+                                   min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2)
+    due = forms.CharField(label=gettext_lazy("Due"), max_length=40, required=False, help_text=DUE_HELP)
+    clause = forms.CharField(label=gettext_lazy("Clause (as the plan writes it)"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    lead_text = forms.CharField(label=gettext_lazy("Lead unit (as written)"), max_length=255, required=False)
+    cooperating_text = forms.CharField(label=gettext_lazy("Cooperating units (as written)"), max_length=500,
+                                       required=False)
+    expected_output = forms.CharField(label=gettext_lazy("Expected output"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("accept") and data.get("kind") == "target":
+            missing = {name: _("A target needs this.") for name in ("indicator", "comparator", "due")
+                       if not data.get(name)}
+            if missing:
+                raise ValidationError(missing)
+        return data
+
+
+def _initial(candidate) -> dict[str, Any]:
+    get = lambda name, default=None: getattr(candidate, name, default)  # noqa: E731 - one reader for the record
+    return {
+        "accept": True, "kind": get("kind", "target"), "indicator": get("indicator"), "comparator": get("comparator"),
+        "value": get("value"), "value_max": get("value_max"), "due": due_guess(get("due")),
+        "clause": get("clause", ""), "lead_text": get("lead", "") or "",
+        "cooperating_text": ", ".join(get("cooperating") or []) if isinstance(get("cooperating"), list)
+        else (get("cooperating") or ""), "expected_output": get("output", "") or "",
+    }
+
+
+def candidate_rows(reading: Reading, *, data) -> list[CandidateRow]:
+    """One form per candidate: filled from the reading, or bound to what the author posted."""
+    return [CandidateRow(index, candidate, CandidateForm(data, prefix=f"c{index}", initial=_initial(candidate)))
+            for index, candidate in enumerate(reading.candidates, start=1)]
+
+
+def rows_accepted(rows: list[CandidateRow]) -> list[Accepted]:
+    accepted = []
+    for row in rows:
+        data = row.form.cleaned_data
+        if not data.get("accept"):
+            continue
+        if data["kind"] == "task":
+            accepted.append(Accepted(row.index, "task", {
+                "title": data["clause"], "lead_text": data["lead_text"], "cooperating_text": data["cooperating_text"],
+                "expected_output": data["expected_output"], "due": data["due"]}))
+        else:
+            accepted.append(Accepted(row.index, "target", {
+                "indicator": data["indicator"], "comparator": data["comparator"], "value": data["value"],
+                "value_max": data["value_max"], "due": data["due"], "clause": data["clause"]}))
+    return accepted

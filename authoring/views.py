@@ -1,0 +1,311 @@
+"""The pages of writing a plan: the list, a plan, a new plan (blank, from the parent, from the document), the target
+and task editors, issuing, retiring a target. A change to an issued plan is an amendment with its reason."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from authoring.forms import DocumentForm, PlanForm, RemoveForm, RetireForm, TargetForm, TaskForm, errors_to_form
+from authoring.reading import Reading, candidate_rows, document_read, rows_accepted
+from authoring.selectors import (
+    issuers_for,
+    parents_for,
+    plan_page,
+    plan_readable,
+    plan_writable,
+    plans_readable,
+    target_writable,
+    task_writable,
+    user_writes_plans,
+)
+from authoring.services import (
+    TargetEdit,
+    TaskEdit,
+    due_text,
+    plan_amend,
+    plan_draft_create,
+    plan_draft_from_document,
+    plan_draft_from_parent,
+    plan_issue,
+    plan_problems,
+    target_delete,
+    target_retire,
+    target_save,
+    task_delete,
+    task_save,
+)
+from core.exceptions import ApplicationError
+from plans.models import Plan, PlanStatus
+
+
+@login_required
+def plan_list_view(request):
+    return render(request, "authoring/list.html", {
+        "plans": plans_readable(user=request.user), "may_write": user_writes_plans(user=request.user)})
+
+
+@login_required
+def plan_detail(request, key: str):
+    plan = plan_readable(user=request.user, key=key)
+    page = plan_page(user=request.user, plan=plan, today=timezone.localdate())
+    problems = plan_problems(plan) if page.may_write and plan.status == PlanStatus.DRAFT else []
+    return render(request, "authoring/detail.html", {"page": page, "plan": plan, "problems": problems})
+
+
+def _plan_form(request, form_class, *, parent_required: bool = False, **extra):
+    issuers = issuers_for(user=request.user)
+    if not issuers.exists():
+        raise Http404
+    initial = {"year_start": timezone.localdate().year, "year_end": timezone.localdate().year}
+    if request.GET.get("parent"):
+        initial["parent"] = parents_for(user=request.user).filter(key=request.GET["parent"]).first()
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    return form_class(*data, issuers=issuers, parents=parents_for(user=request.user), initial=initial,
+                      parent_required=parent_required, **extra)
+
+
+def _created(request, form, create) -> Plan | None:
+    """Call the service that makes the draft; its refusal is shown on the form."""
+    try:
+        return create(by=request.user, **form.plan_data())
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+@login_required
+def plan_new(request):
+    form = _plan_form(request, PlanForm)
+    if request.method == "POST" and form.is_valid():
+        plan = _created(request, form, plan_draft_create)
+        if plan:
+            messages.success(request, _("Draft created: add its targets and tasks, then issue it."))
+            return redirect("authoring:detail", key=plan.key)
+    return render(request, "authoring/new.html", {"form": form, "mode": "blank"})
+
+
+@login_required
+def plan_new_from_parent(request):
+    form = _plan_form(request, PlanForm, parent_required=True)
+    if request.method == "POST" and form.is_valid():
+        plan = _created(request, form, _from_parent)
+        if plan:
+            messages.success(request, _("The parent plan's targets and tasks are copied into the draft: keep, adjust "
+                                        "or drop each one, then issue the plan."))
+            return redirect("authoring:detail", key=plan.key)
+    return render(request, "authoring/new.html", {"form": form, "mode": "parent"})
+
+
+def _from_parent(*, by, parent, **data) -> Plan:
+    return plan_draft_from_parent(by=by, parent=parent, **data)
+
+
+@login_required
+def plan_new_from_document(request):
+    form = _plan_form(request, DocumentForm)
+    reading = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            reading = document_read(text=form.cleaned_data["text"], upload=form.cleaned_data.get("file"),
+                                    name=request.POST.get("source_name", ""))
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+        if reading is not None and request.POST.get("action") == "create":
+            plan = _document_create(request, form, reading)
+            if plan:
+                messages.success(request, _("Draft created from the document: check it, then issue it."))
+                return redirect("authoring:detail", key=plan.key)
+    return render(request, "authoring/document.html", {"form": form, "reading": reading})
+
+
+def _document_create(request, form, reading: Reading) -> Plan | None:
+    rows = candidate_rows(reading, data=request.POST)
+    if not all(row.form.is_valid() for row in rows):
+        form.add_error(None, _("Some accepted candidates need correcting: see below."))
+        reading.rows = rows
+        return None
+    try:
+        return plan_draft_from_document(by=request.user, **form.plan_data(), source_text=reading.text,
+                                        source_name=reading.name, accepted=rows_accepted(rows))
+    except ValidationError as exc:
+        for row in rows:
+            for message in exc.message_dict.get(f"item-{row.index}", []) if hasattr(exc, "error_dict") else []:
+                row.form.add_error(None, message)
+        errors_to_form(form, ValidationError({k: v for k, v in exc.message_dict.items()
+                                              if not k.startswith("item-")}) if hasattr(exc, "error_dict") else exc)
+        form.add_error(None, _("Some accepted candidates need correcting: see below."))
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    reading.rows = rows
+    return None
+
+
+@login_required
+def plan_issue_view(request, key: str):
+    plan = plan_writable(user=request.user, key=key)
+    if plan.status != PlanStatus.DRAFT:
+        raise Http404
+    if request.method == "POST":
+        try:
+            plan_issue(by=request.user, plan=plan)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("authoring:detail", key=plan.key)
+        messages.success(request, _("The plan is issued: it binds its units from now on."))
+        return redirect("authoring:detail", key=plan.key)
+    return render(request, "authoring/issue.html", {"plan": plan, "problems": plan_problems(plan),
+                                                    "targets": plan.targets.count(), "tasks": plan.tasks.count()})
+
+
+def _amending(plan: Plan) -> bool:
+    return plan.status == PlanStatus.ISSUED
+
+
+def _reason(form) -> str:
+    reason = form.cleaned_data.get("reason", "").strip()
+    if not reason:
+        form.add_error("reason", _("Give the reason for the amendment."))
+    return reason
+
+
+def _saved(request, form, *, plan: Plan, draft_save, amend_edit) -> bool:
+    """Save a draft's edit directly, or an issued plan's as an amendment with its reason; refusals on the form."""
+    try:
+        if _amending(plan):
+            reason = _reason(form)
+            if not reason:
+                return False
+            plan_amend(by=request.user, plan=plan, reason=reason, **amend_edit)
+            messages.success(request, _("Amendment recorded: the plan is now at version %(version)s.")
+                             % {"version": plan.versions.order_by("-number").first().number})
+        else:
+            draft_save()
+            messages.success(request, _("Saved."))
+        return True
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    return False
+
+
+def _target_initial(target) -> dict:
+    if target is None:
+        return {}
+    fields = ("indicator", "comparator", "value", "value_max", "scope_unit", "counts", "applies_to_kinds", "judged",
+              "reporters", "responsible_unit", "series", "clause")
+    initial = {name: getattr(target, name) for name in fields}
+    initial["applies_to_units"] = list(target.applies_to_units.all())
+    initial["due"] = due_text(target.due_kind, target.due_on)
+    return initial
+
+
+def _target_page(request, *, plan: Plan, target=None):
+    form = TargetForm(request.POST or None, issuer=plan.issuer, initial=_target_initial(target))
+    if request.method == "POST" and form.is_valid():
+        data = form.target_data()
+        if _saved(request, form, plan=plan,
+                  draft_save=lambda: target_save(by=request.user, plan=plan, target=target, data=data),
+                  amend_edit={"targets": [TargetEdit(target=target, data=data)]}):
+            return redirect("authoring:detail", key=plan.key)
+    return render(request, "authoring/target_form.html", {"form": form, "plan": plan, "target": target,
+                                                          "amending": _amending(plan)})
+
+
+@login_required
+def target_new(request, key: str):
+    return _target_page(request, plan=plan_writable(user=request.user, key=key))
+
+
+@login_required
+def target_edit(request, pk: int):
+    target = target_writable(user=request.user, pk=pk)
+    return _target_page(request, plan=target.plan, target=target)
+
+
+@login_required
+@require_POST
+def target_remove(request, pk: int):
+    target = target_writable(user=request.user, pk=pk)
+    plan, form = target.plan, RemoveForm(request.POST)
+    form.is_valid()
+    if not _saved(request, form, plan=plan, draft_save=lambda: target_delete(by=request.user, target=target),
+                  amend_edit={"targets": [TargetEdit(target=target, remove=True)]}):
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("authoring:detail", key=plan.key)
+
+
+@login_required
+def target_retire_view(request, pk: int):
+    target = target_writable(user=request.user, pk=pk)
+    if target.plan.status != PlanStatus.ISSUED:
+        raise Http404
+    form = RetireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_retire(by=request.user, target=target, from_month=form.cleaned_data["from_month"],
+                          reason=form.cleaned_data["reason"])
+            messages.success(request, _("The target no longer applies from %(month)s.")
+                             % {"month": f"{form.cleaned_data['from_month']:%m/%Y}"})
+            return redirect("authoring:detail", key=target.plan.key)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "authoring/retire.html", {"form": form, "target": target, "plan": target.plan})
+
+
+def _task_initial(task) -> dict:
+    if task is None:
+        return {}
+    fields = ("number", "group", "title", "lead_unit", "lead_text", "cooperating_text", "recurrence",
+              "expected_output", "responsible_person", "accepting_unit")
+    initial = {name: getattr(task, name) for name in fields}
+    initial["cooperating_units"] = list(task.cooperating_units.all())
+    initial["due"] = due_text(task.due_kind, task.due_on)
+    initial["contributions"] = "\n".join(f"{code}: {part}" for code, part in task.contributions.items())
+    return initial
+
+
+def _task_page(request, *, plan: Plan, task=None):
+    form = TaskForm(request.POST or None, issuer=plan.issuer, initial=_task_initial(task))
+    if request.method == "POST" and form.is_valid():
+        data = form.task_data()
+        if _saved(request, form, plan=plan,
+                  draft_save=lambda: task_save(by=request.user, plan=plan, task=task, data=data),
+                  amend_edit={"tasks": [TaskEdit(task=task, data=data)]}):
+            return redirect("authoring:detail", key=plan.key)
+    return render(request, "authoring/task_form.html", {"form": form, "plan": plan, "task": task,
+                                                        "amending": _amending(plan)})
+
+
+@login_required
+def task_new(request, key: str):
+    return _task_page(request, plan=plan_writable(user=request.user, key=key))
+
+
+@login_required
+def task_edit(request, pk: int):
+    task = task_writable(user=request.user, pk=pk)
+    return _task_page(request, plan=task.plan, task=task)
+
+
+@login_required
+@require_POST
+def task_remove(request, pk: int):
+    task = task_writable(user=request.user, pk=pk)
+    plan, form = task.plan, RemoveForm(request.POST)
+    form.is_valid()
+    if not _saved(request, form, plan=plan, draft_save=lambda: task_delete(by=request.user, task=task),
+                  amend_edit={"tasks": [TaskEdit(task=task, remove=True)]}):
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("authoring:detail", key=plan.key)
