@@ -44,7 +44,7 @@ OPEN_IN_SCOPE = {
     "reports:detail", "reports:evidence", "exports:job", "exports:file", "exports:document",
     "compliance:unit",
     "compliance:dashboard", "compliance:indicator", "tasks:detail", "tasks:file", "unit-detail", "plan-detail",
-    "task-detail", "target-detail", "report-detail", "report-changes", "compliance-detail", "reporting-detail",
+    "task-detail", "target-detail", "report-detail", "authoring:detail", "report-changes", "compliance-detail", "reporting-detail",
     "notification-detail",
 }
 # Not crawled, and why.
@@ -185,6 +185,9 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "tasks:submit": tasks,
         "tasks:decide": tasks,
         "tasks:file": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.task_files],
+        **{f"authoring:{name}": api["plan"] for name in ("detail", "issue", "target-new", "task-new")},
+        **{f"authoring:{name}": api["target"] for name in ("target-edit", "target-remove", "target-retire")},
+        **{f"authoring:{name}": tasks for name in ("task-edit", "task-remove")},
         "account_confirm_email": [Sample({"key": "MQ:1tQmZz:invalid"})],
         "account_reset_password_from_key": [Sample({"uidb36": "1", "key": "invalid-key"})],
     }
