@@ -2,10 +2,10 @@ from django.urls import re_path
 from drf_spectacular.utils import extend_schema
 from rest_framework.routers import DefaultRouter
 
+from authoring.apis import AuthoredPlanViewSet
 from compliance.apis import ComplianceViewSet, ReportingViewSet
 from core.apis import ApiNotFound
 from notifications.apis import NotificationViewSet
-from plans.apis import PlanViewSet
 from reports.apis import ReportViewSet
 from targets.apis import IndicatorViewSet, TargetViewSet
 from tasks.apis import TaskViewSet
@@ -13,7 +13,7 @@ from units.apis import UnitViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
-router.register("plans", PlanViewSet, basename="plan")
+router.register("plans", AuthoredPlanViewSet, basename="plan")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("targets", TargetViewSet, basename="target")

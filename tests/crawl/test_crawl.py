@@ -14,7 +14,9 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from plans.models import PlanTask
 from reports.models import Report
+from targets.models import Target
 from tests.crawl.conftest import BACHDANG, DONGNAI, HAIPHONG, LOCNINH, Demo
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +40,14 @@ SEEN_BY = {
 }
 # The parameters that name an object, and the value no object has.
 MISSING = {"pk": "999999", "object_id": "999999", "id": "999999", "code": "ZZZ", "key": "zzz-missing",
-           "unit": "ZZZ"}
+           "unit": "ZZZ", "item_id": "999999"}
 # Pages that must open (200) for a user whose scope holds the object: a crawl that was only refused proves little.
 OPEN_IN_SCOPE = {
     "reports:detail", "reports:evidence", "exports:job", "exports:file", "exports:document",
     "compliance:unit",
     "compliance:dashboard", "compliance:indicator", "tasks:detail", "tasks:file", "unit-detail", "plan-detail",
-    "task-detail", "target-detail", "report-detail", "authoring:detail", "report-changes", "compliance-detail", "reporting-detail",
+    "task-detail", "target-detail", "report-detail", "authoring:detail", "report-changes", "compliance-detail",
+    "reporting-detail",
     "notification-detail",
 }
 # Not crawled, and why.
@@ -188,6 +191,11 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         **{f"authoring:{name}": api["plan"] for name in ("detail", "issue", "target-new", "task-new")},
         **{f"authoring:{name}": api["target"] for name in ("target-edit", "target-remove", "target-retire")},
         **{f"authoring:{name}": tasks for name in ("task-edit", "task-remove")},
+        **{f"plan-{name}": api["plan"] for name in ("issue", "amend", "target-create", "task-create")},
+        "plan-target-change": [Sample({"key": key, "item_id": str(pk)}, scope=scope) for pk, scope in demo.targets
+                               for key in Target.objects.filter(pk=pk).values_list("plan__key", flat=True)],
+        "plan-task-change": [Sample({"key": key, "item_id": str(pk)}, scope=scope) for pk, scope in demo.tasks
+                             for key in PlanTask.objects.filter(pk=pk).values_list("plan__key", flat=True)],
         "account_confirm_email": [Sample({"key": "MQ:1tQmZz:invalid"})],
         "account_reset_password_from_key": [Sample({"uidb36": "1", "key": "invalid-key"})],
     }

@@ -1,0 +1,248 @@
+"""`/api/v1/plans/` with its writes: a draft created, edited, issued; an issued plan amended with its reason; a draft's
+targets and tasks written. Every write calls the same service as the pages, so the same checks and audit rows."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from authoring.selectors import issuers_for, parents_for, plan_writable
+from authoring.services import (
+    TargetEdit,
+    TaskEdit,
+    plan_amend,
+    plan_draft_create,
+    plan_draft_from_parent,
+    plan_draft_update,
+    plan_issue,
+    target_delete,
+    target_save,
+    task_delete,
+    task_save,
+)
+from plans.apis import PlanOutputSerializer, PlanViewSet
+from plans.models import PlanKind, PlanTask, Recurrence
+from targets.models import Comparator, Counts, Indicator, Judged, Reporters, Target
+from units.access import units_visible_to
+from units.models import Unit, UnitKind
+
+
+class AuthoredPlanOutputSerializer(PlanOutputSerializer):
+    class Meta(PlanOutputSerializer.Meta):
+        fields = [*PlanOutputSerializer.Meta.fields, "status", "version"]
+
+
+class UnitCodeField(serializers.SlugRelatedField):
+    """A unit by its code, among the units the user reads."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return units_visible_to(user=request.user) if request else Unit.objects.none()
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    issuer = serializers.CharField(help_text="Mã định danh đơn vị ban hành")
+    title = serializers.CharField(max_length=500)
+    year_start = serializers.IntegerField(min_value=2000, max_value=2100)
+    year_end = serializers.IntegerField(min_value=2000, max_value=2100)
+    parent = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text="Khóa kế hoạch cấp trên được thực hiện")
+    from_parent = serializers.BooleanField(required=False, default=False,
+                                           help_text="Sao mục tiêu, nhiệm vụ của kế hoạch cấp trên vào bản nháp")
+    number = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+    kind = serializers.ChoiceField(choices=PlanKind.choices, required=False, default=PlanKind.KE_HOACH)
+
+
+class PlanUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False)
+    number = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    year_start = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year_end = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
+
+
+class TargetInputSerializer(serializers.Serializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.filter(is_active=True),
+                                             required=False)
+    comparator = serializers.ChoiceField(choices=Comparator.choices, required=False)
+    value = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    value_max = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    due = serializers.CharField(required=False, help_text="Như kế hoạch ghi: 2026, Quý II/2026, 09/2026, 31/12/2026")
+    scope_unit = UnitCodeField(required=False, allow_null=True)
+    counts = serializers.ChoiceField(choices=Counts.choices, required=False)
+    applies_to_kinds = serializers.ListField(child=serializers.ChoiceField(choices=UnitKind.choices), required=False)
+    applies_to_units = UnitCodeField(many=True, required=False)
+    judged = serializers.ChoiceField(choices=Judged.choices, required=False)
+    reporters = serializers.ChoiceField(choices=Reporters.choices, required=False)
+    responsible_unit = UnitCodeField(required=False, allow_null=True)
+    series = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    clause = serializers.CharField(required=False)
+
+
+class TaskInputSerializer(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1, required=False)
+    group = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    title = serializers.CharField(required=False)
+    lead_unit = UnitCodeField(required=False, allow_null=True)
+    lead_text = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    cooperating_units = UnitCodeField(many=True, required=False)
+    cooperating_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    due = serializers.CharField(required=False, allow_blank=True,
+                                help_text="Như kế hoạch ghi; để trống với việc thường xuyên (có định kỳ)")
+    recurrence = serializers.ChoiceField(choices=Recurrence.choices, required=False, allow_blank=True)
+    expected_output = serializers.CharField(required=False, allow_blank=True)
+    responsible_person = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    contributions = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    accepting_unit = UnitCodeField(required=False, allow_null=True)
+
+
+class TargetAmendSerializer(TargetInputSerializer):
+    id = serializers.IntegerField(required=False, help_text="Mục tiêu được sửa; bỏ trống để thêm mục tiêu")
+    remove = serializers.BooleanField(required=False, default=False)
+    retire_from = serializers.DateField(required=False, allow_null=True, default=None,
+                                        help_text="Thôi áp dụng từ tháng (ngày đầu tháng)")
+
+
+class TaskAmendSerializer(TaskInputSerializer):
+    id = serializers.IntegerField(required=False, help_text="Nhiệm vụ được sửa; bỏ trống để thêm nhiệm vụ")
+    remove = serializers.BooleanField(required=False, default=False)
+
+
+class AmendSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    targets = TargetAmendSerializer(many=True, required=False, default=list)
+    tasks = TaskAmendSerializer(many=True, required=False, default=list)
+
+
+class TargetOutputSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scope_label = serializers.CharField(read_only=True)
+    due_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ["id", "position", "indicator", "comparator", "value", "value_max", "due_kind", "due_on",
+                  "due_label", "scope_label", "clause", "parent_target", "retired_from"]
+
+
+class TaskOutputSerializer(serializers.ModelSerializer):
+    lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    due_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PlanTask
+        fields = ["id", "number", "title", "lead_unit", "lead_text", "due_kind", "due_on", "due_label",
+                  "expected_output", "parent_task"]
+
+
+ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH, description="Mã số mục tiêu / nhiệm vụ")
+
+
+def _edits(rows: list[dict], model, *, plan, edit_class):
+    edits = []
+    for row in rows:
+        row = dict(row)
+        pk, remove = row.pop("id", None), row.pop("remove", False)
+        retire = row.pop("retire_from", None)
+        item = get_object_or_404(model, pk=pk, plan=plan) if pk else None
+        extra = {"retire_from": retire} if retire is not None else {}
+        edits.append(edit_class(item, row, remove, **extra))
+    return edits
+
+
+class AuthoredPlanViewSet(PlanViewSet):
+    """Plans the user reads (their drafts included); the office of the issuing committee writes them."""
+
+    serializer_class = AuthoredPlanOutputSerializer
+
+    def _plan(self):
+        return plan_writable(user=self.request.user, key=self.kwargs["key"])
+
+    def _answer(self, plan, code=status.HTTP_200_OK):
+        return Response(AuthoredPlanOutputSerializer(self.get_queryset().get(pk=plan.pk)).data, status=code)
+
+    @extend_schema(request=PlanCreateSerializer, responses={201: AuthoredPlanOutputSerializer})
+    def create(self, request):
+        data = PlanCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        issuer = get_object_or_404(issuers_for(user=request.user), code=fields.pop("issuer"))
+        parent_key, from_parent = fields.pop("parent"), fields.pop("from_parent")
+        parent = get_object_or_404(parents_for(user=request.user), key=parent_key) if parent_key else None
+        if from_parent and parent is not None:
+            plan = plan_draft_from_parent(by=request.user, parent=parent, issuer=issuer, **fields)
+        else:
+            plan = plan_draft_create(by=request.user, issuer=issuer, parent=parent, **fields)
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanUpdateSerializer, responses=AuthoredPlanOutputSerializer)
+    def partial_update(self, request, key=None):
+        data = PlanUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return self._answer(plan_draft_update(by=request.user, plan=self._plan(), data=dict(data.validated_data)))
+
+    @extend_schema(request=None, responses=AuthoredPlanOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, key=None):
+        plan = self._plan()
+        plan_issue(by=request.user, plan=plan)
+        return self._answer(plan)
+
+    @extend_schema(request=AmendSerializer, responses=AuthoredPlanOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def amend(self, request, key=None):
+        plan = self._plan()
+        data = AmendSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        plan_amend(by=request.user, plan=plan, reason=data.validated_data["reason"],
+                   targets=_edits(data.validated_data["targets"], Target, plan=plan, edit_class=TargetEdit),
+                   tasks=_edits(data.validated_data["tasks"], PlanTask, plan=plan, edit_class=TaskEdit))
+        return self._answer(plan)
+
+    @extend_schema(request=TargetInputSerializer, responses={201: TargetOutputSerializer})
+    @action(detail=True, methods=["post"], url_path="targets")
+    def target_create(self, request, key=None):
+        data = TargetInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        target = target_save(by=request.user, plan=self._plan(), data=dict(data.validated_data))
+        return Response(TargetOutputSerializer(target).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TargetInputSerializer, responses=TargetOutputSerializer, parameters=[ITEM_ID])
+    @action(detail=True, methods=["patch", "delete"], url_path=r"targets/(?P<item_id>[0-9]+)")
+    def target_change(self, request, key=None, item_id=None):
+        plan = self._plan()
+        target = get_object_or_404(Target, pk=item_id, plan=plan)
+        if request.method == "DELETE":
+            target_delete(by=request.user, target=target)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = TargetInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        target = target_save(by=request.user, plan=plan, target=target, data=dict(data.validated_data))
+        return Response(TargetOutputSerializer(target).data)
+
+    @extend_schema(request=TaskInputSerializer, responses={201: TaskOutputSerializer})
+    @action(detail=True, methods=["post"], url_path="tasks")
+    def task_create(self, request, key=None):
+        data = TaskInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        task = task_save(by=request.user, plan=self._plan(), data=dict(data.validated_data))
+        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TaskInputSerializer, responses=TaskOutputSerializer, parameters=[ITEM_ID])
+    @action(detail=True, methods=["patch", "delete"], url_path=r"tasks/(?P<item_id>[0-9]+)")
+    def task_change(self, request, key=None, item_id=None):
+        plan = self._plan()
+        task = get_object_or_404(PlanTask, pk=item_id, plan=plan)
+        if request.method == "DELETE":
+            task_delete(by=request.user, task=task)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = TaskInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        task = task_save(by=request.user, plan=plan, task=task, data=dict(data.validated_data))
+        return Response(TaskOutputSerializer(task).data)

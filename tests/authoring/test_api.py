@@ -1,0 +1,79 @@
+"""`/api/v1/plans/` writes through the same services as the pages: a clerk is refused, the author writes, issues and
+amends, another reviewer does not see the draft."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.models import AuditEvent
+from plans.models import Plan, PlanStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _create(client, world, **extra):
+    return client.post("/api/v1/plans/", {"issuer": world.commune.code, "title": "Kế hoạch xã X", "year_start": 2026,
+                                          "year_end": 2026, "parent": world.parent.key, **extra}, format="json")
+
+
+def test_a_clerk_cannot_create_or_change_a_plan(world):
+    client = _client(world.clerk)
+    assert _create(client, world).status_code == 404  # not a committee the clerk writes for
+    response = client.post(f"/api/v1/plans/{world.parent.key}/targets/", {"clause": "x"}, format="json")
+    assert response.status_code == 404
+    assert not Plan.objects.filter(issuer=world.commune).exists()
+
+
+def test_the_author_drafts_fills_and_issues_and_others_do_not_see_the_draft(world):
+    client = _client(world.author)
+    response = _create(client, world, from_parent=True)
+    assert response.status_code == 201, response.json()
+    key = response.json()["key"]
+    assert response.json()["status"] == "draft"
+    plan = Plan.objects.get(key=key)
+    assert (plan.targets.count(), plan.tasks.count()) == (2, 2)  # 3 parent targets, one retired
+
+    assert _client(world.colleague).get(f"/api/v1/plans/{key}/").status_code == 404
+    assert _client(world.colleague).post(f"/api/v1/plans/{key}/issue/").status_code == 404
+
+    response = client.post(f"/api/v1/plans/{key}/targets/", {
+        "indicator": "ky_so", "comparator": "at_least", "value": "95", "due": "Quý IV/2026",
+        "clause": "95% văn bản được ký số"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["due_on"] == "2026-12-31" and response.json()["position"] == 3
+    response = client.post(f"/api/v1/plans/{key}/targets/", {
+        "indicator": "ky_so", "comparator": "at_least", "value": "95", "due": "cuối năm", "clause": "x"},
+        format="json")
+    assert response.status_code == 400 and "không phải là hạn" in str(response.json())
+    first = plan.targets.get(position=1)
+    assert client.patch(f"/api/v1/plans/{key}/targets/{first.pk}/", {"value": "85"}, format="json").json()[
+        "value"] == "85.00"
+    task = plan.tasks.get(number=2)
+    assert client.delete(f"/api/v1/plans/{key}/tasks/{task.pk}/").status_code == 204
+
+    response = client.post(f"/api/v1/plans/{key}/issue/")
+    assert response.status_code == 200 and response.json()["status"] == PlanStatus.ISSUED
+    # Each write left its row: the draft, the copy, a target added, one edited, a task deleted, the issue.
+    assert AuditEvent.objects.filter(actor=world.author).count() == 6
+
+
+def test_an_issued_plan_is_amended_with_its_reason(world):
+    client = _client(world.author)
+    key = _create(client, world, from_parent=True).json()["key"]
+    client.post(f"/api/v1/plans/{key}/issue/")
+    plan = Plan.objects.get(key=key)
+    first = plan.targets.get(position=1)
+    # A draft's editing route refuses an issued plan.
+    response = client.patch(f"/api/v1/plans/{key}/targets/{first.pk}/", {"value": "90"}, format="json")
+    assert response.status_code == 400 and "điều chỉnh" in response.json()["detail"]
+    response = client.post(f"/api/v1/plans/{key}/amend/", {
+        "reason": "Tỉnh giao thêm", "targets": [{"id": first.pk, "value": "90"}]}, format="json")
+    assert response.status_code == 200 and response.json()["version"] == 2
+    assert plan.versions.get(number=2).changes == ["Mục tiêu 1: ≥ 80% → ≥ 90%"]
+    response = client.post(f"/api/v1/plans/{key}/amend/", {"reason": "", "targets": []}, format="json")
+    assert response.status_code == 400
