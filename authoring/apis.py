@@ -2,7 +2,7 @@
 targets and tasks written. Every write calls the same service as the pages, so the same checks and audit rows."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,6 +33,7 @@ class AuthoredPlanOutputSerializer(PlanOutputSerializer):
         fields = [*PlanOutputSerializer.Meta.fields, "status", "version"]
 
 
+@extend_schema_field({"type": "string", "description": "Mã định danh đơn vị"})
 class UnitCodeField(serializers.SlugRelatedField):
     """A unit by its code, among the units the user reads."""
 
@@ -67,7 +68,7 @@ class PlanUpdateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
 
 
-class TargetInputSerializer(serializers.Serializer):
+class AuthoredTargetInputSerializer(serializers.Serializer):
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.filter(is_active=True),
                                              required=False)
     comparator = serializers.ChoiceField(choices=Comparator.choices, required=False)
@@ -85,7 +86,7 @@ class TargetInputSerializer(serializers.Serializer):
     clause = serializers.CharField(required=False)
 
 
-class TaskInputSerializer(serializers.Serializer):
+class AuthoredTaskInputSerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, required=False)
     group = serializers.CharField(required=False, allow_blank=True, max_length=255)
     title = serializers.CharField(required=False)
@@ -102,14 +103,14 @@ class TaskInputSerializer(serializers.Serializer):
     accepting_unit = UnitCodeField(required=False, allow_null=True)
 
 
-class TargetAmendSerializer(TargetInputSerializer):
+class TargetAmendSerializer(AuthoredTargetInputSerializer):
     id = serializers.IntegerField(required=False, help_text="Mục tiêu được sửa; bỏ trống để thêm mục tiêu")
     remove = serializers.BooleanField(required=False, default=False)
     retire_from = serializers.DateField(required=False, allow_null=True, default=None,
                                         help_text="Thôi áp dụng từ tháng (ngày đầu tháng)")
 
 
-class TaskAmendSerializer(TaskInputSerializer):
+class TaskAmendSerializer(AuthoredTaskInputSerializer):
     id = serializers.IntegerField(required=False, help_text="Nhiệm vụ được sửa; bỏ trống để thêm nhiệm vụ")
     remove = serializers.BooleanField(required=False, default=False)
 
@@ -120,7 +121,7 @@ class AmendSerializer(serializers.Serializer):
     tasks = TaskAmendSerializer(many=True, required=False, default=list)
 
 
-class TargetOutputSerializer(serializers.ModelSerializer):
+class AuthoredTargetSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     scope_label = serializers.CharField(read_only=True)
     due_label = serializers.CharField(read_only=True)
@@ -131,7 +132,7 @@ class TargetOutputSerializer(serializers.ModelSerializer):
                   "due_label", "scope_label", "clause", "parent_target", "retired_from"]
 
 
-class TaskOutputSerializer(serializers.ModelSerializer):
+class AuthoredTaskSerializer(serializers.ModelSerializer):
     lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     due_label = serializers.CharField(read_only=True)
 
@@ -205,15 +206,15 @@ class AuthoredPlanViewSet(PlanViewSet):
                    tasks=_edits(data.validated_data["tasks"], PlanTask, plan=plan, edit_class=TaskEdit))
         return self._answer(plan)
 
-    @extend_schema(request=TargetInputSerializer, responses={201: TargetOutputSerializer})
+    @extend_schema(request=AuthoredTargetInputSerializer, responses={201: AuthoredTargetSerializer})
     @action(detail=True, methods=["post"], url_path="targets")
     def target_create(self, request, key=None):
-        data = TargetInputSerializer(data=request.data, context=self.get_serializer_context())
+        data = AuthoredTargetInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         target = target_save(by=request.user, plan=self._plan(), data=dict(data.validated_data))
-        return Response(TargetOutputSerializer(target).data, status=status.HTTP_201_CREATED)
+        return Response(AuthoredTargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TargetInputSerializer, responses=TargetOutputSerializer, parameters=[ITEM_ID])
+    @extend_schema(request=AuthoredTargetInputSerializer, responses=AuthoredTargetSerializer, parameters=[ITEM_ID])
     @action(detail=True, methods=["patch", "delete"], url_path=r"targets/(?P<item_id>[0-9]+)")
     def target_change(self, request, key=None, item_id=None):
         plan = self._plan()
@@ -221,20 +222,20 @@ class AuthoredPlanViewSet(PlanViewSet):
         if request.method == "DELETE":
             target_delete(by=request.user, target=target)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = TargetInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        data = AuthoredTargetInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         target = target_save(by=request.user, plan=plan, target=target, data=dict(data.validated_data))
-        return Response(TargetOutputSerializer(target).data)
+        return Response(AuthoredTargetSerializer(target).data)
 
-    @extend_schema(request=TaskInputSerializer, responses={201: TaskOutputSerializer})
+    @extend_schema(request=AuthoredTaskInputSerializer, responses={201: AuthoredTaskSerializer})
     @action(detail=True, methods=["post"], url_path="tasks")
     def task_create(self, request, key=None):
-        data = TaskInputSerializer(data=request.data, context=self.get_serializer_context())
+        data = AuthoredTaskInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         task = task_save(by=request.user, plan=self._plan(), data=dict(data.validated_data))
-        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(AuthoredTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TaskInputSerializer, responses=TaskOutputSerializer, parameters=[ITEM_ID])
+    @extend_schema(request=AuthoredTaskInputSerializer, responses=AuthoredTaskSerializer, parameters=[ITEM_ID])
     @action(detail=True, methods=["patch", "delete"], url_path=r"tasks/(?P<item_id>[0-9]+)")
     def task_change(self, request, key=None, item_id=None):
         plan = self._plan()
@@ -242,7 +243,7 @@ class AuthoredPlanViewSet(PlanViewSet):
         if request.method == "DELETE":
             task_delete(by=request.user, task=task)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = TaskInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        data = AuthoredTaskInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         task = task_save(by=request.user, plan=plan, task=task, data=dict(data.validated_data))
-        return Response(TaskOutputSerializer(task).data)
+        return Response(AuthoredTaskSerializer(task).data)

@@ -1,18 +1,15 @@
 """The plan pages as each person meets them: the office writes, issues and amends; others read or get 404."""
 
 import datetime as dt
-import sys
-import types
-from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from authoring.services import plan_draft_from_parent, plan_issue
-from core.exceptions import ApplicationError
 from plans.models import Plan, PlanStatus
 from reports.models import Report, ReportValue
 from targets.models import Target
+from tests.authoring.fake_reader import DOCUMENT, fake_reader_install
 
 pytestmark = pytest.mark.django_db
 
@@ -142,60 +139,12 @@ def test_a_target_with_approved_figures_is_retired_from_its_page(client, world):
     assert target.retired_from == dt.date(2026, 10, 1)
 
 
-# --- The document path. The reading (authoring.extract, authoring.documents) is written beside this page; until
-# --- it lands, these tests put a small stand-in of its interface in place, here and nowhere else.
-
-@dataclass
-class FakeCandidate:
-    kind: str
-    clause: str
-    indicator: str | None
-    comparator: str | None
-    value: float | None
-    value_max: float | None
-    due: dt.date | None
-    lead: str = ""
-    cooperating: tuple = ()
-    output: str = ""
-
+# The document path: the reading (authoring.extract, authoring.documents) is written beside this page; until it
+# lands, these tests put a small stand-in of its interface in place (tests/authoring/fake_reader.py).
 
 @pytest.fixture
 def reader(monkeypatch):
-    """A stand-in reading: each line with "%" is a target on the catalogue's first word it names."""
-    extract = types.ModuleType("authoring.extract")
-
-    def candidates_extract(text, catalogue=None):
-        found = []
-        for line in text.splitlines():
-            if "%" in line:
-                value = float(line.split("%")[0].split()[-1])
-                found.append(FakeCandidate("target", line.strip(), "ky_so" if "ký số" in line else None,
-                                           "at_least", value, None, dt.date(2026, 12, 31)))
-        return found
-
-    def marked_segments(text, candidates):
-        segments, rest = [], text
-        for index, candidate in enumerate(candidates, start=1):
-            before, _, rest = rest.partition(candidate.clause)
-            segments += [(before, None), (candidate.clause, index)]
-        return [*segments, (rest, None)]
-
-    extract.candidates_extract = candidates_extract
-    extract.marked_segments = marked_segments
-    extract.catalogue_from_indicators = lambda indicators: list(indicators)
-    documents = types.ModuleType("authoring.documents")
-
-    def document_text(upload):
-        if upload.name.endswith(".doc"):
-            raise ApplicationError("Tệp .doc không đọc được; hãy lưu thành .docx.")
-        return types.SimpleNamespace(text=upload.read().decode(), name=upload.name, kind="txt")
-
-    documents.document_text = document_text
-    monkeypatch.setitem(sys.modules, "authoring.extract", extract)
-    monkeypatch.setitem(sys.modules, "authoring.documents", documents)
-
-
-DOCUMENT = "I. MỤC TIÊU\nPhấn đấu 100% văn bản được ký số trong năm 2026.\nTăng cường lãnh đạo.\n"
+    fake_reader_install(monkeypatch)
 
 
 def _plan_fields(world):

@@ -1,0 +1,105 @@
+"""In the browser, on a phone and on a desk: the province's office writes a commune's plan from the province's plan
+and another commune's plan from its pasted text, issues both, and each plan's page shows the units it binds."""
+
+import datetime as dt
+
+import pytest
+
+from core.periods import DueKind
+from plans.models import Plan, PlanStatus, PlanTask
+from targets.binding import targets_for_unit
+from targets.models import Measure, Rollup
+from tests.authoring.fake_reader import DOCUMENT, fake_reader_install
+from tests.browser.conftest import login
+from tests.factories import IndicatorFactory, MembershipFactory, PlanFactory, TargetFactory, UserFactory, unit_make
+from units.models import Membership, UnitKind
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 768}}
+
+
+@pytest.fixture
+def world(root, monkeypatch):
+    # The reading of documents is written beside these pages: a stand-in of its interface until it is merged.
+    fake_reader_install(monkeypatch)
+    opened = dt.date(2025, 1, 1)
+    province = unit_make(kind=UnitKind.PROVINCE, code="P", name="Tỉnh ủy P", opened_on=opened)
+    x = unit_make(parent=province, kind=UnitKind.COMMUNE, code="P.X", name="Đảng ủy xã X", opened_on=opened)
+    unit_make(parent=x, kind=UnitKind.CELL, code="P.X.S", name="Chi bộ trường X", opened_on=opened)
+    y = unit_make(parent=province, kind=UnitKind.COMMUNE, code="P.Y", name="Đảng ủy xã Y", opened_on=opened)
+    parent = PlanFactory(issuer=province, key="p-2026", number="1-KH/TU", year_start=2026, year_end=2026,
+                         source_text="Kế hoạch của tỉnh")
+    signed = IndicatorFactory(code="ky_so", name="Văn bản được ký số")
+    ai = IndicatorFactory(code="ai", name="Cơ quan ứng dụng AI", measure=Measure.UNIT_SHARE,
+                          rollup=Rollup.UNIT_SHARE, numerator_label="", denominator_label="")
+    TargetFactory(plan=parent, position=1, indicator=signed, value=80, clause="Tối thiểu 80% văn bản được ký số")
+    TargetFactory(plan=parent, position=2, indicator=ai, value=30, clause="30% cơ quan ứng dụng AI")
+    PlanTask.objects.create(plan=parent, number=1, title="Số hóa hồ sơ lưu trữ", due_kind=DueKind.QUARTER,
+                            due_on=dt.date(2026, 6, 30))
+    MembershipFactory(user=UserFactory(username="vanphong.p"), unit=province, role=Membership.Role.REVIEWER)
+    return type("World", (), dict(province=province, x=x, y=y, parent=parent, signed=signed))
+
+
+def _fits(page) -> None:
+    """Nothing scrolls sideways: the page is no wider than the window."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+
+
+def _submit(page, selector: str) -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _plan_heading(page, world, *, issuer, title: str) -> None:
+    page.select_option("select[name=issuer]", str(issuer.pk))
+    page.select_option("select[name=parent]", str(world.parent.pk))
+    page.fill("textarea[name=title]", title)
+    page.fill("input[name=year_start]", "2026")
+    page.fill("input[name=year_end]", "2026")
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_office_writes_two_plans_and_issues_them(browser, live_server, world, shot, viewport):
+    page = login(browser, live_server, "vanphong.p")
+    page.set_viewport_size(VIEWPORTS[viewport])
+
+    # From the parent: the province's 2 targets and 1 task arrive in the draft; the AI target is dropped.
+    page.goto(f"{live_server.url}/plans/")
+    _fits(page)
+    _submit(page, "text=Kế hoạch mới từ kế hoạch cấp trên")
+    _fits(page)
+    _plan_heading(page, world, issuer=world.x, title="Kế hoạch chuyển đổi số xã X")
+    _submit(page, "button[type=submit].primary")
+    assert "Bản nháp" in page.content() and "1-KH/TU, mục tiêu 2" in page.content()
+    _fits(page)
+    _submit(page, "li.plan-item:has-text('Cơ quan ứng dụng AI') button:has-text('Bỏ')")
+    _submit(page, "text=Ban hành kế hoạch")
+    assert "1 mục tiêu và 1 nhiệm vụ" in page.content()
+    _submit(page, "form button.primary")
+    assert "Đã ban hành kế hoạch" in page.content()
+    # Bound now: commune X and its school cell (every unit under the commune), 2 units.
+    bound = page.locator("dd.bound").first
+    assert bound.get_attribute("data-count") == "2" and "Chi bộ trường X" in bound.inner_text()
+    _fits(page)
+    shot(page, f"authoring-from-parent-{viewport}")
+
+    # From the document: the pasted text, its one candidate highlighted and accepted.
+    page.goto(f"{live_server.url}/plans/new/from-document/")
+    _plan_heading(page, world, issuer=world.y, title="Kế hoạch chuyển đổi số xã Y")
+    page.fill("textarea[name=text]", DOCUMENT)
+    _submit(page, "button[value=read]")
+    assert page.locator("mark#clause-1").inner_text().startswith("Phấn đấu 100% văn bản được ký số")
+    _fits(page)
+    shot(page, f"authoring-document-{viewport}")
+    _submit(page, "button[value=create]")
+    _submit(page, "text=Ban hành kế hoạch")
+    _submit(page, "form button.primary")
+    assert "Đã ban hành kế hoạch" in page.content()
+    assert page.locator("dd.bound").first.get_attribute("data-count") == "1"  # commune Y alone: no unit under it
+    _fits(page)
+
+    x_plan, y_plan = (Plan.objects.get(issuer=unit) for unit in (world.x, world.y))
+    assert x_plan.status == y_plan.status == PlanStatus.ISSUED
+    october = dt.date(2026, 10, 1)
+    assert y_plan.targets.get() in targets_for_unit(unit=world.y, period=october)
+    assert x_plan.targets.get() in targets_for_unit(unit=world.x, period=october)
