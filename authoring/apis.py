@@ -2,7 +2,7 @@
 targets and tasks written. Every write calls the same service as the pages, so the same checks and audit rows."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -28,6 +28,8 @@ from units.access import units_visible_to
 from units.models import Unit, UnitKind
 
 
+# The plans' component keeps its name: the same plans, with their status and version.
+@extend_schema_serializer(component_name="PlanOutput")
 class AuthoredPlanOutputSerializer(PlanOutputSerializer):
     class Meta(PlanOutputSerializer.Meta):
         fields = [*PlanOutputSerializer.Meta.fields, "status", "version"]

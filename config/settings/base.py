@@ -251,7 +251,8 @@ SPECTACULAR_SETTINGS = {
     # Every signed-in user may read what the API offers them; each endpoint still scopes what it answers.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "core.permissions.MfaSatisfied"],
     # Three models call their choices "Status"; the compliance statuses (also used as sub-statuses) get one name.
-    "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "compliance.models.Status"},
+    "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "compliance.models.Status", "PlanKindEnum": "plans.models.PlanKind",
+                            "UnitKindEnum": "units.models.UnitKind"},
 }
 
 # Signed out after 8 idle hours: core.session_idle restarts the session's age as people work, so a clerk
