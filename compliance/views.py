@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
+from authoring.cascade import unit_cascade_flags
+from authoring.coverage import unit_plans_coverage
 from compliance.engine import pct_text
 from compliance.models import Status
 from compliance.reminders import reminder_send_now
@@ -156,6 +158,21 @@ def dashboard(request):
     quarter = Quarter.of(context["month"] or timezone.localdate())
     return render(request, template, {**context, "symbols": SYMBOLS,
                                       "export_quarter": Span.of_quarter(quarter).text})
+
+
+@login_required
+def plan_checks(request):
+    """The dashboard's panel on the plans of the unit on screen, loaded after the page: which units below have
+    issued a plan implementing them, and which targets within the unit's subtree ask less or later than the plan
+    they implement. Apart from the scorecard, so the first page stays light."""
+    visible = units_visible_to(user=request.user)
+    code = request.GET.get("unit")
+    unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
+    if unit is None:
+        raise Http404
+    return render(request, "compliance/_plan_checks.html", {
+        "unit": unit, "coverages": unit_plans_coverage(unit=unit, user=request.user),
+        "flags": unit_cascade_flags(unit=unit)})
 
 
 @login_required
