@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 
+from authoring.signals import unit_values_changed
 from core.exceptions import ApplicationError
 from core.files import xlsx_inspect
 from core.formatting import number_format
@@ -181,6 +182,8 @@ def target_unit_values_set(*, by, target: Target, rows: list[UnitValueInput]) ->
             held.save(update_fields=["value", "value_max"])
             audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=held, changes=changes, note=unit.code)
             changed += 1
+    if changed:
+        unit_values_changed.send(sender=Target, target=target)
     return changed
 
 

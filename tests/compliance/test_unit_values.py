@@ -136,3 +136,19 @@ def test_the_monthly_form_prints_the_units_value(cells):
     # The clerk of A2 reads A's 90%, the clerk of B1 the plan's 50%.
     assert [row["target_value"] for row in report_form_context(unit=c.a2, period=OCT, report=None)] == ["≥ 90%"]
     assert [row["target_value"] for row in report_form_context(unit=c.b1, period=OCT, report=None)] == ["≥ 50%"]
+
+
+def test_changing_a_units_value_recomputes_the_months_computed(world, django_capture_on_commit_callbacks):
+    from authoring.unit_values import UnitValueInput, target_unit_values_set
+    from tests.factories import UserFactory
+
+    w = world
+    report(w.b, {w.signed: (60, 100)})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    staff = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        target_unit_values_set(by=staff, target=w.target, rows=[UnitValueInput(w.b.code, D("70"))])
+    # October recomputed after commit: B's 60% is now judged against its own 70%, not the plan's 50% (met before);
+    # the path needs 70×303/364 = 58,27%; 60 ≥ 58,27 → on track.
+    b = result(w.b, w.signed)
+    assert (b.status, "mục tiêu 70%" in b.reason) == (Status.ON_TRACK, True)
