@@ -2,7 +2,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,7 @@ from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, 
 from core.periods import Span, month_last_day
 from plans.models import Plan
 from targets.binding import not_in_force_reason, rank, targets_for_unit, targets_in_force
-from targets.models import Indicator, Target
+from targets.models import Indicator, Target, TargetUnitValue
 from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
 
@@ -78,9 +78,14 @@ def conflict_text(conflict: str) -> str:
 
 
 def target_labels(target_ids) -> dict[int, TargetLabel]:
-    """Target id → its labels, for the scorecard and the workbook: one query."""
-    return {t.pk: TargetLabel(t.value_label, t.held_label, t.conflict if t.conflict_open else "")
-            for t in Target.objects.filter(pk__in=set(target_ids)).select_related("plan__issuer")}
+    """Target id → its labels, for the scorecard and the workbook: one query. A target that sets values for named
+    units is marked "*" (its value is not every unit's; each cell's reason names the value it was judged against)."""
+    targets = Target.objects.filter(pk__in=set(target_ids)).select_related("plan__issuer").annotate(
+        per_unit=Exists(TargetUnitValue.objects.filter(target=OuterRef("pk"))))
+    return {t.pk: TargetLabel(f"{t.value_label}*" if t.per_unit else t.value_label,
+                              _("%(held)s · values set for some units") % {"held": t.held_label} if t.per_unit
+                              else t.held_label, t.conflict if t.conflict_open else "")
+            for t in targets}
 
 
 class SubtreeResult(NamedTuple):

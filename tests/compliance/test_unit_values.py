@@ -152,3 +152,16 @@ def test_changing_a_units_value_recomputes_the_months_computed(world, django_cap
     # the path needs 70×303/364 = 58,27%; 60 ≥ 58,27 → on track.
     b = result(w.b, w.signed)
     assert (b.status, "mục tiêu 70%" in b.reason) == (Status.ON_TRACK, True)
+
+
+def test_the_scorecard_marks_a_target_with_values_per_unit(world, staff_user):
+    from compliance.selectors import scorecard
+
+    w = world
+    report(w.a, {w.signed: (60, 100)})
+    run = compliance_compute(period=OCT, as_of=AFTER_DUE)
+    card = scorecard(user=staff_user, unit=w.province, run=run)
+    cells = {row.unit.code: row.cells[0] for row in card.rows}
+    # A is judged against its own 90%: the cell marks the plan's 50% as not every unit's, and says so in its title.
+    assert cells["P.A"].target == "≥ 50%*"
+    assert cells["P.A"].held.endswith("· có giá trị riêng cho một số đơn vị")
