@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Span, month_last_day
 from plans.models import Plan
-from targets.binding import not_in_force_reason, rank, targets_for_unit, targets_in_force
+from targets.binding import not_in_force_reason, rank, target_values_for, targets_for_unit, targets_in_force
 from targets.models import Indicator, Target, TargetUnitValue
 from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
@@ -258,6 +258,7 @@ class UnitResult(NamedTuple):
     result: ComplianceResult
     others: list[NotInForce]
     own: bool  # the unit itself is bound; otherwise the target judges only its subtree's total
+    asked: str = ""  # what the target in force asks of this unit: a value set for it, or the target's own
 
 
 def _why_not_held(target: Target, held: list[Target]) -> str:
@@ -276,6 +277,11 @@ def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
     for target in targets_for_unit(unit=unit, period=month):
         bound.setdefault(target.indicator_id, []).append(target)
     month_end = month_last_day(month.year, month.month)
+    # The targets read for the unit carry its own values; a total judged from above reads them in one query.
+    read = {t.pk: t for targets in bound.values() for t in targets}
+    asked = target_values_for(unit=unit, targets=[t for t in read.values()])
+    asked.update(target_values_for(unit=unit, targets=[r.target for r in results
+                                                       if r.target_id and r.target_id not in read]))
     rows = []
     for result in results:
         targets = bound.get(result.indicator_id, [])
@@ -283,5 +289,6 @@ def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
         others = sorted((t for t in targets if t.pk != result.target_id),
                         key=lambda t: (tuple(-r for r in rank(t)), t.due_on or dt.date.max, t.position))
         rows.append(UnitResult(result, [NotInForce(t, _why_not_held(t, held)) for t in others],
-                               result.indicator_id in bound))
+                               result.indicator_id in bound,
+                               asked[result.target_id].label if result.target_id in asked else ""))
     return rows

@@ -165,3 +165,16 @@ def test_the_scorecard_marks_a_target_with_values_per_unit(world, staff_user):
     # A is judged against its own 90%: the cell marks the plan's 50% as not every unit's, and says so in its title.
     assert cells["P.A"].target == "≥ 50%*"
     assert cells["P.A"].held.endswith("· có giá trị riêng cho một số đơn vị")
+
+
+def test_the_unit_page_shows_the_value_asked_of_the_unit(cells, client, staff_user):
+    from django.urls import reverse
+
+    c = cells
+    report(c.a2, {c.signed: (16, 20)})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    client.force_login(staff_user)
+    # A2 is bound and reads A's 90%; A is judged on its total against its own 90%; B1 reads the plan's 50%.
+    for unit, label in ((c.a2, "≥ 90%"), (c.a, "≥ 90%"), (c.b1, "≥ 50%")):
+        html = client.get(reverse("compliance:unit", args=[unit.code]), {"period": "2026-10"}).content.decode()
+        assert f"{c.signed.group.name} · {label} (" in html, unit.code
