@@ -177,3 +177,19 @@ def test_the_plan_page_tag_lists_the_flags_on_both_plans(world, rf, staff_user):
     other = PlanFactory(issuer=w.other, parent=w.parent)
     html = template.render(Context({"request": request, "plan": other}))
     assert "Không có chỉ tiêu nào thấp hơn hoặc muộn hơn kế hoạch cấp trên." in html
+
+
+def test_the_dashboard_panel_lists_the_flags_under_the_unit(world, client):
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory
+    from units.models import Membership
+
+    w = world
+    TargetFactory(plan=w.child, indicator=w.signed, value=50, due_on=END_2026)
+    reviewer = MembershipFactory(unit=w.province, role=Membership.Role.REVIEWER).user
+    client.force_login(reviewer)
+    html = client.get(reverse("compliance:plan-checks"), {"unit": "P"}).content.decode()
+    # One flag: X's 50% against the province's 80% for 2026.
+    assert "Chỉ tiêu thấp hơn hoặc muộn hơn kế hoạch cấp trên: 1" in html
+    assert "12-KH/ĐU · " in html and "cấp trên yêu cầu ≥ 80% (38-KH/TU)" in html
