@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 
-from plans.models import PlanStatus
+from plans.models import PlanStatus, PlanTask
 from plans.selectors import plan_list, plan_task_list
-from plans.models import PlanTask
 from targets.binding import Bindings, targets_for_unit
 from tests.factories import PlanFactory, TargetFactory, UserFactory, unit_make
 from units.models import UnitKind
