@@ -342,7 +342,7 @@ def _heading_year(block: _Block) -> _Due | None:
 def _plan_year(text: str) -> int | None:
     """The plan's last year as its title says it ("… năm 2026", "giai đoạn 2025 - 2028"): the lines before the
     preamble ("Thực hiện …", "Căn cứ …") or the first heading."""
-    preamble = re.search(r"^\s*(?:Thực\s+hiện|Căn\s+cứ|Ban\s+Thường\s+vụ|I\s*[.\-])", text, re.MULTILINE)
+    preamble = re.search(r"^\s*(?:Thực\s+hiện|Căn\s+cứ|Ban\s+Thường\s+vụ|[IVX]{1,4}\s*[.\-])", text, re.MULTILINE)
     head = text[:min(preamble.start() if preamble else 400, 400)]
     span = _SPAN_YEARS.search(head)
     if span:
