@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -197,4 +198,5 @@ def _pdf_text(upload, name: str) -> str:
     if not text.strip():
         raise ApplicationError(_("“%(name)s” has no text layer (a scanned PDF): upload the .docx or a PDF exported "
                                  "from Word, or paste the text.") % {"name": name})
-    return text.replace("\x0c", "\n\n")
+    # A glyph the PDF's font gives no character for comes out as "(cid:N)": noise for a reader, dropped.
+    return re.sub(r"\(cid:\d+\)", "", text).replace("\x0c", "\n\n")

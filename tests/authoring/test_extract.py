@@ -206,7 +206,8 @@ def test_a_table_read_from_word_has_its_cells_in_columns():
 def test_a_sentence_cut_by_a_page_break_is_read_whole():
     text = "- 100% hệ thống thông tin phục vụ công tác nghiên cứu,\n\nđào tạo, bồi dưỡng được cập nhật.\n"
     (candidate,) = read(text)
-    assert candidate.clause == "- 100% hệ thống thông tin phục vụ công tác nghiên cứu, đào tạo, bồi dưỡng được cập nhật."
+    assert candidate.clause == ("- 100% hệ thống thông tin phục vụ công tác nghiên cứu, đào tạo, bồi dưỡng được "
+                                "cập nhật.")
 
 
 def test_a_wrapped_dash_in_lower_case_continues_the_line():

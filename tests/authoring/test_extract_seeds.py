@@ -1,15 +1,52 @@
-"""Measuring the reading against the transcriptions of the seed plans: the matching rule, shared by the tests."""
+"""How well the reading finds what careful people transcribed from the five seed plans.
 
-from __future__ import annotations
+The transcriptions are `plans/seeds/plans/*.yaml` (their `targets` and `tasks`); the texts `plans/seeds/sources/`.
+
+Matching rule. A candidate matches a transcribed item of the same kind when
+- their clauses overlap: whitespace and diacritics aside, the shorter clause's words lie at least 80% inside the
+  longer one's, and the shared words are at least 40% of the longer one's (one contains the other, or nearly);
+- for targets, the comparator and value(s) agree ("done" and "at least 100%" count as the same: all of it,
+  finished), and the due year agrees when both have one ("trước ngày 01/7/2025" is due in 2025).
+One candidate may match several transcribed items: the transcriptions give a clause that sets two figures for two
+indicators once per indicator, and one candidate per figure finds both.
+Recall = transcribed items matched by some candidate / transcribed items.
+Precision = candidates matching some transcribed item / candidates.
+Indicator accuracy = matched transcribed targets for which a matching candidate names the transcribed indicator /
+matched transcribed targets.
+
+Asserted per plan: recall ≥ 0.90 and precision ≥ 0.80; over all five: indicator accuracy ≥ 0.85. The table is
+printed (`pytest -s`).
+
+Held out. No other party digital-transformation plan text could be found in the library in the time given, so two
+seeds were held out: the rules were written against 002, 003 and 004 (all five texts had been read beforehand), then
+run once on 000 and 001. First run: 000 — 17 transcribed, 13 candidates, 16 found, recall 0.94, precision 1.00;
+001 — 18 transcribed, 18 candidates, 7 found, recall 0.39, precision 0.39 (the sentence "Năm 2025, dữ liệu … được
+làm sạch." was taken as a heading and dated every bullet under it 2025). That was then fixed (a sentence opening with
+its year dates itself only; a sentence cut by a page break is joined), so 001 is no longer held out.
+"""
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
+from django.core.management import CommandError, call_command
+from django.utils import translation
 
-from authoring.extract import AT_LEAST, DONE, TARGET, TASK, Candidate, words_fold
+from authoring.extract import (
+    AT_LEAST,
+    DONE,
+    TARGET,
+    TASK,
+    Candidate,
+    candidates_extract,
+    catalogue_from_indicators,
+    words_fold,
+)
+from targets.models import Indicator
 
 SEEDS = Path(__file__).resolve().parents[2] / "plans" / "seeds"
 
@@ -138,3 +175,59 @@ def table(scores: list[Score]) -> str:
         lines.append(f"{row.plan:<40} {row.transcribed:>11} {row.candidates:>10} {row.found:>6} {row.correct:>7} "
                      f"{row.recall:>7.2f} {row.precision:>9.2f} {indicator:>9.2f}")
     return "\n".join(lines)
+
+
+PLANS = sorted((SEEDS / "plans").glob("*.yaml"))
+
+
+@pytest.fixture
+def catalogue(seeded):
+    return catalogue_from_indicators(Indicator.objects.filter(is_active=True))
+
+
+def test_the_reading_finds_what_was_transcribed_from_the_seed_plans(catalogue):
+    assert len(PLANS) == 5
+    scores = []
+    for path in PLANS:
+        text, items = transcription_read(path)
+        scores.append(score(path.stem, candidates_extract(text, catalogue=catalogue), items))
+    print("\n" + table(scores))
+    for row in scores:
+        assert row.recall >= 0.90, row
+        assert row.precision >= 0.80, row
+    found = sum(row.targets_found for row in scores)
+    right = sum(row.indicator_right for row in scores)
+    assert right / found >= 0.85, (right, found)
+
+
+def test_plan_extract_prints_the_candidates_as_json(seeded, capsys):
+    source = SEEDS / "sources" / "004_ac3b5f093c57f3b4.txt"
+    call_command("plan_extract", str(source), "--json")
+    candidates = json.loads(capsys.readouterr().out)
+    assert len(candidates) == 24
+    assert set(candidates[0]) >= {"kind", "clause", "indicator", "comparator", "value", "value_max", "due", "lead",
+                                  "cooperating", "output"}
+    reduction = next(c for c in candidates if c["comparator"] == "reduce_by")
+    # "7. Tối thiểu 80% …; rút ngắn ít nhất 30% thời gian giải quyết công việc." in a plan for 2026.
+    assert {key: reduction[key] for key in ("kind", "indicator", "value", "value_max", "due")} == {
+        "kind": "target", "indicator": "thoi_gian_giai_quyet", "value": 30, "value_max": None, "due": "2026-12-31"}
+    assert reduction["clause"].startswith("7. Tối thiểu 80% quy trình nội bộ")
+
+
+def test_plan_extract_lists_tasks_with_their_units_in_vietnamese(seeded, capsys):
+    source = SEEDS / "sources" / "003_749625592dc50ff2.txt"
+    with translation.override("vi"):
+        call_command("plan_extract", str(source))
+    out = capsys.readouterr().out
+    assert "003_749625592dc50ff2.txt: 25 chỉ tiêu đề xuất, 15 nhiệm vụ đề xuất" in out
+    assert "Đơn vị chủ trì: Phòng Quản trị" in out
+    assert "Nhiệm vụ · hoàn thành · 30/06/2026" in out
+
+
+def test_plan_extract_refuses_what_it_cannot_read(seeded, tmp_path):
+    old = tmp_path / "ke-hoach.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    with translation.override("vi"), pytest.raises(CommandError, match="Word định dạng cũ"):
+        call_command("plan_extract", str(old))
+    with translation.override("vi"), pytest.raises(CommandError, match="Không có tệp"):
+        call_command("plan_extract", str(tmp_path / "missing.txt"))
