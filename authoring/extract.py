@@ -574,39 +574,50 @@ def _units_split(units: str) -> tuple[str, str]:
     return _fold(units[:cut]), _fold(units[cut:])
 
 
-def _outputs(chunk: str) -> list[str]:
-    items = [_fold(item) for item in _OUTPUT_ITEM.split(chunk)]
-    return [item for item in items if item]
+class _Item(NamedTuple):
+    """One product of a row, its bullet dropped, and its span (bullet included) in the row's product text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _outputs(chunk: str) -> list[_Item]:
+    """The products a cell lists ("- A - B", or one per line), or the whole cell when it lists none."""
+    markers = [match.start() for match in _OUTPUT_ITEM.finditer(chunk)]
+    if not markers or chunk[:markers[0]].strip():
+        markers = [len(chunk) - len(chunk.lstrip()), *markers]
+    items = []
+    for index, begin in enumerate(markers):
+        finish = markers[index + 1] if index + 1 < len(markers) else len(chunk)
+        raw = chunk[begin:finish].rstrip()
+        text = _fold(_OUTPUT_ITEM.sub("", raw, count=1) if _OUTPUT_ITEM.match(raw) else raw)
+        if text and text != "-":
+            items.append(_Item(text, begin, begin + len(raw)))
+    return items
 
 
 def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
-                 output: list[str], output_offset: int, chunk: str, guesser: _Guesser) -> list[Candidate]:
+                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser) -> list[Candidate]:
     due = _row_due(due_text)
     clause, start, end = title
     task = Candidate(kind=TASK, clause=clause, start=start, end=end, indicator=guesser.guess(clause, DONE),
                      comparator=DONE, due=due.day if due else None, due_text=due_text, lead=lead,
-                     cooperating=cooperating, output="\n".join(f"- {item}" for item in output))
+                     cooperating=cooperating, output="\n".join(f"- {item.text}" for item in output))
     found = [task]
     for measure in _measures(clause):
         found.append(Candidate(kind=TARGET, clause=clause, start=start, end=end,
                                indicator=guesser.guess(clause, measure.comparator), comparator=measure.comparator,
                                value=measure.value, value_max=measure.value_max, due=task.due, due_text=due_text))
-    position = 0
     for item in output:
         # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
-        measures = _measures(item) or ([_Measure(DONE, None, None)] if _COUNTED.match(item) else [])
-        if not measures:
-            continue
-        first_words = re.escape(item.split()[0])
-        located = re.search(first_words, chunk[position:])
-        item_start = output_offset + position + (located.start() if located else 0)
-        position += located.end() if located else 0
+        measures = _measures(item.text) or ([_Measure(DONE, None, None)] if _COUNTED.match(item.text) else [])
         for measure in measures:
-            found.append(Candidate(kind=TARGET, clause=f"- {item}", start=item_start,
-                                   end=min(item_start + len(item) + 2, row.end),
-                                   indicator=guesser.guess(item, measure.comparator), comparator=measure.comparator,
-                                   value=measure.value, value_max=measure.value_max, due=task.due,
-                                   due_text=due_text))
+            found.append(Candidate(kind=TARGET, clause=_fold(chunk[item.start:item.end]),
+                                   start=output_offset + item.start, end=output_offset + item.end,
+                                   indicator=guesser.guess(item.text, measure.comparator),
+                                   comparator=measure.comparator, value=measure.value, value_max=measure.value_max,
+                                   due=task.due, due_text=due_text))
     return found
 
 
@@ -615,18 +626,51 @@ def _row_due(due_text: str) -> _Due | None:
                                  if (m := re.match(r"Năm\s+(?P<y>20\d{2})", due_text)) else None)
 
 
+_COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
+    ("lead", re.compile(r"chủ\s+trì", re.IGNORECASE)),
+    ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
+    ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
+    ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),
+    ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc", re.IGNORECASE)),
+)
+_DEFAULT_COLUMNS = ("number", "title", "lead", "cooperating", "due", "output")
+
+
+def _pipe_columns(text: str, row: _Row) -> tuple[str, ...]:
+    """What each column of a " | " table holds, read from the last header row above `row`."""
+    header = None
+    for match in re.finditer(r"^[ \t]*(?:STT|TT)\b[^\n]*\|[^\n]*$", text[:row.start], re.MULTILINE | re.IGNORECASE):
+        header = match.group(0)
+    if header is None:
+        return _DEFAULT_COLUMNS
+    columns = []
+    for cell in header.split("|"):
+        name = next((name for name, pattern in _COLUMNS if pattern.search(cell)), "")
+        columns.append(name if name not in columns else "")
+    return tuple(columns) if "title" in columns else _DEFAULT_COLUMNS
+
+
 def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candidate]:
-    """A row of a table read from a .docx: cells separated by " | ", in the order of the header's columns."""
-    cells = [cell.strip() for cell in chunk.split(" | ")]
-    if len(cells) < 5:
+    """A row of a table read from a .docx: one line, cells separated by " | ", columns named by the header row."""
+    line = chunk.split("\n", 1)[0]
+    cells = line.split(" | ")
+    named = dict(zip(_pipe_columns(text, row), cells, strict=False))
+    title = named.get("title", "").strip()
+    if not title:
         return []
-    _number, title, lead, cooperating, due_text, *rest = cells
-    output = _outputs(" ".join(rest)) or ([_fold(" ".join(rest))] if "".join(rest).strip() else [])
-    title_start = row.start + chunk.index(title) if title else row.start
-    return _row_records(row=row, title=(_fold(title), title_start, title_start + len(title)), lead=_fold(lead),
-                        cooperating=_fold(cooperating), due_text=_fold(due_text), output=output,
-                        output_offset=row.start + chunk.rindex(rest[0]) if rest else row.end,
-                        chunk=" ".join(rest), guesser=guesser)
+    rest = named.get("output", "")
+    output = _outputs(rest)
+    title_start = row.start + line.index(title)
+    output_start = line.rindex(rest) if rest else len(line)
+    return _row_records(row=row, title=(_fold(title), title_start, title_start + len(title)),
+                        lead=_cell(named.get("lead")), cooperating=_cell(named.get("cooperating")),
+                        due_text=_cell(named.get("due")), output=output, output_offset=row.start + output_start,
+                        chunk=rest, guesser=guesser)
+
+
+def _cell(value: str | None) -> str:
+    value = _fold(value or "")
+    return "" if value == "-" else value
 
 
 # --- the reading --------------------------------------------------------------------------------------------------

@@ -250,3 +250,17 @@ def test_to_json_names_every_field_with_plain_values():
     assert set(data) >= {"clause", "start", "end", "lead", "cooperating", "output", "due_text"}
     (percent,) = read("- 95,5% tài liệu được số hóa.\n")
     assert percent.to_json()["value"] == 95.5
+
+
+def test_a_word_table_is_read_by_its_header_and_ends_with_its_row():
+    text = (
+        "PHỤ LỤC\n\nTT | Nhiệm vụ | Thời gian hoàn thành | Đơn vị chủ trì | Sản phẩm | Đơn vị phối hợp\n"
+        "1 | Số hóa hồ sơ đảng viên | Quý IV/2026 | Ban Xây dựng Đảng | - 80% hồ sơ được số hóa | -\n\n"
+        "Trên đây là Kế hoạch của Ban Thường vụ.\n"
+    )
+    task, target = read(text)
+    # Columns follow the header: due third, lead fourth, product fifth, no cooperating unit ("-").
+    assert (task.clause, task.lead, task.cooperating, task.due, task.output) == (
+        "Số hóa hồ sơ đảng viên", "Ban Xây dựng Đảng", "", dt.date(2026, 12, 31), "- 80% hồ sơ được số hóa")
+    assert (target.clause, target.value, target.due) == ("- 80% hồ sơ được số hóa", Decimal(80), dt.date(2026, 12, 31))
+    assert text[target.start:target.end] == "- 80% hồ sơ được số hóa"

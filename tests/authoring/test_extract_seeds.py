@@ -231,3 +231,18 @@ def test_plan_extract_refuses_what_it_cannot_read(seeded, tmp_path):
         call_command("plan_extract", str(old))
     with translation.override("vi"), pytest.raises(CommandError, match="Không có tệp"):
         call_command("plan_extract", str(tmp_path / "missing.txt"))
+
+
+def test_the_appendix_of_tasks_is_read_row_by_row_as_transcribed(catalogue):
+    """Plan 003's appendix (15 tasks, text as a PDF gives it: cells wrapped, rows cut by page breaks)."""
+    path = SEEDS / "plans" / "003_dn-vptu-cds-2026.yaml"
+    transcribed = yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+    text, _items = transcription_read(path)
+    tasks = [candidate for candidate in candidates_extract(text, catalogue=catalogue) if candidate.kind == TASK]
+    assert len(tasks) == len(transcribed) == 15
+    for candidate, task in zip(tasks, transcribed, strict=True):
+        assert (candidate.lead, candidate.cooperating, candidate.due_text) == (
+            task["lead"]["text"], task["cooperating"]["text"], task["due_text"]), task["number"]
+    outputs_equal = sum(candidate.output == task["expected_output"].strip()
+                        for candidate, task in zip(tasks, transcribed, strict=True))
+    assert outputs_equal >= 13, outputs_equal
