@@ -12,6 +12,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -120,7 +121,8 @@ def _plain_text(upload, name: str) -> str:
 
 
 def _docx_text(upload, name: str) -> str:
-    """Paragraphs and table rows in the order the document has them; a numbered or bulleted paragraph starts "- "."""
+    """Paragraphs and table rows in the order the document has them, with Word's automatic numbering written out
+    ("II.", "2.1.", "a)", a bullet as "- ")."""
     if not zipfile.is_zipfile(upload):
         upload.seek(0)
         raise ApplicationError(_("“%(name)s” is not a Word (.docx) document.") % {"name": name})
@@ -130,33 +132,41 @@ def _docx_text(upload, name: str) -> str:
         raise ApplicationError(_("“%(name)s” is not a Word (.docx) document.") % {"name": name})
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as archive, archive.open("word/document.xml") as part:
-            root = fromstring(part.read())
+        with zipfile.ZipFile(upload) as archive:
+            root = fromstring(archive.read("word/document.xml"))
+            names = set(archive.namelist())
+            numbering = _Numbering(fromstring(archive.read("word/numbering.xml"))
+                                   if "word/numbering.xml" in names else None)
     except (KeyError, zipfile.BadZipFile, DefusedXmlException, SyntaxError, ValueError) as exc:
         raise ApplicationError(_("“%(name)s” is damaged: its text cannot be read.") % {"name": name}) from exc
     finally:
         upload.seek(0)
     body = root.find(f"{_W}body")
-    if body is None:
-        return ""
-    return "\n\n".join(filter(None, (_block_text(element) for element in body)))
+    return "" if body is None else _blocks_text(body, numbering)
 
 
-def _block_text(element) -> str:
+def _blocks_text(parent, numbering: _Numbering) -> str:
+    return "\n\n".join(filter(None, (_block_text(element, numbering) for element in parent)))
+
+
+def _block_text(element, numbering: _Numbering) -> str:
     if element.tag == f"{_W}p":
-        return _paragraph_text(element)
+        return _paragraph_text(element, numbering)
     if element.tag == f"{_W}tbl":
         rows = []
         for row in element.iter(f"{_W}tr"):
-            cells = [" ".join(filter(None, (_paragraph_text(p) for p in cell.iter(f"{_W}p"))))
+            cells = [" ".join(filter(None, (_paragraph_text(p, numbering) for p in cell.iter(f"{_W}p"))))
                      for cell in row.findall(f"{_W}tc")]
             if any(cells):
                 rows.append(CELL_SEPARATOR.join(cell or "-" for cell in cells))
         return "\n".join(rows)
+    if element.tag == f"{_W}sdt":  # a content control: its paragraphs are the document's
+        content = element.find(f"{_W}sdtContent")
+        return "" if content is None else _blocks_text(content, numbering)
     return ""
 
 
-def _paragraph_text(paragraph) -> str:
+def _paragraph_text(paragraph, numbering: _Numbering) -> str:
     parts = []
     for node in paragraph.iter():
         if node.tag == f"{_W}t" and node.text:
@@ -166,11 +176,80 @@ def _paragraph_text(paragraph) -> str:
         elif node.tag in (f"{_W}br", f"{_W}cr"):
             parts.append("\n")
     text = "".join(parts).strip()
-    properties = paragraph.find(f"{_W}pPr")
-    numbered = properties is not None and properties.find(f"{_W}numPr") is not None
-    if text and numbered and not text.startswith(("-", "+", "•")):
-        text = f"- {text}"
+    number = paragraph.find(f"{_W}pPr/{_W}numPr")
+    if text and number is not None:
+        num_id = number.find(f"{_W}numId")
+        level = number.find(f"{_W}ilvl")
+        label = numbering.label(num_id.get(f"{_W}val", "0") if num_id is not None else "0",
+                                int(level.get(f"{_W}val", "0")) if level is not None else 0)
+        if label and not text.startswith(label.strip()):
+            text = f"{label} {text}"
     return text
+
+
+class _Level(NamedTuple):
+    format: str  # decimal, upperRoman, lowerLetter, bullet …
+    text: str  # "%1.", "%1.%2.", "-"
+    start: int
+
+
+class _Numbering:
+    """Word's automatic numbering, counted as the document goes, so "II. MỤC TIÊU" and "- 100% …" read as shown."""
+
+    def __init__(self, root):
+        self.levels: dict[str, dict[int, _Level]] = {}
+        self.counters: dict[str, list[int]] = {}
+        if root is None:
+            return
+        abstract = {}
+        for definition in root.findall(f"{_W}abstractNum"):
+            abstract[definition.get(f"{_W}abstractNumId")] = {
+                int(level.get(f"{_W}ilvl", "0")): _Level(_val(level, "numFmt", "decimal"), _val(level, "lvlText", ""),
+                                                         int(_val(level, "start", "1") or 1))
+                for level in definition.findall(f"{_W}lvl")}
+        for instance in root.findall(f"{_W}num"):
+            self.levels[instance.get(f"{_W}numId")] = abstract.get(_val(instance, "abstractNumId", ""), {})
+
+    def label(self, num_id: str, level: int) -> str:
+        levels = self.levels.get(num_id)
+        if not levels or level not in levels:
+            return "" if num_id == "0" else "-"
+        if levels[level].format in ("bullet", "none"):
+            return "-" if levels[level].format == "bullet" else ""
+        counters = self.counters.setdefault(num_id, [levels.get(i, _Level("", "", 1)).start - 1 for i in range(9)])
+        counters[level] += 1
+        for deeper in range(level + 1, 9):
+            counters[deeper] = levels.get(deeper, _Level("", "", 1)).start - 1
+        label = levels[level].text
+        for index in range(level + 1):
+            label = label.replace(f"%{index + 1}", _counted(counters[index], levels.get(index, levels[level]).format))
+        return label
+
+
+def _val(element, child: str, default: str) -> str:
+    found = element.find(f"{_W}{child}")
+    return default if found is None else found.get(f"{_W}val", default)
+
+
+def _counted(number: int, style: str) -> str:
+    if style in ("upperRoman", "lowerRoman"):
+        roman = _roman(number)
+        return roman if style == "upperRoman" else roman.lower()
+    if style in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("a") + (number - 1) % 26)
+        return letter.upper() if style == "upperLetter" else letter
+    return str(number)
+
+
+def _roman(number: int) -> str:
+    values = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+              (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in values:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
 
 
 # --- PDF ----------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """A plan document's text, from .txt, .docx and .pdf; and every upload refused with a message a person can act on."""
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from authoring.documents import document_text
+from authoring.extract import candidates_extract
 from core.exceptions import ApplicationError
 
 PLAN = "KẾ HOẠCH chuyển đổi số năm 2026\n\n- 100% văn bản không mật được ký số.\n"
@@ -51,8 +53,8 @@ def test_text_in_another_encoding_is_refused():
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def docx_bytes(body: str) -> bytes:
-    """A minimal Word document: the three parts Word itself needs, the body given."""
+def docx_bytes(body: str, *, numbering: str = "") -> bytes:
+    """A minimal Word document: the three parts Word itself needs, the body given, and list definitions if any."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", (
@@ -67,11 +69,17 @@ def docx_bytes(body: str) -> bytes:
             '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'))
         archive.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}>'
                                               f"<w:body>{body}</w:body></w:document>")
+        if numbering:
+            archive.writestr("word/numbering.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>'
+                                                   f"{numbering}</w:numbering>")
     return buffer.getvalue()
 
 
-def paragraph(text: str, *, bullet: bool = False) -> str:
-    numbering = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>' if bullet else ""
+def paragraph(text: str, *, bullet: bool = False, num: tuple[int, int] | None = None) -> str:
+    """A paragraph; `bullet` puts it in list 1, `num` = (list, level) in a list numbering.xml defines."""
+    list_id, level = num or ((1, 0) if bullet else (None, 0))
+    numbering = (f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{list_id}"/></w:numPr></w:pPr>'
+                 if list_id else "")
     return f"<w:p>{numbering}<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
 
 
@@ -89,6 +97,48 @@ def test_a_word_document_gives_its_paragraphs_and_table_rows_in_order():
     assert document.text == (
         "KẾ HOẠCH chuyển đổi số năm 2026\n\n- 100% văn bản được ký số.\n\nPHỤ LỤC\n\n"
         "STT | Nội dung | Đơn vị chủ trì\n1 | Nâng cấp Trung tâm dữ liệu | Phòng CĐS\n\nNơi nhận:\n")
+
+
+LISTS = (
+    '<w:abstractNum w:abstractNumId="0">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3."/></w:lvl>'
+    "</w:abstractNum>"
+    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="-"/></w:lvl>'
+    "</w:abstractNum>"
+    '<w:num w:numId="5"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="6"><w:abstractNumId w:val="1"/></w:num>'
+)
+
+
+def test_word_numbering_is_written_out_so_headings_carry_their_years():
+    body = (paragraph("KẾ HOẠCH chuyển đổi số giai đoạn 2025 - 2028")
+            + paragraph("MỤC ĐÍCH, YÊU CẦU", num=(5, 0)) + paragraph("MỤC TIÊU", num=(5, 0))
+            + paragraph("Mục tiêu cụ thể", num=(5, 1)) + paragraph("Năm 2027", num=(5, 2))
+            + paragraph("70% các ứng dụng số được triển khai.", num=(6, 0)) + paragraph("Năm 2028", num=(5, 2))
+            + paragraph("100% các ứng dụng số được triển khai.", num=(6, 0)))
+    document = document_text(upload("ke-hoach.docx", docx_bytes(body, numbering=LISTS)))
+    # Roman numerals count the top level (I, II), a new top-level item restarts the levels under it (1., a., b.).
+    assert document.text == (
+        "KẾ HOẠCH chuyển đổi số giai đoạn 2025 - 2028\n\nI. MỤC ĐÍCH, YÊU CẦU\n\nII. MỤC TIÊU\n\n"
+        "1. Mục tiêu cụ thể\n\na. Năm 2027\n\n- 70% các ứng dụng số được triển khai.\n\nb. Năm 2028\n\n"
+        "- 100% các ứng dụng số được triển khai.\n")
+    found = [(c.value, c.due) for c in candidates_extract(document.text, catalogue=[])]
+    assert found == [(70, dt.date(2027, 12, 31)), (100, dt.date(2028, 12, 31))]
+
+
+def test_an_appendix_table_in_word_gives_its_tasks():
+    body = (paragraph("PHỤ LỤC PHÂN CÔNG NHIỆM VỤ") + "<w:tbl>"
+            + row("STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành",
+                  "Sản phẩm dự kiến")
+            + row("1", "Chuyển đổi dữ liệu sang phần mềm mới", "Phòng CĐS - Cơ yếu", "Phòng Hành chính - Lưu trữ",
+                  "Quý II/2026", "Báo cáo kết quả chuyển đổi dữ liệu.")
+            + "</w:tbl>")
+    document = document_text(upload("phu-luc.docx", docx_bytes(body)))
+    (task,) = candidates_extract(document.text, catalogue=[])
+    assert (task.kind, task.clause, task.lead, task.cooperating, task.due, task.output) == (
+        "task", "Chuyển đổi dữ liệu sang phần mềm mới", "Phòng CĐS - Cơ yếu", "Phòng Hành chính - Lưu trữ",
+        dt.date(2026, 6, 30), "- Báo cáo kết quả chuyển đổi dữ liệu.")  # Quý II/2026 ends 30/06/2026
 
 
 def test_a_word_document_with_a_macro_is_refused():
