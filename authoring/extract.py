@@ -46,6 +46,8 @@ RANGE = "range"
 REDUCE_BY = "reduce_by"
 DONE = "done"
 
+JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "due", "lead",
+               "cooperating", "output")
 # An indicator is guessed only when the clause shares at least this much of its weighted words with it.
 INDICATOR_MIN_SCORE = 0.12
 
@@ -89,7 +91,8 @@ class Candidate:
     output: str = ""
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        """The fields `plan_extract --json` prints: numbers as JSON numbers, the due day in ISO form."""
+        data = {name: value for name, value in asdict(self).items() if name in JSON_FIELDS}
         for name in ("value", "value_max"):
             data[name] = None if data[name] is None else _decimal_json(data[name])
         data["due"] = self.due.isoformat() if self.due else None
@@ -419,8 +422,8 @@ class _Context:
         if block.depth == 1:
             self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
             self.general = False
-        elif block.depth == 2 and block.marker:
-            self.general = bool(_GENERAL.search(block.body[:40]))
+        elif block.depth == 2 and block.marker and len(block.body) < 80:  # "1. Mục tiêu tổng quát", a heading
+            self.general = bool(_GENERAL.search(block.body))
         year = _heading_year(block)
         if year:
             self.years.append((block.depth, year))
@@ -462,7 +465,7 @@ def _target(block: _Block, part: str, comparator: str, value, value_max, due: _D
     )
 
 
-def _bullet_task(block: _Block, context: _Context) -> Candidate | None:
+def _bullet_task(block: _Block) -> Candidate | None:
     lead = _LEAD_UNIT.search(block.body)
     if not lead or not block.marker:
         return None
@@ -686,7 +689,7 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
     context = _Context()
     for block in _blocks(text[:body_end]):
         context.enter(block)
-        task = _bullet_task(block, context)
+        task = _bullet_task(block)
         if task:
             found.append(task)
         found.extend(_block_targets(block, context, guesser))
