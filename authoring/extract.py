@@ -236,6 +236,16 @@ def _wrapped_across(previous: str, line: str) -> bool:
     return not re.search(r"[.:;!?…)”\"]\s*$", previous) and line.lstrip()[:1].islower()
 
 
+def _line_opens(current: _Block, line: str) -> bool:
+    """A line with no marker that still opens a paragraph (text from a PDF, where paragraphs are not separated by a
+    blank line): it starts in upper case after a heading's single line, or after a sentence that ended."""
+    if not line.lstrip()[:1].isupper():
+        return False
+    if current.marker and current.depth < 6 and "\n" not in current.raw:
+        return True
+    return bool(re.search(r"[.:;!?]\s*$", current.raw))
+
+
 def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     current: _Block | None = None
@@ -252,6 +262,8 @@ def _blocks(text: str) -> list[_Block]:
         if gap and current is not None and not _wrapped_across(current.raw, content):
             current = None
         gap = False
+        if opened is None and current is not None and _line_opens(current, content):
+            opened = ("", heading_depth + 0.5)
         if opened is None and current is not None:
             current.end = begin + len(content.rstrip())
             current.raw = text[current.start:current.end]

@@ -265,3 +265,16 @@ def test_a_word_table_is_read_by_its_header_and_ends_with_its_row():
         "Số hóa hồ sơ đảng viên", "Ban Xây dựng Đảng", "", dt.date(2026, 12, 31), "- 80% hồ sơ được số hóa")
     assert (target.clause, target.value, target.due) == ("- 80% hồ sơ được số hóa", Decimal(80), dt.date(2026, 12, 31))
     assert text[target.start:target.end] == "- 80% hồ sơ được số hóa"
+
+
+def test_text_from_a_pdf_without_blank_lines_keeps_headings_apart_from_the_sentences_under_them():
+    text = (
+        "KẾ HOẠCH năm 2028\nII. NỘI DUNG\n3. Đối với dữ liệu số\n"
+        "Năm 2025, dữ liệu đã số hóa được làm sạch và được sử dụng\nthường xuyên.\n"
+        "- 100% đơn, thư được thực hiện trên\nmôi trường số.\n"
+    )
+    milestone, bullet = read(text)
+    assert milestone.clause == "Năm 2025, dữ liệu đã số hóa được làm sạch và được sử dụng thường xuyên."
+    assert (milestone.comparator, milestone.due) == ("done", dt.date(2025, 12, 31))
+    # Had the sentence been read as part of the heading "3. Đối với dữ liệu số", the bullet would be dated 2025.
+    assert (bullet.clause, bullet.due) == ("- 100% đơn, thư được thực hiện trên môi trường số.", dt.date(2028, 12, 31))
