@@ -369,7 +369,8 @@ def _plan_year(text: str) -> int | None:
 # --- values -------------------------------------------------------------------------------------------------------
 
 _NUMBER = r"\d{1,3}(?:[.,]\d+)?"
-_RANGE = re.compile(rf"(?:từ\s+)?(?P<lo>{_NUMBER})\s*%?\s*(?:-|–|đến)\s*(?P<hi>{_NUMBER})\s*%", re.IGNORECASE)
+_RANGE = re.compile(rf"(?:từ\s+)?(?<![\d.,])(?P<lo>{_NUMBER})\s*%?\s*(?:-|–|đến)\s*(?P<hi>{_NUMBER})\s*%",
+                    re.IGNORECASE)
 _PERCENT = re.compile(rf"(?<![\d.,])(?P<v>{_NUMBER})\s*%")
 _REDUCE = re.compile(r"(?:rút\s+ngắn|giảm)\s+(?:(?:ít\s+nhất|tối\s+thiểu)\s+)?$", re.IGNORECASE)
 _AT_MOST = re.compile(r"(?:tối\s+đa|không\s+quá|dưới|≤)\s*$", re.IGNORECASE)

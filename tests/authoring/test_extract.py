@@ -278,3 +278,9 @@ def test_text_from_a_pdf_without_blank_lines_keeps_headings_apart_from_the_sente
     assert (milestone.comparator, milestone.due) == ("done", dt.date(2025, 12, 31))
     # Had the sentence been read as part of the heading "3. Đối với dữ liệu số", the bullet would be dated 2025.
     assert (bullet.clause, bullet.due) == ("- 100% đơn, thư được thực hiện trên môi trường số.", dt.date(2028, 12, 31))
+
+
+def test_a_year_before_a_dash_is_not_the_low_end_of_a_range():
+    (candidate,) = read("- Đến năm 2025 - 30% cơ quan ứng dụng trí tuệ nhân tạo.\n")
+    # "2025 - 30%" is a year then a share, not the range 25–30.
+    assert (candidate.comparator, candidate.value, candidate.value_max) == ("at_least", Decimal(30), None)
