@@ -50,6 +50,8 @@ JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "val
                "cooperating", "output")
 # An indicator is guessed only when the clause shares at least this much of its weighted words with it.
 INDICATOR_MIN_SCORE = 0.12
+# A percentage whose counted noun is the one the indicator's name counts ("100% văn bản" and "Tỷ lệ văn bản …").
+HEAD_BONUS = 1.5
 
 
 # --- records ------------------------------------------------------------------------------------------------------
@@ -156,6 +158,7 @@ class _Guesser:
         total = len(catalogue) or 1
         self.idf = {feature: math.log((1 + total) / (1 + count)) + 1 for feature, count in counts.items()}
         self.norms = [self._norm(vector) for vector in self.vectors]
+        self.heads = [_head(words_fold(entry.name)) for entry in catalogue]
 
     def _norm(self, vector: Counter) -> float:
         return math.sqrt(sum((count * self.idf.get(feature, 0)) ** 2 for feature, count in vector.items())) or 1.0
@@ -163,14 +166,32 @@ class _Guesser:
     def guess(self, text: str, comparator: str) -> str | None:
         clause = _features(text)
         clause_norm = self._norm(clause)
+        counted = _percent_head(text)
         best, best_score = None, INDICATOR_MIN_SCORE
-        for entry, vector, norm in zip(self.entries, self.vectors, self.norms, strict=True):
+        for entry, vector, norm, head in zip(self.entries, self.vectors, self.norms, self.heads, strict=True):
             shared = sum(count * vector[feature] * self.idf.get(feature, 0) ** 2
                          for feature, count in clause.items() if feature in vector)
             score = shared / (norm * clause_norm) * _measure_fit(entry.measure, comparator)
+            if counted and counted == head:  # "100% văn bản …" counts what "Tỷ lệ văn bản …" counts
+                score *= HEAD_BONUS
             if score > best_score:
                 best, best_score = entry.code, score
         return best
+
+
+_HEAD_SKIP = frozenset(("cac", "nhung", "moi", "ty", "le", "so", "luong"))
+
+
+def _head(words: list[str]) -> tuple[str, ...]:
+    """What an indicator counts: the first two words of its name after "Tỷ lệ" and "các"."""
+    content = [word for word in words if word not in _HEAD_SKIP]
+    return tuple(content[:2])
+
+
+def _percent_head(text: str) -> tuple[str, ...]:
+    """What a percentage counts: the first two words after it ("100% các hệ thống …" → hệ thống)."""
+    match = _PERCENT.search(text)
+    return _head(words_fold(text[match.end():])) if match else ()
 
 
 def _measure_fit(measure: str, comparator: str) -> float:

@@ -3,7 +3,10 @@
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
+
+import yaml
 
 from authoring.extract import (
     Candidate,
@@ -284,3 +287,21 @@ def test_a_year_before_a_dash_is_not_the_low_end_of_a_range():
     (candidate,) = read("- Đến năm 2025 - 30% cơ quan ứng dụng trí tuệ nhân tạo.\n")
     # "2025 - 30%" is a year then a share, not the range 25–30.
     assert (candidate.comparator, candidate.value, candidate.value_max) == ("at_least", Decimal(30), None)
+
+
+def seed_catalogue():
+    """The seed catalogue (targets/seeds/indicators.yaml), read from its file."""
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "targets" / "seeds" / "indicators.yaml").read_text(
+        encoding="utf-8"))
+    fields = {"numerator_label": "", "denominator_label": "", "description": ""}
+    return catalogue_from_indicators(SimpleNamespace(**{**fields, **entry}) for entry in data["indicators"])
+
+
+def test_the_indicator_counting_what_the_percentage_counts_is_preferred():
+    catalogue = seed_catalogue()
+    # Plan 003's appendix: the words alone favour can_bo_chu_ky_so ("Tỷ lệ cán bộ … ký văn bản trên mạng … chữ ký
+    # số"), but "100% văn bản" counts documents, as "Tỷ lệ văn bản …" does.
+    text = "- 100% văn bản phát hành trên mạng có chữ ký số.\n"
+    assert candidates_extract(text, catalogue=catalogue)[0].indicator == "van_ban_ky_so"
+    text = "- 100% cán bộ, công chức có trách nhiệm xử lý văn bản trên mạng được trang bị chữ ký số.\n"
+    assert candidates_extract(text, catalogue=catalogue)[0].indicator == "can_bo_chu_ky_so"

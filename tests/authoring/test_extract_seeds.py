@@ -14,7 +14,7 @@ Precision = candidates matching some transcribed item / candidates.
 Indicator accuracy = matched transcribed targets for which a matching candidate names the transcribed indicator /
 matched transcribed targets.
 
-Asserted per plan: recall ≥ 0.90 and precision ≥ 0.80; over all five: indicator accuracy ≥ 0.85. The table is
+Asserted per plan: recall ≥ 0.90 and precision ≥ 0.80; over all five: indicator accuracy ≥ 0.90. The table is
 printed (`pytest -s`).
 
 Held out. No other party digital-transformation plan text could be found in the library in the time given, so two
@@ -22,7 +22,9 @@ seeds were held out: the rules were written against 002, 003 and 004 (all five t
 run once on 000 and 001. First run: 000 — 17 transcribed, 13 candidates, 16 found, recall 0.94, precision 1.00;
 001 — 18 transcribed, 18 candidates, 7 found, recall 0.39, precision 0.39 (the sentence "Năm 2025, dữ liệu … được
 làm sạch." was taken as a heading and dated every bullet under it 2025). That was then fixed (a sentence opening with
-its year dates itself only; a sentence cut by a page break is joined), so 001 is no longer held out.
+its year dates itself only; a sentence cut by a page break is joined), so 001 is no longer held out. Later rules
+were written against 002–004 only; on 000 recall and precision stayed at 0.94 and 1.00, and indicator accuracy went
+from 0.75 to 0.81 (the rule preferring the indicator that counts what the percentage counts).
 """
 
 import datetime as dt
@@ -197,7 +199,7 @@ def test_the_reading_finds_what_was_transcribed_from_the_seed_plans(catalogue):
         assert row.precision >= 0.80, row
     found = sum(row.targets_found for row in scores)
     right = sum(row.indicator_right for row in scores)
-    assert right / found >= 0.85, (right, found)
+    assert right / found >= 0.90, (right, found)
 
 
 def test_plan_extract_prints_the_candidates_as_json(seeded, capsys):
