@@ -52,6 +52,8 @@ JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "val
 INDICATOR_MIN_SCORE = 0.12
 # A percentage whose counted noun is the one the indicator's name counts ("100% văn bản" and "Tỷ lệ văn bản …").
 HEAD_BONUS = 1.5
+# An appendix task and a milestone of the plan's body are one deliverable when they share this many word pairs.
+SAME_DELIVERABLE_PAIRS = 5
 
 
 # --- records ------------------------------------------------------------------------------------------------------
@@ -727,9 +729,35 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         if task:
             found.append(task)
         found.extend(_block_targets(block, context, guesser))
+    milestones: dict[str, list[str]] = {}
+    for candidate in found:
+        if candidate.kind == TARGET and candidate.comparator == DONE and candidate.indicator:
+            milestones.setdefault(candidate.indicator, []).append(candidate.clause)
     for row in rows:
-        found.extend(_row_candidates(text, row, guesser))
+        found.extend(_scheduled(_row_candidates(text, row, guesser), milestones))
     return _years_filled(text, found)
+
+
+def _scheduled(row: list[Candidate], milestones: dict[str, list[str]]) -> list[Candidate]:
+    """A row whose task delivers a milestone the body sets also proposes that milestone with the row's deadline: the
+    appendix dates it ("Quý I/2026" where the body says 2026), a difference to show, not hide. The same deliverable:
+    the same indicator guessed, and at least `SAME_DELIVERABLE_PAIRS` word pairs in common with the body's clause."""
+    if not row or row[0].kind != TASK:
+        return row
+    task = row[0]
+    if task.due is None or any(c.clause == task.clause for c in row[1:]):
+        return row
+    pairs = _pairs(task.clause)
+    if not any(len(pairs & _pairs(clause)) >= SAME_DELIVERABLE_PAIRS for clause in milestones.get(task.indicator, ())):
+        return row
+    milestone = Candidate(kind=TARGET, clause=task.clause, start=task.start, end=task.end, indicator=task.indicator,
+                          comparator=DONE, due=task.due, due_text=task.due_text)
+    return [task, milestone, *row[1:]]
+
+
+def _pairs(text: str) -> set[str]:
+    words = words_fold(text)
+    return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOPWORDS or b not in _STOPWORDS}
 
 
 def _years_filled(text: str, found: list[Candidate]) -> list[Candidate]:

@@ -305,3 +305,23 @@ def test_the_indicator_counting_what_the_percentage_counts_is_preferred():
     assert candidates_extract(text, catalogue=catalogue)[0].indicator == "van_ban_ky_so"
     text = "- 100% cán bộ, công chức có trách nhiệm xử lý văn bản trên mạng được trang bị chữ ký số.\n"
     assert candidates_extract(text, catalogue=catalogue)[0].indicator == "can_bo_chu_ky_so"
+
+
+def test_an_appendix_row_scheduling_a_milestone_of_the_body_proposes_it_with_the_rows_deadline():
+    text = (
+        "II. MỤC TIÊU\n\n2. Mục tiêu cụ thể năm 2026\n\n"
+        "- Hoàn thành nâng cấp Trung tâm tích hợp dữ liệu của cơ quan đảng tỉnh đặt tại Văn phòng Tỉnh ủy.\n\n"
+        "PHỤ LỤC\n\nSTT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+        "1 | Nâng cấp Trung tâm tích hợp dữ liệu đặt tại Văn phòng Tỉnh ủy | Phòng CĐS | Phòng Quản trị | Quý I/2026 | "
+        "Biên bản nghiệm thu\n"
+        "2 | Triển khai phần mềm quản lý tài chính đảng | Phòng Tài chính đảng | Phòng CĐS | Quý III/2026 | "
+        "Phần mềm mới\n"
+    )
+    found = [(c.kind, c.comparator, c.indicator, c.due) for c in candidates_extract(text, catalogue=seed_catalogue())]
+    assert found == [
+        ("target", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 12, 31)),  # the body: "năm 2026"
+        ("task", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 3, 31)),
+        # The same deliverable dated by the appendix, Quý I/2026: both deadlines are proposed, the difference shown.
+        ("target", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 3, 31)),
+        ("task", "done", found[3][2], dt.date(2026, 9, 30)),  # another deliverable: a task only
+    ]
