@@ -221,7 +221,7 @@ def test_plan_extract_lists_tasks_with_their_units_in_vietnamese(seeded, capsys)
     with translation.override("vi"):
         call_command("plan_extract", str(source))
     out = capsys.readouterr().out
-    assert "003_749625592dc50ff2.txt: 25 chỉ tiêu đề xuất, 15 nhiệm vụ đề xuất" in out
+    assert "003_749625592dc50ff2.txt: 28 chỉ tiêu đề xuất, 15 nhiệm vụ đề xuất" in out
     assert "Đơn vị chủ trì: Phòng Quản trị" in out
     assert "Nhiệm vụ · hoàn thành · 30/06/2026" in out
 
