@@ -4,7 +4,9 @@ Pure Python: no database access; the indicator catalogue is passed in (`catalogu
 rule-based on how party plans are written:
 
 - a block is a paragraph, a bullet ("- ", "+ "), or a numbered item ("1.", "2.3.1.", "a)"), its wrapped lines
-  joined; headings carry their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
+  joined (also across a page break, when the sentence goes on in lower case); without blank lines between
+  paragraphs (text from a PDF), a heading's single line or a finished sentence closes its block; headings carry
+  their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
   "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level;
 - a percentage is a target: "100%" and "tối thiểu / ít nhất / trên 95%" (at_least), "30 - 40%" and "80% - 90%"
   (range), "tối đa / không quá / dưới 10%" (at_most), "rút ngắn / giảm (ít nhất) 30%" (reduce_by); a block's parts
@@ -18,10 +20,20 @@ rule-based on how party plans are written:
   `due_text` left empty because the document did not write it;
 - tasks: an appendix table (after "PHỤ LỤC", with a header naming "chủ trì"), one row per number in sequence,
   read into content, lead unit, cooperating units, deadline and product; a percentage in a row's content or product
-  is also a target due when the row is; and a bullet ending "(Ban … chủ trì)" is a task led by that unit.
+  is also a target due when the row is, and so is a counted product ("02 Lớp tập huấn"); a row delivering a milestone
+  the body sets proposes it again with the row's deadline; a bullet ending "(Ban … chủ trì)" is a task led by that
+  unit. A table read from Word has one row per line, cells separated by " | ", columns named by its header row.
 
 Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
-the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words.
+the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:
+TF-IDF over syllables and syllable pairs with diacritics folded, a milestone preferring milestone indicators, the
+indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"), none below
+`INDICATOR_MIN_SCORE`.
+
+For the pages that let a person accept, edit or reject what is proposed: call `document_text` (authoring.documents)
+on the upload, then `candidates_extract(document.text, catalogue=catalogue_from_indicators(indicators))`, and
+`marked_segments(document.text, candidates)` for the highlighted text; `Candidate.to_json()` is what
+`manage.py plan_extract --json` prints. Offsets index into the text passed in.
 """
 
 from __future__ import annotations
