@@ -229,6 +229,7 @@ class _Block:
     depth: float
     marker: str = ""
     body: str = ""  # the text after its marker, line breaks folded
+    lines: int = 1
 
     @property
     def clause(self) -> str:
@@ -271,14 +272,15 @@ def _wrapped_across(previous: str, line: str) -> bool:
     return not re.search(r"[.:;!?…)”\"]\s*$", previous) and line.lstrip()[:1].islower()
 
 
-def _line_opens(current: _Block, line: str) -> bool:
+def _line_opens(current: _Block, tail: str, line: str) -> bool:
     """A line with no marker that still opens a paragraph (text from a PDF, where paragraphs are not separated by a
-    blank line): it starts in upper case after a heading's single line, or after a sentence that ended."""
+    blank line): it starts in upper case after a heading's single line, or after a sentence that ended (`tail` is
+    the end of the block so far)."""
     if not line.lstrip()[:1].isupper():
         return False
-    if current.marker and current.depth < 6 and "\n" not in current.raw:
+    if current.marker and current.depth < 6 and current.lines == 1:
         return True
-    return bool(re.search(r"[.:;!?]\s*$", current.raw))
+    return bool(re.search(r"[.:;!?]\s*$", tail))
 
 
 def _blocks(text: str) -> list[_Block]:
@@ -294,23 +296,24 @@ def _blocks(text: str) -> list[_Block]:
             gap = True
             continue
         opened = _line_start(content)
-        if gap and current is not None and not _wrapped_across(current.raw, content):
+        tail = text[max(current.start, current.end - 8):current.end] if current is not None else ""
+        if gap and current is not None and not _wrapped_across(tail, content):
             current = None
         gap = False
-        if opened is None and current is not None and _line_opens(current, content):
+        if opened is None and current is not None and _line_opens(current, tail, content):
             opened = ("", heading_depth + 0.5)
         if opened is None and current is not None:
             current.end = begin + len(content.rstrip())
-            current.raw = text[current.start:current.end]
+            current.lines += 1
             continue
         lead = len(content) - len(content.lstrip())
         marker, depth = opened if opened else ("", heading_depth + 0.5)
         if opened and depth < 6:
             heading_depth = depth
         current = _Block(start=begin + lead, end=begin + len(content.rstrip()), raw="", depth=depth, marker=marker)
-        current.raw = text[current.start:current.end]
         blocks.append(current)
     for block in blocks:
+        block.raw = text[block.start:block.end]
         block.body = _fold(block.raw[len(block.marker):] if block.marker else block.raw)
         if block.marker and block.body[:1] in ".)-":
             block.body = block.body[1:].strip()
@@ -552,11 +555,20 @@ class _Row(NamedTuple):
     end: int
 
 
-def _appendix_rows(text: str) -> list[_Row]:
-    """The numbered rows of the appendix table(s): each starts at its number, the next in sequence, and runs to the
-    next row (the last one to the signature or the end of the text)."""
-    appendix = _APPENDIX.search(text)
-    if not appendix or not re.search(r"chủ\s+trì", text[appendix.start():], re.IGNORECASE):
+def _appendix(text: str) -> tuple[int, list[_Row]]:
+    """Where the appendix of tasks begins and its rows; (the text's end, []) when there is none. A line starting
+    "Phụ lục" that no table of numbered rows follows is only a mention."""
+    for appendix in _APPENDIX.finditer(text):
+        rows = _appendix_rows(text, appendix)
+        if rows:
+            return appendix.start(), rows
+    return len(text), []
+
+
+def _appendix_rows(text: str, appendix: re.Match) -> list[_Row]:
+    """The numbered rows of the table after `appendix`: each starts at its number, the next in sequence, and runs to
+    the next row (the last one to the signature or the end of the text)."""
+    if not re.search(r"chủ\s+trì", text[appendix.start():], re.IGNORECASE):
         return []
     starts: list[tuple[int, int]] = []
     stop = len(text)
@@ -730,9 +742,7 @@ def _cell(value: str | None) -> str:
 def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Candidate]:
     """The targets and tasks `text` seems to set, in the order they are written (see the module's docstring)."""
     guesser = _Guesser(catalogue)
-    appendix = _APPENDIX.search(text)
-    rows = _appendix_rows(text)
-    body_end = rows[0].start if rows else (appendix.start() if appendix else len(text))
+    body_end, rows = _appendix(text)
     found: list[Candidate] = []
     context = _Context()
     for block in _blocks(text[:body_end]):

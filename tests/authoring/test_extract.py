@@ -325,3 +325,22 @@ def test_an_appendix_row_scheduling_a_milestone_of_the_body_proposes_it_with_the
         ("target", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 3, 31)),
         ("task", "done", found[3][2], dt.date(2026, 9, 30)),  # another deliverable: a task only
     ]
+
+
+def test_a_line_mentioning_an_appendix_does_not_end_the_reading_of_the_body():
+    text = (
+        "- Các đơn vị thực hiện theo\nPhụ lục kèm theo Kế hoạch này.\n\n"
+        "- 100% văn bản không mật được ký số.\n"
+    )
+    (candidate,) = read(text)
+    assert candidate.value == Decimal(100)
+
+
+def test_a_long_paragraph_is_read_in_linear_time():
+    import time
+
+    text = "một dòng văn bản không có dấu câu nào cả\n" * 50_000  # 2 MB, one paragraph of 50,000 lines
+    started = time.monotonic()
+    assert read(text) == []
+    # Re-reading the paragraph at each of its lines took 23 s here; reading it once takes about 1 s.
+    assert time.monotonic() - started < 8
