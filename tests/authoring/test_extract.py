@@ -344,3 +344,10 @@ def test_a_long_paragraph_is_read_in_linear_time():
     assert read(text) == []
     # Re-reading the paragraph at each of its lines took 23 s here; reading it once takes about 1 s.
     assert time.monotonic() - started < 8
+
+
+def test_marked_segments_tag_a_clause_shared_by_two_targets_with_the_first():
+    text = "- 70% hồ sơ được số hóa; 100% văn bản được ký số.\n"
+    candidates = read(text)
+    assert [c.value for c in candidates] == [Decimal(70), Decimal(100)]
+    assert marked_segments(text, candidates) == [(text.rstrip("\n"), 0), ("\n", None)]
