@@ -287,6 +287,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000")
 
 # Where the five seed plans' source documents are read from when present beside the project.
 SEED_SOURCES_DIR = env.path("PORTAL_SEED_SOURCES_DIR", default=BASE_DIR / "plans" / "seeds" / "sources")
+# A plan document uploaded to be read into candidate targets and tasks (.docx, .pdf with text, .txt).
+PORTAL_PLAN_DOCUMENT_MAX_BYTES = env.int("PORTAL_PLAN_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
