@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from authoring.forms import DUE_HELP
-from authoring.services import Accepted
+from authoring.services import Accepted, due_read
 from core.exceptions import ApplicationError
 from core.formatting import date_format
 from targets.models import Comparator, Indicator
@@ -63,15 +63,20 @@ def due_guess(day: dt.date | None) -> str:
 
 
 def _segments(raw) -> list[Segment]:
-    """`marked_segments` gives (text, candidate index or None) pairs, as tuples or records."""
-    segments = []
-    for item in raw:
-        if isinstance(item, (tuple, list)):
-            segments.append(Segment(str(item[0]), item[1]))
-        else:
-            index = getattr(item, "index", getattr(item, "candidate", None))
-            segments.append(Segment(str(item.text), index))
-    return segments
+    """`marked_segments` tags each run with its candidate's place from 0; the page numbers candidates from 1."""
+    return [Segment(item.text, None if item.index is None else item.index + 1) for item in raw]
+
+
+def _due_initial(candidate) -> str:
+    """The deadline as the document wrote it when the form reads it ("Quý II/2026"), else from its last day."""
+    written = getattr(candidate, "due_text", "") or ""
+    if written:
+        try:
+            due_read(written)
+            return written
+        except ValidationError:
+            pass
+    return due_guess(getattr(candidate, "due", None))
 
 
 def document_read(*, text: str, upload=None, name: str = "") -> Reading:
@@ -125,7 +130,7 @@ def _initial(candidate) -> dict[str, Any]:
     get = lambda name, default=None: getattr(candidate, name, default)  # noqa: E731 - one reader for the record
     return {
         "accept": True, "kind": get("kind", "target"), "indicator": get("indicator"), "comparator": get("comparator"),
-        "value": get("value"), "value_max": get("value_max"), "due": due_guess(get("due")),
+        "value": get("value"), "value_max": get("value_max"), "due": _due_initial(candidate),
         "clause": get("clause", ""), "lead_text": get("lead", "") or "",
         "cooperating_text": ", ".join(get("cooperating") or []) if isinstance(get("cooperating"), list)
         else (get("cooperating") or ""), "expected_output": get("output", "") or "",

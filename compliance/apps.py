@@ -7,9 +7,14 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self) -> None:
-        from authoring.signals import plan_issued
-        from compliance.receivers import recompute_month_after_commit, recompute_plan_months_after_commit
+        from authoring.signals import plan_issued, unit_values_changed
+        from compliance.receivers import (
+            recompute_issued_plan_months_after_commit,
+            recompute_month_after_commit,
+            recompute_plan_months_after_commit,
+        )
         from reports.signals import approved_figures_changed
 
         approved_figures_changed.connect(recompute_month_after_commit, dispatch_uid="compliance-recompute-month")
-        plan_issued.connect(recompute_plan_months_after_commit, dispatch_uid="compliance-recompute-plan-months")
+        unit_values_changed.connect(recompute_plan_months_after_commit, dispatch_uid="compliance-unit-values")
+        plan_issued.connect(recompute_issued_plan_months_after_commit, dispatch_uid="compliance-recompute-plan-months")

@@ -1,8 +1,9 @@
-"""Compliance listens to the layers below: approved figures changed, or a plan was issued or amended, so the months
-concerned are recomputed after commit."""
+"""Compliance listens to the layers below: approved figures changed, a plan was issued or amended, or a target's
+values per unit changed, so the months concerned are recomputed after commit."""
 
 from compliance.models import ComplianceRun
 from compliance.services import compliance_request
+from plans.models import Plan
 
 
 def recompute_month_after_commit(sender, *, report, **kwargs) -> None:
@@ -11,11 +12,20 @@ def recompute_month_after_commit(sender, *, report, **kwargs) -> None:
     compliance_request(period=report.period)
 
 
-def recompute_plan_months_after_commit(sender, *, plan, **kwargs) -> None:
-    # The months of the plan's years the dashboard already shows (a current run): the units they bind may differ.
-    # A month never computed is computed when someone asks for it, with the plan as it then is.
-    periods = ComplianceRun.objects.filter(
-        is_current=True, period__year__gte=plan.year_start, period__year__lte=plan.year_end,
-    ).order_by("period").values_list("period", flat=True)
-    for period in periods:
+def _plan_months_request(plan: Plan) -> None:
+    # The months of the plan's years the dashboard already shows (a current run); a month never computed is
+    # computed when someone asks for it, with the plan as it then is.
+    months = ComplianceRun.objects.filter(is_current=True, period__year__gte=plan.year_start,
+                                          period__year__lte=plan.year_end).order_by("period")
+    for period in months.values_list("period", flat=True):
         compliance_request(period=period)
+
+
+def recompute_plan_months_after_commit(sender, *, target, **kwargs) -> None:
+    """A target's values per unit changed: every month computed so far within its plan's years is recomputed."""
+    _plan_months_request(target.plan)
+
+
+def recompute_issued_plan_months_after_commit(sender, *, plan, **kwargs) -> None:
+    """A plan was issued or amended: the units it binds may have changed in every month of its years."""
+    _plan_months_request(plan)

@@ -9,7 +9,6 @@ from authoring.services import plan_draft_from_parent, plan_issue
 from plans.models import Plan, PlanStatus
 from reports.models import Report, ReportValue
 from targets.models import Target
-from tests.authoring.fake_reader import DOCUMENT, fake_reader_install
 
 pytestmark = pytest.mark.django_db
 
@@ -139,12 +138,9 @@ def test_a_target_with_approved_figures_is_retired_from_its_page(client, world):
     assert target.retired_from == dt.date(2026, 10, 1)
 
 
-# The document path: the reading (authoring.extract, authoring.documents) is written beside this page; until it
-# lands, these tests put a small stand-in of its interface in place (tests/authoring/fake_reader.py).
-
-@pytest.fixture
-def reader(monkeypatch):
-    fake_reader_install(monkeypatch)
+# The document path, read by authoring.documents and authoring.extract.
+DOCUMENT = "I. MỤC TIÊU\n1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số.\n2. Tăng cường lãnh đạo.\n"
+CLAUSE = "1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số."
 
 
 def _plan_fields(world):
@@ -152,38 +148,51 @@ def _plan_fields(world):
             "year_start": 2026, "year_end": 2026}
 
 
-def test_a_plan_starts_from_its_pasted_text(client, world, reader):
+def test_a_plan_starts_from_its_pasted_text(client, world):
     client.force_login(world.author)
     response = client.post("/plans/new/from-document/", {**_plan_fields(world), "text": DOCUMENT, "action": "read"})
     text = response.content.decode()
-    # The candidate's sentence highlighted in the text, and the candidate beside it with its guessed indicator.
-    assert '<mark id="clause-1">Phấn đấu 100% văn bản được ký số trong năm 2026.<sup>1</sup></mark>' in text
+    # The candidate's sentence highlighted in the text, and the candidate beside it: ≥ 95% on the signed-documents
+    # indicator guessed from the catalogue's words, due by the end of 2026.
+    assert f'<mark id="clause-1">{CLAUSE}<sup>1</sup></mark>' in text
     assert 'value="ky_so" selected' in text and 'name="c1-due" value="2026"' in text
     response = client.post("/plans/new/from-document/", {
         **_plan_fields(world), "text": DOCUMENT, "action": "create", "c1-accept": "on", "c1-kind": "target",
-        "c1-indicator": "ky_so", "c1-comparator": "at_least", "c1-value": "100", "c1-due": "2026",
-        "c1-clause": "Phấn đấu 100% văn bản được ký số trong năm 2026."})
+        "c1-indicator": "ky_so", "c1-comparator": "at_least", "c1-value": "95", "c1-due": "2026", "c1-clause": CLAUSE})
     plan = Plan.objects.get(issuer=world.commune)
     assert response.status_code == 302 and plan.status == PlanStatus.DRAFT and plan.source_text == DOCUMENT
     target = plan.targets.get()
-    assert (target.indicator, target.value, target.clause) == (world.signed, 100,
-                                                               "Phấn đấu 100% văn bản được ký số trong năm 2026.")
+    assert (target.indicator, target.value, target.due_on, target.clause) == (world.signed, 95,
+                                                                              dt.date(2026, 12, 31), CLAUSE)
 
 
-def test_a_rejected_candidate_is_left_out_and_a_text_without_targets_still_shows(client, world, reader):
+def test_an_accepted_target_without_its_indicator_is_sent_back(client, world):
+    client.force_login(world.author)
+    response = client.post("/plans/new/from-document/", {
+        **_plan_fields(world), "text": DOCUMENT, "action": "create", "c1-accept": "on", "c1-kind": "target",
+        "c1-indicator": "", "c1-comparator": "at_least", "c1-value": "95", "c1-due": "2026", "c1-clause": CLAUSE})
+    assert response.status_code == 200 and "Mục tiêu cần thông tin này." in response.content.decode()
+    assert not Plan.objects.filter(issuer=world.commune).exists()
+
+
+def test_a_rejected_candidate_is_left_out_and_a_text_without_targets_still_shows(client, world):
     client.force_login(world.author)
     response = client.post("/plans/new/from-document/", {**_plan_fields(world), "text": "Tăng cường lãnh đạo.",
                                                           "action": "read"})
     text = response.content.decode()
     assert "Không nhận ra mục tiêu hay nhiệm vụ nào" in text and "Tăng cường lãnh đạo." in text
     response = client.post("/plans/new/from-document/", {
-        **_plan_fields(world), "text": DOCUMENT, "action": "create", "c1-kind": "target", "c1-clause": "x"})
+        **_plan_fields(world), "text": DOCUMENT, "action": "create", "c1-kind": "target", "c1-clause": CLAUSE})
     assert response.status_code == 302 and not Plan.objects.get(issuer=world.commune).targets.exists()
 
 
-def test_a_refused_file_shows_the_readers_message(client, world, reader):
+def test_an_uploaded_text_file_is_read_and_a_doc_refused(client, world):
     client.force_login(world.author)
-    upload = SimpleUploadedFile("ke-hoach.doc", b"\xd0\xcf\x11\xe0", content_type="application/msword")
+    upload = SimpleUploadedFile("ke-hoach.txt", DOCUMENT.encode(), content_type="text/plain")
     response = client.post("/plans/new/from-document/", {**_plan_fields(world), "file": upload, "action": "read"})
-    assert "Tệp .doc không đọc được" in response.content.decode()
+    assert '<mark id="clause-1">' in response.content.decode()
+    upload = SimpleUploadedFile("ke-hoach.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 64,
+                                content_type="application/msword")
+    response = client.post("/plans/new/from-document/", {**_plan_fields(world), "file": upload, "action": "read"})
+    assert "là tệp Word định dạng cũ (.doc)" in response.content.decode()
     assert not Plan.objects.filter(issuer=world.commune).exists()

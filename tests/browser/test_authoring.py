@@ -9,7 +9,7 @@ from core.periods import DueKind
 from plans.models import Plan, PlanStatus, PlanTask
 from targets.binding import targets_for_unit
 from targets.models import Measure, Rollup
-from tests.authoring.fake_reader import DOCUMENT, fake_reader_install
+from tests.authoring.test_views import CLAUSE, DOCUMENT
 from tests.browser.conftest import login
 from tests.factories import IndicatorFactory, MembershipFactory, PlanFactory, TargetFactory, UserFactory, unit_make
 from units.models import Membership, UnitKind
@@ -19,9 +19,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, 
 
 
 @pytest.fixture
-def world(root, monkeypatch):
-    # The reading of documents is written beside these pages: a stand-in of its interface until it is merged.
-    fake_reader_install(monkeypatch)
+def world(root):
     opened = dt.date(2025, 1, 1)
     province = unit_make(kind=UnitKind.PROVINCE, code="P", name="Tỉnh ủy P", opened_on=opened)
     x = unit_make(parent=province, kind=UnitKind.COMMUNE, code="P.X", name="Đảng ủy xã X", opened_on=opened)
@@ -88,7 +86,7 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     _plan_heading(page, world, issuer=world.y, title="Kế hoạch chuyển đổi số xã Y")
     page.fill("textarea[name=text]", DOCUMENT)
     _submit(page, "button[value=read]")
-    assert page.locator("mark#clause-1").inner_text().startswith("Phấn đấu 100% văn bản được ký số")
+    assert page.locator("mark#clause-1").inner_text().startswith(CLAUSE)
     _fits(page)
     shot(page, f"authoring-document-{viewport}")
     _submit(page, "button[value=create]")
