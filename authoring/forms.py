@@ -64,9 +64,19 @@ class PlanForm(forms.Form):
         self.fields["parent"].label_from_instance = lambda plan: f"{plan.short_label} – {plan.title[:80]}"
 
     def plan_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return {key: data[key] for key in ("issuer", "parent", "number", "kind", "title", "issued_on", "year_start",
-                                           "year_end")}
+        return {key: self.cleaned_data[key] for key in ("issuer", "parent", "number", "kind", "title", "issued_on",
+                                                        "year_start", "year_end") if key in self.fields}
+
+
+class PlanEditForm(PlanForm):
+    """A draft's heading; its issuer stays the one it was drafted for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["issuer"]
+
+    def plan_data(self) -> dict[str, Any]:
+        return {key: value for key, value in super().plan_data().items() if key != "issuer"}
 
 
 class DocumentForm(PlanForm):

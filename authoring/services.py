@@ -123,17 +123,21 @@ def plan_key_make(*, issuer: Unit, year_start: int, year_end: int) -> str:
     return key
 
 
+def _parent_check(*, issuer: Unit, parent: Plan | None) -> None:
+    if parent is not None and not (issuer.path.startswith(parent.issuer.path) and issuer.pk != parent.issuer_id):
+        raise ValidationError({"parent": _("The plan it implements must be issued by a unit above %(unit)s.")
+                                         % {"unit": issuer.name}})
+    if parent is not None and parent.status != PlanStatus.ISSUED:
+        raise ValidationError({"parent": _("A plan implements an issued plan, not a draft.")})
+
+
 @transaction.atomic
 def plan_draft_create(*, by, issuer: Unit, title: str, year_start: int, year_end: int, parent: Plan | None = None,
                       number: str = "", issued_on: dt.date | None = None, kind: str = PlanKind.KE_HOACH) -> Plan:
     """A new draft of `issuer`'s plan, written by `by` alone until it is issued."""
     if not user_can_author_plan(user=by, issuer=issuer):
         raise ApplicationError(_("Only the issuing committee's office (its reviewers) writes its plans."))
-    if parent is not None and not (issuer.path.startswith(parent.issuer.path) and issuer.pk != parent.issuer_id):
-        raise ValidationError({"parent": _("The plan it implements must be issued by a unit above %(unit)s.")
-                                         % {"unit": issuer.name}})
-    if parent is not None and parent.status != PlanStatus.ISSUED:
-        raise ValidationError({"parent": _("A plan implements an issued plan, not a draft.")})
+    _parent_check(issuer=issuer, parent=parent)
     # The units' report due day stays the one their nearest committee above has set: a plan written here says
     # nothing about the monthly round.
     days = report_due_days()
@@ -155,6 +159,8 @@ def plan_draft_update(*, by, plan: Plan, data: dict[str, Any]) -> Plan:
     """The draft's own fields: number, kind, title, date, years, the plan it implements."""
     _may_write(by=by, plan=plan)
     _draft_only(plan)
+    if "parent" in data:
+        _parent_check(issuer=plan.issuer, parent=data["parent"])
     changes = _assign(plan, data, PLAN_FIELDS)
     _check(plan)
     plan.save()

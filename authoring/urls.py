@@ -15,6 +15,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_edit, name="task-edit"),
     path("tasks/<int:pk>/remove/", views.task_remove, name="task-remove"),
     path("<slug:key>/", views.plan_detail, name="detail"),
+    path("<slug:key>/edit/", views.plan_edit, name="edit"),
     path("<slug:key>/issue/", views.plan_issue_view, name="issue"),
     path("<slug:key>/targets/new/", views.target_new, name="target-new"),
     path("<slug:key>/tasks/new/", views.task_new, name="task-new"),

@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from authoring.forms import DocumentForm, PlanForm, RemoveForm, RetireForm, TargetForm, TaskForm, errors_to_form
+from authoring.forms import (
+    DocumentForm,
+    PlanEditForm,
+    PlanForm,
+    RemoveForm,
+    RetireForm,
+    TargetForm,
+    TaskForm,
+    errors_to_form,
+)
 from authoring.reading import Reading, candidate_rows, document_read, rows_accepted
 from authoring.selectors import (
     issuers_for,
@@ -31,6 +40,7 @@ from authoring.services import (
     plan_draft_create,
     plan_draft_from_document,
     plan_draft_from_parent,
+    plan_draft_update,
     plan_issue,
     plan_problems,
     target_delete,
@@ -145,6 +155,27 @@ def _document_create(request, form, reading: Reading) -> Plan | None:
         form.add_error(None, exc.message)
     reading.rows = rows
     return None
+
+
+@login_required
+def plan_edit(request, key: str):
+    """A draft's heading: number, kind, title, date, years, the plan it implements."""
+    plan = plan_writable(user=request.user, key=key)
+    if plan.status != PlanStatus.DRAFT:
+        raise Http404
+    fields = ("parent", "number", "kind", "title", "issued_on", "year_start", "year_end")
+    form = PlanEditForm(request.POST or None, issuers=issuers_for(user=request.user),
+                        parents=parents_for(user=request.user), initial={name: getattr(plan, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_draft_update(by=request.user, plan=plan, data=form.plan_data())
+            messages.success(request, _("Saved."))
+            return redirect("authoring:detail", key=plan.key)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "authoring/new.html", {"form": form, "mode": "edit", "plan": plan})
 
 
 @login_required

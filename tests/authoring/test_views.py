@@ -196,3 +196,20 @@ def test_an_uploaded_text_file_is_read_and_a_doc_refused(client, world):
     response = client.post("/plans/new/from-document/", {**_plan_fields(world), "file": upload, "action": "read"})
     assert "là tệp Word định dạng cũ (.doc)" in response.content.decode()
     assert not Plan.objects.filter(issuer=world.commune).exists()
+
+
+def test_a_drafts_heading_is_edited_by_its_author_alone(client, world):
+    draft = _draft(world)
+    heading = {"parent": world.parent.pk, "kind": "ke_hoach", "title": "Kế hoạch số 5", "number": "5-KH/ĐU",
+               "issued_on": "15/03/2026", "year_start": 2026, "year_end": 2026}
+    client.force_login(world.colleague)
+    assert client.post(f"/plans/{draft.key}/edit/", heading).status_code == 404
+    client.force_login(world.author)
+    assert "Thông tin chung của kế hoạch" in _page(client, f"/plans/{draft.key}/edit/")
+    assert client.post(f"/plans/{draft.key}/edit/", {**heading, "year_end": 2025}).status_code == 200  # 2025 < 2026
+    response = client.post(f"/plans/{draft.key}/edit/", heading)
+    draft.refresh_from_db()
+    assert response.status_code == 302
+    assert (draft.title, draft.number, draft.issued_on) == ("Kế hoạch số 5", "5-KH/ĐU", dt.date(2026, 3, 15))
+    plan_issue(by=world.author, plan=draft)
+    assert client.get(f"/plans/{draft.key}/edit/").status_code == 404  # issued: changed only by amendment

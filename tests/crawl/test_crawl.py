@@ -193,7 +193,7 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "tasks:submit": tasks,
         "tasks:decide": tasks,
         "tasks:file": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.task_files],
-        **{f"authoring:{name}": api["plan"] for name in ("detail", "issue", "target-new", "task-new")},
+        **{f"authoring:{name}": api["plan"] for name in ("detail", "edit", "issue", "target-new", "task-new")},
         **{f"authoring:{name}": api["target"] for name in ("target-edit", "target-remove", "target-retire")},
         **{f"authoring:{name}": tasks for name in ("task-edit", "task-remove")},
         **{f"plan-{name}": api["plan"] for name in ("issue", "amend", "target-create", "task-create")},
