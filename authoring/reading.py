@@ -3,7 +3,6 @@ rejected by the author. The reading itself is `authoring.documents` (the file's 
 (the candidates, their sentences marked in the text); this module only puts them on the page."""
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from authoring.documents import document_text
+from authoring.extract import candidates_extract, catalogue_from_indicators, marked_segments
 from authoring.forms import DUE_HELP
 from authoring.services import Accepted, due_read
-from core.exceptions import ApplicationError
 from core.formatting import date_format
 from targets.models import Comparator, Indicator
 
@@ -42,13 +42,6 @@ class Reading:
     candidates: list
     segments: list[Segment]
     rows: list[CandidateRow] = field(default_factory=list)
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(f"authoring.{name}")
-    except ImportError as exc:
-        raise ApplicationError(_("Reading plan documents is not available on this portal yet.")) from exc
 
 
 def due_guess(day: dt.date | None) -> str:
@@ -82,13 +75,12 @@ def _due_initial(candidate) -> str:
 def document_read(*, text: str, upload=None, name: str = "") -> Reading:
     """The text (pasted, or read from the uploaded file, which may be refused) and the candidates read from it."""
     if upload is not None:
-        document = _module("documents").document_text(upload)
+        document = document_text(upload)
         text, name = document.text, document.name
-    extract = _module("extract")
-    catalogue = extract.catalogue_from_indicators(Indicator.objects.filter(is_active=True).select_related("group"))
-    candidates = list(extract.candidates_extract(text, catalogue=catalogue))
+    catalogue = catalogue_from_indicators(Indicator.objects.filter(is_active=True).select_related("group"))
+    candidates = list(candidates_extract(text, catalogue=catalogue))
     reading = Reading(text=text, name=name or "", candidates=candidates,
-                      segments=_segments(extract.marked_segments(text, candidates)))
+                      segments=_segments(marked_segments(text, candidates)))
     reading.rows = candidate_rows(reading, data=None)
     return reading
 
@@ -143,18 +135,28 @@ def candidate_rows(reading: Reading, *, data) -> list[CandidateRow]:
             for index, candidate in enumerate(reading.candidates, start=1)]
 
 
+def _accepted(index: int, data: dict[str, Any]) -> Accepted:
+    """What the author accepted of one candidate, in the words `plan_draft_from_document` writes."""
+    if data["kind"] == "task":
+        return Accepted(index, "task", {
+            "title": data["clause"], "lead_text": data["lead_text"], "cooperating_text": data["cooperating_text"],
+            "expected_output": data["expected_output"], "due": data["due"]})
+    return Accepted(index, "target", {
+        "indicator": data["indicator"], "comparator": data["comparator"], "value": data["value"],
+        "value_max": data["value_max"], "due": data["due"], "clause": data["clause"]})
+
+
 def rows_accepted(rows: list[CandidateRow]) -> list[Accepted]:
+    return [_accepted(row.index, row.form.cleaned_data) for row in rows if row.form.cleaned_data.get("accept")]
+
+
+def reading_accepted_whole(reading: Reading) -> list[Accepted]:
+    """Every candidate taken as read, as an author who accepts them all without editing would: each target with a
+    guessed indicator, comparator and deadline, and each task with a deadline (the rest need the author's hand)."""
     accepted = []
-    for row in rows:
-        data = row.form.cleaned_data
-        if not data.get("accept"):
-            continue
-        if data["kind"] == "task":
-            accepted.append(Accepted(row.index, "task", {
-                "title": data["clause"], "lead_text": data["lead_text"], "cooperating_text": data["cooperating_text"],
-                "expected_output": data["expected_output"], "due": data["due"]}))
-        else:
-            accepted.append(Accepted(row.index, "target", {
-                "indicator": data["indicator"], "comparator": data["comparator"], "value": data["value"],
-                "value_max": data["value_max"], "due": data["due"], "clause": data["clause"]}))
+    for row in reading.rows:
+        data = {**row.form.initial}
+        data["indicator"] = Indicator.objects.filter(code=data["indicator"]).first() if data["indicator"] else None
+        if data["due"] and (data["kind"] == "task" or (data["indicator"] and data["comparator"])):
+            accepted.append(_accepted(row.index, data))
     return accepted

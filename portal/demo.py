@@ -3,16 +3,20 @@
 import datetime as dt
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from authoring.reading import document_read, reading_accepted_whole
+from authoring.services import plan_draft_from_document
 from core.models import AuditEvent
 from core.periods import DueKind, year_last_day
 from core.services import audit_event_build, audit_record, audit_record_many
-from plans.models import Plan
+from plans.models import Plan, PlanStatus
 from plans.selectors import report_due_date, report_due_days
 from reports.models import Report, ReportSubmission, ReportValue
 from reports.services import VALUE_FIELDS
@@ -54,6 +58,7 @@ class DemoResult:
     units: int = 0
     reports: int = 0
     values: int = 0
+    drafts: int = 0
 
 
 def demo_months(today: dt.date, count: int = 12) -> list[dt.date]:
@@ -226,7 +231,31 @@ def demo_seed(*, today: dt.date | None = None) -> DemoResult:
         result.reports, result.values = demo_figures_create(units=units, months=months)
         transaction.on_commit(lambda: _demo_compliance(months[-3:]))
     demo_task_history(today=today or timezone.localdate())
+    result.drafts = demo_plan_from_document()
     return result
+
+
+# The document path, shown on a real text: the Đồng Nai Văn phòng reads Lộc Ninh's plan from its own words into a
+# draft, every candidate taken as read, to set beside the plan transcribed by hand. A draft binds no one.
+DOCUMENT_DEMO = ("002_b009af3ccae20b8a.txt", "DN.XP.LOCNINH", "dn-38-kh-tu")
+
+
+def demo_plan_from_document() -> int:
+    """The demo reviewer's draft read from a seed plan's text, once; how many drafts were written (0 or 1)."""
+    source, issuer_code, parent_key = DOCUMENT_DEMO
+    path = Path(settings.SEED_SOURCES_DIR) / source
+    author = get_user_model().objects.filter(username=next(iter(REVIEWER_UNITS))).first()
+    if author is None or not path.exists() or Plan.objects.filter(source_name=source,
+                                                                  status=PlanStatus.DRAFT).exists():
+        return 0
+    text = path.read_text(encoding="utf-8")
+    reading = document_read(text=text, name=source)
+    issuer, parent = Unit.objects.get(code=issuer_code), Plan.objects.filter(key=parent_key).first()
+    plan_draft_from_document(
+        by=author, issuer=issuer, parent=parent, year_start=2025, year_end=2028, source_text=text, source_name=source,
+        title=_("Plan of %(unit)s read from its text") % {"unit": issuer.name},
+        accepted=reading_accepted_whole(reading))
+    return 1
 
 
 def _demo_compliance(months: list[dt.date]) -> None:
