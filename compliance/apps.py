@@ -7,7 +7,7 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self) -> None:
-        from compliance.receivers import recompute_month_after_commit
+        from compliance.receivers import apply_change_after_commit
         from reports.signals import approved_figures_changed
 
-        approved_figures_changed.connect(recompute_month_after_commit, dispatch_uid="compliance-recompute-month")
+        approved_figures_changed.connect(apply_change_after_commit, dispatch_uid="compliance-apply-change")
