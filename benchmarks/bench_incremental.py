@@ -37,16 +37,18 @@ READ_SQL = """
 """
 
 
-def _floor_ms(run: ComplianceRun, province: Unit, path_ids: list[int]) -> float:
-    samples = []
+def _floor_ms(run: ComplianceRun, province: Unit, path_ids: list[int]) -> tuple[float, float]:
+    """The SQL floor of applying the change (rewrite the path's rows), and of that plus reading the scorecard."""
+    rewrites, totals = [], []
     for _ in range(APPROVALS):
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(REWRITE_SQL, [run.pk, path_ids])
+            rewrites.append((time.perf_counter() - start) * 1000)
             cursor.execute(READ_SQL, [run.pk, province.pk, province.path + "%", province.depth + 1])
             cursor.fetchall()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+        totals.append((time.perf_counter() - start) * 1000)
+    return statistics.median(rewrites), statistics.median(totals)
 
 
 @pytest.mark.parametrize("size", [5_000, 60_000])
@@ -86,11 +88,13 @@ def test_approval_to_dashboard(size, django_capture_on_commit_callbacks):
     step = Unit.steplen
     path_ids = list(Unit.objects.filter(path__in=[cells[0].path[:n] for n in range(step, len(cells[0].path) + 1, step)])
                     .values_list("pk", flat=True))
-    floor_ms = _floor_ms(run, province, path_ids)
-    median_ms = statistics.median(samples)
+    rewrite_ms, floor_ms = _floor_ms(run, province, path_ids)
+    median_ms, apply_ms = statistics.median(samples), statistics.median(applying)
     print(f"\nApproval to dashboard, {size:,} units × 40 indicators (the full recomputation took {full_s:.1f} s)")
-    print(f"  approval applied + province page served: median {median_ms:7.1f} ms, worst {max(samples):7.1f} ms"
-          f" over {len(samples)} approvals (aim ≤ 1000 ms); of which applying the change {statistics.median(applying):.1f} ms")
-    print(f"  floor (rewrite the path's rows + read the scorecard's figures, SQL): {floor_ms:7.1f} ms "
-          f"→ {median_ms / floor_ms:.1f}×")
+    print(f"  applied in place (after commit):           median {apply_ms:7.1f} ms, worst {max(applying):7.1f} ms; "
+          f"SQL floor (rewrite the path's rows) {rewrite_ms:.1f} ms → {apply_ms / rewrite_ms:.1f}×")
+    print(f"  applied + the province's page served anew: median {median_ms:7.1f} ms, worst {max(samples):7.1f} ms "
+          f"over {len(samples)} approvals (aim ≤ 1000 ms); SQL floor (rewrite + read the scorecard's figures) "
+          f"{floor_ms:.1f} ms → {median_ms / floor_ms:.1f}×")
+    record(f"approval applied in place, {size} units", apply_ms, "ms", floor=rewrite_ms)
     record(f"approval to dashboard, {size} units", median_ms, "ms", floor=floor_ms, aim=1000)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compliance import services
-from compliance.computation import RESULT_COLUMNS, REPORTING_COLUMNS
+from compliance.computation import REPORTING_COLUMNS, RESULT_COLUMNS
 from compliance.incremental import Fallback
 from compliance.models import ComplianceMonth, ComplianceResult, ComplianceRun, ReportingResult, Status
 from compliance.services import compliance_change_apply, compliance_compute
@@ -196,6 +196,23 @@ def test_reopening_takes_the_unit_out_of_its_ancestors_totals(october, django_ca
     assert (flow.sub_numerator, flow.sub_denominator, flow.sub_value) == (9, 16, D("56.25"))
     assert (flow.sub_reporting, flow.sub_expected) == (4, 6)
     assert (_result(w.w1, w.flow).numerator, _result(w.w1, w.flow).denominator) == (3, 4)
+    assert _rows(_current().pk) == _full()
+
+
+def test_reopening_the_last_approved_figures_of_a_subtree_leaves_it_without_figures(
+        october, django_capture_on_commit_callbacks):
+    w = october
+    with django_capture_on_commit_callbacks(execute=True):
+        report_reopen(report=Report.objects.get(unit=w.w2, period=OCT), by=w.reviewer, reason="Sai số liệu")
+
+    # The second ward's subtree: its own 10/20 reopened, its cell's 20/20 only submitted: nothing approved.
+    ward = _result(w.w2, w.signed)
+    assert (ward.sub_numerator, ward.sub_denominator, ward.sub_value, ward.sub_status) == (
+        None, None, None, Status.NO_DATA)
+    assert ward.sub_reason == "Chưa có số liệu được duyệt trong các đơn vị trực thuộc."
+    # The province still counts the first ward's subtree: 80 + 5 = 85 of 100 + 10 = 110 = 77,27%.
+    province = _result(w.province, w.signed)
+    assert (province.sub_numerator, province.sub_denominator, province.sub_value) == (85, 110, D("77.27"))
     assert _rows(_current().pk) == _full()
 
 
