@@ -188,14 +188,26 @@ def _path_judged(month: Month, indicator_ids: list[int], stages: dict) -> dict[t
                if (member.id, indicator_id) not in stages]
     reachable = [(member, indicator_id) for member, indicator_id in unbound
                  if any(member.path.startswith(path) and indicator_id in held for path, held in scopes)]
-    totals: dict[tuple[int, int], Stages] = {}
-    if reachable:
-        tree = Month.load(month.run)
-        tree.bindings = month.bindings
-        totals = _total_stages(tree, _bind(tree))
+    totals = _tree_totals(month) if reachable else {}
     for member, indicator_id in unbound:
         judged[(member.id, indicator_id)] = totals.get((member.id, indicator_id), ())
     return judged
+
+
+# The last run's totals, kept in the process: binding the whole tree costs seconds at national scale, and every
+# change of the run's month reads the same totals. Keyed by the run and its start, as ids come back after a rollback.
+_totals_kept: dict[tuple, dict[tuple[int, int], Stages]] = {}
+
+
+def _tree_totals(month: Month) -> dict[tuple[int, int], Stages]:
+    """The stages every unbound total of the month is judged by, as the full computation finds them."""
+    key = (month.run.pk, month.run.started_at)
+    if key not in _totals_kept:
+        tree = Month.load(month.run)
+        tree.bindings = month.bindings
+        _totals_kept.clear()
+        _totals_kept[key] = _total_stages(tree, _bind(tree))
+    return _totals_kept[key]
 
 
 def _unit_own(month: Month, unit: UnitRow, indicator_ids: list[int], stages: dict) -> dict[int, tuple]:
