@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from units.models import Membership, UnitKind
 
 pytestmark = pytest.mark.django_db
 SEP = dt.date(2026, 9, 1)
+DEC = dt.date(2025, 12, 1)
 LOWER = [UnitKind.WARD, UnitKind.CELL]
 # Every column the dashboard, the unit page and the API read, and the baseline sums kept for the next change.
 # The provisional value is left out: submitted figures move on a return or a resubmission, which announce nothing
@@ -57,6 +59,9 @@ def world(root):
     reviewer = MembershipFactory(unit=province, role=Membership.Role.REVIEWER).user
     # September's approved flow of the first ward counts in October's year to date.
     report(w1, {flow: (3, 4)}, period=SEP)
+    # December 2025 is where the year's paths start: the subtrees' baselines (kept in `sub_bases`).
+    report(w1, {signed: (40, 100), share: (1, 4)}, period=DEC)
+    report(cells[0], {signed: (1, 10)}, period=DEC)
     return type("World", (), dict(province=province, w1=w1, w2=w2, cells=cells, reporters=[province, w1, w2, *cells],
                                   signed=signed, flow=flow, share=share, ai=ai, done=done, reviewer=reviewer))
 
@@ -164,6 +169,11 @@ def test_approving_the_last_cell_completes_its_ward_and_moves_the_province(octob
     ward, province = _result(w.w2, w.signed), _result(w.province, w.signed)
     assert (ward.sub_numerator, ward.sub_denominator, ward.sub_value) == (30, 40, D("75.00"))
     assert (province.sub_numerator, province.sub_denominator, province.sub_value) == (115, 150, D("76.67"))
+    # Judged again from the subtree's December baseline, kept in the row: 40 + 1 of 100 + 10 = 37,27%; the path to
+    # 100% by 31/12 stands at 37,27 + 62,73 × 303/364 = 89,49% on 31/10, 12,82 points above 76,67%: behind. (From
+    # 0 it would need 83,24%, 6,57 points: only at risk.)
+    assert province.sub_bases == {"2025-12-01": [41, 110]}
+    assert province.sub_status == Status.BEHIND and "lộ trình cần 89,5% đến 31/10/2026" in province.sub_reason
     # Share of units at or above 50% on the judged-on-total indicator: the cell's 2/4 = 50% meets; it was counted
     # as not meeting before. Wards 3/4 and 1/4, cells 4/4, 0/4, 2/4: 3 of 5 meet = 60%, the target 60%: met.
     share = _result(w.province, w.share)
@@ -290,3 +300,15 @@ def test_a_change_that_fails_waits_in_the_outbox_and_the_drain_applies_it(octobe
     assert not OutboxEntry.objects.filter(task=services.CHANGE_TASK).exists()
     assert _result(w.w2, w.signed).sub_numerator == 30  # 10 + 20
     assert _rows(_current().pk) == _full()
+
+
+def test_the_dashboard_shows_an_approval_at_once_though_it_cached_the_run(october, client,
+                                                                          django_capture_on_commit_callbacks):
+    w = october
+    client.force_login(w.reviewer)
+    query = {"unit": "P", "period": "2026-10"}
+    # The second ward's row: its 10/20 with the cell's 20/20 only submitted is 50%; approved, 30/40 = 75%.
+    assert "75%" not in client.get(reverse("compliance:dashboard"), query).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        report_approve(report=Report.objects.get(unit=w.cells[2], period=OCT), by=w.reviewer)
+    assert "75%" in client.get(reverse("compliance:dashboard"), query).content.decode()
