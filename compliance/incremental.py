@@ -15,8 +15,8 @@ Where the change cannot be applied exactly, `Fallback` says why and the month is
 - a target's deadline falls within the month so that a path may start from the month itself: the month's approved
   figures are then also a baseline, summed into every subtree's (this covers the flow indicators whose baseline is
   that month);
-- the current run does not hold the rows the unit's bindings call for (targets, plans or the tree changed since it
-  was computed: the run and today's rule disagree).
+- the tree, a plan or a target changed since the run started (their audit rows say so), or the current run does
+  not hold the rows the unit's bindings call for: the run and today's rule disagree.
 """
 
 import datetime as dt
@@ -47,6 +47,7 @@ from compliance.computation import (
 )
 from compliance.engine import Node, Texts
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult
+from core.models import AuditEvent
 from core.periods import month_last_day
 from targets.binding import Bindings
 from targets.models import Flow, Indicator, Target
@@ -57,6 +58,8 @@ from units.selectors import unit_open_in_month
 # baseline sums, which it leaves as they are.
 WRITTEN = tuple(column for column in RESULT_COLUMNS[3:] if column != "sub_bases")
 OWN_COLUMNS = OwnResult._fields
+# What the run's tree and bindings were read from: a change to any of them since the run started is not applied.
+BINDING_OBJECTS = ("units.unit", "plans.plan", "targets.target")
 
 
 class Fallback:
@@ -102,6 +105,8 @@ def change_apply(*, run: ComplianceRun, unit_id: int) -> Applied:
     The caller holds the month (no full computation runs); the caller asks for a recomputation on a fallback."""
     if _baseline_month_possible(run.period):
         return Applied(fallback=Fallback.BASELINE_MONTH)
+    if AuditEvent.objects.filter(object_type__in=BINDING_OBJECTS, at__gte=run.started_at).exists():
+        return Applied(fallback=Fallback.BINDINGS_CHANGED)  # a unit moved, say: its old ancestors hold its figures
     path = _path_units(unit_id, month_end=month_last_day(run.period.year, run.period.month))
     if not path:
         return Applied()

@@ -281,6 +281,18 @@ def test_a_path_starting_within_the_month_is_recomputed_in_full(october, django_
     assert OutboxEntry.objects.filter(task=services.COMPUTE_TASK, args=["2026-10"]).exists()
 
 
+def test_a_unit_moved_since_the_run_is_recomputed_in_full(october, django_capture_on_commit_callbacks):
+    from units.services import unit_move
+
+    w, c3 = october, october.cells[2]
+    # The cell moves to the first ward after the run: the second ward's total still holds its figures.
+    unit_move(unit=c3, parent=w.w1, by=None)
+    with django_capture_on_commit_callbacks(execute=False):
+        report_approve(report=Report.objects.get(unit=c3, period=OCT), by=w.reviewer)
+        assert compliance_change_apply(period=OCT, unit_id=c3.pk).fallback == Fallback.BINDINGS_CHANGED
+    assert OutboxEntry.objects.filter(task=services.COMPUTE_TASK, args=["2026-10"]).exists()
+
+
 def test_a_change_that_fails_waits_in_the_outbox_and_the_drain_applies_it(october, monkeypatch,
                                                                           django_capture_on_commit_callbacks):
     w, c3 = october, october.cells[2]
