@@ -529,20 +529,6 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
     return count
 
 
-class SubtreeResult(NamedTuple):
-    """A subtree's standing on one indicator, in RESULT_COLUMNS order after the own columns."""
-
-    sub_numerator: int | None
-    sub_denominator: int | None
-    sub_expected: int
-    sub_reporting: int
-    sub_meeting: int
-    sub_value: Decimal | None
-    sub_status: str
-    sub_reason: str
-    sub_bases: str | None
-
-
 def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult) -> tuple:
     """One result row after run, unit and indicator: the unit's own columns (naming the target a total is judged
     by), then its subtree's, judged here. The full computation and an approval applied in place both write it."""
@@ -550,9 +536,10 @@ def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, o
     sub_status, sub_reason = _subtree_verdict(month, indicator, stages, node, own, sub_value)
     # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
     named = own._replace(target_id=stages[0].target_id) if own.target_id is None and stages else own
-    return (*named, *SubtreeResult(
-        node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
-        node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400], bases_dump(node.bases)))
+    # In RESULT_COLUMNS order: a plain tuple, as the emit phase writes millions of them.
+    return (*named, node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
+            node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400],
+            bases_dump(node.bases) if node.bases else None)
 
 
 def bases_dump(bases: dict[dt.date, tuple[int, int]] | None) -> str | None:
