@@ -59,7 +59,8 @@ from units.selectors import unit_open_in_month
 WRITTEN = tuple(column for column in RESULT_COLUMNS[3:] if column != "sub_bases")
 OWN_COLUMNS = OwnResult._fields
 # What the run's tree and bindings were read from: a change to any of them since the run started is not applied.
-BINDING_OBJECTS = ("units.unit", "plans.plan", "targets.target")
+# (Their audit rows' object types; a value a target sets for one unit is one of them.)
+BINDING_OBJECTS = ("units.unit", "plans.plan", "targets.target", "targets.targetunitvalue")
 
 
 class Fallback:
