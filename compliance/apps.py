@@ -11,3 +11,8 @@ class ComplianceConfig(AppConfig):
         from reports.signals import approved_figures_changed
 
         approved_figures_changed.connect(apply_change_after_commit, dispatch_uid="compliance-apply-change")
+
+        from authoring.signals import unit_values_changed
+        from compliance.receivers import recompute_plan_months_after_commit
+
+        unit_values_changed.connect(recompute_plan_months_after_commit, dispatch_uid="compliance-unit-values")

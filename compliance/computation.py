@@ -268,9 +268,11 @@ def _bind(month: Month) -> dict[tuple[int, int], Stages]:
         if not unit.open:
             continue
         for indicator_id, targets in month.bindings.for_unit(unit, month.period).items():
-            key = tuple(t.pk for t in targets)
+            # A value a target sets for the unit or a unit above it replaces the target's own (nearest wins).
+            overrides = month.bindings.overrides(unit.path, targets)
+            key = (tuple(t.pk for t in targets), *sorted(overrides.items()))
             if key not in stage_cache:
-                stage_cache[key] = stages_in_force(targets, month.month_end)
+                stage_cache[key] = stages_in_force(targets, month.month_end, overrides)
             stages[(unit.id, indicator_id)] = stage_cache[key]
     return stages
 
@@ -305,7 +307,11 @@ def _total_stages(month: Month, stages: dict[tuple[int, int], Stages]) -> dict[t
         for stage in held:
             floor = len(stage.scope)
             path = paths[unit_id][:-STEP]
-            while len(path) >= floor and (path, indicator_id, id(stage)) not in walked:
+            while len(path) >= floor:
+                while stage.base is not None and len(path) < len(stage.valued_at):
+                    stage = stage.base  # above the named unit whose value it carries, the value above it holds
+                if (path, indicator_id, id(stage)) in walked:
+                    break
                 walked.add((path, indicator_id, id(stage)))
                 key = (by_path[path], indicator_id)
                 if key not in stages:

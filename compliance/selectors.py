@@ -2,15 +2,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Span, month_last_day
 from plans.models import Plan
-from targets.binding import not_in_force_reason, rank, targets_for_unit, targets_in_force
-from targets.models import Indicator, Target
+from targets.binding import not_in_force_reason, rank, target_values_for, targets_for_unit, targets_in_force
+from targets.models import Indicator, Target, TargetUnitValue
 from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
 
@@ -78,9 +78,14 @@ def conflict_text(conflict: str) -> str:
 
 
 def target_labels(target_ids) -> dict[int, TargetLabel]:
-    """Target id → its labels, for the scorecard and the workbook: one query."""
-    return {t.pk: TargetLabel(t.value_label, t.held_label, t.conflict if t.conflict_open else "")
-            for t in Target.objects.filter(pk__in=set(target_ids)).select_related("plan__issuer")}
+    """Target id → its labels, for the scorecard and the workbook: one query. A target that sets values for named
+    units is marked "*" (its value is not every unit's; each cell's reason names the value it was judged against)."""
+    targets = Target.objects.filter(pk__in=set(target_ids)).select_related("plan__issuer").annotate(
+        per_unit=Exists(TargetUnitValue.objects.filter(target=OuterRef("pk"))))
+    return {t.pk: TargetLabel(f"{t.value_label}*" if t.per_unit else t.value_label,
+                              _("%(held)s · values set for some units") % {"held": t.held_label} if t.per_unit
+                              else t.held_label, t.conflict if t.conflict_open else "")
+            for t in targets}
 
 
 class SubtreeResult(NamedTuple):
@@ -253,6 +258,7 @@ class UnitResult(NamedTuple):
     result: ComplianceResult
     others: list[NotInForce]
     own: bool  # the unit itself is bound; otherwise the target judges only its subtree's total
+    asked: str = ""  # what the target in force asks of this unit: a value set for it, or the target's own
 
 
 def _why_not_held(target: Target, held: list[Target]) -> str:
@@ -271,6 +277,11 @@ def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
     for target in targets_for_unit(unit=unit, period=month):
         bound.setdefault(target.indicator_id, []).append(target)
     month_end = month_last_day(month.year, month.month)
+    # The targets read for the unit carry its own values; a total judged from above reads them in one query.
+    read = {t.pk: t for targets in bound.values() for t in targets}
+    asked = target_values_for(unit=unit, targets=[t for t in read.values()])
+    asked.update(target_values_for(unit=unit, targets=[r.target for r in results
+                                                       if r.target_id and r.target_id not in read]))
     rows = []
     for result in results:
         targets = bound.get(result.indicator_id, [])
@@ -278,5 +289,6 @@ def unit_results(*, unit: Unit, month: dt.date) -> list[UnitResult]:
         others = sorted((t for t in targets if t.pk != result.target_id),
                         key=lambda t: (tuple(-r for r in rank(t)), t.due_on or dt.date.max, t.position))
         rows.append(UnitResult(result, [NotInForce(t, _why_not_held(t, held)) for t in others],
-                               result.indicator_id in bound))
+                               result.indicator_id in bound,
+                               asked[result.target_id].label if result.target_id in asked else ""))
     return rows

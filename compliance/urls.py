@@ -9,4 +9,5 @@ urlpatterns = [
     path("indicator/<slug:code>/", views.indicator_page, name="indicator"),
     path("unit/<str:code>/", views.unit_page, name="unit"),
     path("remind/", views.remind, name="remind"),
+    path("plan-checks/", views.plan_checks, name="plan-checks"),
 ]

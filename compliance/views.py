@@ -7,21 +7,18 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
-from compliance.engine import pct_text
+from authoring.cascade import unit_cascade_flags
+from authoring.coverage import unit_plans_coverage
 from compliance.models import Status
 from compliance.reminders import reminder_send_now
+from compliance.rendering import LEGEND_EXTRA, SYMBOLS, scorecard_render
 from compliance.selectors import (
-    ScorecardRow,
     ScorecardView,
-    conflict_text,
     current_run_in,
     home_unit,
     indicator_spread,
@@ -39,20 +36,6 @@ from units.access import membership_paths, sees_all, units_visible_to
 from units.selectors import unit_ancestor_paths
 
 SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be
-SYMBOLS = {Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.BEHIND: "✗", Status.NO_DATA: "–",
-           Status.OVERDUE: "◔"}
-NO_TARGET = "·"  # a cell without a target: no result at all, or a figure nobody set a target for
-NO_FIGURE = "—"  # a cell's value when there are no approved figures to compute it from
-CONFLICT = "⚠"  # the target in force has a conflict in its plan nobody has resolved yet
-COUNTED = "∘"  # a unit counted towards a target judged on totals only, alone in its subtree: nothing to judge
-# Every symbol a scorecard cell can show, with the words the legend and the symbol's title give it.
-LEGEND_EXTRA = [
-    ("none", NO_TARGET, gettext_lazy("No target")),
-    ("none", NO_FIGURE, gettext_lazy("No approved figures to compute a value from")),
-    ("none", "»", gettext_lazy("Unit page")),
-    ("conflict", CONFLICT, gettext_lazy("Unresolved conflict in the plan")),
-    ("none", COUNTED, gettext_lazy("Counted in a total judged above; the target is not judged for one unit")),
-]
 
 
 def _filters(request):
@@ -95,35 +78,6 @@ def _view_query(view: ScorecardView) -> str:
     return f"&{query}" if query else ""
 
 
-def cell_html(cell, labels: dict) -> str:
-    """One scorecard cell. Built here rather than in a template: a province page has thousands of them."""
-    if cell is None:
-        return f'<td class="cell st-none"><b role="img" title="{labels[""]}">·</b></td>'
-    # The value in the cell; which plan and deadline hold in its title, to keep a province's page light.
-    target = f'<small title="{escape(cell.held)}">{escape(cell.target)}</small>' if cell.target else ""
-    if cell.conflict:
-        target += (f'<i class="conflict" role="img" title="{escape(conflict_text(cell.conflict))}">'
-                   f'{CONFLICT}</i>')
-    value = pct_text(cell.value) if cell.value is not None else labels["—"]
-    # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
-    # (on hover) and, as the name of an image, for screen readers.
-    if cell.status:
-        label, symbol = labels[cell.status], SYMBOLS[cell.status]
-    else:
-        label, symbol = (labels[COUNTED], COUNTED) if cell.target else (labels[""], NO_TARGET)
-    return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}">'
-            f'{symbol}</b> {value}{target}</td>')
-
-
-def cell_labels() -> dict:
-    """The words of each cell symbol, escaped once: the statuses, "" for no target, "—" for no figure (as HTML)."""
-    labels = {value: escape(label) for value, label in Status.choices}
-    labels[""] = escape(LEGEND_EXTRA[0][2])
-    labels["—"] = f'<span title="{escape(LEGEND_EXTRA[1][2])}">{NO_FIGURE}</span>'
-    labels[COUNTED] = escape(LEGEND_EXTRA[4][2])
-    return labels
-
-
 def _scorecard_cached(request, context):
     """The built scorecard, cached under its run and revision: a new computation is a new run, an approval applied
     in place a new revision, hence a new key."""
@@ -132,15 +86,14 @@ def _scorecard_cached(request, context):
     plan = context["plan"].key if context["plan"] else ""
     view = context["board_view"]
     key = "scorecard:" + hashlib.sha256(
-        f"{context['run'].pk}.{context['run'].revision}|{context['unit'].pk}|{plan}|{scope}|{translation.get_language()}"
+        f"{context['run'].pk}.{context['run'].revision}|{context['span'].key}|{context['unit'].pk}|{plan}|{scope}"
+        f"|{translation.get_language()}"
         f"|{view.sort}|{view.behind:d}|{view.everything:d}".encode()).hexdigest()
     card = cache.get(key)
     if card is None:
-        card = scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"], view=view)
-        labels = cell_labels()
-        card.rows = [ScorecardRow(row.unit, mark_safe("".join(cell_html(c, labels) for c in row.cells)))  # noqa: S308
-                     for row in card.rows]
-        card.totals_html = mark_safe("".join(cell_html(c, labels) for c in card.totals))  # noqa: S308
+        card = scorecard_render(
+            scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"], view=view),
+            period_key=context["span"].key, plan_key=plan, view_query=context["view_query"])
         cache.set(key, card, SCORECARD_CACHE_SECONDS)
     return card
 
@@ -157,6 +110,21 @@ def dashboard(request):
     quarter = Quarter.of(context["month"] or timezone.localdate())
     return render(request, template, {**context, "symbols": SYMBOLS,
                                       "export_quarter": Span.of_quarter(quarter).text})
+
+
+@login_required
+def plan_checks(request):
+    """The dashboard's panel on the plans of the unit on screen, loaded after the page: which units below have
+    issued a plan implementing them, and which targets within the unit's subtree ask less or later than the plan
+    they implement. Apart from the scorecard, so the first page stays light."""
+    visible = units_visible_to(user=request.user)
+    code = request.GET.get("unit")
+    unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
+    if unit is None:
+        raise Http404
+    return render(request, "compliance/_plan_checks.html", {
+        "unit": unit, "coverages": unit_plans_coverage(unit=unit, user=request.user),
+        "flags": unit_cascade_flags(unit=unit)})
 
 
 @login_required

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboard/", include("compliance.urls")),
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),
+    path("plans/", include("authoring.urls_values")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Open to every signed-in user (SPECTACULAR_SETTINGS); someone signed out is sent to the login page first.

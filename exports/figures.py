@@ -88,8 +88,9 @@ class ExportData:
 def _open_conflicts(unit: Unit, quarter: Quarter, results: dict, targets: dict) -> dict[int, list[str]]:
     """Indicator id → the open conflicts of the unit's summary row: its target in force, and the targets of the
     unit's own plans of the quarter's year (the issuing unit answers for them even where another target holds)."""
-    own = Target.objects.filter(plan__issuer=unit, conflict_status=Conflict.OPEN, plan__year_start__lte=quarter.year,
-                                plan__year_end__gte=quarter.year).order_by("plan__key", "position")
+    own = Target.objects.issued().filter(plan__issuer=unit, conflict_status=Conflict.OPEN,
+                                         plan__year_start__lte=quarter.year, plan__year_end__gte=quarter.year
+                                         ).order_by("plan__key", "position")
     held = [targets.get(r.target_id) for key, r in results.items() if key[0] == unit.pk]
     conflicts: dict[int, list[str]] = {}
     for target in [*(t for t in held if t is not None and t.conflict_open), *own]:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,25 @@ class PlanKind(models.TextChoices):
     CHUONG_TRINH = "chuong_trinh", _("Programme")
 
 
+class PlanStatus(models.TextChoices):
+    """A plan written in the portal is a draft, seen by its authors alone, until it is issued; then it binds."""
+
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class PlanQuerySet(models.QuerySet):
+    def issued(self) -> "PlanQuerySet":
+        """Plans that bind: every plan but the drafts."""
+        return self.filter(status=PlanStatus.ISSUED)
+
+
 class Plan(models.Model):
-    """A plan (Kế hoạch) or the decision above it. A plan only named by others has no source text."""
+    """A plan (Kế hoạch) or the decision above it. A plan only named by others has no source text.
+
+    A plan written in the portal starts as a draft (`status`), visible to its `authors` alone and binding no one;
+    once issued it changes only by an amendment, and each issued version is kept in `PlanVersion`.
+    """
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
     number = models.CharField(_("reference number"), max_length=50, blank=True, help_text=_("e.g. 86-KH/TU"))
@@ -43,6 +61,12 @@ class Plan(models.Model):
     notes = models.TextField(_("notes"), blank=True, help_text=_("What the document leaves out or how it was read."))
     source_name = models.CharField(_("source file"), max_length=200, blank=True)
     source_text = models.TextField(_("source text"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ISSUED)
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("authors"), blank=True,
+                                     related_name="authored_plans")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -123,6 +147,9 @@ class PlanTask(DueMixin, ConflictMixin):
     accepting_unit = models.ForeignKey(
         Unit, verbose_name=_("accepting unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="accepted_tasks", help_text=_("Empty: the issuing committee's office (Văn phòng)."))
+    parent_task = models.ForeignKey(
+        "self", verbose_name=_("adopted from"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="adoptions", help_text=_("The parent plan's task this one carries out."))
 
     class Meta:
         verbose_name = _("task")
@@ -142,3 +169,26 @@ class PlanTask(DueMixin, ConflictMixin):
         if not isinstance(self.contributions, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in self.contributions.items()):
             raise ValidationError({"contributions": _("Write each contribution as a unit code and its part.")})
+
+
+class PlanVersion(models.Model):
+    """An issued version of a plan, kept whole when it is issued or amended: what it said, who changed what, why."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    snapshot = models.JSONField(_("the plan as issued"), default=dict)
+    changes = models.JSONField(_("what changed"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_by_name = models.CharField(_("by (name kept)"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"

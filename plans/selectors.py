@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from plans.models import Plan, PlanTask
+from plans.models import Plan, PlanStatus, PlanTask
 from units.access import membership_paths, sees_all
 from units.models import Unit
 from units.selectors import unit_ancestor_paths
@@ -12,25 +12,26 @@ DEFAULT_DUE_DAY = 20
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
-    """Plans the user may read: those issued within their units' subtrees and those above them."""
+    """Plans the user may read: those issued within their units' subtrees and those above them, and the drafts
+    they write (a draft is seen by its authors alone, staff included)."""
     queryset = Plan.objects.select_related("issuer", "parent")
     if not user.is_authenticated:
         return queryset.none()
+    authored = Q(pk__in=Plan.authors.through.objects.filter(user_id=user.pk).values("plan_id"))
     if sees_all(user):
-        return queryset
+        return queryset.filter(Q(status=PlanStatus.ISSUED) | authored)
     paths = membership_paths(user=user)
-    if not paths:
-        return queryset.none()
-    condition = Q()
+    condition = Q(pk__in=[])
     for path in paths:
         above = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
         condition |= Q(issuer__path__startswith=path) | Q(issuer__path__in=above)
-    return queryset.filter(condition)
+    return queryset.filter((condition & Q(status=PlanStatus.ISSUED)) | authored)
 
 
 def plan_task_list(*, user) -> QuerySet[PlanTask]:
+    """Tasks of issued plans the user may read: a draft's tasks are no one's work yet."""
     return (
-        PlanTask.objects.filter(plan__in=plan_list(user=user))
+        PlanTask.objects.filter(plan__in=plan_list(user=user), plan__status=PlanStatus.ISSUED)
         .select_related("plan", "lead_unit")
         .prefetch_related("cooperating_units")
     )
@@ -41,7 +42,7 @@ def report_due_days() -> dict[str, int]:
 
     Only plans with their text loaded set a due day: a plan known by name alone says nothing about reporting.
     """
-    rows = (Plan.objects.exclude(source_text="").order_by("issued_on", "pk")
+    rows = (Plan.objects.issued().exclude(source_text="").order_by("issued_on", "pk")
             .values_list("issuer__path", "report_due_day"))
     return dict(rows)
 
@@ -60,7 +61,7 @@ def report_due_date(*, path: str, period: dt.date, days: dict[str, int]) -> dt.d
 def report_due_on(*, unit: Unit, period: dt.date) -> dt.date:
     """When the unit's report for the month is due: the one rule, for the form, the engine and reminders."""
     paths = unit_ancestor_paths(unit)
-    days = dict(Plan.objects.filter(issuer__path__in=paths).exclude(source_text="").order_by("issued_on", "pk")
+    days = dict(Plan.objects.issued().filter(issuer__path__in=paths).exclude(source_text="").order_by("issued_on", "pk")
                 .values_list("issuer__path", "report_due_day"))
     return report_due_date(path=unit.path, period=period, days=days)
 

@@ -13,7 +13,7 @@ from units.models import Unit
 def portal_summary(*, user) -> dict:
     """What the home page counts, within what the user may see."""
     units = units_visible_to(user=user)
-    plans = Plan.objects.filter(issuer__in=units)
+    plans = Plan.objects.issued().filter(issuer__in=units)
     target_counts = Target.objects.filter(plan__in=plans).aggregate(
         total=Count("id"), conflicts=Count("id", filter=Q(conflict_status=Conflict.OPEN))
     )

@@ -11,7 +11,7 @@ from core.periods import month_last_day
 from plans.models import Plan
 from plans.selectors import report_due_date, report_due_days
 from reports.models import Evidence, Report, ReportDecision, ReportValue
-from targets.binding import target_in_force, targets_for_unit
+from targets.binding import target_in_force, target_values_for, targets_for_unit
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, subtree_condition, units_enterable_by
 from units.models import Membership, Unit
@@ -46,7 +46,7 @@ def report_period_refusal(*, unit: Unit, period: dt.date) -> str | None:
     if period.replace(day=1) > timezone.localdate().replace(day=1):
         return _("The month %(month)s has not begun yet: figures can be entered only for a month that has "
                  "started.") % {"month": month}
-    covered = Plan.objects.filter(issuer__path__in=unit_ancestor_paths(unit), year_start__lte=period.year,
+    covered = Plan.objects.issued().filter(issuer__path__in=unit_ancestor_paths(unit), year_start__lte=period.year,
                                   year_end__gte=period.year).exists()
     if not covered:
         return _("No plan binding %(unit)s covers the month %(month)s: figures can be entered only for the "
@@ -101,8 +101,11 @@ def report_form_context(*, unit: Unit, period: dt.date, report: Report | None) -
     approved = previous_approved_report(unit_id=unit.pk, period=period)
     previous = {v.indicator_id: v for v in approved.values.all()} if approved else {}
     current = {v.indicator_id: v for v in report.values.all()} if report else {}
+    held = {indicator.pk: target_in_force(bound[indicator.pk], month_end) for indicator in indicators}
+    asked = target_values_for(unit=unit, targets=held.values())  # the unit's own value where the plan sets one
     return [
-        {"indicator": indicator, "target": target_in_force(bound[indicator.pk], month_end),
+        {"indicator": indicator, "target": held[indicator.pk],
+         "target_value": asked[held[indicator.pk].pk].label if held[indicator.pk] else "",
          "previous": previous.get(indicator.pk), "previous_period": approved.period if approved else None,
          "value": current.get(indicator.pk)}
         for indicator in indicators
@@ -181,6 +184,7 @@ class ReviewRow:
     evidence: list[Evidence] = field(default_factory=list)
     changes: dict = field(default_factory=dict)  # field → [before, now] since the previous submission
     returned_reason: str = ""  # the last return's word on this indicator
+    target_value: str = ""  # what the target asks of this unit (a value set for it, or the target's own)
 
 
 @dataclass(slots=True)
@@ -207,10 +211,13 @@ def report_review_sheet(*, report: Report, changes: dict[str, dict[str, list]]) 
         evidence.setdefault(item.indicator_id, []).append(item)
     last_return = (report.decisions.exclude(action=ReportDecision.Action.APPROVE).order_by("-at", "-id").first())
     reasons = last_return.value_reasons if last_return else {}
+    held = {indicator.pk: target_in_force(bound[indicator.pk], month_end) for indicator in indicators}
+    asked = target_values_for(unit=report.unit, targets=held.values())
     rows = [ReviewRow(indicator=indicator, value=values.get(indicator.pk),
-                      target=target_in_force(bound[indicator.pk], month_end), previous=previous.get(indicator.pk),
+                      target=held[indicator.pk], previous=previous.get(indicator.pk),
                       evidence=evidence.get(indicator.pk, []), changes=changes.get(str(indicator.pk), {}),
-                      returned_reason=reasons.get(indicator.code, ""))
+                      returned_reason=reasons.get(indicator.code, ""),
+                      target_value=asked[held[indicator.pk].pk].label if held[indicator.pk] else "")
             for indicator in indicators]
     return ReviewSheet(rows=rows, previous_period=previous_report.period if previous_report else None,
                        last_return=last_return)

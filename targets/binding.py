@@ -24,12 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from core.periods import month_last_day
 from plans.models import Plan
-from targets.models import Counts, Judged, Reporters, Target
+from targets.models import Comparator, Counts, Judged, Reporters, Target, TargetUnitValue
 from units.models import Unit
 from units.selectors import unit_ancestor_paths, unit_open_in_month
 
@@ -116,9 +116,15 @@ def unit_bound(*, scope: str, counts: str, reporters: str, kinds: list[str], nam
     return True
 
 
+def target_binds_in(target: Target, period: dt.date) -> bool:
+    """A retired target binds until the month before `retired_from`; the months before stay judged against it."""
+    return target.retired_from is None or period.replace(day=1) < target.retired_from.replace(day=1)
+
+
 def _in_force_queryset(queryset: QuerySet[Target]) -> QuerySet[Target]:
-    """Targets that may bind: a target that gave way to another when its conflict was resolved binds no one."""
-    return queryset.filter(superseded_by__isnull=True).select_related(
+    """Targets that may bind: those of issued plans (a draft binds no one), and not one that gave way to another
+    when its conflict was resolved."""
+    return queryset.issued().filter(superseded_by__isnull=True).select_related(
         "plan__issuer", "scope_unit", "indicator__group").prefetch_related("applies_to_units")
 
 
@@ -132,11 +138,19 @@ def targets_for_unit(*, unit: Unit, period: dt.date, queryset: QuerySet[Target] 
     paths = unit_ancestor_paths(unit)
     queryset = (queryset if queryset is not None else Target.objects.all()).filter(
         Q(scope_unit__path__in=paths) | Q(scope_unit__isnull=True, plan__issuer__path__in=paths))
+    # The value a target sets for the unit or the nearest unit above it, read in the same query (`target_values_for`).
+    nearest = TargetUnitValue.objects.filter(target=OuterRef("pk"), unit__path__in=paths).order_by("-unit__depth")
+    queryset = queryset.annotate(unit_value=Subquery(nearest.values("value")[:1]),
+                                 unit_value_max=Subquery(nearest.values("value_max")[:1]),
+                                 unit_value_for=Subquery(nearest.values("unit__name")[:1]))
     targets = list(_in_force_queryset(queryset))
-    lifetimes = plan_lifetimes(_plan_dates(Plan.objects.filter(pk__in={t.plan_id for t in targets})))
+    for target in targets:
+        target.unit_value_path = unit.path
+    lifetimes = plan_lifetimes(_plan_dates(Plan.objects.issued().filter(
+        issuer_id__in={t.plan.issuer_id for t in targets})))
     ancestors = set(paths)
     return [target for target in targets
-            if lifetimes[target.plan_id].covers(period)
+            if lifetimes[target.plan_id].covers(period) and target_binds_in(target, period)
             and _binds(target, path=unit.path, kind=unit.kind, named={u.path for u in target.applies_to_units.all()},
                        ancestors=ancestors)]
 
@@ -150,9 +164,22 @@ class Bindings:
         for target in _in_force_queryset(Target.objects.all()):
             self.by_scope[scope_path(target)].append(target)
             self.named[target.pk] = {unit.path for unit in target.applies_to_units.all()}
-        self.lifetimes = plan_lifetimes(_plan_dates(Plan.objects.all()))
+        self.lifetimes = plan_lifetimes(_plan_dates(Plan.objects.issued()))
         self.relevant = set(self.by_scope) | {path for paths in self.named.values() for path in paths}
         self.cache: dict[tuple, dict[int, list[Target]]] = {}
+        self.unit_values = unit_values_load()
+
+    def overrides(self, path: str, targets: list[Target]) -> dict[int, tuple["UnitValue", ...]]:
+        """Target id → the values it sets for the unit at `path` and the units above it, nearest first (see
+        `unit_value_chain`); empty when none of the targets sets a value for a unit."""
+        if not self.unit_values:
+            return {}
+        chains = {}
+        for target in targets:
+            chain = unit_value_chain(self.unit_values.get(target.pk), path)
+            if chain:
+                chains[target.pk] = chain
+        return chains
 
     def for_unit(self, unit, period: dt.date) -> dict[int, list[Target]]:
         """Indicator id → the targets binding a unit (anything with `path` and `kind`) in the month of `period`."""
@@ -167,7 +194,7 @@ class Bindings:
             own = set(ancestors)
             for path in ancestors:
                 for target in self.by_scope.get(path, ()):
-                    if self.lifetimes[target.plan_id].covers(month) and _binds(
+                    if self.lifetimes[target.plan_id].covers(month) and target_binds_in(target, month) and _binds(
                             target, path=unit.path, kind=unit.kind, named=self.named[target.pk], ancestors=own):
                         bound[target.indicator_id].append(target)
             self.cache[key] = dict(bound)
@@ -185,6 +212,83 @@ def series_key(target: Target) -> tuple[int, str]:
     return target.plan_id, target.series or f"#{target.pk}"
 
 
+@dataclass(frozen=True, slots=True)
+class UnitValue:
+    """A value a target sets for one named unit (and the units under it) in place of its own."""
+
+    path: str
+    value: Decimal
+    value_max: Decimal | None
+
+
+def unit_values_load(target_ids: Iterable[int] | None = None) -> dict[int, dict[str, UnitValue]]:
+    """Target id → {unit path → the value it sets there}: every target's, or those of the targets named."""
+    rows = TargetUnitValue.objects.all()
+    if target_ids is not None:
+        rows = rows.filter(target_id__in=list(target_ids))
+    values: dict[int, dict[str, UnitValue]] = defaultdict(dict)
+    for target_id, path, value, value_max in rows.values_list("target_id", "unit__path", "value", "value_max"):
+        values[target_id][path] = UnitValue(path, value, value_max)
+    return dict(values)
+
+
+def unit_value_chain(values: dict[str, UnitValue] | None, path: str) -> tuple[UnitValue, ...]:
+    """The values set for the unit at `path` or a unit above it, nearest first: the nearest named unit wins for the
+    unit, and each one above it holds for the totals between it and the next."""
+    if not values:
+        return ()
+    step = Unit.steplen
+    return tuple(values[p] for p in (path[:end] for end in range(len(path), 0, -step)) if p in values)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetValue:
+    """What a target asks of one unit: its own value, or the value it sets for the unit or a unit above it."""
+
+    label: str
+    value: Decimal | None
+    value_max: Decimal | None
+    set_for: str = ""  # the name of the unit whose value holds, when not the target's own
+
+
+def _value_label(target: Target, value: UnitValue) -> str:
+    """The target's label with the unit's value in place of its own (the comparator is the target's)."""
+    shown = Target(comparator=target.comparator, value=value.value, value_max=value.value_max)
+    return shown.value_label
+
+
+def target_values_for(*, unit: Unit, targets: Iterable[Target]) -> dict[int, TargetValue]:
+    """Target id → what it asks of the unit (the form and the review page print it): read off the targets when
+    `targets_for_unit` read them for this unit, otherwise in one or two queries."""
+    targets = [t for t in targets if t is not None]
+    if all(getattr(t, "unit_value_path", None) == unit.path for t in targets):
+        return {t.pk: _annotated_value(t) for t in targets}
+    values = unit_values_load(t.pk for t in targets) if targets else {}
+    names = dict(Unit.objects.filter(path__in=unit_ancestor_paths(unit)).values_list("path", "name")) if values \
+        else {}
+    result = {}
+    for target in targets:
+        chain = unit_value_chain(values.get(target.pk), unit.path)
+        if chain and target.comparator != Comparator.DONE:
+            result[target.pk] = TargetValue(_value_label(target, chain[0]), chain[0].value, chain[0].value_max,
+                                            names.get(chain[0].path, ""))
+        else:
+            result[target.pk] = TargetValue(target.value_label, target.value, target.value_max)
+    return result
+
+
+def _annotated_value(target: Target) -> TargetValue:
+    if target.unit_value is None or target.comparator == Comparator.DONE:
+        return TargetValue(target.value_label, target.value, target.value_max)
+    value = UnitValue("", target.unit_value, target.unit_value_max)
+    return TargetValue(_value_label(target, value), value.value, value.value_max, target.unit_value_for)
+
+
+def target_value_for(*, target: Target, unit: Unit) -> TargetValue:
+    """What one target asks of the unit: see `target_values_for`."""
+    return target_values_for(unit=unit, targets=[target])[target.pk]
+
+
 @dataclass(frozen=True)
 class Stage:
     """A target in force: its comparator and value(s), deadline, where its straight path starts, and its scope."""
@@ -199,6 +303,17 @@ class Stage:
     judged_each: bool = True  # judged on each unit's own figures too, not only on the totals
     scope: str = ""  # the scope unit's path: totals are judged from it down
     rank: tuple[int, int] = (0, 0)
+    valued_at: str = ""  # the path of the named unit whose value this stage carries, in place of the target's
+    base: "Stage | None" = None  # with `valued_at`: the stage that holds above that unit
+
+
+def _valued(stage: Stage, chain: tuple[UnitValue, ...], previous_chain: tuple[UnitValue, ...]) -> Stage:
+    """The stage with the values set for named units, nearest last, each keeping the one above it as its base."""
+    for value in reversed(chain):
+        before = next((v.value for v in previous_chain if value.path.startswith(v.path)), stage.previous_value)
+        stage = Stage(stage.target_id, stage.comparator, value.value, value.value_max, stage.due_on, stage.starts_on,
+                      before, stage.judged_each, stage.scope, stage.rank, value.path, stage)
+    return stage
 
 
 def _nearest_series(targets: list) -> list[list]:
@@ -232,9 +347,11 @@ def target_in_force(targets: list, month_end: dt.date):
     return held[0] if held else None
 
 
-def stages_in_force(targets: list, month_end: dt.date) -> tuple[Stage, ...]:
+def stages_in_force(targets: list, month_end: dt.date,
+                    overrides: dict[int, tuple[UnitValue, ...]] | None = None) -> tuple[Stage, ...]:
     """The stages in force, one per series, each with where its straight path starts: the end of the stage before
-    it in its series, or the plan's start."""
+    it in its series, or the plan's start. `overrides` (`Bindings.overrides` for one unit) puts the values a target
+    sets for the unit or a unit above it in place of its own; the stage keeps the target's own as its `base`."""
     if not targets:
         return ()
     result = []
@@ -243,9 +360,12 @@ def stages_in_force(targets: list, month_end: dt.date) -> tuple[Stage, ...]:
         target = stages[index]
         previous = stages[index - 1] if index > 0 else None
         starts_on = previous.due_on + dt.timedelta(days=1) if previous else dt.date(target.plan.year_start, 1, 1)
-        result.append(Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on,
-                            min(starts_on, target.due_on), previous.value if previous else None,
-                            target.judged == Judged.EACH, scope_path(target), rank(target)))
+        stage = Stage(target.pk, target.comparator, target.value, target.value_max, target.due_on,
+                      min(starts_on, target.due_on), previous.value if previous else None,
+                      target.judged == Judged.EACH, scope_path(target), rank(target))
+        if overrides and target.pk in overrides and target.comparator != Comparator.DONE:
+            stage = _valued(stage, overrides[target.pk], overrides.get(previous.pk, ()) if previous else ())
+        result.append(stage)
     return tuple(result)
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.formatting import number_format
 from core.models import Conflict, ConflictMixin, DueMixin
 from core.periods import DueKind
-from plans.models import Plan
+from plans.models import Plan, PlanStatus
 from units.models import Unit, UnitKind
 
 
@@ -130,6 +130,12 @@ class Reporters(models.TextChoices):
     SCOPE = "scope", _("The scope unit alone, for every unit it counts")
 
 
+class TargetQuerySet(models.QuerySet):
+    def issued(self) -> "TargetQuerySet":
+        """Targets of plans that bind: drafts' targets bind no one."""
+        return self.filter(plan__status=PlanStatus.ISSUED)
+
+
 class Target(DueMixin, ConflictMixin):
     """What one plan asks of an indicator, for which units, by when, in the words of its clause.
 
@@ -181,8 +187,18 @@ class Target(DueMixin, ConflictMixin):
         related_name="supersedes",
         help_text=_("When a conflict is resolved in favour of another target of the plan: the one that holds."),
     )
+    parent_target = models.ForeignKey(
+        "self", verbose_name=_("adopted from"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="adoptions", help_text=_("The parent plan's target this one carries out."),
+    )
+    retired_from = models.DateField(
+        _("retired from"), null=True, blank=True,
+        help_text=_("The first month the target no longer binds; figures reported before stay judged against it."),
+    )
     clause = models.TextField(_("clause"))
     ref = models.CharField(_("where in the document"), max_length=255, blank=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")
@@ -304,3 +320,23 @@ class Target(DueMixin, ConflictMixin):
             return {"conflict_status": _("A target gives way to another only when its conflict is resolved.")}
         return {}
 
+
+
+class TargetUnitValue(models.Model):
+    """A value a target sets for one named unit under it, in place of the target's own (e.g. a harder ward)."""
+
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="unit_values")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value (%)"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    value_max = models.DecimalField(_("upper value (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("value for a unit")
+        verbose_name_plural = _("values for units")
+        ordering = ["target", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["target", "unit"], name="targetunitvalue_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.unit}: {self.value}"

@@ -17,7 +17,7 @@ from core.outbox import enqueue_after_commit
 from core.services import audit_record
 from notifications.models import Notification
 from notifications.services import notify
-from plans.models import PlanTask
+from plans.models import PlanStatus, PlanTask
 from tasks.models import TaskReminder
 from tasks.selectors import accepting_unit_of, task_rows
 from tasks.status import Status
@@ -68,7 +68,7 @@ def task_reminders_send(*, today: dt.date | None = None, escalate_after: int | N
     today = today or timezone.localdate()
     escalate_after = settings.PORTAL_ESCALATE_DAYS_AFTER if escalate_after is None else escalate_after
     tasks = (PlanTask.objects.exclude(lead_unit=None).select_related("plan__issuer", "lead_unit", "accepting_unit")
-             .filter(plan__year_end__gte=today.year - 1))
+             .filter(plan__status=PlanStatus.ISSUED, plan__year_end__gte=today.year - 1))
     result = TaskReminderPass()
     for row in task_rows(tasks=tasks, today=today):
         due, task = row.occurrence.due_on, row.task

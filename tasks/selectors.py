@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.formatting import due_label, percent_label
 from core.periods import DueKind, Quarter, month_last_day
-from plans.models import PlanTask, Recurrence
+from plans.models import PlanStatus, PlanTask, Recurrence
 from plans.selectors import plan_task_list, task_accepting_unit
 from tasks.models import TaskRecord
 from tasks.status import DONE, State, Status, TaskStatus, task_status, unit_colour
@@ -279,7 +279,8 @@ def task_quarter_rows(*, unit: Unit, quarter: Quarter, today: dt.date | None = N
     as_of = min(today, quarter.last_day)
     # Led within the subtree, or assigned by a plan issued within it (its lead unit perhaps not in the tree).
     within = Q(lead_unit__path__startswith=unit.path) | Q(plan__issuer__path__startswith=unit.path)
-    tasks = (PlanTask.objects.filter(within, plan__year_start__lte=quarter.year, plan__year_end__gte=quarter.year)
+    tasks = (PlanTask.objects.filter(within, plan__status=PlanStatus.ISSUED, plan__year_start__lte=quarter.year,
+                                     plan__year_end__gte=quarter.year)
              .select_related("plan__issuer", "lead_unit").prefetch_related("cooperating_units")
              .order_by("plan__issued_on", "plan__key", "number"))
     tasks = list(tasks)

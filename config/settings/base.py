@@ -116,6 +116,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 PORTAL_EVIDENCE_MAX_BYTES = env.int("PORTAL_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# A plan document uploaded to be read into candidate targets and tasks (.docx, .pdf with text, .txt).
+PORTAL_PLAN_DOCUMENT_MAX_BYTES = env.int("PORTAL_PLAN_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
 # Uploaded archives (xlsx, docx, odt…) are judged by their zip directory before anything parses them.
 PORTAL_ZIP_MAX_MEMBERS = env.int("PORTAL_ZIP_MAX_MEMBERS", default=1000)
@@ -124,8 +126,8 @@ PORTAL_ZIP_MAX_RATIO = env.int("PORTAL_ZIP_MAX_RATIO", default=200)  # real shee
 PORTAL_IMPORT_MAX_ROWS = env.int("PORTAL_IMPORT_MAX_ROWS", default=50_000)  # bulk import: also ≤ units × indicators
 # Any request body above this is refused from its Content-Length, unread: the larger upload cap plus a margin
 # for the form's other fields. The reverse proxy's client_max_body_size (12m) sits just above it.
-PORTAL_REQUEST_MAX_BYTES = env.int(
-    "PORTAL_REQUEST_MAX_BYTES", default=max(PORTAL_EVIDENCE_MAX_BYTES, PORTAL_IMPORT_MAX_BYTES) + 1024 * 1024)
+PORTAL_REQUEST_MAX_BYTES = env.int("PORTAL_REQUEST_MAX_BYTES", default=max(
+    PORTAL_EVIDENCE_MAX_BYTES, PORTAL_IMPORT_MAX_BYTES, PORTAL_PLAN_DOCUMENT_MAX_BYTES) + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Sign-in goes through allauth (the admin's login too, see config/urls.py) so rate limits and MFA apply everywhere.

@@ -188,7 +188,7 @@ def test_on_the_demo_data_the_unit_page_agrees_with_the_engine(demo):
         bound: dict = {}
         for target in targets_for_unit(unit=unit, period=demo.period):
             bound.setdefault(target.indicator_id, []).append(target)
-        for result, others, own in unit_results(unit=unit, month=demo.period):
+        for result, others, own, _asked in unit_results(unit=unit, month=demo.period):
             if result.target_id is None or not own:
                 continue  # no target, or one judging only the subtree's total (its issuer is above the unit)
             held = {t.pk for t in targets_in_force(bound[result.indicator_id], month_end)}

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -66,3 +67,17 @@ def test_only_those_who_may_remind_see_the_reminder_button(client, two_months):
     client.force_login(MembershipFactory(unit=two_months.province, role=Membership.Role.VIEWER).user)
     html = client.get(DASHBOARD, {"period": "10/2026"}).content.decode()
     assert "số liệu tháng 10/2026" in html and "Gửi nhắc nhở" not in html
+
+
+def test_the_reminder_button_sends_what_the_shared_form_holds(client, two_months):
+    # Each overdue row's button posts the one reminder form with its unit: what a browser sends is the form's
+    # hidden fields and the button's name and value.
+    MembershipFactory(unit=two_months.w2, role=Membership.Role.CLERK, user__email="vanthu@example.vn")
+    html = client.get(DASHBOARD, {"period": "10/2026"}).content.decode()
+    form = re.search(r'<form id="remind-form" method="post" action="([^"]+)">(.*?)</form>', html).groups()
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[1]))
+    button = re.search(r'<button type="submit" form="remind-form" name="unit" value="([^"]+)"', html).group(1)
+    assert button == two_months.w2.code and fields["month"] == "2026-10-01"
+
+    response = client.post(form[0], {**fields, "unit": button}, follow=True)
+    assert f"Đã gửi nhắc nhở tới 1 văn thư của {two_months.w2.name}." in response.content.decode()

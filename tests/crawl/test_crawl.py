@@ -176,6 +176,11 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "reports:bulk-import": [Sample(), *[Sample(query={"unit": code, "month": month}, scope=scope)
                                             for code, scope in demo.units[:4]]],
         "compliance:dashboard": dashboard,
+        "compliance:plan-checks": [Sample(), *[Sample(query={"unit": code}, scope=scope)
+                                               for code, scope in demo.units]],
+        "unit_values:grid": api["target"],
+        "unit_values:template": api["target"],
+        "unit_values:import": api["target"],
         "compliance:unit": units,
         "compliance:indicator": [Sample({"code": code}, {"unit": unit, "period": month}, scope)
                                  for code in demo.indicators for unit, scope in demo.units[:4]],

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         period = self._month(options.get("month"))
         bound = units_bound_by_target(period=period)
-        plans = Plan.objects.filter(targets__isnull=False).distinct().select_related("issuer").order_by("pk")
+        plans = Plan.objects.issued().filter(targets__isnull=False).distinct().select_related("issuer").order_by("pk")
         for plan in plans:
             self.stdout.write(f"\n{plan.short_label} ({plan.source_name or plan.key})")
             for target in plan.targets.select_related("indicator", "scope_unit", "plan__issuer", "superseded_by"):

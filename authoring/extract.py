@@ -1,0 +1,808 @@
+"""Reading a plan's text: the targets and tasks it sets, proposed as candidates for a person to accept, edit or reject.
+
+Pure Python: no database access; the indicator catalogue is passed in (`catalogue_from_indicators`). The reading is
+rule-based on how party plans are written:
+
+- a block is a paragraph, a bullet ("- ", "+ "), or a numbered item ("1.", "2.3.1.", "a)"), its wrapped lines
+  joined (also across a page break, when the sentence goes on in lower case); without blank lines between
+  paragraphs (text from a PDF), a heading's single line or a finished sentence closes its block; headings carry
+  their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
+  "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level;
+- a percentage is a target: "100%" and "tối thiểu / ít nhất / trên 95%" (at_least), "30 - 40%" and "80% - 90%"
+  (range), "tối đa / không quá / dưới 10%" (at_most), "rút ngắn / giảm (ít nhất) 30%" (reduce_by); a block's parts
+  separated by ";" give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%");
+- a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done); in the
+  specific-objectives section, so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …",
+  "Chỉnh lý …", "Thực hiện …", "Xây dựng và triển khai …") or with its year ("Năm 2025, dữ liệu … được làm sạch");
+- deadlines: "Quý II/2025" (the quarter's last day), "trước ngày 01/7/2025" (the day before, as
+  `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết năm 2026" (31/12);
+  otherwise the heading's year, otherwise the plan's last year (read from its title or its latest deadline), with
+  `due_text` left empty because the document did not write it;
+- tasks: an appendix table (after "PHỤ LỤC", with a header naming "chủ trì"), one row per number in sequence,
+  read into content, lead unit, cooperating units, deadline and product; a percentage in a row's content or product
+  is also a target due when the row is, and so is a counted product ("02 Lớp tập huấn"); a row delivering a milestone
+  the body sets proposes it again with the row's deadline; a bullet ending "(Ban … chủ trì)" is a task led by that
+  unit. A table read from Word has one row per line, cells separated by " | ", columns named by its header row.
+
+Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
+the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:
+TF-IDF over syllables and syllable pairs with diacritics folded, a milestone preferring milestone indicators, the
+indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"), none below
+`INDICATOR_MIN_SCORE`.
+
+For the pages that let a person accept, edit or reject what is proposed: call `document_text` (authoring.documents)
+on the upload, then `candidates_extract(document.text, catalogue=catalogue_from_indicators(indicators))`, and
+`marked_segments(document.text, candidates)` for the highlighted text; `Candidate.to_json()` is what
+`manage.py plan_extract --json` prints. Offsets index into the text passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
+from typing import NamedTuple
+
+from core.periods import ROMAN, Quarter, year_last_day
+
+TARGET = "target"
+TASK = "task"
+AT_LEAST = "at_least"
+AT_MOST = "at_most"
+RANGE = "range"
+REDUCE_BY = "reduce_by"
+DONE = "done"
+
+JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "due", "lead",
+               "cooperating", "output")
+# An indicator is guessed only when the clause shares at least this much of its weighted words with it.
+INDICATOR_MIN_SCORE = 0.12
+# A percentage whose counted noun is the one the indicator's name counts ("100% văn bản" and "Tỷ lệ văn bản …").
+HEAD_BONUS = 1.5
+# An appendix task and a milestone of the plan's body are one deliverable when they share this many word pairs.
+SAME_DELIVERABLE_PAIRS = 5
+
+
+# --- records ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """One indicator as the reading knows it: its code, its name, and the words (diacritics folded) it is known by.
+
+    `measure` ("ratio", "unit_share", "milestone", "reduction") lets a milestone clause prefer milestone indicators."""
+
+    code: str
+    name: str
+    words: tuple[str, ...]
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A target or task the text seems to set; every field is a proposal for a person to confirm.
+
+    `clause` is the block as written (line breaks folded into spaces); `start`/`end` are its offsets in the text.
+    `value`/`value_max` are percentages (None for a milestone); `due` is the last day it is due by, `due_text` the
+    words that said so (empty when the due day was taken from the plan's years). Tasks add `lead`, `cooperating`
+    and `output` as the document writes them."""
+
+    kind: str
+    clause: str
+    start: int
+    end: int
+    indicator: str | None = None
+    comparator: str = DONE
+    value: Decimal | None = None
+    value_max: Decimal | None = None
+    due: dt.date | None = None
+    due_text: str = ""
+    lead: str = ""
+    cooperating: str = ""
+    output: str = ""
+
+    def to_json(self) -> dict:
+        """The fields `plan_extract --json` prints: numbers as JSON numbers, the due day in ISO form."""
+        data = {name: value for name, value in asdict(self).items() if name in JSON_FIELDS}
+        for name in ("value", "value_max"):
+            data[name] = None if data[name] is None else _decimal_json(data[name])
+        data["due"] = self.due.isoformat() if self.due else None
+        return data
+
+
+class Segment(NamedTuple):
+    """A run of the text and the candidate it belongs to (the first, when several share a clause), or None."""
+
+    text: str
+    index: int | None
+
+
+def _decimal_json(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# --- words --------------------------------------------------------------------------------------------------------
+
+_STOPWORDS = frozenset(
+    "cac cua va duoc tren trong cho voi theo tai ty le the nhung mot nay do la co khong tu den tong so cap nhat "
+    "thuc hien dam bao muc tieu dat 100 ve hoac sau khi da nham toi thieu it nhat phan dau".split()
+)
+
+
+def words_fold(text: str) -> list[str]:
+    """Lower-case syllables with diacritics removed ("Số hoá" and "số hóa" both → ["so", "hoa"])."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return re.findall(r"[a-z0-9]+", plain)
+
+
+def _features(text: str) -> Counter:
+    syllables = [word for word in words_fold(text) if not word.isdigit()]
+    features = Counter(word for word in syllables if word not in _STOPWORDS)
+    features.update(f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)
+                    if not (a in _STOPWORDS and b in _STOPWORDS))
+    return features
+
+
+def catalogue_from_indicators(indicators: Iterable) -> list[CatalogueEntry]:
+    """The catalogue the reading guesses from: each indicator's name, numerator and denominator labels and
+    description (a queryset of `targets.models.Indicator` or any objects with those attributes)."""
+    entries = []
+    for indicator in indicators:
+        text = " ".join(filter(None, (indicator.name, getattr(indicator, "numerator_label", ""),
+                                      getattr(indicator, "denominator_label", ""),
+                                      getattr(indicator, "description", ""))))
+        entries.append(CatalogueEntry(code=indicator.code, name=indicator.name, words=tuple(words_fold(text)),
+                                      measure=str(getattr(indicator, "measure", "") or "")))
+    return entries
+
+
+class _Guesser:
+    """TF-IDF over syllables and syllable pairs; the entry whose words cover most of the clause's weight wins."""
+
+    def __init__(self, catalogue: list[CatalogueEntry]):
+        self.entries = catalogue
+        self.vectors = [_features(" ".join(entry.words)) for entry in catalogue]
+        counts = Counter(feature for vector in self.vectors for feature in vector)
+        total = len(catalogue) or 1
+        self.idf = {feature: math.log((1 + total) / (1 + count)) + 1 for feature, count in counts.items()}
+        self.norms = [self._norm(vector) for vector in self.vectors]
+        self.heads = [_head(words_fold(entry.name)) for entry in catalogue]
+
+    def _norm(self, vector: Counter) -> float:
+        return math.sqrt(sum((count * self.idf.get(feature, 0)) ** 2 for feature, count in vector.items())) or 1.0
+
+    def guess(self, text: str, comparator: str) -> str | None:
+        clause = _features(text)
+        clause_norm = self._norm(clause)
+        counted = _percent_head(text)
+        best, best_score = None, INDICATOR_MIN_SCORE
+        for entry, vector, norm, head in zip(self.entries, self.vectors, self.norms, self.heads, strict=True):
+            shared = sum(count * vector[feature] * self.idf.get(feature, 0) ** 2
+                         for feature, count in clause.items() if feature in vector)
+            score = shared / (norm * clause_norm) * _measure_fit(entry.measure, comparator)
+            if counted and counted == head:  # "100% văn bản …" counts what "Tỷ lệ văn bản …" counts
+                score *= HEAD_BONUS
+            if score > best_score:
+                best, best_score = entry.code, score
+        return best
+
+
+_HEAD_SKIP = frozenset(("cac", "nhung", "moi", "ty", "le", "so", "luong"))
+
+
+def _head(words: list[str]) -> tuple[str, ...]:
+    """What an indicator counts: the first two words of its name after "Tỷ lệ" and "các"."""
+    content = [word for word in words if word not in _HEAD_SKIP]
+    return tuple(content[:2])
+
+
+def _percent_head(text: str) -> tuple[str, ...]:
+    """What a percentage counts: the first two words after it ("100% các hệ thống …" → hệ thống)."""
+    match = _PERCENT.search(text)
+    return _head(words_fold(text[match.end():])) if match else ()
+
+
+def _measure_fit(measure: str, comparator: str) -> float:
+    if not measure:
+        return 1.0
+    if comparator == REDUCE_BY:
+        return 1.0 if measure == "reduction" else 0.3
+    if comparator == DONE:
+        return 1.0 if measure == "milestone" else 0.6
+    return 0.3 if measure in ("milestone", "reduction") else 1.0
+
+
+# --- blocks -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Block:
+    start: int
+    end: int
+    raw: str
+    depth: float
+    marker: str = ""
+    body: str = ""  # the text after its marker, line breaks folded
+    lines: int = 1
+
+    @property
+    def clause(self) -> str:
+        return _fold(self.raw)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_HEADING = re.compile(
+    r"(?P<marker>[IVX]{1,4}\s*[.\-–]|[IVX]{1,4}(?=\s+[A-ZĐÂĂÊÔƠƯ]{2})|\d{1,2}(?:\.\d{1,2})*[.)](?=\s)"
+    r"|\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?:\.\d{1,2})*-(?=\s)|[a-zđ]\s*[.)](?=\s))\s*"
+)
+_BULLET = re.compile(r"(?P<marker>[-–+•*])\s+")
+
+
+def _line_start(line: str) -> tuple[str, float] | None:
+    """The marker a line opens a block with and the block's depth, or None for a continuation line."""
+    stripped = line.lstrip()
+    bullet = _BULLET.match(stripped)
+    if bullet:
+        rest = stripped[bullet.end():]
+        if rest[:1].islower():  # "- xã hội; …": a wrapped "chính trị - xã hội", not a bullet
+            return None
+        return bullet.group("marker"), 7.0 if bullet.group("marker") == "+" else 6.0
+    heading = _HEADING.match(stripped)
+    if heading:
+        marker = heading.group("marker").strip()
+        if re.match(r"[IVX]", marker):
+            return marker, 1.0
+        if re.match(r"[a-zđ]", marker):
+            return marker, 5.0
+        return marker, 1.0 + len(re.findall(r"\d+", marker))
+    return None
+
+
+def _wrapped_across(previous: str, line: str) -> bool:
+    """A sentence cut by a blank line (a page break): the block stops mid-sentence, the line goes on in lower case."""
+    return not re.search(r"[.:;!?…)”\"]\s*$", previous) and line.lstrip()[:1].islower()
+
+
+def _line_opens(current: _Block, tail: str, line: str) -> bool:
+    """A line with no marker that still opens a paragraph (text from a PDF, where paragraphs are not separated by a
+    blank line): it starts in upper case after a heading's single line, or after a sentence that ended (`tail` is
+    the end of the block so far)."""
+    if not line.lstrip()[:1].isupper():
+        return False
+    if current.marker and current.depth < 6 and current.lines == 1:
+        return True
+    return bool(re.search(r"[.:;!?]\s*$", tail))
+
+
+def _blocks(text: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    offset = 0
+    heading_depth = 1.0
+    gap = False
+    for line in text.splitlines(keepends=True):
+        begin, content = offset, line.rstrip("\r\n")
+        offset += len(line)
+        if not content.strip():
+            gap = True
+            continue
+        opened = _line_start(content)
+        tail = text[max(current.start, current.end - 8):current.end] if current is not None else ""
+        if gap and current is not None and not _wrapped_across(tail, content):
+            current = None
+        gap = False
+        if opened is None and current is not None and _line_opens(current, tail, content):
+            opened = ("", heading_depth + 0.5)
+        if opened is None and current is not None:
+            current.end = begin + len(content.rstrip())
+            current.lines += 1
+            continue
+        lead = len(content) - len(content.lstrip())
+        marker, depth = opened if opened else ("", heading_depth + 0.5)
+        if opened and depth < 6:
+            heading_depth = depth
+        current = _Block(start=begin + lead, end=begin + len(content.rstrip()), raw="", depth=depth, marker=marker)
+        blocks.append(current)
+    for block in blocks:
+        block.raw = text[block.start:block.end]
+        block.body = _fold(block.raw[len(block.marker):] if block.marker else block.raw)
+        if block.marker and block.body[:1] in ".)-":
+            block.body = block.body[1:].strip()
+    return blocks
+
+
+# --- deadlines ----------------------------------------------------------------------------------------------------
+
+_ROMAN_NUMBER = {roman: number for number, roman in ROMAN.items()}
+_QUARTER = re.compile(r"Quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s+và\s+Quý\s+(?P<q2>IV|I{1,3}|[1-4]))?\s*/\s*(?P<y>\d{4})",
+                      re.IGNORECASE)
+_BEFORE = re.compile(r"trước\s+(?:ngày|thời\s+điểm)\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})",
+                     re.IGNORECASE)
+_BY_DATE = re.compile(r"(?:đến|chậm nhất|trong)\s+ngày\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})",
+                      re.IGNORECASE)
+_LEAD_YEAR = re.compile(r"^(?:Đến\s+)?(?:hết\s+)?Năm\s+(?P<y>20\d{2})\s*[,:.]?", re.IGNORECASE)
+_IN_YEAR = re.compile(r"(?:trong|đến\s+hết|đến|hết|cuối)\s+năm\s+(?P<y>20\d{2})(?!\s*[-–]\s*20\d{2})",
+                      re.IGNORECASE)
+_HEADING_YEAR = re.compile(r"năm\s+(?P<y>20\d{2})(?:\s*[-–]\s*(?P<y2>20\d{2}))?", re.IGNORECASE)
+_SPAN_YEARS = re.compile(r"(?:từ\s+năm\s+|giai\s+đoạn\s+)?(?P<y1>20\d{2})\s*(?:[-–]|đến\s+năm)\s*(?P<y2>20\d{2})",
+                         re.IGNORECASE)
+
+
+class _Due(NamedTuple):
+    day: dt.date
+    text: str
+
+
+def _quarter_number(value: str) -> int:
+    return int(value) if value.isdigit() else _ROMAN_NUMBER[value.upper()]
+
+
+def _due_in(text: str) -> _Due | None:
+    """A deadline the clause itself writes, or None."""
+    before = _BEFORE.search(text)
+    if before:
+        try:
+            day = dt.date(int(before["y"]), int(before["m"]), int(before["d"])) - dt.timedelta(days=1)
+            return _Due(day, _fold(before.group(0)))
+        except ValueError:
+            pass
+    by_date = _BY_DATE.search(text)
+    if by_date:
+        try:
+            return _Due(dt.date(int(by_date["y"]), int(by_date["m"]), int(by_date["d"])), _fold(by_date.group(0)))
+        except ValueError:
+            pass
+    quarter = _QUARTER.search(text)
+    if quarter:
+        number = _quarter_number(quarter["q2"] or quarter["q"])
+        return _Due(Quarter(int(quarter["y"]), number).last_day, _fold(quarter.group(0)))
+    year = _LEAD_YEAR.match(text) or next(
+        (match for match in _IN_YEAR.finditer(text)
+         if not re.search(r"từ\s+năm\s+\d{4}\s*$", text[max(0, match.start() - 20):match.start()])), None)
+    if year:
+        return _Due(year_last_day(int(year["y"])), _fold(year.group(0)).rstrip(",:."))
+    return None
+
+
+def _heading_year(block: _Block) -> _Due | None:
+    """The year a heading (or a paragraph introducing a list) sets for the blocks under it."""
+    lead = _LEAD_YEAR.match(block.body)
+    if lead and (block.marker or not block.body[lead.end():].strip()):
+        # "a. Năm 2026", "2.2.1. Năm 2025: …" head what follows; "Năm 2025, dữ liệu … được làm sạch." is a sentence.
+        return _Due(year_last_day(int(lead["y"])), _fold(lead.group(0)).rstrip(",:."))
+    if lead:
+        return None
+    is_heading = block.depth < 6 and (len(block.body) < 120 or block.body.endswith(":"))
+    if not (is_heading or block.body.endswith(":")):
+        return None
+    found = list(_HEADING_YEAR.finditer(block.body))
+    if not found:
+        return None
+    last = found[-1]
+    year = int(last["y2"] or last["y"])
+    return _Due(year_last_day(year), _fold(last.group(0)))
+
+
+def _plan_year(text: str) -> int | None:
+    """The plan's last year as its title says it ("… năm 2026", "giai đoạn 2025 - 2028"): the lines before the
+    preamble ("Thực hiện …", "Căn cứ …") or the first heading."""
+    preamble = re.search(r"^\s*(?:Thực\s+hiện|Căn\s+cứ|Ban\s+Thường\s+vụ|[IVX]{1,4}\s*[.\-])", text, re.MULTILINE)
+    head = text[:min(preamble.start() if preamble else 400, 400)]
+    span = _SPAN_YEARS.search(head)
+    if span:
+        return int(span["y2"])
+    years = [int(match["y"]) for match in _HEADING_YEAR.finditer(head)]
+    return years[-1] if years else None
+
+
+# --- values -------------------------------------------------------------------------------------------------------
+
+_NUMBER = r"\d{1,3}(?:[.,]\d+)?"
+_RANGE = re.compile(rf"(?:từ\s+)?(?<![\d.,])(?P<lo>{_NUMBER})\s*%?\s*(?:-|–|đến)\s*(?P<hi>{_NUMBER})\s*%",
+                    re.IGNORECASE)
+_PERCENT = re.compile(rf"(?<![\d.,])(?P<v>{_NUMBER})\s*%")
+_REDUCE = re.compile(r"(?:rút\s+ngắn|giảm)\s+(?:(?:ít\s+nhất|tối\s+thiểu)\s+)?$", re.IGNORECASE)
+_AT_MOST = re.compile(r"(?:tối\s+đa|không\s+quá|dưới|≤)\s*$", re.IGNORECASE)
+
+
+class _Measure(NamedTuple):
+    comparator: str
+    value: Decimal | None
+    value_max: Decimal | None
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def _measures(part: str) -> list[_Measure]:
+    """Every percentage a part of a clause sets, with its comparator."""
+    found: list[_Measure] = []
+    taken: list[tuple[int, int]] = []
+    for match in _RANGE.finditer(part):
+        low, high = _number(match["lo"]), _number(match["hi"])
+        if low < high <= 100:
+            found.append(_Measure(RANGE, low, high))
+            taken.append(match.span())
+    for match in _PERCENT.finditer(part):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        value = _number(match["v"])
+        if value > 100:
+            continue
+        before = part[max(0, match.start() - 30):match.start()]
+        if _REDUCE.search(before):
+            found.append(_Measure(REDUCE_BY, value, None))
+        elif _AT_MOST.search(before):
+            found.append(_Measure(AT_MOST, value, None))
+        else:
+            found.append(_Measure(AT_LEAST, value, None))
+    return found
+
+
+# --- targets ------------------------------------------------------------------------------------------------------
+
+_DONE_START = re.compile(r"^(?:(?:Quý\s+\S+\s*/\s*\d{4}|Năm\s+20\d{2})\s*[,:]?\s*)?(?:đảm bảo\s+)?hoàn\s+thành\b",
+                         re.IGNORECASE)
+_ACTION_START = re.compile(
+    r"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|Xây\s+dựng\s+và\s+triển\s+khai)\b", re.IGNORECASE)
+_OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
+_GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
+_LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the blocks read so far say about the ones that follow."""
+
+    years: list[tuple[float, _Due]] = field(default_factory=list)
+    objectives: bool = False
+    general: bool = False
+
+    def enter(self, block: _Block) -> None:
+        self.years = [(depth, due) for depth, due in self.years if depth < block.depth]
+        if block.depth == 1:
+            self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
+            self.general = False
+        elif block.depth == 2 and block.marker and len(block.body) < 80:  # "1. Mục tiêu tổng quát", a heading
+            self.general = bool(_GENERAL.search(block.body))
+        year = _heading_year(block)
+        if year:
+            self.years.append((block.depth, year))
+
+    @property
+    def due(self) -> _Due | None:
+        return self.years[-1][1] if self.years else None
+
+
+def _parts(body: str) -> list[str]:
+    return [part for part in re.split(r";\s*", body) if part.strip()]
+
+
+def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[Candidate]:
+    body = block.body
+    if not body or body.endswith(":"):
+        return []
+    due = _due_in(body) or context.due
+    found = []
+    for part in _parts(body):
+        for measure in _measures(part):
+            found.append(_target(block, part, measure.comparator, measure.value, measure.value_max, due, guesser))
+    if found:
+        return found
+    milestone = _DONE_START.match(body) or (
+        context.objectives and not context.general and block.depth >= 2
+        and (_ACTION_START.match(body) or (_LEAD_YEAR.match(body) and not block.marker)))
+    if milestone and not _LEAD_UNIT.search(body):
+        return [_target(block, body, DONE, None, None, due, guesser)]
+    return []
+
+
+def _target(block: _Block, part: str, comparator: str, value, value_max, due: _Due | None,
+            guesser: _Guesser) -> Candidate:
+    return Candidate(
+        kind=TARGET, clause=block.clause, start=block.start, end=block.end,
+        indicator=guesser.guess(part, comparator), comparator=comparator, value=value, value_max=value_max,
+        due=due.day if due else None, due_text=due.text if due else "",
+    )
+
+
+def _bullet_task(block: _Block) -> Candidate | None:
+    lead = _LEAD_UNIT.search(block.body)
+    if not lead or not block.marker:
+        return None
+    due = _due_in(block.body)
+    return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
+                     due=due.day if due else None, due_text=due.text if due else "", lead=_fold(lead["lead"]))
+
+
+# --- appendix tables ----------------------------------------------------------------------------------------------
+
+_APPENDIX = re.compile(r"^\s*PHỤ\s+LỤC\b", re.IGNORECASE | re.MULTILINE)
+_GROUP_LINE = re.compile(r"[IVX]{1,4}\.?\s+\w")
+_ROW = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s+(?P<rest>\S.*))?$")
+_UNIT_NAME = (r"(?:Phòng|Ban(?![ \t]+hành)|Các[ \t]+phòng|Các[ \t]+ban|Các[ \t]+cơ[ \t]+quan|Các[ \t]+đơn[ \t]+vị|"
+              r"Văn[ \t]+phòng|Đảng[ \t]+[uủ][ỷy]|UBND|[ỦU][yỷ][ \t]+ban|Sở|Trung[ \t]+tâm|Công[ \t]+an|"
+              r"Các[ \t]+chi[ \t]+bộ)\b")
+# A unit's cell opens a line of the text a PDF gives; inside the cell, the next unit named opens the next one.
+_UNIT_START = re.compile(rf"^[ \t]*{_UNIT_NAME}", re.MULTILINE)
+_UNIT_NEXT = re.compile(rf"(?:^|(?<=\s)){_UNIT_NAME}")
+_ROW_DUE = re.compile(
+    r"(?:Hoàn\s+thành\s+trong\s+)?Quý\s+(?:IV|I{1,3}|[1-4])(?:\s+và\s+Quý\s*(?:IV|I{1,3}|[1-4]))?\s*/\s*\d{4}"
+    r"|(?:Thực\s+hiện\s+)?[Tt]hường\s+xuyên(?:,\s*báo\s+cáo\s+hàng\s+(?:quý|tháng|năm))?"
+    r"|Theo\s+lộ\s+trình(?:\s+\w+)?|Năm\s+20\d{2}|Tháng\s+\d{1,2}\s*/\s*\d{4}|\d{1,2}/\d{1,2}/\d{4}"
+    r"|Không\s+ghi\s+thời\s+hạn"
+)
+_SIGNATURE = re.compile(r"^\s*(?:Nơi\s+nhận|T/M|K/T)\b")
+_TABLE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b.*?(?:Sản\s+phẩm|Kết\s+quả)[^\n]*$",
+                           re.IGNORECASE | re.MULTILINE | re.DOTALL)
+_COUNTED = re.compile(r"0\d\s+\w")
+_OUTPUT_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=\.))[-–+•]\s+")
+
+
+class _Row(NamedTuple):
+    number: int
+    start: int
+    end: int
+
+
+def _appendix(text: str) -> tuple[int, list[_Row]]:
+    """Where the appendix of tasks begins and its rows; (the text's end, []) when there is none. A line starting
+    "Phụ lục" that no table of numbered rows follows is only a mention."""
+    for appendix in _APPENDIX.finditer(text):
+        rows = _appendix_rows(text, appendix)
+        if rows:
+            return appendix.start(), rows
+    return len(text), []
+
+
+def _appendix_rows(text: str, appendix: re.Match) -> list[_Row]:
+    """The numbered rows of the table after `appendix`: each starts at its number, the next in sequence, and runs to
+    the next row (the last one to the signature or the end of the text)."""
+    if not re.search(r"chủ\s+trì", text[appendix.start():], re.IGNORECASE):
+        return []
+    starts: list[tuple[int, int]] = []
+    stop = len(text)
+    offset = appendix.end()
+    for line in text[appendix.end():].splitlines(keepends=True):
+        begin = offset
+        offset += len(line)
+        if _SIGNATURE.match(line):
+            stop = begin
+            break
+        match = _ROW.match(line.rstrip("\r\n"))
+        if match and int(match["n"]) == len(starts) + 1:
+            starts.append((int(match["n"]), begin + line.index(match["n"])))
+    return [_Row(number, start, starts[index + 1][1] if index + 1 < len(starts) else stop)
+            for index, (number, start) in enumerate(starts)]
+
+
+def _row_text(text: str, row: _Row) -> str:
+    """The row's text with repeated table headers, group headings ("II NHÓM NHIỆM VỤ …") and bare page numbers
+    blanked out, so that offsets into it are offsets into the text."""
+    chunk = text[row.start:row.end]
+
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    chunk = _TABLE_HEADER.sub(blank, chunk)
+    lines = chunk.splitlines(keepends=True)
+    for index, line in enumerate(lines[1:], start=1):
+        stripped = line.strip()
+        if re.fullmatch(r"\d{1,3}", stripped) or (_GROUP_LINE.match(stripped) and stripped == stripped.upper()):
+            lines[index] = re.sub(r"[^\n]", " ", line)
+    return "".join(lines)
+
+
+def _row_candidates(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
+    chunk = _row_text(text, row)
+    if " | " in chunk:
+        return _pipe_row(text, row, chunk, guesser)
+    number = re.match(r"\s*\d{1,2}\s*", chunk)
+    body_start = number.end() if number else 0
+    unit = _UNIT_START.search(chunk, body_start)
+    due = _ROW_DUE.search(chunk, unit.end() if unit else body_start)
+    if not unit or not due or due.start() < unit.start():
+        return []
+    title = _fold(chunk[body_start:unit.start()])
+    lead, cooperating = _units_split(chunk[unit.start():due.start()])
+    output_start = due.end()
+    output = _outputs(chunk[output_start:])
+    title_end = row.start + body_start + len(chunk[body_start:unit.start()].rstrip())
+    return _row_records(
+        row=row, title=(title, row.start + body_start, title_end),
+        lead=lead, cooperating=cooperating, due_text=_fold(due.group(0)), output=output,
+        output_offset=row.start + output_start, chunk=chunk[output_start:], guesser=guesser,
+    )
+
+
+def _units_split(units: str) -> tuple[str, str]:
+    """Lead and cooperating units: the first unit named, then the rest (a blank line or the next unit name parts)."""
+    units = units.strip()
+    blank_line = re.search(r"\n\s*\n", units)
+    following = _UNIT_NEXT.search(units, 1)
+    cut = min(filter(None, (blank_line.start() if blank_line else None, following.start() if following else None)),
+              default=None)
+    if cut is None:
+        return _fold(units), ""
+    return _fold(units[:cut]), _fold(units[cut:])
+
+
+class _Item(NamedTuple):
+    """One product of a row, its bullet dropped, and its span (bullet included) in the row's product text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _outputs(chunk: str) -> list[_Item]:
+    """The products a cell lists ("- A - B", or one per line), or the whole cell when it lists none."""
+    markers = [match.start() for match in _OUTPUT_ITEM.finditer(chunk)]
+    if not markers or chunk[:markers[0]].strip():
+        markers = [len(chunk) - len(chunk.lstrip()), *markers]
+    items = []
+    for index, begin in enumerate(markers):
+        finish = markers[index + 1] if index + 1 < len(markers) else len(chunk)
+        raw = chunk[begin:finish].rstrip()
+        text = _fold(_OUTPUT_ITEM.sub("", raw, count=1) if _OUTPUT_ITEM.match(raw) else raw)
+        if text and text != "-":
+            items.append(_Item(text, begin, begin + len(raw)))
+    return items
+
+
+def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
+                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser) -> list[Candidate]:
+    due = _row_due(due_text)
+    clause, start, end = title
+    task = Candidate(kind=TASK, clause=clause, start=start, end=end, indicator=guesser.guess(clause, DONE),
+                     comparator=DONE, due=due.day if due else None, due_text=due_text, lead=lead,
+                     cooperating=cooperating, output="\n".join(f"- {item.text}" for item in output))
+    found = [task]
+    for measure in _measures(clause):
+        found.append(Candidate(kind=TARGET, clause=clause, start=start, end=end,
+                               indicator=guesser.guess(clause, measure.comparator), comparator=measure.comparator,
+                               value=measure.value, value_max=measure.value_max, due=task.due, due_text=due_text))
+    for item in output:
+        # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
+        measures = _measures(item.text) or ([_Measure(DONE, None, None)] if _COUNTED.match(item.text) else [])
+        for measure in measures:
+            found.append(Candidate(kind=TARGET, clause=_fold(chunk[item.start:item.end]),
+                                   start=output_offset + item.start, end=output_offset + item.end,
+                                   indicator=guesser.guess(item.text, measure.comparator),
+                                   comparator=measure.comparator, value=measure.value, value_max=measure.value_max,
+                                   due=task.due, due_text=due_text))
+    return found
+
+
+def _row_due(due_text: str) -> _Due | None:
+    return _due_in(due_text) or (_Due(year_last_day(int(m["y"])), due_text)
+                                 if (m := re.match(r"Năm\s+(?P<y>20\d{2})", due_text)) else None)
+
+
+_COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
+    ("lead", re.compile(r"chủ\s+trì", re.IGNORECASE)),
+    ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
+    ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
+    ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),
+    ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc", re.IGNORECASE)),
+)
+_DEFAULT_COLUMNS = ("number", "title", "lead", "cooperating", "due", "output")
+
+
+def _pipe_columns(text: str, row: _Row) -> tuple[str, ...]:
+    """What each column of a " | " table holds, read from the last header row above `row`."""
+    header = None
+    for match in re.finditer(r"^[ \t]*(?:STT|TT)\b[^\n]*\|[^\n]*$", text[:row.start], re.MULTILINE | re.IGNORECASE):
+        header = match.group(0)
+    if header is None:
+        return _DEFAULT_COLUMNS
+    columns = []
+    for cell in header.split("|"):
+        name = next((name for name, pattern in _COLUMNS if pattern.search(cell)), "")
+        columns.append(name if name not in columns else "")
+    return tuple(columns) if "title" in columns else _DEFAULT_COLUMNS
+
+
+def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candidate]:
+    """A row of a table read from a .docx: one line, cells separated by " | ", columns named by the header row."""
+    line = chunk.split("\n", 1)[0]
+    cells = line.split(" | ")
+    named = dict(zip(_pipe_columns(text, row), cells, strict=False))
+    title = named.get("title", "").strip()
+    if not title:
+        return []
+    rest = named.get("output", "")
+    output = _outputs(rest)
+    title_start = row.start + line.index(title)
+    output_start = line.rindex(rest) if rest else len(line)
+    return _row_records(row=row, title=(_fold(title), title_start, title_start + len(title)),
+                        lead=_cell(named.get("lead")), cooperating=_cell(named.get("cooperating")),
+                        due_text=_cell(named.get("due")), output=output, output_offset=row.start + output_start,
+                        chunk=rest, guesser=guesser)
+
+
+def _cell(value: str | None) -> str:
+    value = _fold(value or "")
+    return "" if value == "-" else value
+
+
+# --- the reading --------------------------------------------------------------------------------------------------
+
+
+def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Candidate]:
+    """The targets and tasks `text` seems to set, in the order they are written (see the module's docstring)."""
+    guesser = _Guesser(catalogue)
+    body_end, rows = _appendix(text)
+    found: list[Candidate] = []
+    context = _Context()
+    for block in _blocks(text[:body_end]):
+        context.enter(block)
+        task = _bullet_task(block)
+        if task:
+            found.append(task)
+        found.extend(_block_targets(block, context, guesser))
+    milestones: dict[str, list[str]] = {}
+    for candidate in found:
+        if candidate.kind == TARGET and candidate.comparator == DONE and candidate.indicator:
+            milestones.setdefault(candidate.indicator, []).append(candidate.clause)
+    for row in rows:
+        found.extend(_scheduled(_row_candidates(text, row, guesser), milestones))
+    return _years_filled(text, found)
+
+
+def _scheduled(row: list[Candidate], milestones: dict[str, list[str]]) -> list[Candidate]:
+    """A row whose task delivers a milestone the body sets also proposes that milestone with the row's deadline: the
+    appendix dates it ("Quý I/2026" where the body says 2026), a difference to show, not hide. The same deliverable:
+    the same indicator guessed, and at least `SAME_DELIVERABLE_PAIRS` word pairs in common with the body's clause."""
+    if not row or row[0].kind != TASK:
+        return row
+    task = row[0]
+    if task.due is None or any(c.clause == task.clause for c in row[1:]):
+        return row
+    pairs = _pairs(task.clause)
+    if not any(len(pairs & _pairs(clause)) >= SAME_DELIVERABLE_PAIRS for clause in milestones.get(task.indicator, ())):
+        return row
+    milestone = Candidate(kind=TARGET, clause=task.clause, start=task.start, end=task.end, indicator=task.indicator,
+                          comparator=DONE, due=task.due, due_text=task.due_text)
+    return [task, milestone, *row[1:]]
+
+
+def _pairs(text: str) -> set[str]:
+    words = words_fold(text)
+    return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOPWORDS or b not in _STOPWORDS}
+
+
+def _years_filled(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Targets the document gives no deadline for are due at the end of the plan's last year."""
+    year = _plan_year(text) or max((candidate.due.year for candidate in found if candidate.due), default=None)
+    if year is None:
+        return found
+    return [replace(candidate, due=year_last_day(year)) if candidate.kind == TARGET and candidate.due is None
+            else candidate for candidate in found]
+
+
+def marked_segments(text: str, candidates: list[Candidate]) -> list[Segment]:
+    """The text cut into runs, each tagged with the index of the candidate whose clause covers it (the first one
+    when clauses overlap), or None; joining the runs' text gives back `text`."""
+    owner: list[int | None] = [None] * len(text)
+    for index, candidate in enumerate(candidates):
+        for position in range(max(candidate.start, 0), min(candidate.end, len(text))):
+            if owner[position] is None:
+                owner[position] = index
+    segments: list[Segment] = []
+    start = 0
+    for position in range(1, len(text) + 1):
+        if position == len(text) or owner[position] != owner[start]:
+            segments.append(Segment(text[start:position], owner[start]))
+            start = position
+    return segments

@@ -1,0 +1,74 @@
+import json
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from authoring.documents import document_text
+from authoring.extract import TASK, Candidate, candidates_extract, catalogue_from_indicators
+from core.exceptions import ApplicationError
+from core.formatting import date_format, number_format
+from targets.models import Indicator
+
+_COMPARATOR_LABELS = {
+    "at_least": "≥ %(value)s%%",
+    "at_most": "≤ %(value)s%%",
+    "range": "%(value)s–%(value_max)s%%",
+    "reduce_by": "−%(value)s%%",
+}
+
+
+class Command(BaseCommand):
+    help = _("Read a plan document (.docx, .pdf, .txt) and list the targets and tasks it seems to set.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help=_("The plan document to read."))
+        parser.add_argument("--json", action="store_true", help=_("Print the candidates as a JSON list."))
+
+    def handle(self, *args, file: Path, json: bool = False, **options):
+        if not file.is_file():
+            raise CommandError(_("“%(name)s” does not exist.") % {"name": file})
+        try:
+            with file.open("rb") as stream:
+                document = document_text(File(stream, name=file.name))
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        catalogue = catalogue_from_indicators(Indicator.objects.filter(is_active=True))
+        candidates = candidates_extract(document.text, catalogue=catalogue)
+        if json:
+            self.stdout.write(_json_dumps([candidate.to_json() for candidate in candidates]))
+            return
+        self._listing(document.name, candidates)
+
+    def _listing(self, name: str, candidates: list[Candidate]) -> None:
+        targets = sum(candidate.kind != TASK for candidate in candidates)
+        self.stdout.write(_("%(name)s: %(targets)s candidate targets, %(tasks)s candidate tasks") % {
+            "name": name, "targets": targets, "tasks": len(candidates) - targets})
+        if not candidates:
+            self.stdout.write(_("No target or task was recognised; the text can still be worked from by hand."))
+        for number, candidate in enumerate(candidates, start=1):
+            self.stdout.write("")
+            self.stdout.write(f"{number}. {_candidate_heading(candidate)}")
+            self.stdout.write("   " + _("Clause: %(clause)s") % {"clause": candidate.clause})
+            if candidate.kind == TASK:
+                for label, value in ((_("Lead unit"), candidate.lead), (_("Cooperating units"), candidate.cooperating),
+                                     (_("Expected output"), candidate.output.replace("\n", " "))):
+                    if value:
+                        self.stdout.write(f"   {label}: {value}")
+
+
+def _json_dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _candidate_heading(candidate: Candidate) -> str:
+    kind = _("Task") if candidate.kind == TASK else _("Target")
+    if candidate.comparator in _COMPARATOR_LABELS and candidate.value is not None:
+        measure = _COMPARATOR_LABELS[candidate.comparator] % {
+            "value": number_format(candidate.value), "value_max": number_format(candidate.value_max or 0)}
+    else:
+        measure = _("done")
+    due = date_format(candidate.due) if candidate.due else _("no deadline")
+    indicator = candidate.indicator or _("indicator not recognised")
+    return f"{kind} · {measure} · {due} · {indicator}"

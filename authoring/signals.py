@@ -1,0 +1,7 @@
+"""What plans written in the portal announce to the layers above, which subscribe without being imported here."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that changed the values a target sets for units, with `target`. Compliance
+# subscribes and recomputes the months it has computed within the plan's years, once the change is committed.
+unit_values_changed = Signal()

@@ -1,0 +1,353 @@
+"""The rules that read a plan's text, each on a few lines written the way the plans write them."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+
+from authoring.extract import (
+    Candidate,
+    candidates_extract,
+    catalogue_from_indicators,
+    marked_segments,
+    words_fold,
+)
+
+CATALOGUE = catalogue_from_indicators([
+    SimpleNamespace(code="van_ban_ky_so", name="Tỷ lệ văn bản không mật được ký số, gửi, nhận trên môi trường số",
+                    numerator_label="Số văn bản được ký số", denominator_label="Tổng số văn bản", description="",
+                    measure="ratio"),
+    SimpleNamespace(code="ung_dung_ai", name="Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo", numerator_label="",
+                    denominator_label="", description="", measure="unit_share"),
+    SimpleNamespace(code="thoi_gian_giai_quyet", name="Rút ngắn thời gian giải quyết công việc",
+                    numerator_label="Thời gian giải quyết", denominator_label="Thời gian trước đây",
+                    description="", measure="reduction"),
+    SimpleNamespace(code="ung_dung_dai_hoi", name="Hoàn thành các ứng dụng số phục vụ đại hội đảng các cấp",
+                    numerator_label="", denominator_label="", description="", measure="milestone"),
+])
+
+
+def read(text: str) -> list[Candidate]:
+    return candidates_extract(text, catalogue=CATALOGUE)
+
+
+def shape(candidate: Candidate) -> tuple:
+    return candidate.kind, candidate.comparator, candidate.value, candidate.value_max, candidate.due
+
+
+def test_a_plain_percentage_is_a_floor_due_at_the_end_of_the_plans_year():
+    text = "KẾ HOẠCH\nchuyển đổi số năm 2026\n\nII. MỤC TIÊU\n\n- 100% văn bản không mật được ký số.\n"
+    (candidate,) = read(text)
+    # "100%" → at least 100; no deadline in the clause or its headings → 31/12 of the title's year, 2026.
+    assert shape(candidate) == ("target", "at_least", Decimal(100), None, dt.date(2026, 12, 31))
+    assert candidate.due_text == ""
+    assert candidate.clause == "- 100% văn bản không mật được ký số."
+    assert candidate.indicator == "van_ban_ky_so"
+
+
+def test_floors_ranges_ceilings_and_reductions_as_the_plans_write_them():
+    text = (
+        "II. MỤC TIÊU\n\n"
+        "- Tối thiểu 95% hồ sơ công việc được xử lý trên môi trường điện tử.\n"
+        "- Ít nhất 90% phản ánh được xử lý trên môi trường số.\n"
+        "- Trên 80% đảng viên sử dụng Sổ tay đảng viên.\n"
+        "- 30 - 40% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+        "- Phấn đấu có từ 80% - 90% cuộc họp không giấy.\n"
+        "- Tối đa 5% văn bản phải gửi lại.\n"
+        "- Rút ngắn ít nhất 30% thời gian giải quyết công việc.\n"
+        "- 95,5% tài liệu được số hóa.\n"
+    )
+    found = [(c.comparator, c.value, c.value_max) for c in read(text)]
+    assert found == [
+        ("at_least", Decimal(95), None),  # "tối thiểu 95%"
+        ("at_least", Decimal(90), None),  # "ít nhất 90%"
+        ("at_least", Decimal(80), None),  # "trên 80%"
+        ("range", Decimal(30), Decimal(40)),  # "30 - 40%": from 30 to 40
+        ("range", Decimal(80), Decimal(90)),  # "từ 80% - 90%"
+        ("at_most", Decimal(5), None),  # "tối đa 5%"
+        ("reduce_by", Decimal(30), None),  # "rút ngắn ít nhất 30%": a reduction of at least 30
+        ("at_least", Decimal("95.5"), None),  # decimal comma: 95,5 → 95.5
+    ]
+    assert read(text)[3].indicator == "ung_dung_ai"
+    assert read(text)[6].indicator == "thoi_gian_giai_quyet"
+
+
+def test_each_part_of_a_clause_gives_its_own_target_and_keeps_the_whole_clause():
+    text = "- 70% hồ sơ cán bộ được quản lý điện tử; riêng đơn thư khiếu nại, hồ sơ không mật đạt 100%.\n"
+    first, second = read(text)
+    assert (first.value, second.value) == (Decimal(70), Decimal(100))
+    assert first.clause == second.clause == text.strip()
+    assert (first.start, first.end) == (second.start, second.end) == (0, len(text.strip()))
+
+
+def test_a_year_heading_carries_down_to_the_bullets_under_it_until_the_next_heading():
+    text = (
+        "KẾ HOẠCH giai đoạn 2025 - 2028\n\n"
+        "II. MỤC TIÊU\n\n2. Mục tiêu cụ thể\n\n"
+        "a. Năm 2027\n\n- 70% các ứng dụng số được triển khai.\n\n"
+        "b. Năm 2028\n\n- 100% các ứng dụng số được triển khai.\n\n"
+        "3. Đối với dữ liệu số\n\n- 100% văn bản không mật được ký số.\n"
+    )
+    dues = [(c.value, c.due, c.due_text) for c in read(text)]
+    assert dues == [
+        (Decimal(70), dt.date(2027, 12, 31), "Năm 2027"),  # under "a. Năm 2027"
+        (Decimal(100), dt.date(2028, 12, 31), "Năm 2028"),  # under "b. Năm 2028"
+        (Decimal(100), dt.date(2028, 12, 31), ""),  # "3." closes "b."; the title's "2025 - 2028" → 31/12/2028
+    ]
+
+
+def test_a_sentence_that_opens_with_its_year_is_a_milestone_and_not_a_heading():
+    text = (
+        "KẾ HOẠCH năm 2028\n\nII. NỘI DUNG\n\n3. Đối với dữ liệu số\n\n"
+        "Năm 2025, dữ liệu đã số hóa được làm sạch và được sử dụng thường xuyên.\n\n"
+        "- 100% đơn, thư được thực hiện trên môi trường số.\n"
+    )
+    milestone, bullet = read(text)
+    assert shape(milestone) == ("target", "done", None, None, dt.date(2025, 12, 31))
+    # The bullet below is not dated by the sentence above it: the plan's year, 2028.
+    assert bullet.due == dt.date(2028, 12, 31)
+
+
+def test_milestones_with_quarters_and_the_day_before_a_date():
+    text = (
+        "- Quý II/2025, hoàn thành các ứng dụng số phục vụ đại hội đảng.\n"
+        "- Hoàn thành số hoá tài liệu lưu trữ trước ngày 01/7/2025 theo hướng dẫn.\n"
+    )
+    quarter, before = read(text)
+    # Quý II/2025 ends on 30/06/2025.
+    assert shape(quarter) == ("target", "done", None, None, dt.date(2025, 6, 30))
+    assert quarter.due_text == "Quý II/2025"
+    assert quarter.indicator == "ung_dung_dai_hoi"
+    # "trước ngày 01/7/2025": due by the day before, 30/06/2025.
+    assert shape(before) == ("target", "done", None, None, dt.date(2025, 6, 30))
+    assert before.due_text == "trước ngày 01/7/2025"
+
+
+def test_a_bullet_naming_its_lead_unit_is_a_task():
+    text = "- Tham mưu triển khai phần mềm Sổ tay Đảng viên điện tử (Ban Xây dựng Đảng chủ trì).\n"
+    (task,) = read(text)
+    assert (task.kind, task.lead) == ("task", "Ban Xây dựng Đảng")
+
+
+APPENDIX = """PHỤ LỤC PHÂN CÔNG NHIỆM VỤ
+
+STT Nội dung công việc Đơn vị
+chủ trì
+
+Đơn vị
+phối hợp
+
+Thời gian
+hoàn thành Sản phẩm dự kiến (Kết quả đầu ra)
+
+I NHÓM NHIỆM VỤ VỀ HẠ TẦNG
+
+1
+Triển khai giải pháp chữ ký số cho 100%
+cán bộ xử lý văn bản
+
+Phòng CĐS -
+Cơ yếu
+
+Phòng HC-LT;
+Ban Cơ yếu CP
+
+Hoàn thành trong
+Quý I/2026
+
+- 100% văn bản phát hành trên mạng có chữ
+ký số.
+- Danh sách bàn giao thiết bị.
+
+2 Tổ chức tập huấn kỹ năng số cho cán
+bộ, công chức.
+
+Phòng Quản
+trị Phòng Tổng hợp Quý III và Quý
+IV/2026
+
+- 02 Lớp tập huấn được tổ chức.
+"""
+
+
+def test_an_appendix_table_gives_tasks_and_the_targets_in_their_rows():
+    found = read(APPENDIX)
+    tasks = [c for c in found if c.kind == "task"]
+    assert [(t.clause, t.lead, t.cooperating, t.due, t.due_text) for t in tasks] == [
+        ("Triển khai giải pháp chữ ký số cho 100% cán bộ xử lý văn bản", "Phòng CĐS - Cơ yếu",
+         "Phòng HC-LT; Ban Cơ yếu CP", dt.date(2026, 3, 31), "Hoàn thành trong Quý I/2026"),  # Q1 ends 31/03
+        ("Tổ chức tập huấn kỹ năng số cho cán bộ, công chức.", "Phòng Quản trị", "Phòng Tổng hợp",
+         dt.date(2026, 12, 31), "Quý III và Quý IV/2026"),  # the later quarter, Q4, ends 31/12
+    ]
+    assert tasks[0].output == "- 100% văn bản phát hành trên mạng có chữ ký số.\n- Danh sách bàn giao thiết bị."
+    targets = [(c.clause, c.comparator, c.value, c.due) for c in found if c.kind == "target"]
+    assert targets == [
+        ("Triển khai giải pháp chữ ký số cho 100% cán bộ xử lý văn bản", "at_least", Decimal(100),
+         dt.date(2026, 3, 31)),
+        ("- 100% văn bản phát hành trên mạng có chữ ký số.", "at_least", Decimal(100), dt.date(2026, 3, 31)),
+        ("- 02 Lớp tập huấn được tổ chức.", "done", None, dt.date(2026, 12, 31)),
+    ]
+
+
+def test_a_table_read_from_word_has_its_cells_in_columns():
+    text = (
+        "PHỤ LỤC\n\nSTT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+        "1 | Nâng cấp Trung tâm tích hợp dữ liệu | Phòng CĐS - Cơ yếu | Phòng Quản trị | Quý II/2026 | "
+        "- Biên bản nghiệm thu - 100% máy chủ được giám sát\n"
+    )
+    task, target = read(text)
+    assert (task.kind, task.clause, task.lead, task.cooperating, task.due) == (
+        "task", "Nâng cấp Trung tâm tích hợp dữ liệu", "Phòng CĐS - Cơ yếu", "Phòng Quản trị", dt.date(2026, 6, 30))
+    assert task.output == "- Biên bản nghiệm thu\n- 100% máy chủ được giám sát"
+    assert text[task.start:task.end] == "Nâng cấp Trung tâm tích hợp dữ liệu"
+    assert (target.comparator, target.value, target.due) == ("at_least", Decimal(100), dt.date(2026, 6, 30))
+
+
+def test_a_sentence_cut_by_a_page_break_is_read_whole():
+    text = "- 100% hệ thống thông tin phục vụ công tác nghiên cứu,\n\nđào tạo, bồi dưỡng được cập nhật.\n"
+    (candidate,) = read(text)
+    assert candidate.clause == ("- 100% hệ thống thông tin phục vụ công tác nghiên cứu, đào tạo, bồi dưỡng được "
+                                "cập nhật.")
+
+
+def test_a_wrapped_dash_in_lower_case_continues_the_line():
+    text = "- 100% cơ quan kết nối với Mặt trận Tổ quốc và các tổ chức chính trị\n- xã hội được bảo đảm.\n"
+    (candidate,) = read(text)
+    assert candidate.clause.endswith("chính trị - xã hội được bảo đảm.")
+
+
+def test_text_without_targets_gives_nothing_and_an_unknown_clause_no_indicator():
+    assert read("I. MỤC ĐÍCH, YÊU CẦU\n\nTuyên truyền, nâng cao nhận thức về chuyển đổi số.\n") == []
+    (candidate,) = read("- 100% xe ô tô được rửa sạch hằng tuần.\n")
+    assert candidate.indicator is None
+
+
+def test_an_introduction_ending_in_a_colon_is_not_a_target():
+    assert read("Hoàn thành các mục tiêu cụ thể theo Đề án, cụ thể như sau:\n") == []
+
+
+def test_diacritics_are_folded_whichever_way_the_tone_mark_is_placed():
+    assert words_fold("Số hoá, sức khoẻ, Đảng uỷ") == words_fold("số hóa, sức khỏe, đảng ủy") == [
+        "so", "hoa", "suc", "khoe", "dang", "uy"]
+
+
+def test_marked_segments_give_back_the_text_with_each_clause_tagged():
+    text = "Mở đầu.\n\n- 100% văn bản không mật được ký số.\n\nKết thúc.\n"
+    candidates = read(text)
+    segments = marked_segments(text, candidates)
+    assert "".join(segment.text for segment in segments) == text
+    assert [(segment.text, segment.index) for segment in segments] == [
+        ("Mở đầu.\n\n", None), ("- 100% văn bản không mật được ký số.", 0), ("\n\nKết thúc.\n", None)]
+
+
+def test_to_json_names_every_field_with_plain_values():
+    (candidate,) = read("- Quý II/2025, hoàn thành các ứng dụng số phục vụ đại hội đảng.\n")
+    data = candidate.to_json()
+    assert json.loads(json.dumps(data)) == data
+    assert {key: data[key] for key in ("kind", "indicator", "comparator", "value", "value_max", "due")} == {
+        "kind": "target", "indicator": "ung_dung_dai_hoi", "comparator": "done", "value": None, "value_max": None,
+        "due": "2025-06-30"}
+    assert list(data) == ["kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "due",
+                          "lead", "cooperating", "output"]
+    (percent,) = read("- 95,5% tài liệu được số hóa.\n")
+    assert percent.to_json()["value"] == 95.5
+
+
+def test_a_word_table_is_read_by_its_header_and_ends_with_its_row():
+    text = (
+        "PHỤ LỤC\n\nTT | Nhiệm vụ | Thời gian hoàn thành | Đơn vị chủ trì | Sản phẩm | Đơn vị phối hợp\n"
+        "1 | Số hóa hồ sơ đảng viên | Quý IV/2026 | Ban Xây dựng Đảng | - 80% hồ sơ được số hóa | -\n\n"
+        "Trên đây là Kế hoạch của Ban Thường vụ.\n"
+    )
+    task, target = read(text)
+    # Columns follow the header: due third, lead fourth, product fifth, no cooperating unit ("-").
+    assert (task.clause, task.lead, task.cooperating, task.due, task.output) == (
+        "Số hóa hồ sơ đảng viên", "Ban Xây dựng Đảng", "", dt.date(2026, 12, 31), "- 80% hồ sơ được số hóa")
+    assert (target.clause, target.value, target.due) == ("- 80% hồ sơ được số hóa", Decimal(80), dt.date(2026, 12, 31))
+    assert text[target.start:target.end] == "- 80% hồ sơ được số hóa"
+
+
+def test_text_from_a_pdf_without_blank_lines_keeps_headings_apart_from_the_sentences_under_them():
+    text = (
+        "KẾ HOẠCH năm 2028\nII. NỘI DUNG\n3. Đối với dữ liệu số\n"
+        "Năm 2025, dữ liệu đã số hóa được làm sạch và được sử dụng\nthường xuyên.\n"
+        "- 100% đơn, thư được thực hiện trên\nmôi trường số.\n"
+    )
+    milestone, bullet = read(text)
+    assert milestone.clause == "Năm 2025, dữ liệu đã số hóa được làm sạch và được sử dụng thường xuyên."
+    assert (milestone.comparator, milestone.due) == ("done", dt.date(2025, 12, 31))
+    # Had the sentence been read as part of the heading "3. Đối với dữ liệu số", the bullet would be dated 2025.
+    assert (bullet.clause, bullet.due) == ("- 100% đơn, thư được thực hiện trên môi trường số.", dt.date(2028, 12, 31))
+
+
+def test_a_year_before_a_dash_is_not_the_low_end_of_a_range():
+    (candidate,) = read("- Đến năm 2025 - 30% cơ quan ứng dụng trí tuệ nhân tạo.\n")
+    # "2025 - 30%" is a year then a share, not the range 25–30.
+    assert (candidate.comparator, candidate.value, candidate.value_max) == ("at_least", Decimal(30), None)
+
+
+def seed_catalogue():
+    """The seed catalogue (targets/seeds/indicators.yaml), read from its file."""
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "targets" / "seeds" / "indicators.yaml").read_text(
+        encoding="utf-8"))
+    fields = {"numerator_label": "", "denominator_label": "", "description": ""}
+    return catalogue_from_indicators(SimpleNamespace(**{**fields, **entry}) for entry in data["indicators"])
+
+
+def test_the_indicator_counting_what_the_percentage_counts_is_preferred():
+    catalogue = seed_catalogue()
+    # Plan 003's appendix: the words alone favour can_bo_chu_ky_so ("Tỷ lệ cán bộ … ký văn bản trên mạng … chữ ký
+    # số"), but "100% văn bản" counts documents, as "Tỷ lệ văn bản …" does.
+    text = "- 100% văn bản phát hành trên mạng có chữ ký số.\n"
+    assert candidates_extract(text, catalogue=catalogue)[0].indicator == "van_ban_ky_so"
+    text = "- 100% cán bộ, công chức có trách nhiệm xử lý văn bản trên mạng được trang bị chữ ký số.\n"
+    assert candidates_extract(text, catalogue=catalogue)[0].indicator == "can_bo_chu_ky_so"
+
+
+def test_an_appendix_row_scheduling_a_milestone_of_the_body_proposes_it_with_the_rows_deadline():
+    text = (
+        "II. MỤC TIÊU\n\n2. Mục tiêu cụ thể năm 2026\n\n"
+        "- Hoàn thành nâng cấp Trung tâm tích hợp dữ liệu của cơ quan đảng tỉnh đặt tại Văn phòng Tỉnh ủy.\n\n"
+        "PHỤ LỤC\n\nSTT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+        "1 | Nâng cấp Trung tâm tích hợp dữ liệu đặt tại Văn phòng Tỉnh ủy | Phòng CĐS | Phòng Quản trị | Quý I/2026 | "
+        "Biên bản nghiệm thu\n"
+        "2 | Triển khai phần mềm quản lý tài chính đảng | Phòng Tài chính đảng | Phòng CĐS | Quý III/2026 | "
+        "Phần mềm mới\n"
+    )
+    found = [(c.kind, c.comparator, c.indicator, c.due) for c in candidates_extract(text, catalogue=seed_catalogue())]
+    assert found == [
+        ("target", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 12, 31)),  # the body: "năm 2026"
+        ("task", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 3, 31)),
+        # The same deliverable dated by the appendix, Quý I/2026: both deadlines are proposed, the difference shown.
+        ("target", "done", "nang_cap_tt_tich_hop_du_lieu", dt.date(2026, 3, 31)),
+        ("task", "done", found[3][2], dt.date(2026, 9, 30)),  # another deliverable: a task only
+    ]
+
+
+def test_a_line_mentioning_an_appendix_does_not_end_the_reading_of_the_body():
+    text = (
+        "- Các đơn vị thực hiện theo\nPhụ lục kèm theo Kế hoạch này.\n\n"
+        "- 100% văn bản không mật được ký số.\n"
+    )
+    (candidate,) = read(text)
+    assert candidate.value == Decimal(100)
+
+
+def test_a_long_paragraph_is_read_in_linear_time():
+    import time
+
+    text = "một dòng văn bản không có dấu câu nào cả\n" * 50_000  # 2 MB, one paragraph of 50,000 lines
+    started = time.monotonic()
+    assert read(text) == []
+    # Re-reading the paragraph at each of its lines took 23 s here; reading it once takes about 1 s.
+    assert time.monotonic() - started < 8
+
+
+def test_marked_segments_tag_a_clause_shared_by_two_targets_with_the_first():
+    text = "- 70% hồ sơ được số hóa; 100% văn bản được ký số.\n"
+    candidates = read(text)
+    assert [c.value for c in candidates] == [Decimal(70), Decimal(100)]
+    assert marked_segments(text, candidates) == [(text.rstrip("\n"), 0), ("\n", None)]

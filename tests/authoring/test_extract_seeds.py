@@ -1,0 +1,250 @@
+"""How well the reading finds what careful people transcribed from the five seed plans.
+
+The transcriptions are `plans/seeds/plans/*.yaml` (their `targets` and `tasks`); the texts `plans/seeds/sources/`.
+
+Matching rule. A candidate matches a transcribed item of the same kind when
+- their clauses overlap: whitespace and diacritics aside, the shorter clause's words lie at least 80% inside the
+  longer one's, and the shared words are at least 40% of the longer one's (one contains the other, or nearly);
+- for targets, the comparator and value(s) agree ("done" and "at least 100%" count as the same: all of it,
+  finished), and the due year agrees when both have one ("trước ngày 01/7/2025" is due in 2025).
+One candidate may match several transcribed items: the transcriptions give a clause that sets two figures for two
+indicators once per indicator, and one candidate per figure finds both.
+Recall = transcribed items matched by some candidate / transcribed items.
+Precision = candidates matching some transcribed item / candidates.
+Indicator accuracy = matched transcribed targets for which a matching candidate names the transcribed indicator /
+matched transcribed targets.
+
+Asserted per plan: recall ≥ 0.90 and precision ≥ 0.80; over all five: indicator accuracy ≥ 0.90. The table is
+printed (`pytest -s`).
+
+Held out. No other party digital-transformation plan text could be found in the library in the time given, so two
+seeds were held out: the rules were written against 002, 003 and 004 (all five texts had been read beforehand), then
+run once on 000 and 001. First run: 000 — 17 transcribed, 13 candidates, 16 found, recall 0.94, precision 1.00;
+001 — 18 transcribed, 18 candidates, 7 found, recall 0.39, precision 0.39 (the sentence "Năm 2025, dữ liệu … được
+làm sạch." was taken as a heading and dated every bullet under it 2025). That was then fixed (a sentence opening with
+its year dates itself only; a sentence cut by a page break is joined), so 001 is no longer held out. Later rules
+were written against 002–004 only; on 000 recall and precision stayed at 0.94 and 1.00, and indicator accuracy went
+from 0.75 to 0.81 (the rule preferring the indicator that counts what the percentage counts).
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from authoring.extract import (
+    AT_LEAST,
+    DONE,
+    TARGET,
+    TASK,
+    Candidate,
+    candidates_extract,
+    catalogue_from_indicators,
+    words_fold,
+)
+from targets.models import Indicator
+
+SEEDS = Path(__file__).resolve().parents[2] / "plans" / "seeds"
+
+
+@dataclass(frozen=True)
+class Transcribed:
+    """One target or task a careful person read from the plan (`plans/seeds/plans/*.yaml`)."""
+
+    kind: str
+    clause: str
+    indicator: str | None = None
+    comparator: str = DONE
+    value: Decimal | None = None
+    value_max: Decimal | None = None
+    due_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    plan: str
+    transcribed: int
+    candidates: int
+    found: int  # transcribed items matched by some candidate
+    correct: int  # candidates matching some transcribed item
+    indicator_right: int  # matched transcribed targets whose matching candidate names the same indicator
+    targets_found: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.transcribed if self.transcribed else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.candidates if self.candidates else 1.0
+
+
+def _due_year(due) -> int | None:
+    if not isinstance(due, dict) or len(due) != 1:
+        return None
+    (kind, value), = due.items()
+    if kind == "year":
+        return int(value)
+    if kind == "quarter":
+        return int(str(value)[:4])
+    if kind == "date":
+        return value.year
+    if kind == "before":
+        return (value - dt.timedelta(days=1)).year
+    return None
+
+
+def transcription_read(path: Path) -> tuple[str, list[Transcribed]]:
+    """The source text and the items transcribed from it; a fixture YAML may name its source beside it."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source = path.parent / data["source"]
+    if not source.exists():
+        source = SEEDS / "sources" / data["source"]
+    items = []
+    for target in data.get("targets") or []:
+        value = target.get("value")
+        value_max = target.get("value_max")
+        items.append(Transcribed(
+            kind=TARGET, clause=target["clause"], indicator=target.get("indicator"), comparator=target["comparator"],
+            value=None if value is None else Decimal(str(value)),
+            value_max=None if value_max is None else Decimal(str(value_max)), due_year=_due_year(target.get("due")),
+        ))
+    for task in data.get("tasks") or []:
+        items.append(Transcribed(kind=TASK, clause=task["title"]))
+    return source.read_text(encoding="utf-8"), items
+
+
+def _words(text: str) -> set[str]:
+    return set(words_fold(text))
+
+
+def clauses_overlap(candidate: str, transcribed: str) -> bool:
+    """Whitespace and diacritics aside, the shorter clause's words lie at least 80% inside the longer one's, and
+    the shared words are at least 40% of the longer one's (one clause contains the other, or nearly)."""
+    first, second = _words(candidate), _words(transcribed)
+    if not first or not second:
+        return False
+    shared = len(first & second)
+    return shared >= 0.8 * min(len(first), len(second)) and shared >= 0.4 * max(len(first), len(second))
+
+
+def _same_measure(candidate: Candidate, item: Transcribed) -> bool:
+    """Comparator and value agree; "done" and "at least 100%" say the same (all of it, finished)."""
+    def shape(comparator, value, value_max):
+        if comparator == DONE or (comparator == AT_LEAST and value == 100):
+            return (DONE, None, None)
+        return (comparator, value, value_max)
+
+    return shape(candidate.comparator, candidate.value, candidate.value_max) == shape(
+        item.comparator, item.value, item.value_max)
+
+
+def matches(candidate: Candidate, item: Transcribed) -> bool:
+    if candidate.kind != item.kind or not clauses_overlap(candidate.clause, item.clause):
+        return False
+    if item.kind == TASK:
+        return True
+    if not _same_measure(candidate, item):
+        return False
+    return candidate.due is None or item.due_year is None or candidate.due.year == item.due_year
+
+
+def score(plan: str, candidates: list[Candidate], items: list[Transcribed]) -> Score:
+    found = indicator_right = targets_found = 0
+    for item in items:
+        matching = [candidate for candidate in candidates if matches(candidate, item)]
+        if not matching:
+            continue
+        found += 1
+        if item.kind == TARGET:
+            targets_found += 1
+            indicator_right += any(candidate.indicator == item.indicator for candidate in matching)
+    correct = sum(any(matches(candidate, item) for item in items) for candidate in candidates)
+    return Score(plan, len(items), len(candidates), found, correct, indicator_right, targets_found)
+
+
+def table(scores: list[Score]) -> str:
+    lines = [f"{'plan':<40} {'transcribed':>11} {'candidates':>10} {'found':>6} {'correct':>7} {'recall':>7} "
+             f"{'precision':>9} {'indicator':>9}"]
+    for row in scores:
+        indicator = row.indicator_right / row.targets_found if row.targets_found else 0
+        lines.append(f"{row.plan:<40} {row.transcribed:>11} {row.candidates:>10} {row.found:>6} {row.correct:>7} "
+                     f"{row.recall:>7.2f} {row.precision:>9.2f} {indicator:>9.2f}")
+    return "\n".join(lines)
+
+
+PLANS = sorted((SEEDS / "plans").glob("*.yaml"))
+
+
+@pytest.fixture
+def catalogue(seeded):
+    return catalogue_from_indicators(Indicator.objects.filter(is_active=True))
+
+
+def test_the_reading_finds_what_was_transcribed_from_the_seed_plans(catalogue):
+    assert len(PLANS) == 5
+    scores = []
+    for path in PLANS:
+        text, items = transcription_read(path)
+        scores.append(score(path.stem, candidates_extract(text, catalogue=catalogue), items))
+    print("\n" + table(scores))
+    for row in scores:
+        assert row.recall >= 0.90, row
+        assert row.precision >= 0.80, row
+    found = sum(row.targets_found for row in scores)
+    right = sum(row.indicator_right for row in scores)
+    assert right / found >= 0.90, (right, found)
+
+
+def test_plan_extract_prints_the_candidates_as_json(seeded, capsys):
+    source = SEEDS / "sources" / "004_ac3b5f093c57f3b4.txt"
+    call_command("plan_extract", str(source), "--json")
+    candidates = json.loads(capsys.readouterr().out)
+    assert len(candidates) == 24
+    assert set(candidates[0]) == {"kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max",
+                                  "due", "lead", "cooperating", "output"}
+    reduction = next(c for c in candidates if c["comparator"] == "reduce_by")
+    # "7. Tối thiểu 80% …; rút ngắn ít nhất 30% thời gian giải quyết công việc." in a plan for 2026.
+    assert {key: reduction[key] for key in ("kind", "indicator", "value", "value_max", "due")} == {
+        "kind": "target", "indicator": "thoi_gian_giai_quyet", "value": 30, "value_max": None, "due": "2026-12-31"}
+    assert reduction["clause"].startswith("7. Tối thiểu 80% quy trình nội bộ")
+
+
+def test_plan_extract_lists_tasks_with_their_units_in_vietnamese(seeded, capsys):
+    source = SEEDS / "sources" / "003_749625592dc50ff2.txt"
+    with translation.override("vi"):
+        call_command("plan_extract", str(source))
+    out = capsys.readouterr().out
+    assert "003_749625592dc50ff2.txt: 28 chỉ tiêu đề xuất, 15 nhiệm vụ đề xuất" in out
+    assert "Đơn vị chủ trì: Phòng Quản trị" in out
+    assert "Nhiệm vụ · hoàn thành · 30/06/2026" in out
+
+
+def test_plan_extract_refuses_what_it_cannot_read(seeded, tmp_path):
+    old = tmp_path / "ke-hoach.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    with translation.override("vi"), pytest.raises(CommandError, match="Word định dạng cũ"):
+        call_command("plan_extract", str(old))
+    with translation.override("vi"), pytest.raises(CommandError, match="Không có tệp"):
+        call_command("plan_extract", str(tmp_path / "missing.txt"))
+
+
+def test_the_appendix_of_tasks_is_read_row_by_row_as_transcribed(catalogue):
+    """Plan 003's appendix (15 tasks, text as a PDF gives it: cells wrapped, rows cut by page breaks)."""
+    path = SEEDS / "plans" / "003_dn-vptu-cds-2026.yaml"
+    transcribed = yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+    text, _items = transcription_read(path)
+    tasks = [candidate for candidate in candidates_extract(text, catalogue=catalogue) if candidate.kind == TASK]
+    assert len(tasks) == len(transcribed) == 15
+    for candidate, task in zip(tasks, transcribed, strict=True):
+        assert (candidate.lead, candidate.cooperating, candidate.due_text) == (
+            task["lead"]["text"], task["cooperating"]["text"], task["due_text"]), task["number"]
+    outputs_equal = sum(candidate.output == task["expected_output"].strip()
+                        for candidate, task in zip(tasks, transcribed, strict=True))
+    assert outputs_equal >= 13, outputs_equal
