@@ -324,3 +324,30 @@ def test_the_dashboard_shows_an_approval_at_once_though_it_cached_the_run(octobe
     with django_capture_on_commit_callbacks(execute=True):
         report_approve(report=Report.objects.get(unit=w.cells[2], period=OCT), by=w.reviewer)
     assert "75%" in client.get(reverse("compliance:dashboard"), query).content.decode()
+
+
+def test_a_unit_judged_against_its_own_value_is_judged_so_in_place(root):
+    from targets.models import TargetUnitValue
+
+    # Province P asks ≥ 50% of its communes A and B, and 90% of A.
+    province = unit_make(kind=UnitKind.PROVINCE, code="P")
+    b, a = (unit_make(parent=province, kind=UnitKind.COMMUNE, code=f"P.{n}", opened_on=dt.date(2025, 7, 1))
+            for n in "BA")
+    signed = IndicatorFactory(code="ky_so")
+    target = TargetFactory(plan=PlanFactory(issuer=province), indicator=signed, value=50,
+                           applies_to_kinds=[UnitKind.COMMUNE])
+    TargetUnitValue.objects.create(target=target, unit=a, value=90)
+    report(b, {signed: (60, 100)})
+    submitted = report(a, {signed: (60, 100)}, status=Report.Status.SUBMITTED)
+    run = compliance_compute(period=OCT, as_of=AFTER_DUE)
+
+    Report.objects.filter(pk=submitted.pk).update(status=Report.Status.APPROVED)
+    # Three rows move: A's, the province's total and the national root's.
+    assert compliance_change_apply(period=OCT, unit_id=a.pk).rows == 3
+    # A: 60% against its own 90%; from 0 the path needs 90×303/364 = 74,92%, 14,92 points more: behind.
+    own = _result(a, signed)
+    assert (own.value, own.status) == (D("60.00"), Status.BEHIND) and "mục tiêu 90%" in own.reason
+    # P: (60 + 60)/(100 + 100) = 60% against the plan's 50%: met.
+    total = _result(province, signed)
+    assert (total.sub_value, total.sub_status) == (D("60.00"), Status.MET)
+    assert _current().pk == run.pk and _rows(run.pk) == _full()
