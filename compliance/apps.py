@@ -9,12 +9,12 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from authoring.signals import plan_issued, unit_values_changed
         from compliance.receivers import (
+            apply_change_after_commit,
             recompute_issued_plan_months_after_commit,
-            recompute_month_after_commit,
             recompute_plan_months_after_commit,
         )
         from reports.signals import approved_figures_changed
 
-        approved_figures_changed.connect(recompute_month_after_commit, dispatch_uid="compliance-recompute-month")
+        approved_figures_changed.connect(apply_change_after_commit, dispatch_uid="compliance-apply-change")
         unit_values_changed.connect(recompute_plan_months_after_commit, dispatch_uid="compliance-unit-values")
         plan_issued.connect(recompute_issued_plan_months_after_commit, dispatch_uid="compliance-recompute-plan-months")

@@ -8,6 +8,7 @@ current is `compliance.services`' work.
 import csv
 import datetime as dt
 import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -61,12 +62,18 @@ class Figure(NamedTuple):
     all_denominator: int | None
 
 
-def _figures(period: dt.date, flow_ids: set[int]) -> dict[tuple[int, int], Figure]:
-    """(unit, indicator) → approved and provisional sums for the month, or year to date for flows."""
+def _figures(period: dt.date, flow_ids: set[int], unit_ids: list[int] | None = None
+             ) -> dict[tuple[int, int], Figure]:
+    """(unit, indicator) → approved and provisional sums for the month, or year to date for flows.
+
+    Every unit's, or only those of `unit_ids` (an approval applied in place reads its unit's alone)."""
     year_start = period.replace(month=1)
     values = ReportValue.objects.filter(
         report__status__in=[Report.Status.APPROVED, Report.Status.SUBMITTED],
-    ).filter(
+    )
+    if unit_ids is not None:
+        values = values.filter(report__unit_id__in=unit_ids)
+    values = values.filter(
         Q(indicator_id__in=flow_ids, report__period__gte=year_start, report__period__lte=period)
         | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
     )
@@ -88,7 +95,8 @@ def _figures(period: dt.date, flow_ids: set[int]) -> dict[tuple[int, int], Figur
         return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
 
 
-def _baselines(months: set[dt.date]) -> dict[tuple[int, int], dict[dt.date, tuple[int, int]]]:
+def _baselines(months: set[dt.date], unit_ids: list[int] | None = None
+               ) -> dict[tuple[int, int], dict[dt.date, tuple[int, int]]]:
     """(unit, indicator) → {month: approved counts} in the months before stages start: the paths' baselines.
 
     Only counts with a denominator above 0 make a baseline; a unit's are summed into its subtree's in the roll-up.
@@ -96,7 +104,10 @@ def _baselines(months: set[dt.date]) -> dict[tuple[int, int], dict[dt.date, tupl
     rows = ReportValue.objects.filter(
         report__status=Report.Status.APPROVED, report__period__in=months, numerator__isnull=False,
         denominator__gt=0,
-    ).values_list("report__unit_id", "indicator_id", "report__period", "numerator", "denominator")
+    )
+    if unit_ids is not None:
+        rows = rows.filter(report__unit_id__in=unit_ids)
+    rows = rows.values_list("report__unit_id", "indicator_id", "report__period", "numerator", "denominator")
     baselines: dict[tuple[int, int], dict[dt.date, tuple[int, int]]] = defaultdict(dict)
     for unit_id, indicator_id, period, numerator, denominator in rows.iterator(chunk_size=5000):
         baselines[(unit_id, indicator_id)][period] = (numerator, denominator)
@@ -120,7 +131,7 @@ def _submissions(period: dt.date) -> dict[int, Submission]:
 RESULT_COLUMNS = (
     "run_id", "unit_id", "indicator_id", "target_id", "numerator", "denominator", "done", "value",
     "provisional_value", "path_value", "status", "reason", "sub_numerator", "sub_denominator", "sub_expected",
-    "sub_reporting", "sub_meeting", "sub_value", "sub_status", "sub_reason",
+    "sub_reporting", "sub_meeting", "sub_value", "sub_status", "sub_reason", "sub_bases",
 )
 REPORTING_COLUMNS = ("run_id", "unit_id", "own", "due_on", "expected", "on_time", "late", "missing")
 
@@ -359,18 +370,27 @@ def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting]
         # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
         expected = reporting.get(unit_id)
         if expected and expected.own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
-            overdue_reasons[unit_id] = _("No report for %(month)s; it was due by %(due)s.") % {
-                "month": month.period.strftime("%m/%Y"), "due": date_format(expected.due_on)}
+            overdue_reasons[unit_id] = overdue_reason(month.period, expected.due_on)
         own = _own_result(month, indicator, held, figure, bases, overdue_reasons.get(unit_id))
         own_results[(unit_id, indicator_id)] = own
-        # A zero denominator (0/0, or a reduction without its baseline) stays out of the subtree's sums.
-        counted = own.numerator is not None and bool(own.denominator)
-        nodes[unit_id][indicator_id] = Node(
-            numerator=own.numerator if counted else 0, denominator=own.denominator if counted else 0, expected=1,
-            reporting=int(bool(figure and figure.rows)),
-            meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
-            has_counts=own.numerator is not None, bases=dict(bases) if bases else None)
+        nodes[unit_id][indicator_id] = _own_node(indicator, own, figure, bases)
     return own_results, nodes
+
+
+def overdue_reason(period: dt.date, due_on: dt.date) -> str:
+    return _("No report for %(month)s; it was due by %(due)s.") % {
+        "month": period.strftime("%m/%Y"), "due": date_format(due_on)}
+
+
+def _own_node(indicator: Indicator, own: OwnResult, figure: Figure | None, bases: dict | None) -> Node:
+    """What a bound unit adds to its subtree's sums: its counted figures, itself as expected, reporting, meeting."""
+    # A zero denominator (0/0, or a reduction without its baseline) stays out of the subtree's sums.
+    counted = own.numerator is not None and bool(own.denominator)
+    return Node(
+        numerator=own.numerator if counted else 0, denominator=own.denominator if counted else 0, expected=1,
+        reporting=int(bool(figure and figure.rows)),
+        meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
+        has_counts=own.numerator is not None, bases=dict(bases) if bases else None)
 
 
 def _baseline_month(stage: Stage) -> dt.date:
@@ -500,16 +520,9 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
     rows, count = [], 0
     for unit_id, by_indicator in nodes.items():
         for indicator_id, node in by_indicator.items():
-            indicator = month.indicators[indicator_id]
-            sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure)
             own = own_results.get((unit_id, indicator_id), NO_OWN)
-            stages = judged.total((unit_id, indicator_id))
-            sub_status, sub_reason = _subtree_verdict(month, indicator, stages, node, own, sub_value)
-            # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
-            named = own._replace(target_id=stages[0].target_id) if own.target_id is None and stages else own
-            rows.append((run_id, unit_id, indicator_id, *named,
-                         node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
-                         node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400]))
+            rows.append((run_id, unit_id, indicator_id, *result_row(
+                month, month.indicators[indicator_id], judged.total((unit_id, indicator_id)), node, own)))
             count += 1
             if fail_after is not None and count >= fail_after:
                 _insert(ComplianceResult, RESULT_COLUMNS, rows)
@@ -520,6 +533,35 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
     _insert(ComplianceResult, RESULT_COLUMNS, rows)
     _insert(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
     return count
+
+
+def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult) -> tuple:
+    """One result row after run, unit and indicator: the unit's own columns (naming the target a total is judged
+    by), then its subtree's, judged here. The full computation and an approval applied in place both write it."""
+    sub_value = rolled_value(node, rollup=indicator.rollup, measure=indicator.measure)
+    sub_status, sub_reason = _subtree_verdict(month, indicator, stages, node, own, sub_value)
+    # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
+    named = own._replace(target_id=stages[0].target_id) if own.target_id is None and stages else own
+    # In RESULT_COLUMNS order: a plain tuple, as the emit phase writes millions of them.
+    return (*named, node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
+            node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400],
+            bases_dump(node.bases) if node.bases else None)
+
+
+def bases_dump(bases: dict[dt.date, tuple[int, int]] | None) -> str | None:
+    """A subtree's baseline sums as JSON text, for COPY and for the column alike; None when it has none."""
+    if not bases:
+        return None
+    return json.dumps({month.isoformat(): list(figure) for month, figure in sorted(bases.items())})
+
+
+def bases_load(stored: dict | str | None) -> dict[dt.date, tuple[int, int]] | None:
+    """The subtree's baseline sums read back from its row."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        stored = json.loads(stored)
+    return {dt.date.fromisoformat(month): (figure[0], figure[1]) for month, figure in stored.items()} or None
 
 
 def _unit_meets(indicator: Indicator, *, done, value, status) -> bool:

@@ -30,6 +30,9 @@ class ComplianceRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     results = models.PositiveIntegerField(_("results"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Raised by each approval, reopening or return applied to the run's rows in place (`compliance.incremental`):
+    # what is cached under the run (the scorecard) is cached under its revision too.
+    revision = models.PositiveIntegerField(_("revision"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("compliance run")
@@ -117,6 +120,9 @@ class ComplianceResult(models.Model):
     sub_value = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     sub_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     sub_reason = models.CharField(max_length=400, blank=True)
+    # The subtree's approved figures in its paths' baseline months ({"2025-12-01": [numerator, denominator]}), which
+    # an approval in the month leaves as they are: kept so the total can be judged again without summing the tree.
+    sub_bases = models.JSONField(null=True)
 
     class Meta:
         verbose_name = _("compliance result")

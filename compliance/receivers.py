@@ -1,15 +1,17 @@
-"""Compliance listens to the layers below: approved figures changed, a plan was issued or amended, or a target's
-values per unit changed, so the months concerned are recomputed after commit."""
+"""Compliance listens to the layers below: a unit's approved figures changed, so its results and its ancestors'
+totals are brought up to date as soon as the change commits; a plan was issued or amended, or a target's values
+per unit changed, so the months concerned are recomputed after commit."""
 
 from compliance.models import ComplianceRun
-from compliance.services import compliance_request
+from compliance.services import compliance_change_record, compliance_request
 from plans.models import Plan
 
 
-def recompute_month_after_commit(sender, *, report, **kwargs) -> None:
-    # Recorded with the decision (the signal is sent inside its transaction), so a broker outage delays the
-    # recomputation but never loses it; while one computation of the month waits in the queue, no other is queued.
-    compliance_request(period=report.period)
+def apply_change_after_commit(sender, *, report, **kwargs) -> None:
+    # Recorded with the decision (the signal is sent inside its transaction), so the change is never lost; applied
+    # in place after commit, or, where it cannot be, by a full recomputation of the month (coalesced: at most one
+    # waits in the queue).
+    compliance_change_record(period=report.period, unit_id=report.unit_id)
 
 
 def _plan_months_request(plan: Plan) -> None:

@@ -4,10 +4,13 @@ import datetime as dt
 import gc
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 
 from compliance.computation import month_compute
+from compliance.incremental import Applied, Fallback, change_apply
 from compliance.models import ComplianceMonth, ComplianceRun
 from compliance.runs import (
     DEAD_RUN_ERROR,
@@ -23,10 +26,14 @@ from compliance.runs import (
     rows_delete,
     wish_record,
 )
+from core.models import OutboxEntry
 from core.outbox import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 COMPUTE_TASK = "compliance.tasks.compute_month"
+CHANGE_TASK = "compliance.tasks.apply_change"
+# Left to the computation of the month that is running: it computes once more when it finishes (`wish_record`).
+FOLLOW_UP = "a computation of the month is running; one more follows it"
 
 
 def compliance_request(*, period: dt.date) -> bool:
@@ -154,3 +161,55 @@ def compliance_runs_reap() -> list[dt.date]:
     return months
 
 
+
+
+def compliance_change_record(*, period: dt.date, unit_id: int) -> OutboxEntry:
+    """Inside the transaction that changed a unit's approved figures: apply the change to the month's results as
+    soon as it commits (`compliance_change_apply`), in this process, so the dashboard shows it at once.
+
+    The change is recorded in the outbox with the decision and the record is removed once applied. If the process
+    stops first, or the change fails (the database busy), the record stays and `outbox_drain` hands it to the
+    `apply_change` task: a change is never lost, whether or not the broker is up at the time.
+    """
+    entry = OutboxEntry.objects.create(task=CHANGE_TASK, args=[f"{period:%Y-%m}", unit_id])
+    transaction.on_commit(lambda: _change_apply_now(entry, period=period, unit_id=unit_id))
+    return entry
+
+
+def _change_apply_now(entry: OutboxEntry, *, period: dt.date, unit_id: int) -> None:
+    try:
+        compliance_change_apply(period=period, unit_id=unit_id)
+    except Exception:  # the approval is committed; the change waits in the outbox for the task
+        logger.warning("Could not apply the change of unit %s to %s at once; left in the outbox", unit_id, period,
+                       exc_info=True)
+        return
+    OutboxEntry.objects.filter(pk=entry.pk).delete()
+
+
+@transaction.atomic
+def compliance_change_apply(*, period: dt.date, unit_id: int) -> Applied:
+    """Apply a change of one unit's approved figures to the month's current results, in place (`incremental`).
+
+    Under the month's row, locked: no computation of the month takes the lease or swaps its run in meanwhile, and
+    changes of the same month apply one after the other. When a computation holds the lease, the change is left to
+    it: it computes once more when it finishes (whether or not it read the change), and that run replaces the
+    current one. When the change cannot be applied exactly (no current run, a baseline month, bindings changed), the
+    month's full recomputation is asked for (`compliance_request`), recorded in the outbox with this transaction.
+    """
+    period = period.replace(day=1)
+    month_ensure(period)
+    ComplianceMonth.objects.select_for_update().filter(period=period).first()
+    if wish_record(period=period):
+        return Applied(fallback=FOLLOW_UP)
+    run = ComplianceRun.objects.filter(period=period, is_current=True).first()
+    if run is None:
+        applied = Applied(fallback=Fallback.NO_RUN)
+    else:
+        with translation.override(settings.LANGUAGE_CODE):  # the reasons in the words the full computation uses
+            applied = change_apply(run=run, unit_id=unit_id)
+    if applied.fallback:
+        logger.info("Compliance for %s recomputed in full for unit %s: %s", period, unit_id, applied.fallback)
+        compliance_request(period=period)
+    elif applied.rows:
+        ComplianceRun.objects.filter(pk=run.pk).update(revision=F("revision") + 1)
+    return applied

@@ -4,7 +4,12 @@ from celery import shared_task
 from django.utils import timezone
 
 from compliance.reminders import reminders_send
-from compliance.services import compliance_compute, compliance_request, compliance_runs_reap
+from compliance.services import (
+    compliance_change_apply,
+    compliance_compute,
+    compliance_request,
+    compliance_runs_reap,
+)
 from core.periods import month_parse
 
 
@@ -18,9 +23,18 @@ def compute_month(period: str) -> int:
     return run.results if run else 0  # None: joined the computation already running, which will run once more
 
 
+@shared_task(autoretry_for=(Exception,), retry_backoff=5, max_retries=5)
+def apply_change(period: str, unit_id: int) -> int:
+    """A change of a unit's approved figures that could not be applied when it was committed (from the outbox)."""
+    return compliance_change_apply(period=month_parse(period), unit_id=unit_id).rows
+
+
 @shared_task
 def compute_nightly() -> list[str]:
-    """The month being reported on and the current one, so both dashboards are fresh each morning."""
+    """The month being reported on and the current one, so both dashboards are fresh each morning.
+
+    Approvals are applied to the results in place as they happen (`compliance.incremental`); this full
+    recomputation is the reconciliation, and catches what no approval announces (a report gone overdue)."""
     today = timezone.localdate()
     months = [_previous_month(today), today.replace(day=1)]
     for month in months:

@@ -79,13 +79,15 @@ def _view_query(view: ScorecardView) -> str:
 
 
 def _scorecard_cached(request, context):
-    """The built scorecard, cached under its run: a new computation is a new run, hence a new key."""
+    """The built scorecard, cached under its run and revision: a new computation is a new run, an approval applied
+    in place a new revision, hence a new key."""
     user = request.user
     scope = "staff" if sees_all(user) else ",".join(sorted(membership_paths(user=user)))
     plan = context["plan"].key if context["plan"] else ""
     view = context["board_view"]
     key = "scorecard:" + hashlib.sha256(
-        f"{context['run'].pk}|{context['span'].key}|{context['unit'].pk}|{plan}|{scope}|{translation.get_language()}"
+        f"{context['run'].pk}.{context['run'].revision}|{context['span'].key}|{context['unit'].pk}|{plan}|{scope}"
+        f"|{translation.get_language()}"
         f"|{view.sort}|{view.behind:d}|{view.everything:d}".encode()).hexdigest()
     card = cache.get(key)
     if card is None:
