@@ -110,13 +110,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
                 Report.objects.get(pk=data.reports[0][0]).values.values_list("indicator__code", flat=True)[:2])
             # Plans are read by their issuer's subtree and the units below it: the communes' and the Văn
             # phòng's own plans belong to one scope each.
-            for plan in Plan.objects.filter(issuer__code__in=[LOCNINH, BACHDANG, "DN.VPTU"]).select_related("issuer"):
+            issued = Plan.objects.issued().filter(issuer__code__in=[LOCNINH, BACHDANG, "DN.VPTU"])
+            for plan in issued.select_related("issuer"):
                 scope = _scope_of(plan.issuer)
                 data.plans.append((plan.key, scope))
                 data.targets += [(pk, scope) for pk in plan.targets.order_by("pk").values_list("pk", flat=True)[:1]]
                 data.tasks += [(pk, scope) for pk in plan.tasks.order_by("pk").values_list("pk", flat=True)[:1]]
             # The commune's clerk attaches a product file to its open propaganda task.
-            task = Plan.objects.get(issuer__code=LOCNINH).tasks.get(number=1)
+            task = Plan.objects.issued().get(issuer__code=LOCNINH).tasks.get(number=1)
             product = task_product_attach(task=task, by=User.objects.get(username="vanthu.locninh"),
                                           upload=SimpleUploadedFile("tin-bai.pdf", PDF))
             data.task_files.append((product.pk, LOCNINH))
