@@ -65,6 +65,10 @@ def test_the_unit_column_and_the_header_stay_in_view_while_scrolling(browser, li
                          name=f"Phường có tên khá dài số {number:02d}", opened_on=tree.w1.opened_on)
         report(ward, {tree.signed: (number, 40), tree.ai: number % 3 == 0,
                       **{indicator: (number, 40) for indicator in more}})
+    # The overdue list holds a unit named as the demo's are, with a clerk to remind.
+    tree.c1.name = "Chi bộ khu phố 1 – Đảng ủy phường Biên Hòa"
+    tree.c1.save()
+    MembershipFactory(unit=tree.c1, role=Membership.Role.CLERK, user__email="vanthu.khupho1@example.vn")
     compliance_compute(period=OCT, as_of=AFTER_DUE)
     MembershipFactory(user=UserFactory(username="vanphong"), unit=tree.province, role=Membership.Role.REVIEWER)
 
