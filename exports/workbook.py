@@ -7,6 +7,7 @@ pages at indicator boundaries, with the unit columns and the header rows repeate
 import re
 from collections import Counter
 from collections.abc import Callable
+from copy import copy
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,11 +88,13 @@ def _named_styles(wb: Workbook) -> None:
         for attribute, value in attributes.items():
             setattr(style, attribute, value)
         wb.add_named_style(style)
+    # Each style's ids, looked up once: naming a style on a cell searches the workbook's styles every time.
+    wb.cds_styles = {style.name: style.as_tuple() for style in wb._named_styles}
 
 
 def _c(ws, value, style: str = "cds-text") -> WriteOnlyCell:
     cell = as_text(WriteOnlyCell(ws, value=value))
-    cell.style = style
+    cell._style = copy(ws.parent.cds_styles[style])
     return cell
 
 
