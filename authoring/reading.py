@@ -153,10 +153,12 @@ def rows_accepted(rows: list[CandidateRow]) -> list[Accepted]:
 def reading_accepted_whole(reading: Reading) -> list[Accepted]:
     """Every candidate taken as read, as an author who accepts them all without editing would: each target with a
     guessed indicator, comparator and deadline, and each task with a deadline (the rest need the author's hand)."""
+    codes = {row.form.initial["indicator"] for row in reading.rows} - {None}
+    indicators = Indicator.objects.in_bulk(codes, field_name="code")
     accepted = []
     for row in reading.rows:
         data = {**row.form.initial}
-        data["indicator"] = Indicator.objects.filter(code=data["indicator"]).first() if data["indicator"] else None
+        data["indicator"] = indicators.get(data["indicator"])
         if data["due"] and (data["kind"] == "task" or (data["indicator"] and data["comparator"])):
             accepted.append(_accepted(row.index, data))
     return accepted
