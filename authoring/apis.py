@@ -340,7 +340,7 @@ class AuthoredPlanViewSet(PlanViewSet):
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Hủy bản điều chỉnh đang soạn: kế hoạch giữ nguyên như đã ban hành.")
     @action(detail=True, methods=["get", "post", "delete"], url_path="amendment")
-    def amendment(self, request, key=None):
+    def amendment(self, request, key=None, **kwargs):  # kwargs: the format suffix
         plan = self._plan()
         if request.method == "POST":
             return self._amendment_answer(amendment_open(by=request.user, plan=plan), status.HTTP_201_CREATED)
