@@ -55,3 +55,11 @@ def test_a_closed_task_is_not_reminded(world, closed):
     with TestCase.captureOnCommitCallbacks(execute=True):
         task_reminders_send(today=closed.day - dt.timedelta(days=1), escalate_after=10_000)
     assert set(TaskReminder.objects.values_list("task__number", flat=True)) == {1, 2}
+
+
+def test_the_task_page_and_api_say_since_when_it_is_closed(world, closed, client):
+    client.force_login(world.acceptor)
+    day = closed.day.strftime("%d/%m/%Y")
+    assert f"Kết thúc từ</dt><dd>{day}" in client.get(f"/tasks/{world.task.pk}/").content.decode()
+    rows = {row["number"]: row for row in client.get("/api/v1/tasks/").json()["results"]}
+    assert (rows[1]["closed_from"], rows[2]["closed_from"]) == (closed.day.isoformat(), None)
