@@ -114,16 +114,23 @@ def _edits_of(entry: dict[str, Any], *, plan: Plan) -> tuple[list[TargetEdit], l
     return [], edits + ([TaskEdit(item, close_from=close)] if close else [])
 
 
-def amendment_pending_data(amendment: PlanAmendment, *, kind: str, item_id: int) -> dict[str, Any]:
-    """What the working copy holds for one existing target or task, as the services take it (for a form's initial
-    values); {} when it holds nothing for it or what it holds no longer reads."""
-    entry = _entry(amendment, f"{kind}-{item_id}")
-    if entry is None:
+def amendment_pending_data(amendment: PlanAmendment, *, kind: str, item_id: int | None = None,
+                           key: str = "") -> dict[str, Any]:
+    """What the working copy holds for one target or task (an existing one by id, one it adds by its key), as the
+    services take it, for a form's initial values; {} when it holds nothing for it or what it holds no longer reads."""
+    entry = _entry(amendment, key or f"{kind}-{item_id}")
+    if entry is None or entry["kind"] != kind:
         return {}
     try:
         return _decode(MODELS[kind], entry.get("data") or {})
     except ValidationError:
         return {}
+
+
+def amendment_added_kind(amendment: PlanAmendment, key: str) -> str | None:
+    """"target" or "task" when `key` names an item the working copy adds; None otherwise."""
+    entry = _entry(amendment, key)
+    return entry["kind"] if entry is not None and entry["id"] is None else None
 
 
 def _entry(amendment: PlanAmendment, key: str) -> dict[str, Any] | None:
@@ -216,18 +223,22 @@ def _item_key(amendment: PlanAmendment, kind: str, item) -> str:
     return f"{kind}-new-{amendment.added}"
 
 
-def _put(*, by, amendment: PlanAmendment, kind: str, item, change: dict[str, Any]) -> PlanAmendment:
-    """Merge one change into the entry for `item` (a new entry for a new item), try the whole copy on the plan as it
-    is now, and keep it only if this entry is accepted: its refusal is raised as the services raise it."""
+def _put(*, by, amendment: PlanAmendment, kind: str, item, change: dict[str, Any], key: str = "") -> PlanAmendment:
+    """Merge one change into the entry for `item` (a new entry for a new item; `key` names an item the copy added),
+    try the whole copy on the plan as it is now, and keep it only if this entry is accepted: its refusal is raised as
+    the services raise it."""
     amendment = _locked(by=by, amendment=amendment)
-    key = _item_key(amendment, kind, item)
+    if key and amendment_added_kind(amendment, key) != kind:
+        raise ApplicationError(_("This amendment has no such edit."))
+    key = key or _item_key(amendment, kind, item)
     old = _entry(amendment, key)
     entry = dict(old or {"key": key, "kind": kind, "id": item.pk if item is not None else None, "data": {},
                          "remove": False, "retire_from": None, "close_from": None})
     if change.get("remove"):
         entry.update(remove=True, data={}, retire_from=None, close_from=None)
     else:
-        entry.update(remove=False, data={**entry["data"], **change.get("data", {})},
+        data = change.get("data", {}) if change.get("replace") else {**entry["data"], **change.get("data", {})}
+        entry.update(remove=False, data=data,
                      **{name: change[name] for name in ("retire_from", "close_from") if name in change})
     entries = [e for e in amendment.edits if e["key"] != key]
     if not (entry["remove"] and entry["id"] is None):  # removing an item the copy added drops its entry
@@ -246,6 +257,15 @@ def amendment_target_save(*, by, amendment: PlanAmendment, target: Target | None
                           data: dict[str, Any]) -> PlanAmendment:
     """A target added (`target` None) or changed in the working copy; checked as `target_save` checks a draft's."""
     return _put(by=by, amendment=amendment, kind="target", item=target, change={"data": _encode(Target, data)})
+
+
+@transaction.atomic
+def amendment_added_save(*, by, amendment: PlanAmendment, key: str, data: dict[str, Any]) -> PlanAmendment:
+    """A target or task the working copy adds, written again whole (its form posts every field)."""
+    kind = amendment_added_kind(amendment, key) or "target"
+    # Replaced whole, not merged: a field emptied on the form is emptied here too.
+    return _put(by=by, amendment=amendment, kind=kind, item=None,
+                change={"data": _encode(MODELS[kind], data), "replace": True}, key=key)
 
 
 @transaction.atomic
@@ -334,6 +354,7 @@ class PendingItem:
     label: str
     action: str
     refusal: list[str] = field(default_factory=list)
+    added: bool = False  # an item the copy adds: edited on its own page
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +405,7 @@ def amendment_review(*, by, amendment: PlanAmendment) -> AmendmentReview:
     ids = {kind: [e["id"] for e in amendment.edits if e["kind"] == kind and e["id"]] for kind in MODELS}
     items = {(kind, obj.pk): obj for kind, model in MODELS.items() for obj in model.objects.filter(pk__in=ids[kind])}
     pending = [PendingItem(entry["key"], entry["kind"], _item_label(entry, items), _item_action(entry),
-                           _messages(trial.refused[entry["key"]]) if entry["key"] in trial.refused else [])
+                           _messages(trial.refused[entry["key"]]) if entry["key"] in trial.refused else [],
+                           added=entry["id"] is None)
                for entry in amendment.edits]
     return AmendmentReview(amendment, trial.lines, pending, trial.problems, moved_on=plan.version != amendment.based_on)

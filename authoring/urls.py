@@ -25,4 +25,5 @@ urlpatterns = [
     path("<slug:key>/amendment/apply/", views_amendment.amendment_apply_view, name="amendment-apply"),
     path("<slug:key>/amendment/discard/", views_amendment.amendment_discard_view, name="amendment-discard"),
     path("<slug:key>/amendment/drop/", views_amendment.amendment_drop_view, name="amendment-drop"),
+    path("<slug:key>/amendment/<slug:item>/", views_amendment.amendment_item_view, name="amendment-item"),
 ]

@@ -10,13 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from authoring.amendments import (
+    amendment_added_kind,
+    amendment_added_save,
     amendment_apply,
     amendment_discard,
     amendment_edit_drop,
     amendment_open,
+    amendment_pending_data,
     amendment_review,
 )
-from authoring.forms import ApplyForm, errors_to_form
+from authoring.forms import ApplyForm, TargetForm, TaskForm, errors_to_form
 from authoring.selectors import amendment_open_for, plan_writable
 from core.exceptions import ApplicationError
 from plans.models import Plan, PlanStatus
@@ -96,3 +99,29 @@ def amendment_drop_view(request, key: str):
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return redirect("authoring:amendment", key=plan.key)
+
+
+@login_required
+def amendment_item_view(request, key: str, item: str):
+    """A target or task the working copy adds, on its own form, written again whole."""
+    plan = _issued(request, key)
+    amendment = amendment_open_for(user=request.user, plan=plan)
+    kind = amendment_added_kind(amendment, item) if amendment else None
+    if kind is None:
+        raise Http404
+    initial = amendment_pending_data(amendment, kind=kind, key=item)
+    if kind == "task" and isinstance(initial.get("contributions"), dict):
+        initial["contributions"] = "\n".join(f"{code}: {part}" for code, part in initial["contributions"].items())
+    form_class = TargetForm if kind == "target" else TaskForm
+    form = form_class(request.POST or None, issuer=plan.issuer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.target_data() if kind == "target" else form.task_data()
+        try:
+            amendment_added_save(by=request.user, amendment=amendment, key=item, data=data)
+            messages.success(request, _("Kept in the amendment being prepared: nothing changes until it is applied."))
+            return redirect("authoring:amendment", key=plan.key)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return render(request, f"authoring/{kind}_form.html", {"form": form, "plan": plan, "amending": True})

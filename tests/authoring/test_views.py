@@ -211,6 +211,27 @@ def test_a_task_with_progress_is_closed_and_a_bare_one_removed_from_the_pages(cl
     assert "Kết thúc từ" in _page(client, f"/plans/{draft.key}/")
 
 
+def test_a_task_the_amendment_adds_is_corrected_on_its_own_page(client, world):
+    draft = _draft(world)
+    plan_issue(by=world.author, plan=draft)
+    client.force_login(world.author)
+    client.post(f"/plans/{draft.key}/tasks/new/", _task_post(title="Tập huấn ký sô"))  # a typo
+    url = f"/plans/{draft.key}/amendment/task-new-1/"
+    assert f'href="{url}"' in _page(client, f"/plans/{draft.key}/amendment/")
+    assert "Tập huấn ký sô" in _page(client, url)
+    response = client.post(url, _task_post(due="cuối năm"))
+    assert response.status_code == 200 and "“cuối năm” không phải là hạn" in response.content.decode()
+    assert client.post(url, _task_post()).status_code == 302
+    assert "Nhiệm vụ mới: Tập huấn ký số cho chi bộ" in _page(client, f"/plans/{draft.key}/amendment/")
+    for outsider in (world.neighbour, world.clerk):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.force_login(world.author)
+    assert client.get(f"/plans/{draft.key}/amendment/task-new-2/").status_code == 404  # no such item
+    client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": "Bổ sung nhiệm vụ"})
+    assert draft.tasks.get(number=3).title == "Tập huấn ký số cho chi bộ"
+
+
 def test_a_discarded_amendment_leaves_the_plan_as_issued(client, world):
     draft = _draft(world)
     plan_issue(by=world.author, plan=draft)

@@ -200,6 +200,8 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         **{f"authoring:{name}": tasks for name in ("task-edit", "task-remove", "task-close")},
         **{f"plan-{name}": api["plan"] for name in ("issue", "amend", "target-create", "task-create", "amendment",
                                                     "amendment-edits", "amendment-apply")},
+        "authoring:amendment-item": [Sample({"key": s.kwargs["key"], "item": "target-new-1"}, scope=s.scope)
+                                     for s in api["plan"]],
         "plan-target-change": [Sample({"key": key, "item_id": str(pk)}, scope=scope) for pk, scope in demo.targets
                                for key in Target.objects.filter(pk=pk).values_list("plan__key", flat=True)],
         "plan-task-change": [Sample({"key": key, "item_id": str(pk)}, scope=scope) for pk, scope in demo.tasks
