@@ -1,13 +1,27 @@
 """`/api/v1/plans/` with its writes: a draft created, edited, issued; an issued plan amended with its reason; a draft's
 targets and tasks written. Every write calls the same service as the pages, so the same checks and audit rows."""
 
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from authoring.selectors import issuers_for, parents_for, plan_writable
+from authoring.amendments import (
+    amendment_apply,
+    amendment_discard,
+    amendment_open,
+    amendment_review,
+    amendment_target_remove,
+    amendment_target_retire,
+    amendment_target_save,
+    amendment_task_close,
+    amendment_task_remove,
+    amendment_task_save,
+)
+from authoring.selectors import amendment_open_for, issuers_for, parents_for, plan_writable
 from authoring.services import (
     TargetEdit,
     TaskEdit,
@@ -115,12 +129,45 @@ class TargetAmendSerializer(AuthoredTargetInputSerializer):
 class TaskAmendSerializer(AuthoredTaskInputSerializer):
     id = serializers.IntegerField(required=False, help_text="Nhiệm vụ được sửa; bỏ trống để thêm nhiệm vụ")
     remove = serializers.BooleanField(required=False, default=False)
+    close_from = serializers.DateField(required=False, allow_null=True, default=None,
+                                       help_text="Kết thúc nhiệm vụ từ ngày (rời bảng theo dõi và nhắc việc)")
 
 
 class AmendSerializer(serializers.Serializer):
     reason = serializers.CharField()
     targets = TargetAmendSerializer(many=True, required=False, default=list)
     tasks = TaskAmendSerializer(many=True, required=False, default=list)
+
+
+class AmendmentEditsSerializer(serializers.Serializer):
+    targets = TargetAmendSerializer(many=True, required=False, default=list)
+    tasks = TaskAmendSerializer(many=True, required=False, default=list)
+
+
+class ApplySerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Lý do điều chỉnh, lưu cùng phiên bản mới")
+
+
+class PendingItemSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Mã mục trong bản điều chỉnh: target-12, task-new-1 …")
+    kind = serializers.ChoiceField(choices=["target", "task"])
+    label = serializers.CharField()
+    action = serializers.CharField()
+    refusal = serializers.ListField(child=serializers.CharField(), help_text="Lý do mục này bị từ chối, nếu có")
+
+
+class AmendmentOutputSerializer(serializers.Serializer):
+    """The working copy as its page shows it: what the new version will say, its edits, what stops it."""
+
+    id = serializers.IntegerField(source="amendment.id")
+    based_on = serializers.IntegerField(source="amendment.based_on", help_text="Phiên bản đang được điều chỉnh")
+    opened_by = serializers.CharField(source="amendment.opened_by_name")
+    opened_at = serializers.DateTimeField(source="amendment.opened_at")
+    lines = serializers.ListField(child=serializers.CharField(), help_text="Những thay đổi phiên bản mới sẽ ghi")
+    items = PendingItemSerializer(many=True)
+    problems = serializers.ListField(child=serializers.CharField())
+    may_apply = serializers.BooleanField()
+    moved_on = serializers.BooleanField(help_text="Kế hoạch đã có phiên bản mới hơn từ khi mở bản điều chỉnh")
 
 
 class AuthoredTargetSerializer(serializers.ModelSerializer):
@@ -157,6 +204,30 @@ def _edits(rows: list[dict], model, *, plan, edit_class):
         extra = {"retire_from": retire} if retire is not None else {}
         edits.append(edit_class(item, row, remove, **extra))
     return edits
+
+
+def _edits_keep(*, by, amendment, plan, targets: list[dict], tasks: list[dict]) -> None:
+    """Each row into the working copy through the same services as the pages."""
+    for row in targets:
+        row = dict(row)
+        pk, remove, retire = row.pop("id", None), row.pop("remove", False), row.pop("retire_from", None)
+        target = get_object_or_404(Target, pk=pk, plan=plan) if pk else None
+        if remove:
+            amendment_target_remove(by=by, amendment=amendment, target=target)
+        elif retire is not None:
+            amendment_target_retire(by=by, amendment=amendment, target=target, from_month=retire)
+        if row or (target is None and not remove):
+            amendment_target_save(by=by, amendment=amendment, target=target, data=row)
+    for row in tasks:
+        row = dict(row)
+        pk, remove, close = row.pop("id", None), row.pop("remove", False), row.pop("close_from", None)
+        task = get_object_or_404(PlanTask, pk=pk, plan=plan) if pk else None
+        if remove:
+            amendment_task_remove(by=by, amendment=amendment, task=task)
+        elif close is not None:
+            amendment_task_close(by=by, amendment=amendment, task=task, from_day=close)
+        if row or (task is None and not remove):
+            amendment_task_save(by=by, amendment=amendment, task=task, data=row)
 
 
 class AuthoredPlanViewSet(PlanViewSet):
@@ -249,3 +320,56 @@ class AuthoredPlanViewSet(PlanViewSet):
         data.is_valid(raise_exception=True)
         task = task_save(by=request.user, plan=plan, task=task, data=dict(data.validated_data))
         return Response(AuthoredTaskSerializer(task).data)
+
+    # ------------------------------------------------------------------------------- the working copy of an amendment
+
+    def _amendment_answer(self, amendment, code=status.HTTP_200_OK):
+        review = amendment_review(by=self.request.user, amendment=amendment)
+        return Response(AmendmentOutputSerializer(review).data, status=code)
+
+    def _amendment(self, plan):
+        amendment = amendment_open_for(user=self.request.user, plan=plan)
+        if amendment is None:
+            raise Http404
+        return amendment
+
+    @extend_schema(methods=["GET"], request=None, responses=AmendmentOutputSerializer,
+                   description="Bản điều chỉnh đang soạn của kế hoạch đã ban hành (404 nếu chưa mở).")
+    @extend_schema(methods=["POST"], request=None, responses={201: AmendmentOutputSerializer},
+                   description="Mở bản điều chỉnh (hoặc trả bản đang mở, dùng chung cho những người soạn kế hoạch).")
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
+                   description="Hủy bản điều chỉnh đang soạn: kế hoạch giữ nguyên như đã ban hành.")
+    @action(detail=True, methods=["get", "post", "delete"], url_path="amendment")
+    def amendment(self, request, key=None, **kwargs):  # kwargs: the format suffix
+        plan = self._plan()
+        if request.method == "POST":
+            return self._amendment_answer(amendment_open(by=request.user, plan=plan), status.HTTP_201_CREATED)
+        amendment = self._amendment(plan)
+        if request.method == "DELETE":
+            amendment_discard(by=request.user, amendment=amendment)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._amendment_answer(amendment)
+
+    @extend_schema(request=AmendmentEditsSerializer, responses=AmendmentOutputSerializer,
+                   description="Ghi thêm thay đổi vào bản điều chỉnh đang soạn (mở bản mới nếu chưa có); "
+                               "tất cả hoặc không.")
+    @action(detail=True, methods=["post"], url_path="amendment/edits")
+    def amendment_edits(self, request, key=None):
+        plan = self._plan()
+        data = AmendmentEditsSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            amendment = amendment_open(by=request.user, plan=plan)
+            _edits_keep(by=request.user, amendment=amendment, plan=plan, targets=data.validated_data["targets"],
+                        tasks=data.validated_data["tasks"])
+        return self._amendment_answer(self._amendment(plan))
+
+    @extend_schema(request=ApplySerializer, responses=AuthoredPlanOutputSerializer,
+                   description="Áp dụng bản điều chỉnh với một lý do: một phiên bản mới.")
+    @action(detail=True, methods=["post"], url_path="amendment/apply")
+    def amendment_apply(self, request, key=None):
+        plan = self._plan()
+        data = ApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        amendment_apply(by=request.user, amendment=self._amendment(plan), reason=data.validated_data["reason"])
+        return self._answer(plan)

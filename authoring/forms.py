@@ -187,13 +187,22 @@ class TaskForm(AmendReasonMixin):
 class RetireForm(forms.Form):
     from_month = forms.CharField(label=_("No longer applies from the month"), max_length=20,
                                  help_text=_("e.g. 10/2026"))
-    reason = forms.CharField(label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_from_month(self):
         try:
             return month_parse(self.cleaned_data["from_month"])
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
+
+
+class CloseForm(forms.Form):
+    closed_from = forms.DateField(label=_("Closed from the day"), input_formats=DATE_FORMATS,
+                                  help_text=_("dd/mm/yyyy"))
+
+
+class ApplyForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept with the new version, as the amendment's reason."))
 
 
 class RemoveForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from authoring.models import PlanAmendment
 from plans.models import Plan, PlanStatus, PlanTask, PlanVersion
 from plans.selectors import plan_list
 from targets.binding import units_bound_by_target
@@ -42,6 +43,13 @@ def plan_may_write(*, user, plan: Plan) -> bool:
     if not user_can_author_plan(user=user, issuer=plan.issuer):
         return False
     return plan.status == PlanStatus.ISSUED or plan.authors.filter(pk=user.pk).exists()
+
+
+def amendment_open_for(*, user, plan: Plan) -> PlanAmendment | None:
+    """The plan's open working copy, for those who write the plan (shared among them); None for anyone else."""
+    if plan.status != PlanStatus.ISSUED or not plan_may_write(user=user, plan=plan):
+        return None
+    return plan.amendments.filter(status=PlanAmendment.Status.OPEN).select_related("plan__issuer").first()
 
 
 def target_writable(*, user, pk: int) -> Target:
@@ -117,7 +125,7 @@ def plan_page(*, user, plan: Plan, today: dt.date) -> PlanPage:
         bound = units_bound_by_target(period=period)
     rows = [TargetRow(target, bound.get(target.pk, [])[:BOUND_SHOWN], len(bound.get(target.pk, [])))
             for target in targets]
-    tasks = list(plan.tasks.select_related("lead_unit", "accepting_unit", "parent_task__plan")
+    tasks = list(plan.tasks.select_related("lead_unit", "accepting_unit", "parent_task__plan", "closure")
                  .prefetch_related("cooperating_units"))
     return PlanPage(plan=plan, targets=rows, tasks=tasks, versions=list(plan.versions.select_related("created_by")),
                     may_write=plan_may_write(user=user, plan=plan), period=period)

@@ -29,6 +29,8 @@ from plans.selectors import DEFAULT_DUE_DAY, report_due_days
 from reports.models import Report
 from targets.binding import targets_for_unit
 from targets.models import Counts, Target
+from tasks.selectors import task_has_history
+from tasks.services import task_close
 from units.access import user_can_author_plan
 from units.models import Unit
 from units.selectors import unit_ancestor_paths
@@ -427,7 +429,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
     """The plan as plain JSON: its fields, its targets and its tasks, as a version keeps them."""
     targets = plan.targets.select_related("indicator", "scope_unit", "responsible_unit").prefetch_related(
         "applies_to_units", "plan__issuer").order_by("position")
-    tasks = plan.tasks.select_related("lead_unit", "accepting_unit").prefetch_related("cooperating_units")
+    tasks = plan.tasks.select_related("lead_unit", "accepting_unit", "closure").prefetch_related("cooperating_units")
     return {
         "plan": {"key": plan.key, "number": plan.number, "kind": plan.kind, "title": plan.title,
                  "issuer": plan.issuer.code, "issued_on": jsonable(plan.issued_on), "year_start": plan.year_start,
@@ -464,6 +466,7 @@ def _task_json(task: PlanTask) -> dict[str, Any]:
         "due_label": task.due_label, "expected_output": task.expected_output,
         "responsible_person": task.responsible_person, "contributions": task.contributions,
         "recurrence": task.recurrence, "accepting_unit": _code(task.accepting_unit), "parent_task": task.parent_task_id,
+        "closed_from": jsonable(closure.closed_from) if (closure := getattr(task, "closure", None)) else None,
     }
 
 
@@ -494,7 +497,11 @@ def _task_lines(old: dict, new: dict) -> list[str]:
     if old["due_label"] != new["due_label"]:
         lines.append(_("Task %(number)s: due %(old)s → %(new)s") % {"number": number, "old": old["due_label"],
                                                                    "new": new["due_label"]})
-    other = [name for name in new if name not in {"due_kind", "due_on", "due_label"} and old.get(name) != new[name]]
+    if old.get("closed_from") != new.get("closed_from") and new.get("closed_from"):
+        day = dt.date.fromisoformat(new["closed_from"])
+        lines.append(_("Task %(number)s closed from %(day)s") % {"number": number, "day": date_format(day)})
+    skipped = {"due_kind", "due_on", "due_label", "closed_from"}
+    other = [name for name in new if name not in skipped and old.get(name) != new[name]]
     if other:
         names = ", ".join(str(PlanTask._meta.get_field(name).verbose_name) for name in other)
         lines.append(_("Task %(number)s: changed %(fields)s") % {"number": number, "fields": names})
@@ -594,9 +601,12 @@ class TargetEdit:
 
 @dataclass(frozen=True, slots=True)
 class TaskEdit:
+    """One change to a task within an amendment: new (`task` None), edited (`data`), removed, or closed from a day."""
+
     task: PlanTask | None = None
     data: dict[str, Any] = field(default_factory=dict)
     remove: bool = False
+    close_from: dt.date | None = None
 
 
 def _baseline(*, by, plan: Plan) -> dict:
@@ -625,15 +635,21 @@ def _target_apply(edit: TargetEdit, *, plan: Plan) -> None:
         _target_write(plan=plan, target=target, data=edit.data)
 
 
-def _task_apply(edit: TaskEdit, *, plan: Plan) -> None:
+def _task_apply(edit: TaskEdit, *, plan: Plan, by=None) -> None:
     if edit.task is not None and edit.task.plan_id != plan.pk:
         raise ApplicationError(_("That task belongs to another plan."))
     if edit.remove:
-        if edit.task.records.exists():
-            raise ApplicationError(_("Task %(number)s already has progress reported by its units; it cannot be "
-                                     "removed. Change its deadline or its content instead.")
+        if task_has_history(edit.task):
+            raise ApplicationError(_("Task %(number)s already has progress, a product or reminders recorded against "
+                                     "it; it cannot be removed. Close it from a day instead: it stays in the plan's "
+                                     "history and leaves the task board and the reminders from that day.")
                                    % {"number": edit.task.number})
         edit.task.delete()
+    elif edit.close_from is not None:
+        if not dt.date(plan.year_start, 1, 1) < edit.close_from <= dt.date(plan.year_end, 12, 31):
+            raise ValidationError({"closed_from": _("Close a task from a day after the plan's first one and within "
+                                                    "its years.")})
+        task_close(task=edit.task, closed_from=edit.close_from, by=by)
     else:
         _task_write(plan=plan, task=edit.task, data=edit.data)
 
@@ -658,7 +674,7 @@ def plan_amend(*, by, plan: Plan, reason: str, targets: Sequence[TargetEdit] = (
     for edit in targets:
         _target_apply(edit, plan=plan)
     for edit in tasks:
-        _task_apply(edit, plan=plan)
+        _task_apply(edit, plan=plan, by=by)
     changes = snapshot_changes(before, plan_snapshot(plan))
     if not changes:
         raise ApplicationError(_("The amendment changes nothing."))

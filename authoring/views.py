@@ -1,5 +1,6 @@
 """The pages of writing a plan: the list, a plan, a new plan (blank, from the parent, from the document), the target
-and task editors, issuing, retiring a target. A change to an issued plan is an amendment with its reason."""
+and task editors, issuing, retiring a target, closing a task. A change to an issued plan goes into the plan's working
+copy of its amendment (`authoring.amendments`), which is reviewed and applied with one reason on its own page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from authoring.amendments import (
+    amendment_open,
+    amendment_pending_data,
+    amendment_target_remove,
+    amendment_target_retire,
+    amendment_target_save,
+    amendment_task_close,
+    amendment_task_remove,
+    amendment_task_save,
+)
 from authoring.forms import (
+    CloseForm,
     DocumentForm,
     PlanEditForm,
     PlanForm,
@@ -22,6 +34,7 @@ from authoring.forms import (
 )
 from authoring.reading import Reading, candidate_rows, document_read, rows_accepted
 from authoring.selectors import (
+    amendment_open_for,
     issuers_for,
     parents_for,
     plan_page,
@@ -33,10 +46,7 @@ from authoring.selectors import (
     user_writes_plans,
 )
 from authoring.services import (
-    TargetEdit,
-    TaskEdit,
     due_text,
-    plan_amend,
     plan_draft_create,
     plan_draft_from_document,
     plan_draft_from_parent,
@@ -44,7 +54,6 @@ from authoring.services import (
     plan_issue,
     plan_problems,
     target_delete,
-    target_retire,
     target_save,
     task_delete,
     task_save,
@@ -64,7 +73,9 @@ def plan_detail(request, key: str):
     plan = plan_readable(user=request.user, key=key)
     page = plan_page(user=request.user, plan=plan, today=timezone.localdate())
     problems = plan_problems(plan) if page.may_write and plan.status == PlanStatus.DRAFT else []
-    return render(request, "authoring/detail.html", {"page": page, "plan": plan, "problems": problems})
+    return render(request, "authoring/detail.html", {
+        "page": page, "plan": plan, "problems": problems,
+        "amendment": amendment_open_for(user=request.user, plan=plan)})
 
 
 def _plan_form(request, form_class, *, parent_required: bool = False, **extra):
@@ -199,23 +210,18 @@ def _amending(plan: Plan) -> bool:
     return plan.status == PlanStatus.ISSUED
 
 
-def _reason(form) -> str:
-    reason = form.cleaned_data.get("reason", "").strip()
-    if not reason:
-        form.add_error("reason", _("Give the reason for the amendment."))
-    return reason
+def _next(plan: Plan):
+    return redirect("authoring:amendment", key=plan.key) if _amending(plan) else redirect("authoring:detail",
+                                                                                         key=plan.key)
 
 
 def _saved(request, form, *, plan: Plan, draft_save, amend_edit) -> bool:
-    """Save a draft's edit directly, or an issued plan's as an amendment with its reason; refusals on the form."""
+    """Save a draft's edit directly, or keep an issued plan's in its working copy (opened if none is); refusals on
+    the form."""
     try:
         if _amending(plan):
-            reason = _reason(form)
-            if not reason:
-                return False
-            plan_amend(by=request.user, plan=plan, reason=reason, **amend_edit)
-            messages.success(request, _("Amendment recorded: the plan is now at version %(version)s.")
-                             % {"version": plan.versions.order_by("-number").first().number})
+            amend_edit(amendment_open(by=request.user, plan=plan))
+            messages.success(request, _("Kept in the amendment being prepared: nothing changes until it is applied."))
         else:
             draft_save()
             messages.success(request, _("Saved."))
@@ -225,6 +231,17 @@ def _saved(request, form, *, plan: Plan, draft_save, amend_edit) -> bool:
     except ApplicationError as exc:
         form.add_error(None, exc.message)
     return False
+
+
+def _pending(request, plan: Plan, kind: str, item) -> dict:
+    """What the open working copy already holds for this item, shown in its form instead of the issued values."""
+    amendment = amendment_open_for(user=request.user, plan=plan) if item is not None else None
+    if amendment is None:
+        return {}
+    data = amendment_pending_data(amendment, kind=kind, item_id=item.pk)
+    if kind == "task" and isinstance(data.get("contributions"), dict):
+        data["contributions"] = "\n".join(f"{code}: {part}" for code, part in data["contributions"].items())
+    return data
 
 
 def _target_initial(target) -> dict:
@@ -239,13 +256,15 @@ def _target_initial(target) -> dict:
 
 
 def _target_page(request, *, plan: Plan, target=None):
-    form = TargetForm(request.POST or None, issuer=plan.issuer, initial=_target_initial(target))
+    initial = {**_target_initial(target), **_pending(request, plan, "target", target)}
+    form = TargetForm(request.POST or None, issuer=plan.issuer, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.target_data()
         if _saved(request, form, plan=plan,
                   draft_save=lambda: target_save(by=request.user, plan=plan, target=target, data=data),
-                  amend_edit={"targets": [TargetEdit(target=target, data=data)]}):
-            return redirect("authoring:detail", key=plan.key)
+                  amend_edit=lambda amendment: amendment_target_save(by=request.user, amendment=amendment,
+                                                                     target=target, data=data)):
+            return _next(plan)
     return render(request, "authoring/target_form.html", {"form": form, "plan": plan, "target": target,
                                                           "amending": _amending(plan)})
 
@@ -268,10 +287,11 @@ def target_remove(request, pk: int):
     plan, form = target.plan, RemoveForm(request.POST)
     form.is_valid()
     if not _saved(request, form, plan=plan, draft_save=lambda: target_delete(by=request.user, target=target),
-                  amend_edit={"targets": [TargetEdit(target=target, remove=True)]}):
+                  amend_edit=lambda amendment: amendment_target_remove(by=request.user, amendment=amendment,
+                                                                       target=target)):
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-    return redirect("authoring:detail", key=plan.key)
+    return _next(plan)
 
 
 @login_required
@@ -281,16 +301,11 @@ def target_retire_view(request, pk: int):
         raise Http404
     form = RetireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            target_retire(by=request.user, target=target, from_month=form.cleaned_data["from_month"],
-                          reason=form.cleaned_data["reason"])
-            messages.success(request, _("The target no longer applies from %(month)s.")
-                             % {"month": f"{form.cleaned_data['from_month']:%m/%Y}"})
-            return redirect("authoring:detail", key=target.plan.key)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        month = form.cleaned_data["from_month"]
+        if _saved(request, form, plan=target.plan, draft_save=None,
+                  amend_edit=lambda amendment: amendment_target_retire(by=request.user, amendment=amendment,
+                                                                       target=target, from_month=month)):
+            return _next(target.plan)
     return render(request, "authoring/retire.html", {"form": form, "target": target, "plan": target.plan})
 
 
@@ -307,13 +322,15 @@ def _task_initial(task) -> dict:
 
 
 def _task_page(request, *, plan: Plan, task=None):
-    form = TaskForm(request.POST or None, issuer=plan.issuer, initial=_task_initial(task))
+    initial = {**_task_initial(task), **_pending(request, plan, "task", task)}
+    form = TaskForm(request.POST or None, issuer=plan.issuer, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.task_data()
         if _saved(request, form, plan=plan,
                   draft_save=lambda: task_save(by=request.user, plan=plan, task=task, data=data),
-                  amend_edit={"tasks": [TaskEdit(task=task, data=data)]}):
-            return redirect("authoring:detail", key=plan.key)
+                  amend_edit=lambda amendment: amendment_task_save(by=request.user, amendment=amendment, task=task,
+                                                                   data=data)):
+            return _next(plan)
     return render(request, "authoring/task_form.html", {"form": form, "plan": plan, "task": task,
                                                         "amending": _amending(plan)})
 
@@ -336,7 +353,24 @@ def task_remove(request, pk: int):
     plan, form = task.plan, RemoveForm(request.POST)
     form.is_valid()
     if not _saved(request, form, plan=plan, draft_save=lambda: task_delete(by=request.user, task=task),
-                  amend_edit={"tasks": [TaskEdit(task=task, remove=True)]}):
+                  amend_edit=lambda amendment: amendment_task_remove(by=request.user, amendment=amendment, task=task)):
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-    return redirect("authoring:detail", key=plan.key)
+    return _next(plan)
+
+
+@login_required
+def task_close_view(request, pk: int):
+    """An issued plan's task closed from a day, in the working copy: it stays in the plan's history and leaves the
+    board and the reminders from that day. A task with nothing recorded against it may be removed instead."""
+    task = task_writable(user=request.user, pk=pk)
+    if task.plan.status != PlanStatus.ISSUED:
+        raise Http404
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["closed_from"]
+        if _saved(request, form, plan=task.plan, draft_save=None,
+                  amend_edit=lambda amendment: amendment_task_close(by=request.user, amendment=amendment, task=task,
+                                                                    from_day=day)):
+            return _next(task.plan)
+    return render(request, "authoring/close.html", {"form": form, "task": task, "plan": task.plan})

@@ -37,17 +37,22 @@ class TaskOutputSerializer(PlanTaskOutputSerializer):
     done_on = serializers.SerializerMethodField()
     accepted_at = serializers.SerializerMethodField()
     accepting_unit = serializers.SerializerMethodField()
+    closed_from = serializers.SerializerMethodField(help_text="Nhiệm vụ kết thúc từ ngày (rời bảng theo dõi)")
 
     class Meta(PlanTaskOutputSerializer.Meta):
         fields = [f for f in PlanTaskOutputSerializer.Meta.fields if f != "status"] + [
             "responsible_person", "contributions", "recurrence", "accepting_unit", "period", "occurrence_due_on",
-            "state", "status", "status_reason", "version", "product", "done_on", "accepted_at"]
+            "state", "status", "status_reason", "version", "product", "done_on", "accepted_at", "closed_from"]
 
     def _row(self, task):
         rows = self.context.setdefault("rows", {})
         if task.pk not in rows:
             rows[task.pk] = task_rows(tasks=[task], today=timezone.localdate())[0]
         return rows[task.pk]
+
+    def get_closed_from(self, task) -> str | None:
+        closure = getattr(task, "closure", None)
+        return closure.closed_from.isoformat() if closure else None
 
     def get_status(self, task) -> str:
         return self._row(task).status.code
@@ -129,7 +134,7 @@ class TaskViewSet(PortalReadOnlyViewSet):
     filterset_class = TaskFilter
 
     def get_queryset(self):
-        return tasks_visible_to(user=self.request.user).order_by("plan__key", "number")
+        return tasks_visible_to(user=self.request.user).select_related("closure").order_by("plan__key", "number")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

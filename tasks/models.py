@@ -176,3 +176,25 @@ class TaskReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} – {self.get_kind_display()}"
+
+
+class TaskClosure(models.Model):
+    """A task of an issued plan closed by an amendment from a day on: it stays in the plan and its history, and
+    leaves the board, the counts, the reminders and the workbook's quarters that start on or after that day.
+
+    A task with anything recorded against it (progress, products, submissions, reminders) is closed, never removed.
+    """
+
+    task = models.OneToOneField(PlanTask, verbose_name=_("task"), on_delete=models.CASCADE, primary_key=True,
+                                related_name="closure")
+    closed_from = models.DateField(_("closed from"))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("task closure")
+        verbose_name_plural = _("task closures")
+
+    def __str__(self) -> str:
+        return f"{self.task} – {self.closed_from:%d/%m/%Y}"

@@ -19,7 +19,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from plans.models import PlanStatus, PlanTask
 from tasks.models import TaskReminder
-from tasks.selectors import accepting_unit_of, task_rows
+from tasks.selectors import accepting_unit_of, task_rows, tasks_open_on
 from tasks.status import Status
 from units.models import Membership, Unit
 
@@ -64,10 +64,11 @@ def _send_once(*, task: PlanTask, due_on: dt.date, kind: str, recipients: list[s
 
 
 def task_reminders_send(*, today: dt.date | None = None, escalate_after: int | None = None) -> TaskReminderPass:
-    """The daily pass over every task with a deadline that is not reported done."""
+    """The daily pass over every task with a deadline that is not reported done nor closed."""
     today = today or timezone.localdate()
     escalate_after = settings.PORTAL_ESCALATE_DAYS_AFTER if escalate_after is None else escalate_after
-    tasks = (PlanTask.objects.exclude(lead_unit=None).select_related("plan__issuer", "lead_unit", "accepting_unit")
+    tasks = (tasks_open_on(PlanTask.objects.exclude(lead_unit=None), today)
+             .select_related("plan__issuer", "lead_unit", "accepting_unit")
              .filter(plan__status=PlanStatus.ISSUED, plan__year_end__gte=today.year - 1))
     result = TaskReminderPass()
     for row in task_rows(tasks=tasks, today=today):

@@ -148,6 +148,18 @@ def record_status(*, record: TaskRecord | None, occurrence: Occurrence, today: d
                        today=as_of, at_risk_days=at_risk_days())
 
 
+def tasks_open_on(tasks: QuerySet[PlanTask], day: dt.date) -> QuerySet[PlanTask]:
+    """The tasks not closed by then: a task closed from a day leaves the board, the counts and the reminders on that
+    day (its page and history stay)."""
+    return tasks.filter(Q(closure__isnull=True) | Q(closure__closed_from__gt=day))
+
+
+def task_has_history(task: PlanTask) -> bool:
+    """Whether anything was recorded against the task (a record of its progress, product, submission or decision,
+    or a reminder sent): such a task is closed from a day, never removed."""
+    return task.records.exists() or task.reminders.exists()
+
+
 def tasks_visible_to(*, user) -> QuerySet[PlanTask]:
     """The tasks of the plans the user may read (issued in their subtrees or above them)."""
     return plan_task_list(user=user).select_related("plan__issuer", "accepting_unit")
@@ -203,7 +215,8 @@ def task_counts(rows: Iterable[TaskRow]) -> list[UnitTaskCounts]:
 
 def task_board(*, user, filters: BoardFilters, today: dt.date | None = None) -> Board:
     """The board: the user's tasks filtered by plan, lead unit (and its subtree), status and deadline."""
-    tasks = tasks_visible_to(user=user).select_related("plan__issuer", "accepting_unit")
+    today = today or timezone.localdate()
+    tasks = tasks_open_on(tasks_visible_to(user=user), today).select_related("plan__issuer", "accepting_unit")
     if filters.plan:
         tasks = tasks.filter(plan__key=filters.plan)
     if filters.unit:
@@ -227,7 +240,8 @@ def task_board(*, user, filters: BoardFilters, today: dt.date | None = None) -> 
 
 def unit_task_counts(*, user, unit: Unit, today: dt.date | None = None) -> UnitTaskCounts:
     """The tasks led within the unit's subtree that the user may see, counted together (unit page, dashboard)."""
-    tasks = tasks_visible_to(user=user).filter(lead_unit__path__startswith=unit.path)
+    today = today or timezone.localdate()
+    tasks = tasks_open_on(tasks_visible_to(user=user), today).filter(lead_unit__path__startswith=unit.path)
     counts = UnitTaskCounts(unit)
     for row in task_rows(tasks=tasks, today=today):
         counts.add(row.status)
@@ -274,13 +288,15 @@ def _product_words(record: TaskRecord | None) -> str:
 
 def task_quarter_rows(*, unit: Unit, quarter: Quarter, today: dt.date | None = None) -> list[QuarterTaskRow]:
     """For the quarterly workbook: every task led within the unit's subtree by a plan in force that quarter,
-    judged as it stood at the quarter's end (or today, for the quarter under way), with its product and dates."""
+    judged as it stood at the quarter's end (or today, for the quarter under way), with its product and dates.
+    A task closed from a day is listed in the quarters that began before it."""
     today = today or timezone.localdate()
     as_of = min(today, quarter.last_day)
     # Led within the subtree, or assigned by a plan issued within it (its lead unit perhaps not in the tree).
     within = Q(lead_unit__path__startswith=unit.path) | Q(plan__issuer__path__startswith=unit.path)
     tasks = (PlanTask.objects.filter(within, plan__status=PlanStatus.ISSUED, plan__year_start__lte=quarter.year,
                                      plan__year_end__gte=quarter.year)
+             .filter(Q(closure__isnull=True) | Q(closure__closed_from__gt=quarter.first_day))
              .select_related("plan__issuer", "lead_unit").prefetch_related("cooperating_units")
              .order_by("plan__issued_on", "plan__key", "number"))
     tasks = list(tasks)

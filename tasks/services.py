@@ -18,7 +18,7 @@ from core.formatting import date_format, number_format
 from core.models import AuditEvent
 from core.services import audit_record
 from plans.models import PlanTask
-from tasks.models import ProductFile, ProgressNote, TaskDecision, TaskRecord, TaskSubmission
+from tasks.models import ProductFile, ProgressNote, TaskClosure, TaskDecision, TaskRecord, TaskSubmission
 from tasks.selectors import accepting_unit_of, occurrence_of, record_authors
 from tasks.status import State
 from units.access import user_can_enter, user_can_review
@@ -261,3 +261,11 @@ def task_return(*, task: PlanTask, by, reason: str, period: str = "") -> TaskRec
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=record,
                  changes={"state": [State.SUBMITTED, State.RETURNED]}, note=reason)
     return record
+
+
+def task_close(*, task: PlanTask, closed_from: dt.date, by) -> TaskClosure:
+    """Close a task from a day on (part of a plan's amendment, which keeps the version and the audit row saying who
+    and why): it leaves the board, the counts and the reminders from that day; its records stay."""
+    closure, _created = TaskClosure.objects.update_or_create(
+        task=task, defaults={"closed_from": closed_from, "closed_by": by if getattr(by, "pk", None) else None})
+    return closure

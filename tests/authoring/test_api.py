@@ -77,3 +77,53 @@ def test_an_issued_plan_is_amended_with_its_reason(world):
     assert plan.versions.get(number=2).changes == ["Mục tiêu 1: ≥ 80% → ≥ 90%"]
     response = client.post(f"/api/v1/plans/{key}/amend/", {"reason": "", "targets": []}, format="json")
     assert response.status_code == 400
+
+
+def test_the_working_copy_through_the_api(world):
+    client = _client(world.author)
+    key = _create(client, world, from_parent=True).json()["key"]
+    client.post(f"/api/v1/plans/{key}/issue/")
+    plan = Plan.objects.get(key=key)
+    first, task = plan.targets.get(position=1), plan.tasks.get(number=1)
+    assert client.get(f"/api/v1/plans/{key}/amendment/").status_code == 404  # none open yet
+    response = client.post(f"/api/v1/plans/{key}/amendment/")
+    assert response.status_code == 201 and response.json()["lines"] == [] and response.json()["based_on"] == 1
+    # Two requests of edits, as the pages make them: target 1 to 90%, then task 1 closed from 01/10/2026.
+    response = client.post(f"/api/v1/plans/{key}/amendment/edits/", {"targets": [{"id": first.pk, "value": "90"}]},
+                           format="json")
+    assert response.status_code == 200 and response.json()["lines"] == ["Mục tiêu 1: ≥ 80% → ≥ 90%"]
+    response = client.post(f"/api/v1/plans/{key}/amendment/edits/", {
+        "tasks": [{"id": task.pk, "close_from": "2026-10-01"}]}, format="json")
+    answer = response.json()
+    assert answer["lines"] == ["Mục tiêu 1: ≥ 80% → ≥ 90%", "Nhiệm vụ 1 kết thúc từ 01/10/2026"]
+    assert answer["may_apply"] and [item["key"] for item in answer["items"]] == [f"target-{first.pk}",
+                                                                                  f"task-{task.pk}"]
+    # A refused row keeps nothing of its request: a bad deadline for a new target.
+    response = client.post(f"/api/v1/plans/{key}/amendment/edits/", {
+        "targets": [{"id": first.pk, "value": "95"}, {"due": "cuối năm"}]}, format="json")
+    assert response.status_code == 400 and "không phải là hạn" in str(response.json())
+    assert client.get(f"/api/v1/plans/{key}/amendment/").json()["lines"][0] == "Mục tiêu 1: ≥ 80% → ≥ 90%"
+    # Another reviewer and the clerk do not see it.
+    for outsider in (world.neighbour, world.clerk):
+        assert _client(outsider).get(f"/api/v1/plans/{key}/amendment/").status_code == 404
+        assert _client(outsider).post(f"/api/v1/plans/{key}/amendment/apply/", {"reason": "x"}).status_code == 404
+    assert client.post(f"/api/v1/plans/{key}/amendment/apply/", {"reason": ""}).status_code == 400
+    response = client.post(f"/api/v1/plans/{key}/amendment/apply/", {"reason": "Tỉnh giao thêm"}, format="json")
+    assert response.status_code == 200 and response.json()["version"] == 2
+    assert plan.versions.get(number=2).changes == ["Mục tiêu 1: ≥ 80% → ≥ 90%", "Nhiệm vụ 1 kết thúc từ 01/10/2026"]
+    # Discarding a new copy leaves version 2 as it is.
+    client.post(f"/api/v1/plans/{key}/amendment/edits/", {"targets": [{"id": first.pk, "value": "95"}]},
+                format="json")
+    assert client.delete(f"/api/v1/plans/{key}/amendment/").status_code == 204
+    assert client.get(f"/api/v1/plans/{key}/amendment/").status_code == 404
+    first.refresh_from_db()
+    assert first.value == 90 and plan.versions.count() == 2
+
+
+def test_the_working_copy_is_in_the_schema(world):
+    schema = _client(world.author).get("/api/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+    assert {"get", "post", "delete"} <= set(paths["/api/v1/plans/{key}/amendment/"])
+    assert "post" in paths["/api/v1/plans/{key}/amendment/edits/"]
+    assert "post" in paths["/api/v1/plans/{key}/amendment/apply/"]
+    assert "AmendmentOutput" in schema["components"]["schemas"]

@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from authoring.models import PlanAmendment
 from authoring.services import plan_draft_from_parent, plan_issue
 from plans.models import Plan, PlanStatus
 from reports.models import Report, ReportValue
 from targets.models import Target
+from tasks.models import TaskRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -107,20 +109,63 @@ def test_issuing_in_the_browser_binds_the_commune(client, world):
     assert "Phiên bản 1" in text
 
 
-def test_an_issued_plan_is_amended_with_its_reason(client, world):
+def _task_post(**extra):
+    return {"title": "Tập huấn ký số cho chi bộ", "due": "Quý IV/2026", "expected_output": "Báo cáo kết quả",
+            "recurrence": "", **extra}
+
+
+def test_an_issued_plan_is_amended_over_two_saves_and_applied_with_one_reason(client, world):
     draft = _draft(world)
     plan_issue(by=world.author, plan=draft)
     target = draft.targets.get(position=1)
     client.force_login(world.author)
-    assert "Lý do điều chỉnh" in _page(client, f"/plans/targets/{target.pk}/")
+    assert "Mở bản điều chỉnh" in _page(client, f"/plans/{draft.key}/")
+    response = client.post(f"/plans/{draft.key}/amendment/open/")
+    assert response.status_code == 302 and response["Location"] == f"/plans/{draft.key}/amendment/"
+    # First request: target 1 from ≥ 80% to ≥ 90%; kept in the copy, the plan unchanged.
     response = client.post(f"/plans/targets/{target.pk}/", _target_post(world, value="90", due="2026",
                                                                         clause=target.clause))
-    assert response.status_code == 200 and "Hãy nêu lý do điều chỉnh." in response.content.decode()
-    response = client.post(f"/plans/targets/{target.pk}/", _target_post(world, value="90", due="2026",
-                                                                        clause=target.clause, reason="Tỉnh giao"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == f"/plans/{draft.key}/amendment/"
+    target.refresh_from_db()
+    assert target.value == 80
+    assert 'name="value" value="90"' in _page(client, f"/plans/targets/{target.pk}/")  # the copy's value shown
+    # Second request: a task added.
+    assert client.post(f"/plans/{draft.key}/tasks/new/", _task_post()).status_code == 302
+    text = _page(client, f"/plans/{draft.key}/amendment/")
+    assert "Mục tiêu 1: ≥ 80% → ≥ 90%" in text and "Thêm nhiệm vụ 3" in text
+    assert "Nhiệm vụ mới: Tập huấn ký số cho chi bộ" in text
+    assert "số thay đổi: 2" in _page(client, f"/plans/{draft.key}/")
+    # No reason: refused on the form, nothing applied.
+    response = client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": ""})
+    assert response.status_code == 200 and "Trường này là bắt buộc." in response.content.decode()
+    assert draft.versions.count() == 1
+    response = client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": "Tỉnh giao thêm"})
+    assert response.status_code == 302 and response["Location"] == f"/plans/{draft.key}/"
+    version = draft.versions.get(number=2)
+    assert (version.changes, version.reason) == (["Mục tiêu 1: ≥ 80% → ≥ 90%", "Thêm nhiệm vụ 3"], "Tỉnh giao thêm")
     text = _page(client, f"/plans/{draft.key}/")
-    assert "Phiên bản 2" in text and "Mục tiêu 1: ≥ 80% → ≥ 90%" in text and "Tỉnh giao" in text
+    assert "Phiên bản 2" in text and "Mục tiêu 1: ≥ 80% → ≥ 90%" in text and "Tỉnh giao thêm" in text
+    assert "Mở bản điều chỉnh" in text  # the copy is applied: none open now
+
+
+def test_the_amendment_is_its_plans_writers_alone(client, world):
+    draft = _draft(world)
+    plan_issue(by=world.author, plan=draft)
+    client.force_login(world.author)
+    client.post(f"/plans/{draft.key}/amendment/open/")
+    pages = [f"/plans/{draft.key}/amendment/", f"/plans/tasks/{draft.tasks.first().pk}/close/"]
+    posts = [f"/plans/{draft.key}/amendment/{name}/" for name in ("open", "apply", "discard", "drop")]
+    # The commune's other reviewer writes the plan too: the same copy, shared.
+    client.force_login(world.colleague)
+    assert "Do " in _page(client, pages[0]) and PlanAmendment.objects.count() == 1
+    # A reviewer of another commune and the commune's clerk: as if it did not exist.
+    for outsider in (world.neighbour, world.clerk):
+        client.force_login(outsider)
+        for url in pages:
+            assert client.get(url).status_code == 404, url
+        for url in posts:
+            assert client.post(url, {"reason": "x", "item": "target-1"}).status_code == 404, url
+    assert PlanAmendment.objects.get().status == PlanAmendment.Status.OPEN
 
 
 def test_a_target_with_approved_figures_is_retired_from_its_page(client, world):
@@ -130,12 +175,74 @@ def test_a_target_with_approved_figures_is_retired_from_its_page(client, world):
     report = Report.objects.create(unit=world.commune, period=dt.date(2026, 9, 1), status=Report.Status.APPROVED)
     ReportValue.objects.create(report=report, indicator=world.signed, numerator=9, denominator=10)
     client.force_login(world.author)
-    response = client.post(f"/plans/targets/{target.pk}/remove/", {"reason": "Bỏ"}, follow=True)
+    response = client.post(f"/plans/targets/{target.pk}/remove/", follow=True)
     assert "đã có số liệu được duyệt" in response.content.decode()
-    response = client.post(f"/plans/targets/{target.pk}/retire/", {"from_month": "10/2026", "reason": "Đã đạt"})
+    response = client.post(f"/plans/targets/{target.pk}/retire/", {"from_month": "10/2026"})
     assert response.status_code == 302
     target.refresh_from_db()
+    assert target.retired_from is None  # in the copy until applied
+    assert "Mục tiêu 1 thôi áp dụng từ 10/2026" in _page(client, f"/plans/{draft.key}/amendment/")
+    client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": "Đã đạt"})
+    target.refresh_from_db()
     assert target.retired_from == dt.date(2026, 10, 1)
+
+
+def test_a_task_with_progress_is_closed_and_a_bare_one_removed_from_the_pages(client, world):
+    draft = _draft(world)
+    plan_issue(by=world.author, plan=draft)
+    reported, bare = draft.tasks.order_by("number")
+    TaskRecord.objects.create(task=reported, state="in_progress")
+    client.force_login(world.author)
+    assert "Kết thúc hoặc bỏ" in _page(client, f"/plans/{draft.key}/")
+    response = client.post(f"/plans/tasks/{reported.pk}/remove/", follow=True)
+    assert "Hãy kết thúc nhiệm vụ từ một ngày" in response.content.decode()
+    response = client.post(f"/plans/tasks/{reported.pk}/close/", {"closed_from": "31/13/2026"})
+    assert response.status_code == 200 and "Nhập một ngày hợp lệ." in response.content.decode()
+    assert client.post(f"/plans/tasks/{reported.pk}/close/", {"closed_from": "01/10/2026"}).status_code == 302
+    assert client.post(f"/plans/tasks/{bare.pk}/remove/").status_code == 302
+    text = _page(client, f"/plans/{draft.key}/amendment/")
+    assert "Nhiệm vụ 1 kết thúc từ 01/10/2026" in text and "Bỏ nhiệm vụ 2" in text
+    # Taking the removal back keeps task 2 as issued.
+    client.post(f"/plans/{draft.key}/amendment/drop/", {"item": f"task-{bare.pk}"})
+    text = _page(client, f"/plans/{draft.key}/amendment/")
+    assert "Bỏ nhiệm vụ 2" not in text
+    client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": "Chuyển đơn vị khác"})
+    assert draft.versions.get(number=2).changes == ["Nhiệm vụ 1 kết thúc từ 01/10/2026"]
+    assert "Kết thúc từ" in _page(client, f"/plans/{draft.key}/")
+
+
+def test_a_task_the_amendment_adds_is_corrected_on_its_own_page(client, world):
+    draft = _draft(world)
+    plan_issue(by=world.author, plan=draft)
+    client.force_login(world.author)
+    client.post(f"/plans/{draft.key}/tasks/new/", _task_post(title="Tập huấn ký sô"))  # a typo
+    url = f"/plans/{draft.key}/amendment/task-new-1/"
+    assert f'href="{url}"' in _page(client, f"/plans/{draft.key}/amendment/")
+    assert "Tập huấn ký sô" in _page(client, url)
+    response = client.post(url, _task_post(due="cuối năm"))
+    assert response.status_code == 200 and "“cuối năm” không phải là hạn" in response.content.decode()
+    assert client.post(url, _task_post()).status_code == 302
+    assert "Nhiệm vụ mới: Tập huấn ký số cho chi bộ" in _page(client, f"/plans/{draft.key}/amendment/")
+    for outsider in (world.neighbour, world.clerk):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.force_login(world.author)
+    assert client.get(f"/plans/{draft.key}/amendment/task-new-2/").status_code == 404  # no such item
+    client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": "Bổ sung nhiệm vụ"})
+    assert draft.tasks.get(number=3).title == "Tập huấn ký số cho chi bộ"
+
+
+def test_a_discarded_amendment_leaves_the_plan_as_issued(client, world):
+    draft = _draft(world)
+    plan_issue(by=world.author, plan=draft)
+    target = draft.targets.get(position=1)
+    client.force_login(world.author)
+    client.post(f"/plans/targets/{target.pk}/", _target_post(world, value="90", due="2026", clause=target.clause))
+    response = client.post(f"/plans/{draft.key}/amendment/discard/", follow=True)
+    assert "Đã hủy bản điều chỉnh" in response.content.decode()
+    target.refresh_from_db()
+    assert target.value == 80 and draft.versions.count() == 1
+    assert 'name="value" value="80' in _page(client, f"/plans/targets/{target.pk}/")  # the issued value again
 
 
 # The document path, read by authoring.documents and authoring.extract.

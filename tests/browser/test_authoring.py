@@ -101,3 +101,47 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     october = dt.date(2026, 10, 1)
     assert y_plan.targets.get() in targets_for_unit(unit=world.y, period=october)
     assert x_plan.targets.get() in targets_for_unit(unit=world.x, period=october)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_office_amends_an_issued_plan_over_two_saves_and_applies_it(browser, live_server, world, shot, viewport):
+    from authoring.services import plan_issue
+
+    office = MembershipFactory(user=UserFactory(username="vanphong.x"), unit=world.x,
+                               role=Membership.Role.REVIEWER).user
+    plan = Plan.objects.create(key="x-2026", issuer=world.x, title="Kế hoạch xã X", year_start=2026, year_end=2026,
+                               status=PlanStatus.DRAFT, parent=world.parent)
+    plan.authors.add(office)
+    TargetFactory(plan=plan, position=1, indicator=world.signed, value=80, clause="Tối thiểu 80% văn bản được ký số")
+    plan_issue(by=office, plan=plan)
+    page = login(browser, live_server, "vanphong.x")
+    page.set_viewport_size(VIEWPORTS[viewport])
+
+    page.goto(f"{live_server.url}/plans/{plan.key}/")
+    _submit(page, "button:has-text('Mở bản điều chỉnh')")
+    assert "Chưa có thay đổi nào" in page.content()
+    _fits(page)
+    # First save: target 1 from ≥ 80% to ≥ 90%.
+    page.goto(f"{live_server.url}/plans/{plan.key}/")
+    _submit(page, "li.plan-item a:has-text('Điều chỉnh')")
+    page.fill("input[name=value]", "90")
+    _submit(page, "button[type=submit].primary")
+    assert "Mục tiêu 1: ≥ 80% → ≥ 90%" in page.content()
+    # Second save: a task added.
+    _submit(page, "text=Điều chỉnh: thêm nhiệm vụ")
+    _fits(page)
+    page.fill("textarea[name=title]", "Tập huấn ký số cho chi bộ")
+    page.fill("input[name=due]", "Quý IV/2026")
+    _submit(page, "button[type=submit].primary")
+    lines = page.locator("ul.amendment-lines li").all_inner_texts()
+    assert lines == ["Mục tiêu 1: ≥ 80% → ≥ 90%", "Thêm nhiệm vụ 1"]
+    plan.refresh_from_db()
+    assert plan.version == 1  # nothing applied yet
+    _fits(page)
+    shot(page, f"authoring-amendment-{viewport}")
+    page.fill("textarea[name=reason]", "Tỉnh giao thêm chỉ tiêu")
+    _submit(page, "button:has-text('Áp dụng thành phiên bản mới')")
+    assert "Phiên bản 2" in page.content() and "Tỉnh giao thêm chỉ tiêu" in page.content()
+    _fits(page)
+    plan.refresh_from_db()
+    assert plan.version == 2 and plan.targets.get().value == 90 and plan.tasks.count() == 1

@@ -193,10 +193,15 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "tasks:submit": tasks,
         "tasks:decide": tasks,
         "tasks:file": [Sample({"pk": str(pk)}, scope=scope) for pk, scope in demo.task_files],
-        **{f"authoring:{name}": api["plan"] for name in ("detail", "edit", "issue", "target-new", "task-new")},
+        **{f"authoring:{name}": api["plan"] for name in ("detail", "edit", "issue", "target-new", "task-new",
+                                                         "amendment", "amendment-open", "amendment-apply",
+                                                         "amendment-discard", "amendment-drop")},
         **{f"authoring:{name}": api["target"] for name in ("target-edit", "target-remove", "target-retire")},
-        **{f"authoring:{name}": tasks for name in ("task-edit", "task-remove")},
-        **{f"plan-{name}": api["plan"] for name in ("issue", "amend", "target-create", "task-create")},
+        **{f"authoring:{name}": tasks for name in ("task-edit", "task-remove", "task-close")},
+        **{f"plan-{name}": api["plan"] for name in ("issue", "amend", "target-create", "task-create", "amendment",
+                                                    "amendment-edits", "amendment-apply")},
+        "authoring:amendment-item": [Sample({"key": s.kwargs["key"], "item": "target-new-1"}, scope=s.scope)
+                                     for s in api["plan"]],
         "plan-target-change": [Sample({"key": key, "item_id": str(pk)}, scope=scope) for pk, scope in demo.targets
                                for key in Target.objects.filter(pk=pk).values_list("plan__key", flat=True)],
         "plan-task-change": [Sample({"key": key, "item_id": str(pk)}, scope=scope) for pk, scope in demo.tasks
