@@ -311,7 +311,7 @@ def _summary_sheet(book: _Book) -> None:
             _append(ws, [
                 _c(number, "cds-center"), _c(indicator.name),
                 _c(row.unit.name if row else _("No target in force")),
-                _c(row.target.held_label if row else "—"), *_number_cells(result),
+                _c(row.held_label if row else "—"), *_number_cells(result),
                 _status_cell(row.result.sub_status if row else None, book.status_labels),
             ])
         if conflicts:
