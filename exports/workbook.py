@@ -109,6 +109,8 @@ def _lines(value, width: float) -> int:
     if not isinstance(value, str) or not value:
         return 1
     per_line = max(int(width * 1.1), 1)
+    if len(value) <= per_line and "\n" not in value:
+        return 1  # a text no longer than a line cannot wrap (most cells: names, statuses)
     lines = 0
     for part in value.split("\n"):
         lines, used = lines + 1, 0
@@ -128,20 +130,22 @@ class _Sheet:
         self.ws, self.formats, self.widths = ws, formats, widths
         self.row = 0  # the next row, counted from 0 as XlsxWriter counts
         # Each type's own method: text is never written with write(), which would make "=…" a live formula.
-        self.writers = {str: ws.write_string, int: ws.write_number, float: ws.write_number,
-                        type(None): ws.write_blank, bool: ws.write_boolean}
+        self.text = ws.write_string
+        self.writers = {str: self.text, int: ws.write_number, float: ws.write_number, type(None): ws.write_blank,
+                        bool: ws.write_boolean}
 
     def append(self, cells: list[Cell], *, span: float | None = None, widths: list[float] | None = None) -> None:
         """A row, tall enough for its wrapped texts: LibreOffice keeps a row's stored height and would print
         wrapped lines over each other. `span` is the width of a line merged across the page; `widths` those of a row
         whose cells are merged in groups."""
         widths = [span] if span else widths or self.widths
-        lines = max((_lines(cell.value, width) for cell, width in zip(cells, widths, strict=False)), default=1)
-        row, formats, writers = self.row, self.formats, self.writers
+        lines, row, formats, writers, text = 1, self.row, self.formats, self.writers, self.text
         for column, (value, look) in enumerate(cells):
             write = writers.get(type(value))
             if write is None:
                 write, value = self._typed(value)
+            if write is text and column < len(widths):
+                lines = max(lines, _lines(value, widths[column]))  # only text wraps
             write(row, column, value, formats[look])
         if lines > 1:
             self.ws.set_row(row, 14 * lines)
@@ -152,7 +156,7 @@ class _Sheet:
             return self.ws.write_number, float(value)
         if isinstance(value, dt.date):
             return self.ws.write_datetime, value
-        return self.ws.write_string, str(value)  # a lazy translation, or anything else: as text
+        return self.text, str(value)  # a lazy translation, or anything else: as text
 
     def merge(self, first: int, last: int, look: str) -> None:
         """Merge columns `first`–`last` (from 0) of the row about to be appended; its cells are written after."""
