@@ -55,7 +55,8 @@ class Judged(NamedTuple):
     unit: Unit
     target: Target
     result: WorkbookResult
-    asked: TargetValue | None = None  # what the target asks of this unit (`targets.binding.target_values_for`)
+    # What the target asks of this unit (`targets.binding.target_values_for`); None: it sets no unit a value.
+    asked: TargetValue | None = None
 
     @property
     def target_label(self) -> str:
@@ -67,8 +68,12 @@ class Judged(NamedTuple):
 
     @property
     def held_label(self) -> str:
-        """`Target.held_label` (value · plan · deadline) with the value asked of the row's unit."""
-        return self.target_label + self.target.held_label.removeprefix(self.target.value_label)
+        """`Target.held_label` (value · plan · deadline) with the value asked of the row's unit; where the target
+        sets values for other units but not this one, marked as the scorecard marks it."""
+        held = self.target_label + self.target.held_label.removeprefix(self.target.value_label)
+        if self.asked is not None and not self.asked.set_for:
+            return _("%(held)s · values set for some units") % {"held": held}
+        return held
 
 
 class MonthReporting(NamedTuple):
