@@ -97,7 +97,7 @@ def _results_blocks(data: ExportData, labels: dict) -> Iterator[Block]:
 def _judged_sentence(row: Judged, labels: dict) -> str:
     return _("%(indicator)s (%(unit)s): %(figures)s, target %(target)s; %(status)s.") % {
         "indicator": row.indicator.name, "unit": row.unit.name, "figures": figures_text(row.result),
-        "target": row.target.value_label, "status": labels.get(row.result.sub_status, "—").lower()}
+        "target": row.target_label, "status": labels.get(row.result.sub_status, "—").lower()}
 
 
 def _reporting_blocks(data: ExportData) -> Iterator[Block]:
@@ -142,7 +142,7 @@ def _behind_blocks(data: ExportData) -> Iterator[Block]:
         for row in rows:
             yield Block("text", "+ " + _("%(indicator)s: %(figures)s, target %(target)s. %(reason)s") % {
                 "indicator": row.indicator.name, "figures": figures_text(row.result),
-                "target": row.target.value_label, "reason": row.result.sub_reason})
+                "target": row.target_label, "reason": row.result.sub_reason})
 
 
 def body_blocks(data: ExportData) -> list[Block]:

@@ -12,6 +12,7 @@ from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, 
 from compliance.selectors import conflict_text
 from core.models import Conflict
 from core.periods import Quarter
+from targets.binding import TargetValue, target_values_for, unit_values_load
 from targets.models import Indicator, Target
 from tasks.selectors import task_quarter_rows
 from units.models import Unit, UnitKind
@@ -54,6 +55,25 @@ class Judged(NamedTuple):
     unit: Unit
     target: Target
     result: WorkbookResult
+    # What the target asks of this unit (`targets.binding.target_values_for`); None: it sets no unit a value.
+    asked: TargetValue | None = None
+
+    @property
+    def target_label(self) -> str:
+        """The value the target asks of the row's unit: its own, or the value it sets for the unit (or a unit above
+        it), said so, since the plan's text shows the other."""
+        if self.asked is None or not self.asked.set_for:
+            return self.target.value_label
+        return _("%(value)s (value set for %(unit)s)") % {"value": self.asked.label, "unit": self.asked.set_for}
+
+    @property
+    def held_label(self) -> str:
+        """`Target.held_label` (value · plan · deadline) with the value asked of the row's unit; where the target
+        sets values for other units but not this one, marked as the scorecard marks it."""
+        held = self.target_label + self.target.held_label.removeprefix(self.target.value_label)
+        if self.asked is not None and not self.asked.set_for:
+            return _("%(held)s · values set for some units") % {"held": held}
+        return held
 
 
 class MonthReporting(NamedTuple):
@@ -124,7 +144,22 @@ def _judged(unit: Unit, units: list[Unit], indicators: list[Indicator], results:
         if unit_id != unit.pk and (target.scope_unit_id or target.plan.issuer_id) != unit_id:
             continue
         judged.append(Judged(indicators[order[indicator_id]], by_id[unit_id], target, result))
-    return sorted(judged, key=lambda row: (order[row.indicator.pk], row.unit.path))
+    return sorted(_asked(judged), key=lambda row: (order[row.indicator.pk], row.unit.path))
+
+
+def _asked(judged: list[Judged]) -> list[Judged]:
+    """Each row with what its target asks of its unit: the value set for the unit where the target sets one (the
+    rule is `targets.binding`'s). Read per unit only for the few targets that set values for units at all."""
+    per_unit = unit_values_load(row.target.pk for row in judged)
+    rows_by_unit: dict[Unit, list[Judged]] = {}
+    for row in judged:
+        if row.target.pk in per_unit:
+            rows_by_unit.setdefault(row.unit, []).append(row)
+    asked = {}
+    for unit, rows in rows_by_unit.items():
+        for target_id, value in target_values_for(unit=unit, targets=[row.target for row in rows]).items():
+            asked[unit.pk, target_id] = value
+    return [row._replace(asked=asked.get((row.unit.pk, row.target.pk))) for row in judged]
 
 
 def export_data(*, unit: Unit, quarter: Quarter) -> ExportData:

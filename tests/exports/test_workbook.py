@@ -59,7 +59,8 @@ def test_the_annexes_are_numbered_and_carry_the_engines_numbers(computed, tmp_pa
     # Every annex repeats its header row on each printed page, at 100%: nothing is shrunk to fit.
     assert summary.print_title_rows == "$6:$6" and summary.freeze_panes == "A7"
     assert summary.page_setup.orientation == "landscape" and int(summary.page_setup.paperSize) == 9
-    assert not summary.sheet_properties.pageSetUpPr.fitToPage and summary.page_setup.scale == 100
+    # No scale stored is 100% (the standard's default); LibreOffice's print test checks the printed sizes.
+    assert not summary.sheet_properties.pageSetUpPr.fitToPage and summary.page_setup.scale in (None, 100)
     rows = {row[1].value: row for row in summary.iter_rows(min_row=7) if row[1].value and row[2].value}
     signed = rows[computed.signed.name]
     total = ComplianceResult.objects.get(run__is_current=True, unit=computed.province, indicator=computed.signed)
@@ -71,6 +72,17 @@ def test_the_annexes_are_numbered_and_carry_the_engines_numbers(computed, tmp_pa
     # The rate as the engine keeps it (two decimals of a percent): 81/102 = 79,41% → 0.7941.
     assert signed[6].value == pytest.approx(0.7941) and signed[6].number_format == "[$-42A]0.0%"
     assert signed[4].number_format == "[$-42A]#,##0" and signed[7].value == "Có nguy cơ"
+    # What the eye checks: the status coloured (at risk: FBE8C2), Times New Roman, a bold header on its grey fill,
+    # the heading merged across the first page (5+30+18+18+8+8+7+12 = 106 width units ≤ 110: all eight columns),
+    # each column as wide as it was drawn, the page number in the footer.
+    assert signed[7].fill.fgColor.rgb == "FFFBE8C2" and signed[1].font.name == "Times New Roman"
+    header = summary.cell(row=6, column=2)
+    assert header.font.b and header.fill.fgColor.rgb == "FFDDE3EA" and header.alignment.wrap_text
+    assert {"A1:H1", "A2:H2", "A3:H3", "A4:H4"} <= {str(merged) for merged in summary.merged_cells.ranges}
+    assert column_widths(summary) == [5, 30, 18, 18, 8, 8, 7, 12]
+    assert summary.oddFooter.center.text == "&P/&N" and summary.oddFooter.center.size == 10
+    # Numbers stay numbers, text stays text.
+    assert [signed[index].data_type for index in (0, 1, 4, 5, 6)] == ["n", "s", "n", "n", "n"]
     ai = rows[computed.ai.name]
     ai_total = ComplianceResult.objects.get(run__is_current=True, unit=computed.province, indicator=computed.ai)
     assert [c.value for c in ai[4:6]] == [ai_total.sub_meeting, ai_total.sub_expected]
@@ -81,6 +93,9 @@ def test_the_annexes_are_numbered_and_carry_the_engines_numbers(computed, tmp_pa
     # The ward closed in 2025 is left out; the one opened in December has no target yet: one line, not an empty row.
     assert codes[:4] == ["P", "P.W1", "P.W1.C1", "P.W2"]
     assert codes[4] == "1 đơn vị không có chỉ tiêu nào của nhóm này: P.NEW"
+    # Each indicator's name is merged over its four columns (C6:F6, G6:J6), its columns 7, 7, 7 and 9 wide.
+    assert {"C6:F6", "G6:J6"} <= {str(merged) for merged in group.merged_cells.ranges}
+    assert column_widths(group)[2:6] == [7, 7, 7, 9]
     by_code = {row[0].value: row for row in group.iter_rows(min_row=8)}
     assert by_code["P.W1.C1"][1].alignment.indent == 2  # a cell two levels below the province
     columns = {cell.value: index for index, cell in enumerate(next(group.iter_rows(min_row=6, max_row=6)))}
@@ -171,10 +186,16 @@ def test_every_printed_page_holds_whole_columns_at_100_percent(computed, tmp_pat
     assert_pages_hold_whole_columns(openpyxl.load_workbook(_files(tmp_path, computed)[1]))
 
 
+def column_widths(sheet) -> list[float]:
+    """Each column's width, in order: neighbouring columns of one width are stored once, as a range (min–max)."""
+    return [dimension.width for letter in sorted(sheet.column_dimensions, key=column_index_from_string)
+            for dimension in [sheet.column_dimensions[letter]]
+            for _column in range(dimension.min or 1, (dimension.max or dimension.min or 1) + 1)]
+
+
 def assert_pages_hold_whole_columns(book) -> None:
     for sheet in book.worksheets:
-        widths = [sheet.column_dimensions[letter].width for letter in sorted(
-            sheet.column_dimensions, key=column_index_from_string)]
+        widths = column_widths(sheet)
         breaks = [0, *(brk.id for brk in sheet.col_breaks.brk), len(widths)]
         # After a break the code and unit columns print again (print titles A:B).
         strips = [sum(widths[:2]) * (start > 0) + sum(widths[start:end]) for start, end in
