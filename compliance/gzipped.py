@@ -18,16 +18,19 @@ _POLY = 0xEDB88320  # CRC-32, reflected
 
 
 class Deflated(NamedTuple):
-    """A part compressed ahead of time: its raw deflate stream, and the CRC-32 and length of its bytes."""
+    """A part compressed ahead of time: its raw deflate stream, the CRC-32 and length of its bytes, and what a CRC
+    before it is multiplied by to be carried past them (`_x8nmodp(size)`, worked out once)."""
 
     stream: bytes
     crc: int
     size: int
+    shift: int
 
 
 def deflate(data: bytes, *, level: int = LEVEL) -> Deflated:
     compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return Deflated(compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data))
+    return Deflated(compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data),
+                    _x8nmodp(len(data)))
 
 
 def _multmodp(a: int, b: int) -> int:
@@ -72,9 +75,13 @@ def gzip_stitch(parts: list[bytes | Deflated], *, level: int = LEVEL) -> bytes:
     """One gzip member of the parts in turn: bytes are compressed here, `Deflated` parts are copied as stored."""
     out, crc, size = [GZIP_HEADER], 0, 0
     for part in parts:
-        if not isinstance(part, Deflated):
-            part = deflate(part, level=level)
-        out.append(part.stream)
-        crc, size = crc32_combine(crc, part.crc, part.size), size + part.size
+        if isinstance(part, Deflated):
+            out.append(part.stream)
+            crc = _multmodp(part.shift, crc) ^ part.crc  # crc32_combine, the shift worked out when it was stored
+        else:
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+            out.append(compressor.compress(part) + compressor.flush(zlib.Z_SYNC_FLUSH))
+            crc = zlib.crc32(part, crc)
+        size += part.size if isinstance(part, Deflated) else len(part)
     out += [FINAL_BLOCK, crc.to_bytes(4, "little"), (size & 0xFFFFFFFF).to_bytes(4, "little")]
     return b"".join(out)

@@ -163,10 +163,10 @@ class CardShown(NamedTuple):
 
 
 class Board(NamedTuple):
-    """The board as a page serves it: the indicators (the sort menu lists them) and the fragment, as UTF-8 (`plain`)
+    """The board as a page serves it: the sort menu's options (an indicator each) and the fragment, as UTF-8 (`plain`)
     or compressed (`deflated`); each is cached under its own key, so a response reads only the one it sends."""
 
-    groups: list
+    sort_options: SafeString  # the sort menu's options, an indicator each
     plain: bytes | None
     deflated: Deflated | None
 
@@ -327,10 +327,10 @@ def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> 
     if found is not None:
         return found
     built = card_cached(user=request.user, board=board)
-    html = render_to_string("compliance/_scorecard.html", {
-        **context, "card": card_shown(built, view=board.view), "may_remind": board.may_remind}, request=request)
-    plain = html.encode()
+    shown = {**context, "card": card_shown(built, view=board.view), "may_remind": board.may_remind}
+    plain = render_to_string("compliance/_scorecard.html", shown, request=request).encode()
+    options = mark_safe(render_to_string("compliance/_sort_options.html", shown).strip())  # noqa: S308 - escaped
     deflated = deflate(plain)
-    cache.set_many({f"{key}:gz": Board(built.groups, None, deflated),
-                    f"{key}:plain": Board(built.groups, plain, None)}, SCORECARD_CACHE_SECONDS)
-    return Board(built.groups, plain, deflated)
+    cache.set_many({f"{key}:gz": Board(options, None, deflated), f"{key}:plain": Board(options, plain, None)},
+                   SCORECARD_CACHE_SECONDS)
+    return Board(options, plain, deflated)

@@ -34,6 +34,7 @@ from plans.selectors import month_last_due, plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
 from units.access import membership_paths, sees_all, units_visible_to, user_oversees_any
+from units.models import Unit
 from units.selectors import unit_ancestor_paths
 
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
@@ -121,19 +122,31 @@ def dashboard(request):
     return _board_response(response, board, gzip=gzip) if board else response
 
 
+def _panel_unit(request) -> Unit:
+    """The unit a panel loaded after the dashboard is about: from the URL, else the user's own; out of scope is 404."""
+    code = request.GET.get("unit")
+    unit = get_object_or_404(units_visible_to(user=request.user), code=code) if code else home_unit(user=request.user)
+    if unit is None:
+        raise Http404
+    return unit
+
+
 @login_required
 def plan_checks(request):
     """The dashboard's panel on the plans of the unit on screen, loaded after the page: which units below have
     issued a plan implementing them, and which targets within the unit's subtree ask less or later than the plan
     they implement. Apart from the scorecard, so the first page stays light."""
-    visible = units_visible_to(user=request.user)
-    code = request.GET.get("unit")
-    unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
-    if unit is None:
-        raise Http404
+    unit = _panel_unit(request)
     return render(request, "compliance/_plan_checks.html", {
         "unit": unit, "coverages": unit_plans_coverage(unit=unit, user=request.user),
         "flags": unit_cascade_flags(unit=unit)})
+
+
+@login_required
+def tasks_panel(request):
+    """The dashboard's panel on the assigned tasks led within the unit's subtree that the user may see, loaded
+    after the page: counted per person, it would otherwise be worked out on every view of a cached scorecard."""
+    return render(request, "compliance/_tasks_panel.html", {"unit": _panel_unit(request)})
 
 
 @login_required
