@@ -163,10 +163,11 @@ class CardShown(NamedTuple):
 
 
 class Board(NamedTuple):
-    """The board as a page serves it: the sort menu's options (an indicator each) and the fragment, as UTF-8 (`plain`)
+    """The board as a page serves it: the crumbs, the sort menu's options and the fragment, as UTF-8 (`plain`)
     or compressed (`deflated`); each is cached under its own key, so a response reads only the one it sends."""
 
     sort_options: SafeString  # the sort menu's options, an indicator each
+    crumbs: SafeString  # the units above, to go back up
     plain: bytes | None
     deflated: Deflated | None
 
@@ -329,8 +330,9 @@ def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> 
     built = card_cached(user=request.user, board=board)
     shown = {**context, "card": card_shown(built, view=board.view), "may_remind": board.may_remind}
     plain = render_to_string("compliance/_scorecard.html", shown, request=request).encode()
-    options = mark_safe(render_to_string("compliance/_sort_options.html", shown).strip())  # noqa: S308 - escaped
+    around = [mark_safe(render_to_string(name, shown).strip())  # noqa: S308 - escaped by the templates
+              for name in ("compliance/_sort_options.html", "compliance/_crumbs.html")]
     deflated = deflate(plain)
-    cache.set_many({f"{key}:gz": Board(options, None, deflated), f"{key}:plain": Board(options, plain, None)},
+    cache.set_many({f"{key}:gz": Board(*around, None, deflated), f"{key}:plain": Board(*around, plain, None)},
                    SCORECARD_CACHE_SECONDS)
-    return Board(options, plain, deflated)
+    return Board(*around, plain, deflated)

@@ -60,7 +60,8 @@ def _filters(request):
     month = run.period if run else None
     plans = plan_list(user=request.user).exclude(source_text="")
     plan = plans.filter(key=request.GET.get("plan")).first() if request.GET.get("plan") else None
-    crumbs = list(visible.filter(path__in=unit_ancestor_paths(unit)).order_by("depth"))
+    # Read when the template lists them: the dashboard's come cached with its board.
+    crumbs = visible.filter(path__in=unit_ancestor_paths(unit)).order_by("depth")
     return {"unit": unit, "span": span, "month": month, "run": run, "plan": plan, "plans": plans, "crumbs": crumbs,
             "statuses": [*((value, label, SYMBOLS[value]) for value, label in Status.choices),
                          *((value, label, symbol) for value, symbol, label in LEGEND_EXTRA)]}
