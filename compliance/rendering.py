@@ -65,15 +65,25 @@ CHANGES_PATCHED = 200  # revisions past which the card is built anew rather than
 BOARD_MARK = "<!--scorecard-board-->"  # where the page's template puts the cached board
 
 
+def _target_html(cell, labels: dict) -> str:
+    """The target a cell is judged against, and its conflict: the same for a column's cells, so escaped once a build
+    (kept in `labels` under the cell's target)."""
+    key = (cell.target, cell.held, cell.conflict)
+    found = labels.get(key)
+    if found is None:
+        # The value in the cell; which plan and deadline hold in its title, to keep a province's page light.
+        found = f'<small title="{escape(cell.held)}">{escape(cell.target)}</small>' if cell.target else ""
+        if cell.conflict:
+            found += (f'<i class="conflict" role="img" title="{escape(conflict_text(cell.conflict))}">'
+                      f'{CONFLICT}</i>')
+        labels[key] = found
+    return found
+
+
 def cell_html(cell, labels: dict) -> str:
     """One scorecard cell."""
     if cell is None:
         return f'<td class="cell st-none"><b role="img" title="{labels[""]}">·</b></td>'
-    # The value in the cell; which plan and deadline hold in its title, to keep a province's page light.
-    target = f'<small title="{escape(cell.held)}">{escape(cell.target)}</small>' if cell.target else ""
-    if cell.conflict:
-        target += (f'<i class="conflict" role="img" title="{escape(conflict_text(cell.conflict))}">'
-                   f'{CONFLICT}</i>')
     value = pct_text(cell.value) if cell.value is not None else labels["—"]
     # The symbol carries the status for those who cannot tell the colours apart; its title names it, for the eye
     # (on hover) and, as the name of an image, for screen readers.
@@ -82,11 +92,12 @@ def cell_html(cell, labels: dict) -> str:
     else:
         label, symbol = (labels[COUNTED], COUNTED) if cell.target else (labels[""], NO_TARGET)
     return (f'<td class="cell st-{cell.status or "none"}"><b role="img" title="{label}">'
-            f'{symbol}</b> {value}{target}</td>')
+            f'{symbol}</b> {value}{_target_html(cell, labels)}</td>')
 
 
 def cell_labels() -> dict:
-    """The words of each cell symbol, escaped once: the statuses, "" for no target, "—" for no figure (as HTML)."""
+    """The words of each cell symbol, escaped once: the statuses, "" for no target, "—" for no figure (as HTML); and,
+    as the cells are written, each target's HTML (`_target_html`)."""
     labels = {value: escape(label) for value, label in Status.choices}
     labels[""] = escape(LEGEND_EXTRA[0][2])
     labels["—"] = f'<span title="{escape(LEGEND_EXTRA[1][2])}">{NO_FIGURE}</span>'
