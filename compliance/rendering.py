@@ -62,6 +62,7 @@ LEGEND_EXTRA = [
 ]
 SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be: a card older is built anew
 CHANGES_PATCHED = 200  # revisions past which the card is built anew rather than patched
+LARGE_BOARD = 2 * 2**20  # bytes of HTML
 BOARD_MARK = "<!--scorecard-board-->"  # where the page's template puts the cached board
 
 
@@ -343,7 +344,9 @@ def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> 
     plain = render_to_string("compliance/_scorecard.html", shown, request=request).encode()
     around = [mark_safe(render_to_string(name, shown).strip())  # noqa: S308 - escaped by the templates
               for name in ("compliance/_sort_options.html", "compliance/_crumbs.html")]
-    deflated = deflate(plain)
+    # A board of a few MiB (a province of tens of thousands of units) is compressed fast rather than small: it is
+    # compressed again after each approval, on the way to the page that shows it.
+    deflated = deflate(plain, level=6 if len(plain) < LARGE_BOARD else 1)
     cache.set_many({f"{key}:gz": Board(*around, None, deflated), f"{key}:plain": Board(*around, plain, None)},
                    SCORECARD_CACHE_SECONDS)
     return Board(*around, plain, deflated)
