@@ -176,7 +176,7 @@ class CardShown(NamedTuple):
 
 class Board(NamedTuple):
     """The board as a page serves it: the crumbs, the sort menu's options and the fragment, as UTF-8 (`plain`)
-    or compressed (`deflated`); each is cached under its own key, so a response reads only the one it sends."""
+    or compressed (`deflated`); each form is cached under its own key, so a response reads only the one it sends."""
 
     sort_options: SafeString  # the sort menu's options, an indicator each
     crumbs: SafeString  # the units above, to go back up
@@ -331,12 +331,12 @@ def card_cached(*, user, board: BoardRequest) -> BuiltCard:
 
 
 def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> Board:
-    """The page's board, from the cache (only the form the response sends), or rendered and cached in both forms."""
+    """The page's board in the form the response sends (compressed, or plain UTF-8): from the cache, or rendered
+    and cached in that form alone (a province of tens of thousands of units has a board of several MiB)."""
     key = "scorecard:board:" + _digest(board.run.pk, board.run.revision, board.period_key, board.unit.pk,
                                        board.plan.key if board.plan else "", board.scope, translation.get_language(),
-                                       *board.view, board.may_remind, board.query)
-    form = "gz" if gzip else "plain"
-    found = cache.get(f"{key}:{form}")
+                                       *board.view, board.may_remind, board.query, "gz" if gzip else "plain")
+    found = cache.get(key)
     if found is not None:
         return found
     built = card_cached(user=request.user, board=board)
@@ -344,9 +344,11 @@ def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> 
     plain = render_to_string("compliance/_scorecard.html", shown, request=request).encode()
     around = [mark_safe(render_to_string(name, shown).strip())  # noqa: S308 - escaped by the templates
               for name in ("compliance/_sort_options.html", "compliance/_crumbs.html")]
-    # A board of a few MiB (a province of tens of thousands of units) is compressed fast rather than small: it is
-    # compressed again after each approval, on the way to the page that shows it.
-    deflated = deflate(plain, level=6 if len(plain) < LARGE_BOARD else 1)
-    cache.set_many({f"{key}:gz": Board(*around, None, deflated), f"{key}:plain": Board(*around, plain, None)},
-                   SCORECARD_CACHE_SECONDS)
-    return Board(*around, plain, deflated)
+    if gzip:
+        # A board of a few MiB is compressed fast rather than small: it is compressed again after each approval,
+        # on the way to the page that shows it.
+        found = Board(*around, None, deflate(plain, level=6 if len(plain) < LARGE_BOARD else 1))
+    else:
+        found = Board(*around, plain, None)
+    cache.set(key, found, SCORECARD_CACHE_SECONDS)
+    return found

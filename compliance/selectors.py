@@ -1,4 +1,5 @@
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -147,7 +148,8 @@ class RowStanding(NamedTuple):
 
 
 def row_standing(cells: list) -> RowStanding:
-    return RowStanding(tuple(None if cell is None else cell.status for cell in cells),
+    # Interned: a national page keeps tens of thousands of statuses, pickled once each rather than once a cell.
+    return RowStanding(tuple(None if cell is None else sys.intern(cell.status) for cell in cells),
                        any(cell is not None and cell.bound for cell in cells))
 
 
