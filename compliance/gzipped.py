@@ -71,6 +71,16 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
     return _multmodp(_x8nmodp(length2), crc1) ^ crc2
 
 
+def deflated_join(parts: list[Deflated]) -> Deflated:
+    """Parts compressed apart as one: their streams in turn, the CRC and the shift carried across each."""
+    crc, size, shift = 0, 0, 1 << 31  # x^0: no shift
+    for part in parts:
+        crc = _multmodp(part.shift, crc) ^ part.crc
+        size += part.size
+        shift = _multmodp(part.shift, shift)
+    return Deflated(b"".join(part.stream for part in parts), crc, size, shift)
+
+
 def gzip_stitch(parts: list[bytes | Deflated], *, level: int = LEVEL) -> bytes:
     """One gzip member of the parts in turn: bytes are compressed here, `Deflated` parts are copied as stored."""
     out, crc, size = [GZIP_HEADER], 0, 0

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance.engine import pct_text
-from compliance.gzipped import Deflated, deflate
+from compliance.gzipped import Deflated, deflate, deflated_join
 from compliance.models import ComplianceRun, Status
 from compliance.selectors import (
     RowStanding,
@@ -62,8 +62,9 @@ LEGEND_EXTRA = [
 ]
 SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be: a card older is built anew
 CHANGES_PATCHED = 200  # revisions past which the card is built anew rather than patched
-LARGE_BOARD = 2 * 2**20  # bytes of HTML
 BOARD_MARK = "<!--scorecard-board-->"  # where the page's template puts the cached board
+ROWS_MARK = "<!--scorecard-rows-->"  # where the board's template puts the rows
+CHUNK_ROWS = 64  # rows compressed together, and kept so until one of them changes
 
 
 def _target_html(cell, labels: dict) -> str:
@@ -115,6 +116,7 @@ class BuiltRow(NamedTuple):
     name: str
     html: str
     standing: RowStanding
+    version: int = 0  # the run's revision the row was built at
 
 
 class IndicatorHead(NamedTuple):
@@ -184,14 +186,14 @@ class Board(NamedTuple):
     deflated: Deflated | None
 
 
-def _built_row(row: BuiltRow, cells: list, *, links: RowLinks, labels: dict) -> BuiltRow:
+def _built_row(row: BuiltRow, cells: list, *, links: RowLinks, labels: dict, version: int) -> BuiltRow:
     """A unit below: its name (to its own scorecard), "»" (to its unit page) and its cells."""
     unit_page, code = escape(_("Unit page")), escape(row.code)
     dashboard, page = reverse("compliance:dashboard"), reverse("compliance:unit", args=[row.code])
     html = (f'<tr><th scope="row"><a href="{dashboard}?unit={code}&amp;period={links.period_key}{links.query}">'
             f'{escape(row.name)}</a> <a class="muted" href="{page}?period={links.period_key}" title="{unit_page}" '
             f'aria-label="{unit_page}">»</a></th>{"".join(cell_html(c, labels) for c in cells)}</tr>')
-    return row._replace(html=html, standing=row_standing(cells))
+    return row._replace(html=html, standing=row_standing(cells), version=version)
 
 
 def _clerks_html(clerks) -> str:
@@ -223,7 +225,7 @@ def card_build(card: Scorecard, *, run: ComplianceRun, links: RowLinks) -> Built
                                   for group, indicators in card.groups],
         indicator_ids=[i.pk for _group, indicators in card.groups for i in indicators],
         rows=[_built_row(BuiltRow(row.unit.pk, row.unit.path, row.unit.code, row.unit.name, "", RowStanding((), False)),
-                         row.cells, links=links, labels=labels) for row in card.every_row],
+                         row.cells, links=links, labels=labels, version=run.revision) for row in card.every_row],
         totals_html="".join(cell_html(c, labels) for c in card.totals), labels=card.labels,
         reporting=ReportingFigures(reporting.expected, reporting.on_time, reporting.late, reporting.missing)
         if reporting else None,
@@ -244,17 +246,17 @@ def card_patch(built: BuiltCard, *, run: ComplianceRun, paths: list[str], links:
         cells = scorecard_cells(subtree_results(run=run, unit_ids=unit_ids), unit_ids=unit_ids,
                                 indicator_ids=built.indicator_ids, labels=built.labels)
         for i in positions.values():
-            rows[i] = _built_row(rows[i], cells[rows[i].unit_id], links=links, labels=labels)
+            rows[i] = _built_row(rows[i], cells[rows[i].unit_id], links=links, labels=labels, version=run.revision)
         if totals:
             totals_html = "".join(cell_html(c, labels) for c in cells[built.unit_id])
     return BuiltCard(**{**built.__dict__, "revision": run.revision, "rows": rows, "totals_html": totals_html})
 
 
 def card_shown(built: BuiltCard, *, view: ScorecardView) -> CardShown:
+    """The card's rows arranged for the view; the template puts a mark where their HTML goes (`board_cached`)."""
     arranged = rows_arranged([row.standing for row in built.rows], built.codes, view)
-    rows = [built.rows[i] for i in arranged.shown]
-    return CardShown(built.month, built.groups, built.reporting, built.overdue_rows, built.overdue_count, rows,
-                     mark_safe("".join(row.html for row in rows)),  # noqa: S308 - every value in it was escaped
+    return CardShown(built.month, built.groups, built.reporting, built.overdue_rows, built.overdue_count,
+                     [built.rows[i] for i in arranged.shown], mark_safe(ROWS_MARK),  # noqa: S308 - a constant
                      arranged.count, [built.rows[i] for i in arranged.untargeted],
                      mark_safe(built.totals_html))  # noqa: S308
 
@@ -311,11 +313,16 @@ def _digest(*parts) -> str:
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
 
 
+def _card_key(board: BoardRequest) -> str:
+    return "scorecard:card:" + _digest(board.run.pk, board.period_key, board.unit.pk,
+                                       board.plan.key if board.plan else "", board.scope, translation.get_language(),
+                                       *board.view)
+
+
 def card_cached(*, user, board: BoardRequest) -> BuiltCard:
     """The built card of the run's revision: from the cache, patched if the run moved on, or built anew."""
     plan_key = board.plan.key if board.plan else ""
-    key = "scorecard:card:" + _digest(board.run.pk, board.period_key, board.unit.pk, plan_key, board.scope,
-                                      translation.get_language(), *board.view)
+    key = _card_key(board)
     links = RowLinks(escape(board.period_key), escape((f"&plan={plan_key}" if plan_key else "") + board.view_query))
     built = cache.get(key)
     if built is not None and built.revision == board.run.revision:
@@ -330,6 +337,21 @@ def card_cached(*, user, board: BoardRequest) -> BuiltCard:
     return built
 
 
+def _rows_deflated(built: BuiltCard, rows: list[BuiltRow], *, key: str) -> Deflated:
+    """The rows compressed, CHUNK_ROWS at a time; a chunk whose rows are the same ones, built at the same revisions,
+    as when the card last served this page is taken as then compressed: after an approval, on a page in the order of
+    names, only the chunk holding the changed row is compressed again."""
+    kept = cache.get(key)
+    before = kept[1] if kept and kept[0] == built.built_at else {}
+    chunks = {}
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start:start + CHUNK_ROWS]
+        name = tuple((row.unit_id, row.version) for row in chunk)
+        chunks[name] = before.get(name) or deflate("".join(row.html for row in chunk).encode())
+    cache.set(key, (built.built_at, chunks), SCORECARD_CACHE_SECONDS)
+    return deflated_join(list(chunks.values()))
+
+
 def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> Board:
     """The page's board in the form the response sends (compressed, or plain UTF-8): from the cache, or rendered
     and cached in that form alone (a province of tens of thousands of units has a board of several MiB)."""
@@ -340,15 +362,16 @@ def board_cached(*, request, board: BoardRequest, context: dict, gzip: bool) -> 
     if found is not None:
         return found
     built = card_cached(user=request.user, board=board)
-    shown = {**context, "card": card_shown(built, view=board.view), "may_remind": board.may_remind}
-    plain = render_to_string("compliance/_scorecard.html", shown, request=request).encode()
+    card = card_shown(built, view=board.view)
+    shown = {**context, "card": card, "may_remind": board.may_remind}
+    # The rows go in apart from the template: tens of thousands of cells are joined once, not passed through it.
+    head, tail = render_to_string("compliance/_scorecard.html", shown, request=request).split(ROWS_MARK)
     around = [mark_safe(render_to_string(name, shown).strip())  # noqa: S308 - escaped by the templates
               for name in ("compliance/_sort_options.html", "compliance/_crumbs.html")]
     if gzip:
-        # A board of a few MiB is compressed fast rather than small: it is compressed again after each approval,
-        # on the way to the page that shows it.
-        found = Board(*around, None, deflate(plain, level=6 if len(plain) < LARGE_BOARD else 1))
+        rows = _rows_deflated(built, card.rows, key=_card_key(board).replace(":card:", ":chunks:", 1))
+        found = Board(*around, None, deflated_join([deflate(head.encode()), rows, deflate(tail.encode())]))
     else:
-        found = Board(*around, plain, None)
+        found = Board(*around, "".join([head, *(row.html for row in card.rows), tail]).encode(), None)
     cache.set(key, found, SCORECARD_CACHE_SECONDS)
     return found

@@ -152,3 +152,23 @@ def test_the_crc_of_parts_combines_into_the_crc_of_the_whole():
     stored = deflate("<td>Đạt</td>".encode() * 1000)
     stitched = gzip_stitch([b"<html>", stored, b"", b"</html>"])
     assert gzip.decompress(stitched) == b"<html>" + "<td>Đạt</td>".encode() * 1000 + b"</html>"
+
+
+def test_after_an_approval_only_the_changed_rows_are_compressed_again(client, october, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    w = october
+    monkeypatch.setattr(rendering, "CHUNK_ROWS", 1)  # a chunk a row: the first ward's, then the second's
+    client.force_login(w.reviewer)
+    client.get(DASHBOARD, {"period": "2026-10"}, HTTP_ACCEPT_ENCODING="gzip")
+    compressed = []
+    real = rendering.deflate
+    monkeypatch.setattr(rendering, "deflate", lambda data, **kw: compressed.append(data) or real(data, **kw))
+    _approve(w, w.cells[2], django_capture_on_commit_callbacks)
+    zipped = client.get(DASHBOARD, {"period": "2026-10"}, HTTP_ACCEPT_ENCODING="gzip")
+    # The part above the rows, the second ward's row (its cell approved), the part below: the first ward's row is
+    # sent as compressed before.
+    rows = [part for part in compressed if part.startswith(b"<tr>")]
+    assert len(compressed) == 3 and len(rows) == 1 and f"?unit={w.w2.code}&".encode() in rows[0]
+    html = gzip.decompress(zipped.content).decode()
+    assert _value(html, _row(html, w.w2), "ky_so") == "75%"  # 30/40
+    assert _same(html) == _same(_page(client))
