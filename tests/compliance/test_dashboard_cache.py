@@ -109,7 +109,8 @@ def test_without_the_note_of_what_changed_the_card_is_built_anew(client, october
     w = october
     client.force_login(w.reviewer)
     _page(client)
-    monkeypatch.setattr(rendering, "scorecard_change_note", lambda *args, **kwargs: None)
+    built, real_scorecard = [], rendering.scorecard
+    monkeypatch.setattr(rendering, "scorecard", lambda **kw: built.append(kw) or real_scorecard(**kw))
     from compliance.signals import results_changed_in_place
 
     results_changed_in_place.disconnect(dispatch_uid="compliance-scorecard-change-note")
@@ -119,6 +120,7 @@ def test_without_the_note_of_what_changed_the_card_is_built_anew(client, october
         results_changed_in_place.connect(rendering.scorecard_change_note,
                                          dispatch_uid="compliance-scorecard-change-note")
     after = _page(client)
+    assert len(built) == 1  # the whole card, as no note says which rows changed
     # As above: 30/40 and 115/150.
     assert _value(after, _row(after, w.w2), "ky_so") == "75%" and _value(after, _totals(after), "ky_so") == "76,7%"
 
