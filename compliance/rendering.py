@@ -9,7 +9,9 @@ Two things are cached, as plain strings and bytes, never model instances:
   and arranges every row again from the standings: the same functions as a full build, hence the same HTML;
 - the board (`Board`), per run, revision and page: the whole fragment the page shows (`_scorecard.html`), as UTF-8
   and as a deflate stream compressed once, which a gzip response stitches between the parts of the page that differ
-  per person (`compliance.gzipped`): the header's bell, the CSRF token, the tasks panel.
+  per person (`compliance.gzipped`): the header's bell, the CSRF token. The rows are compressed CHUNK_ROWS at a
+  time and the chunks kept with the card, so after an approval only the chunk holding a changed row is compressed
+  again (on a page in the order of names; a sorted page may move every row).
 """
 
 import datetime as dt
