@@ -1,4 +1,5 @@
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -133,40 +134,69 @@ class Scorecard:
     untargeted: list = field(default_factory=list)  # units below with no target on the page, collapsed into one line
     shown: int = 0  # rows before the "only units behind" filter
     sort_indicator: Indicator | None = None
+    labels: dict = field(default_factory=dict)  # target id → TargetLabel, of every target a cell reads
+    every_row: list[ScorecardRow] = field(default_factory=list)  # every unit below by name, shown or not
 
 
-def _row_bound(cells: list) -> bool:
-    """A row has a target when any of its cells is judged against one."""
-    return any(cell is not None and cell.bound for cell in cells)
+class RowStanding(NamedTuple):
+    """What arranging a row reads of its cells: each one's status, in the scorecard's order (None where the unit has
+    no result for the indicator, "" where the result has no status), and whether any cell is judged against a target.
+    Light enough to keep with a row's HTML, so a row rebuilt after an approval is arranged as a full build would."""
+
+    statuses: tuple
+    bound: bool
 
 
-def _status_key(cells: list) -> tuple:
+def row_standing(cells: list) -> RowStanding:
+    # Interned: a national page keeps tens of thousands of statuses, pickled once each rather than once a cell.
+    return RowStanding(tuple(None if cell is None else sys.intern(cell.status) for cell in cells),
+                       any(cell is not None and cell.bound for cell in cells))
+
+
+def _status_key(statuses: tuple) -> tuple:
     """Worst first: more cells behind, then more overdue, at risk, without data, on track, met."""
-    statuses = [cell.status for cell in cells if cell is not None]
     return tuple(-statuses.count(status) for status in STATUS_ORDER)
 
 
-def _one_status_key(cell: Cell | None) -> int:
+def _one_status_key(status: str | None) -> int:
     """One indicator's status, worst first; a cell without a status, then without a result, last."""
-    if cell is None:
+    if status is None:
         return len(STATUS_ORDER) + 1
-    return STATUS_ORDER.index(cell.status) if cell.status in STATUS_ORDER else len(STATUS_ORDER)
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
 
-def _rows_arranged(rows: list[ScorecardRow], ordered: list, view: ScorecardView):
-    """The rows to show, the units without targets, the rows before the behind filter, the indicator sorted by."""
-    untargeted = [] if view.everything else [row.unit for row in rows if not _row_bound(row.cells)]
+class Arranged(NamedTuple):
+    """The rows to show (their positions in the rows given, by name), the units without a target (likewise), the
+    count of rows before the "only units behind" filter, and the column sorted by."""
+
+    shown: list[int]
+    untargeted: list[int]
+    count: int
+    column: int | None
+
+
+def rows_arranged(standings: list[RowStanding], codes: list[str], view: ScorecardView) -> Arranged:
+    """Which rows show and in what order, from their standings (in the order of the units' names) and the view."""
+    positions = list(range(len(standings)))
+    untargeted = [] if view.everything else [i for i in positions if not standings[i].bound]
     if untargeted:
-        rows = [row for row in rows if _row_bound(row.cells)]
-    column = next((i for i, indicator in enumerate(ordered) if indicator.code == view.sort), None)
-    if column is not None:
-        rows = sorted(rows, key=lambda row: _one_status_key(row.cells[column]))  # stable: by name within a status
+        positions = [i for i in positions if standings[i].bound]
+    column = next((i for i, code in enumerate(codes) if code == view.sort), None)
+    if column is not None:  # stable: by name within a status
+        positions = sorted(positions, key=lambda i: _one_status_key(standings[i].statuses[column]))
     elif view.sort == "status":
-        rows = sorted(rows, key=lambda row: _status_key(row.cells))
-    shown = len(rows)
+        positions = sorted(positions, key=lambda i: _status_key(standings[i].statuses))
+    count = len(positions)
     if view.behind:
-        rows = [row for row in rows if any(c is not None and c.status in BEHIND_STATUSES for c in row.cells)]
-    return rows, untargeted, shown, ordered[column] if column is not None else None
+        positions = [i for i in positions if any(s in BEHIND_STATUSES for s in standings[i].statuses)]
+    return Arranged(positions, untargeted, count, column)
+
+
+def subtree_results(*, run: ComplianceRun, unit_ids: list[int]) -> list[SubtreeResult]:
+    """What the scorecard's cells read of these units' results: light records, as a province's page holds thousands
+    of cells."""
+    return [SubtreeResult(*row) for row in ComplianceResult.objects.filter(run=run, unit_id__in=unit_ids)
+            .values_list(*SubtreeResult._fields)]
 
 
 def _cell(result: SubtreeResult | None, labels: dict[int, TargetLabel]) -> Cell | None:
@@ -175,6 +205,16 @@ def _cell(result: SubtreeResult | None, labels: dict[int, TargetLabel]) -> Cell 
     label = labels.get(result.target_id) or TargetLabel("", "", "")
     return Cell(result.sub_value, result.sub_status, label.value, bool(result.target_id or result.sub_status),
                 label.held, label.conflict)
+
+
+def scorecard_cells(results: list[SubtreeResult], *, unit_ids: list[int], indicator_ids: list[int],
+                    labels: dict[int, TargetLabel]) -> dict[int, list[Cell | None]]:
+    """Each unit's cells, one per indicator in the order given; the labels of any target not among them are read."""
+    missing = {r.target_id for r in results if r.target_id and r.target_id not in labels}
+    if missing:
+        labels.update(target_labels(missing))
+    by_key = {(r.unit_id, r.indicator_id): r for r in results}
+    return {unit_id: [_cell(by_key.get((unit_id, i)), labels) for i in indicator_ids] for unit_id in unit_ids}
 
 
 def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None, overdue_limit: int = 50,
@@ -187,24 +227,21 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
     children = list(units_visible_to(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1)
                     .order_by("name"))
     ids = [unit.pk, *(child.pk for child in children)]
-    # Light records rather than model instances: a province page holds thousands of cells.
-    results = [SubtreeResult(*row) for row in ComplianceResult.objects.filter(run=run, unit_id__in=ids).values_list(
-        *SubtreeResult._fields)] if run else []
+    results = subtree_results(run=run, unit_ids=ids) if run else []
     indicator_ids = {r.indicator_id for r in results}
     if plan is not None:
         indicator_ids &= set(plan.targets.values_list("indicator_id", flat=True))
     indicators = list(Indicator.objects.filter(pk__in=indicator_ids).select_related("group")
                       .order_by("group__order", "code"))
-    labels = target_labels(r.target_id for r in results if r.target_id)
-    by_key = {(r.unit_id, r.indicator_id): r for r in results}
+    labels: dict[int, TargetLabel] = {}
     groups: dict = {}
     for indicator in indicators:
         groups.setdefault(indicator.group, []).append(indicator)
     ordered = [i for group in groups.values() for i in group]
-    rows = [ScorecardRow(child, [_cell(by_key.get((child.pk, i.pk)), labels) for i in ordered])
-            for child in children]
-    rows, untargeted, shown, sort_indicator = _rows_arranged(rows, ordered, view)
-    totals = [_cell(by_key.get((unit.pk, i.pk)), labels) for i in ordered]
+    cells = scorecard_cells(results, unit_ids=ids, indicator_ids=[i.pk for i in ordered], labels=labels)
+    rows = [ScorecardRow(child, cells[child.pk]) for child in children]
+    arranged = rows_arranged([row_standing(row.cells) for row in rows], [i.code for i in ordered], view)
+    totals = cells[unit.pk]
     reporting = ReportingResult.objects.filter(run=run, unit=unit).first() if run else None
     overdue_qs = (ReportingResult.objects.filter(run=run, own=ReportingResult.Own.OVERDUE,
                                                  unit__path__startswith=unit.path)
@@ -219,9 +256,10 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
     for row in overdue:
         row.clerks = clerks.get(row.unit_id, [])
         row.days_overdue = (today - row.due_on).days if row.due_on else None
-    return Scorecard(unit, month, list(groups.items()), rows, totals, reporting, overdue,
-                     overdue_qs.count() if len(overdue) == overdue_limit else len(overdue),
-                     untargeted, shown, sort_indicator)
+    return Scorecard(unit, month, list(groups.items()), [rows[i] for i in arranged.shown], totals, reporting,
+                     overdue, overdue_qs.count() if len(overdue) == overdue_limit else len(overdue),
+                     [rows[i].unit for i in arranged.untargeted], arranged.count,
+                     None if arranged.column is None else ordered[arranged.column], labels, rows)
 
 
 def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[ComplianceResult]:

@@ -26,6 +26,7 @@ from compliance.runs import (
     rows_delete,
     wish_record,
 )
+from compliance.signals import results_changed_in_place
 from core.models import OutboxEntry
 from core.outbox import enqueue_after_commit
 
@@ -212,4 +213,5 @@ def compliance_change_apply(*, period: dt.date, unit_id: int) -> Applied:
         compliance_request(period=period)
     elif applied.rows:
         ComplianceRun.objects.filter(pk=run.pk).update(revision=F("revision") + 1)
+        results_changed_in_place.send(sender=ComplianceRun, run_id=run.pk, unit_id=unit_id)
     return applied

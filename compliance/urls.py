@@ -10,4 +10,5 @@ urlpatterns = [
     path("unit/<str:code>/", views.unit_page, name="unit"),
     path("remind/", views.remind, name="remind"),
     path("plan-checks/", views.plan_checks, name="plan-checks"),
+    path("tasks-panel/", views.tasks_panel, name="tasks-panel"),
 ]

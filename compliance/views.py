@@ -1,29 +1,30 @@
 import datetime as dt
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from authoring.cascade import unit_cascade_flags
 from authoring.coverage import unit_plans_coverage
+from compliance.gzipped import gzip_stitch
 from compliance.models import Status
 from compliance.reminders import reminder_send_now
-from compliance.rendering import LEGEND_EXTRA, SYMBOLS, scorecard_render
+from compliance.rendering import BOARD_MARK, LEGEND_EXTRA, SYMBOLS, Board, BoardRequest, board_cached
 from compliance.selectors import (
     ScorecardView,
     current_run_in,
     home_unit,
     indicator_spread,
     indicator_trend,
-    scorecard,
     unit_results,
     units_behind,
 )
@@ -32,10 +33,11 @@ from core.periods import Quarter, Span, period_parse
 from plans.selectors import month_last_due, plan_list
 from reports.selectors import reports_visible_to
 from targets.models import Indicator
-from units.access import membership_paths, sees_all, units_visible_to
+from units.access import membership_paths, sees_all, units_visible_to, user_oversees_any
+from units.models import Unit
 from units.selectors import unit_ancestor_paths
 
-SCORECARD_CACHE_SECONDS = 15 * 60  # also bounds how stale "days overdue" can be
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
 def _filters(request):
@@ -58,7 +60,8 @@ def _filters(request):
     month = run.period if run else None
     plans = plan_list(user=request.user).exclude(source_text="")
     plan = plans.filter(key=request.GET.get("plan")).first() if request.GET.get("plan") else None
-    crumbs = list(visible.filter(path__in=unit_ancestor_paths(unit)).order_by("depth"))
+    # Read when the template lists them: the dashboard's come cached with its board.
+    crumbs = visible.filter(path__in=unit_ancestor_paths(unit)).order_by("depth")
     return {"unit": unit, "span": span, "month": month, "run": run, "plan": plan, "plans": plans, "crumbs": crumbs,
             "statuses": [*((value, label, SYMBOLS[value]) for value, label in Status.choices),
                          *((value, label, symbol) for value, symbol, label in LEGEND_EXTRA)]}
@@ -78,24 +81,26 @@ def _view_query(view: ScorecardView) -> str:
     return f"&{query}" if query else ""
 
 
-def _scorecard_cached(request, context):
-    """The built scorecard, cached under its run and revision: a new computation is a new run, an approval applied
-    in place a new revision, hence a new key."""
+def _board_request(request, context) -> BoardRequest:
     user = request.user
-    scope = "staff" if sees_all(user) else ",".join(sorted(membership_paths(user=user)))
-    plan = context["plan"].key if context["plan"] else ""
-    view = context["board_view"]
-    key = "scorecard:" + hashlib.sha256(
-        f"{context['run'].pk}.{context['run'].revision}|{context['span'].key}|{context['unit'].pk}|{plan}|{scope}"
-        f"|{translation.get_language()}"
-        f"|{view.sort}|{view.behind:d}|{view.everything:d}".encode()).hexdigest()
-    card = cache.get(key)
-    if card is None:
-        card = scorecard_render(
-            scorecard(user=user, unit=context["unit"], run=context["run"], plan=context["plan"], view=view),
-            period_key=context["span"].key, plan_key=plan, view_query=context["view_query"])
-        cache.set(key, card, SCORECARD_CACHE_SECONDS)
-    return card
+    return BoardRequest(
+        run=context["run"], period_key=context["span"].key, unit=context["unit"], plan=context["plan"],
+        view=context["board_view"], view_query=context["view_query"],
+        scope="staff" if sees_all(user) else ",".join(sorted(membership_paths(user=user))),
+        may_remind=user_oversees_any(user=user), query=request.GET.urlencode())
+
+
+def _board_response(response, board: Board, *, gzip: bool):
+    """The page with the cached board in place of its mark: stitched into one gzip stream when the client takes
+    gzip (the board as compressed when built, the rest compressed now), else as plain UTF-8."""
+    before, after = response.content.split(BOARD_MARK.encode(), 1)
+    if gzip:
+        response.content = gzip_stitch([before, board.deflated, after])
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response.content = b"".join([before, board.plain, after])
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 @gzip_page
@@ -104,12 +109,27 @@ def dashboard(request):
     context = _filters(request)
     context["board_view"] = _view(request)
     context["view_query"] = _view_query(context["board_view"])
+    gzip = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    board = None
     if context["month"] is not None:
-        context["card"] = _scorecard_cached(request, context)
-    template = "compliance/_scorecard.html" if request.htmx else "compliance/dashboard.html"
+        board_request = _board_request(request, context)
+        context.update(symbols=SYMBOLS, may_remind=board_request.may_remind)
+        board = board_cached(request=request, board=board_request, context=context, gzip=gzip)
+        context.update(card=board, board_mark=mark_safe(BOARD_MARK))  # noqa: S308 - a constant
+    template = "compliance/_board.html" if request.htmx else "compliance/dashboard.html"
     quarter = Quarter.of(context["month"] or timezone.localdate())
-    return render(request, template, {**context, "symbols": SYMBOLS,
-                                      "export_quarter": Span.of_quarter(quarter).text})
+    response = render(request, template, {**context, "symbols": SYMBOLS,
+                                          "export_quarter": Span.of_quarter(quarter).text})
+    return _board_response(response, board, gzip=gzip) if board else response
+
+
+def _panel_unit(request) -> Unit:
+    """The unit a panel loaded after the dashboard is about: from the URL, else the user's own; out of scope is 404."""
+    code = request.GET.get("unit")
+    unit = get_object_or_404(units_visible_to(user=request.user), code=code) if code else home_unit(user=request.user)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 @login_required
@@ -117,14 +137,17 @@ def plan_checks(request):
     """The dashboard's panel on the plans of the unit on screen, loaded after the page: which units below have
     issued a plan implementing them, and which targets within the unit's subtree ask less or later than the plan
     they implement. Apart from the scorecard, so the first page stays light."""
-    visible = units_visible_to(user=request.user)
-    code = request.GET.get("unit")
-    unit = get_object_or_404(visible, code=code) if code else home_unit(user=request.user)
-    if unit is None:
-        raise Http404
+    unit = _panel_unit(request)
     return render(request, "compliance/_plan_checks.html", {
         "unit": unit, "coverages": unit_plans_coverage(unit=unit, user=request.user),
         "flags": unit_cascade_flags(unit=unit)})
+
+
+@login_required
+def tasks_panel(request):
+    """The dashboard's panel on the assigned tasks led within the unit's subtree that the user may see, loaded
+    after the page: counted per person, it would otherwise be worked out on every view of a cached scorecard."""
+    return render(request, "compliance/_tasks_panel.html", {"unit": _panel_unit(request)})
 
 
 @login_required

@@ -119,3 +119,28 @@ def test_the_behind_filter_and_the_collapsed_units_work_in_the_browser(browser, 
     page.wait_for_function("() => document.querySelectorAll('table.scorecard tbody th[scope=row]').length === 1")
     assert rows.all_inner_texts() == [tree.w2.name]
     shot(page, "15-dashboard-only-behind")
+
+
+def test_on_a_phone_the_gzip_page_shows_the_board_the_panels_and_sends_a_reminder(browser, live_server, tree):
+    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
+    report(tree.w2, {tree.signed: (1, 2), tree.ai: False})
+    MembershipFactory(unit=tree.c1, role=Membership.Role.CLERK, user__email="vanthu.c1@example.vn")
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    MembershipFactory(user=UserFactory(username="vanphong"), unit=tree.province, role=Membership.Role.REVIEWER)
+
+    page = login(browser, live_server, "vanphong")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for _ in range(2):  # built, then served from the cache: the stored board stitched into the gzip response
+        response = page.goto(f"{live_server.url}/dashboard/?period=2026-10")
+        assert response.headers.get("content-encoding") == "gzip"
+        # The province's total: (80 + 1) / (100 + 2) = 79,41%.
+        assert "79,4%" in page.locator("table.scorecard tfoot").inner_text()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    # The tasks panel and the plan checks come after the page, for this person.
+    page.locator("section.tasks-panel").wait_for()
+    # C1 never reported (the list is open, under 15 units): its reminder button posts the form after the board,
+    # with this person's CSRF token.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi nhắc nhở").click()
+    assert "Đã gửi nhắc nhở" in page.locator("ul.messages").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "16-dashboard-phone-reminder.png"), full_page=True)

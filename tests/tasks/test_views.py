@@ -109,4 +109,7 @@ def test_recurring_work_pages_go_from_quarter_to_quarter(client, world):
 def test_the_dashboard_shows_the_tasks_panel(client, world):
     client.force_login(world.acceptor)
     page = client.get(reverse("compliance:dashboard"), {"unit": "P.VP"}).content.decode()
-    assert "tasks-panel" in page
+    # Loaded after the page (htmx), as it is counted for each person.
+    assert f'hx-get="{reverse("compliance:tasks-panel")}?unit=P.VP"' in page
+    panel = client.get(reverse("compliance:tasks-panel"), {"unit": "P.VP"}).content.decode()
+    assert 'class="panel tasks-panel"' in panel and "?unit=P.VP" in panel
