@@ -1,6 +1,7 @@
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -10,7 +11,14 @@ from django.utils.translation import gettext as _
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from core.periods import Span, month_last_day
 from plans.models import Plan
-from targets.binding import not_in_force_reason, rank, target_values_for, targets_for_unit, targets_in_force
+from targets.binding import (
+    TargetValue,
+    not_in_force_reason,
+    rank,
+    target_values_for,
+    targets_for_unit,
+    targets_in_force,
+)
 from targets.models import Indicator, Target, TargetUnitValue
 from units.access import sees_all, units_visible_to
 from units.models import Membership, Unit
@@ -262,10 +270,32 @@ def scorecard(*, user, unit: Unit, run: ComplianceRun, plan: Plan | None = None,
                      None if arranged.column is None else ordered[arranged.column], labels, rows)
 
 
-def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[ComplianceResult]:
-    return list(ComplianceResult.objects.filter(run__is_current=True, run__period__year=year, unit=unit,
-                                                indicator=indicator).select_related("run", "target__plan__issuer")
-                .order_by("run__period"))
+class TrendPoint(NamedTuple):
+    """One month of an indicator's trend for a unit, with what its target asks of that unit (its own value, or the
+    value the target sets for the unit or a unit above it)."""
+
+    result: ComplianceResult
+    asked: TargetValue | None
+
+    @property
+    def target_value(self) -> Decimal | None:
+        return self.asked.value if self.asked else None
+
+    @property
+    def held_label(self) -> str:
+        """`Target.held_label` (value · plan · deadline) with the value asked of this unit."""
+        target = self.result.target
+        if target is None:
+            return ""
+        return self.asked.said + target.held_label.removeprefix(target.value_label)
+
+
+def indicator_trend(*, unit: Unit, indicator: Indicator, year: int) -> list[TrendPoint]:
+    results = list(ComplianceResult.objects.filter(run__is_current=True, run__period__year=year, unit=unit,
+                                                   indicator=indicator).select_related("run", "target__plan__issuer")
+                   .order_by("run__period"))
+    asked = target_values_for(unit=unit, targets={r.target for r in results if r.target})
+    return [TrendPoint(r, asked.get(r.target_id)) for r in results]
 
 
 def indicator_spread(*, user, unit: Unit, indicator: Indicator, month: dt.date) -> list[ComplianceResult]:

@@ -157,10 +157,11 @@ def indicator_page(request, code: str):
     unit, month = context["unit"], context["month"]
     trend = indicator_trend(unit=unit, indicator=indicator, year=context["span"].first.year)
     chart = {
-        "labels": [r.run.period.strftime("%m/%Y") for r in trend],
-        "actual": [float(r.sub_value) if r.sub_value is not None else None for r in trend],
-        "target": [float(r.target.value) if r.target and r.target.value is not None else None for r in trend],
-        "path": [float(r.path_value) if r.path_value is not None else None for r in trend],
+        "labels": [p.result.run.period.strftime("%m/%Y") for p in trend],
+        "actual": [float(p.result.sub_value) if p.result.sub_value is not None else None for p in trend],
+        # What the target asks of this unit: the value it sets for the unit where it sets one.
+        "target": [float(p.target_value) if p.target_value is not None else None for p in trend],
+        "path": [float(p.result.path_value) if p.result.path_value is not None else None for p in trend],
     }
     spread = indicator_spread(user=request.user, unit=unit, indicator=indicator, month=month) if month else []
     return render(request, "compliance/indicator.html", {

@@ -62,9 +62,7 @@ class Judged(NamedTuple):
     def target_label(self) -> str:
         """The value the target asks of the row's unit: its own, or the value it sets for the unit (or a unit above
         it), said so, since the plan's text shows the other."""
-        if self.asked is None or not self.asked.set_for:
-            return self.target.value_label
-        return _("%(value)s (value set for %(unit)s)") % {"value": self.asked.label, "unit": self.asked.set_for}
+        return self.target.value_label if self.asked is None else self.asked.said
 
     @property
     def held_label(self) -> str:

@@ -250,6 +250,14 @@ class TargetValue:
     value_max: Decimal | None
     set_for: str = ""  # the name of the unit whose value holds, when not the target's own
 
+    @property
+    def said(self) -> str:
+        """The label, naming the unit whose value it is when it is not the target's own (the plan's text shows the
+        other): "≥ 90% (giá trị riêng cho Xã A)"."""
+        if not self.set_for:
+            return self.label
+        return _("%(value)s (value set for %(unit)s)") % {"value": self.label, "unit": self.set_for}
+
 
 def _value_label(target: Target, value: UnitValue) -> str:
     """The target's label with the unit's value in place of its own (the comparator is the target's)."""

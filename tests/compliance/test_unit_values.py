@@ -178,3 +178,26 @@ def test_the_unit_page_shows_the_value_asked_of_the_unit(cells, client, staff_us
     for unit, label in ((c.a2, "≥ 90%"), (c.a, "≥ 90%"), (c.b1, "≥ 50%")):
         html = client.get(reverse("compliance:unit", args=[unit.code]), {"period": "2026-10"}).content.decode()
         assert f"{c.signed.group.name} · {label} (" in html, unit.code
+
+
+def test_the_indicator_page_charts_the_value_asked_of_the_unit(world, client, staff_user):
+    import json
+
+    from django.urls import reverse
+
+    w = world
+    report(w.a, {w.signed: (60, 100)})
+    report(w.b, {w.signed: (60, 100)})
+    compliance_compute(period=OCT, as_of=AFTER_DUE)
+    client.force_login(staff_user)
+    page = reverse("compliance:indicator", kwargs={"code": "ky_so"})
+    shown = {}
+    for unit in (w.a, w.b, w.province):
+        html = client.get(page, {"period": "2026-10", "unit": unit.code}).content.decode()
+        chart = json.loads(html.split('id="trend-data" type="application/json">')[1].split("</script>")[0])
+        shown[unit.code] = (chart["target"][-1], html)
+    # A is asked its own 90%, named as A's in the table; B and the province the plan's 50%.
+    assert shown["P.A"][0] == 90.0
+    assert f"≥ 90% (giá trị riêng cho {w.a.name}) · " in shown["P.A"][1]
+    assert shown["P.B"][0] == 50.0 and "≥ 50% · " in shown["P.B"][1] and "giá trị riêng cho" not in shown["P.B"][1]
+    assert shown["P"][0] == 50.0 and "giá trị riêng cho" not in shown["P"][1]
