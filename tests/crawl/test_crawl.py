@@ -181,6 +181,8 @@ def _samples_by_name(demo: Demo) -> dict[str, list[Sample]]:
         "compliance:dashboard": dashboard,
         "compliance:plan-checks": [Sample(), *[Sample(query={"unit": code}, scope=scope)
                                                for code, scope in demo.units]],
+        "compliance:tasks-panel": [Sample(), *[Sample(query={"unit": code}, scope=scope)
+                                               for code, scope in demo.units]],
         "unit_values:grid": api["target"],
         "unit_values:template": api["target"],
         "unit_values:import": api["target"],
