@@ -9,7 +9,10 @@ import csv
 import datetime as dt
 import io
 import json
+import queue
+import threading
 from collections import defaultdict
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -159,6 +162,61 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+class RowWriter:
+    """Rows written by a thread with its own connection while the computation goes on: PostgreSQL spends as long
+    taking a part's rows (COPY, the unique index) as Python spends judging them, so the two overlap. Only outside a
+    transaction (another connection could not see into it, nor be rolled back with it); there `_insert` writes them
+    in turn. At most two batches wait, so memory stays bounded; the first error is raised to the computation."""
+
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._write, name="compliance-rows", daemon=True)
+
+    def _write(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        _insert(*batch)
+                    except BaseException as exc:  # handed to the computation, which fails the run
+                        self.error = exc
+        finally:
+            connection.close()
+
+    def put(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((model, columns, rows))
+
+    def close(self) -> None:
+        """Every batch written (or the first error raised): nothing is written after this returns."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+@contextmanager
+def rows_writing(month: "Month"):
+    """The month's rows written alongside its computation where that is possible (see `RowWriter`)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    month.writer = RowWriter()
+    month.writer.thread.start()
+    try:
+        yield
+    except BaseException:
+        with suppress(BaseException):  # the computation's own error is the one to report
+            month.writer.close()
+        raise
+    else:
+        month.writer.close()
+    finally:
+        month.writer = None
+
+
 @dataclass
 class Month:
     """What every phase of one computation reads: the run, its dates, the catalogue and the tree."""
@@ -175,6 +233,13 @@ class Month:
     fail_after: int | None = None  # stop after writing this many result rows (proves the swap is all or nothing)
     written: int = 0  # result rows written so far
     whole: bool = True  # `units` is the whole tree (else one subtree: its figures are read alone)
+    writer: RowWriter | None = None  # set while the rows are written by a thread of their own
+
+    def write(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self.writer is None:
+            _insert(model, columns, rows)
+        else:
+            self.writer.put(model, columns, rows)
 
     @classmethod
     def load(cls, run: ComplianceRun, *, units=None, fail_after: int | None = None) -> "Month":
@@ -233,7 +298,8 @@ NO_OWN = OwnResult(None, None, None, None, None, None, None, "", "")
 def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
     """The whole tree, computed part by part (`region_compute`); then the month's expected reporters kept."""
     month = Month.load(run, fail_after=fail_after)
-    tail = region_compute(month, month.units)
+    with rows_writing(month):
+        tail = region_compute(month, month.units)
     _roll_keep(month, tail.expected)
     return tail.count
 
@@ -648,13 +714,13 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
                 month, month.indicators[indicator_id], judged.total((unit_id, indicator_id)), node, own)))
             count += 1
             if fail_after is not None and count >= fail_after:
-                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                month.write(ComplianceResult, RESULT_COLUMNS, rows)
                 raise RuntimeError("compliance computation stopped on purpose (fail_after)")
             if len(rows) >= 50000:
-                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                month.write(ComplianceResult, RESULT_COLUMNS, rows)
                 rows = []
-    _insert(ComplianceResult, RESULT_COLUMNS, rows)
-    _insert(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
+    month.write(ComplianceResult, RESULT_COLUMNS, rows)
+    month.write(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
     month.written += count
     return count
 

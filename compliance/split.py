@@ -22,6 +22,7 @@ from compliance.computation import (
     bases_load,
     part_compute,
     region_compute,
+    rows_writing,
 )
 from compliance.engine import Node
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult
@@ -39,7 +40,8 @@ def piece_paths() -> list[str]:
 def piece_compute(run: ComplianceRun, path: str) -> dict:
     """One province's subtree: its rows written under the run; returns its row count and the stages reaching above."""
     month = Month.load(run, units=Unit.objects.filter(path__startswith=path))
-    tail = region_compute(month, month.units)
+    with rows_writing(month):
+        tail = region_compute(month, month.units)
     return {"path": path, "count": tail.count,
             "above": [[above, indicator_id, [stage_dump(stage) for stage in found.values()]]
                       for (above, indicator_id), found in tail.above.items()]}
@@ -50,7 +52,8 @@ def top_compute(run: ComplianceRun, pieces: list[dict]) -> int:
     reporters kept (`_roll_keep`), as the whole computation keeps them. Returns the run's row count."""
     month = Month.load(run, units=Unit.objects.filter(depth=TOP_DEPTH))
     tail = _pieces_tail(run, pieces)
-    top = part_compute(month, month.units, [tail])
+    with rows_writing(month):
+        top = part_compute(month, month.units, [tail])
     _roll_keep(month, top.expected)
     return top.count
 

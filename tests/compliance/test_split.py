@@ -131,3 +131,4 @@ def test_the_demo_split_by_province_gives_the_rows_computed_whole(demo_seeded, m
         monkeypatch.undo()
         assert whole[0][0], period
         assert by_province == whole and in_parts == whole, period
+
