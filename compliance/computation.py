@@ -13,7 +13,7 @@ import queue
 import threading
 from collections import defaultdict
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -234,6 +234,9 @@ class Month:
     written: int = 0  # result rows written so far
     whole: bool = True  # `units` is the whole tree (else one subtree: its figures are read alone)
     writer: RowWriter | None = None  # set while the rows are written by a thread of their own
+    # (id of a stage, value, done, baseline) → its verdict. A stage's id names it only while it lives: the verdicts
+    # are forgotten with each part's stages (`part_compute`); an approval applied in place makes a Month of its own.
+    verdicts: dict = field(default_factory=dict)
 
     def write(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.writer is None:
@@ -353,6 +356,7 @@ def _region_split(units: list[UnitRow]) -> tuple[list[UnitRow], list[list[UnitRo
 def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
     """The phases over one part (complete subtrees, less the parts below it whose `tails` it adds): bind, totals,
     reporting, own values, roll-up, emit. Returns what its top units hand up."""
+    month.verdicts = {}
     by_path = {unit.path: unit.id for unit in units}
     unit_ids = None if month.whole and len(units) == len(month.units) else list(by_path.values())
     stages = _bind(month, units)
@@ -597,8 +601,13 @@ def _judge_all(month: Month, indicator: Indicator, stages: Stages, *, value, don
         figure = bases.get(_baseline_month(stage)) if bases else None
         baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
                                                          denominator=figure[1])
-        verdicts.append((stage, judge(stage=stage, value=value, done=done, month_end=month.month_end,
-                                      baseline=baseline, texts=month.texts)))
+        # Units of one position with the same value are judged alike: judged once per part (see `Month.verdicts`).
+        key = (id(stage), value, done, baseline)
+        verdict = month.verdicts.get(key)
+        if verdict is None:
+            verdict = month.verdicts[key] = judge(stage=stage, value=value, done=done, month_end=month.month_end,
+                                                  baseline=baseline, texts=month.texts)
+        verdicts.append((stage, verdict))
     return _worst(verdicts)
 
 
