@@ -68,16 +68,19 @@ HONEST_FLOOR_SQL = """
     GROUP BY a.id, f.indicator_id
 """
 
-# The whole computation in a fresh process, so its peak RSS is its own and not the seeding's.
+# The whole computation in a fresh process, so its peak RSS is its own and not the seeding's. (VmHWM, not
+# getrusage's maximum, which Linux carries over from the parent through fork and exec.)
 WHOLE_SCRIPT = """
-import datetime as dt, json, resource, sys, time
+import datetime as dt, json, sys, time
+from pathlib import Path
 import django
 django.setup()
 from compliance.services import compliance_compute
 start = time.perf_counter()
 run = compliance_compute(period=dt.date.fromisoformat(sys.argv[1]))
-print(json.dumps({"seconds": time.perf_counter() - start, "results": run.results,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+seconds = time.perf_counter() - start
+peak = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "results": run.results, "rss_mib": int(peak.split()[1]) / 1024}))
 """
 
 

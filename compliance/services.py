@@ -127,9 +127,11 @@ def _swap_in(run: ComplianceRun, count: int) -> bool:
 
 
 def _run_fail(run: ComplianceRun, exc: Exception) -> None:
+    """Mark the run failed (keeping the first error, when pieces of a split fail one after another), drop its rows
+    and free the lease."""
     logger.exception("Compliance run %s for %s failed", run.pk, run.period)
-    ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=str(exc)[:2000],
-                                                   finished_at=timezone.now())
+    ComplianceRun.objects.filter(pk=run.pk, state=ComplianceRun.State.RUNNING).update(
+        state=ComplianceRun.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
     rows_delete([run.pk])
     lease_release(run)
 
@@ -193,13 +195,21 @@ def compliance_piece_compute(*, run_id: int, path: str) -> dict:
     """One province of a split computation (`compliance_compute_split`); on failure the whole run fails."""
     run = ComplianceRun.objects.get(pk=run_id)
     try:
-        if run.state != ComplianceRun.State.RUNNING:
-            raise RuntimeError(f"compliance run {run.pk} is no longer running ({run.state})")
+        _still_running(run)
         with Heartbeat(run), _collector_off():
-            return piece_compute(run, path)
+            piece = piece_compute(run, path)
+        # Another piece failed meanwhile and dropped the run's rows: this one's, written since, go too.
+        _still_running(run)
     except Exception as exc:
         _run_fail(run, exc)
         raise
+    return piece
+
+
+def _still_running(run: ComplianceRun) -> None:
+    state = ComplianceRun.objects.filter(pk=run.pk).values_list("state", flat=True).first()
+    if state != ComplianceRun.State.RUNNING:
+        raise RuntimeError(f"compliance run {run.pk} is no longer running ({state})")
 
 
 def compliance_split_finish(*, run_id: int, pieces: list[dict]) -> ComplianceRun | None:

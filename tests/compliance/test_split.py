@@ -12,7 +12,7 @@ import pytest
 
 from compliance import computation, split
 from compliance.models import ComplianceMonth, ComplianceResult, ComplianceRun, ExpectedReporter, ReportingResult
-from compliance.services import compliance_compute, compliance_compute_split
+from compliance.services import compliance_compute, compliance_compute_split, compliance_piece_compute
 from reports.models import Report
 from targets.models import Counts, Judged, Measure, Rollup
 from tests.compliance.helpers import AFTER_DUE, OCT, report
@@ -121,6 +121,24 @@ def test_a_piece_that_fails_leaves_the_previous_run_current(two_provinces, monke
     assert ComplianceMonth.objects.get(period=OCT).holder_id is None
     monkeypatch.undo()
     assert compliance_compute_split(period=OCT, as_of=AFTER_DUE).is_current
+
+
+def test_a_piece_finishing_after_another_failed_leaves_no_rows(two_provinces, monkeypatch):
+    """With workers, a piece may finish after another one failed the run and dropped its rows."""
+    run = ComplianceRun.objects.create(period=OCT, as_of=AFTER_DUE)
+    real = split.piece_compute
+
+    def another_fails_meanwhile(run, path):
+        piece = real(run, path)
+        ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error="P2 failed")
+        return piece
+
+    monkeypatch.setattr("compliance.services.piece_compute", another_fails_meanwhile)
+    with pytest.raises(RuntimeError, match="no longer running"):
+        compliance_piece_compute(run_id=run.pk, path=two_provinces.tree["P1"].path)
+    assert not ComplianceResult.objects.filter(run=run).exists()
+    assert not ReportingResult.objects.filter(run=run).exists()
+    assert ComplianceRun.objects.get(pk=run.pk).error == "P2 failed", "the first error is kept"
 
 
 def test_the_demo_split_by_province_gives_the_rows_computed_whole(demo_seeded, monkeypatch):
