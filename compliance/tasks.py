@@ -34,7 +34,8 @@ def compute_month(period: str) -> int:
 
 @shared_task
 def compute_piece(run_id: int, path: str) -> dict:
-    """One province of a split computation: no retry, a piece that fails fails the run (the request stays)."""
+    """One province of a split computation. Not retried: a piece that fails fails the run, the previous run stays
+    current, and the month waits for its next request or the nightly recomputation."""
     return compliance_piece_compute(run_id=run_id, path=path)
 
 
