@@ -84,14 +84,16 @@ print(json.dumps({"seconds": seconds, "results": run.results, "rss_mib": int(pea
 """
 
 
-def _seed(size: int) -> dt.date:
-    """`synthetic_seed`'s province, its second half of communes moved under a second province, the plan issued by
-    the national root: the split then has two pieces of about the same size."""
+def _seed(size: int, *, provinces: int = 1) -> dt.date:
+    """`synthetic_seed`'s province (other benchmarks read it as it is); with `provinces=2`, its second half of
+    communes moved under a second province and the plan issued by the national root: the split then has two
+    pieces of about the same size."""
     root = unit_national_root_ensure()
     indicators_seed_load()
     today = dt.date(2026, 11, 21)
     synthetic_seed(size=size, months=1, today=today)
-    _second_province(root)
+    if provinces == 2:
+        _second_province(root)
     period = dt.date(2026, 10, 1)
     Report.objects.filter(period=period).update(status=Report.Status.APPROVED)
     with connection.cursor() as cursor:
@@ -236,7 +238,7 @@ def _split(period: dt.date, workers: int) -> tuple[float, float, int]:
 def test_full_recomputation(size, aim_s, transactional_db):
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.fail("The split needs Redis: set REDIS_URL (a database of its own).")
-    period = _seed(size)
+    period = _seed(size, provinces=2)
     group_by, figures = _group_by_s(period)
     floor, floor_rows = _honest_floor_s(period, repeat=3 if size <= 5_000 else 1)
     rss_seeded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
