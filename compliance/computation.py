@@ -9,8 +9,11 @@ import csv
 import datetime as dt
 import io
 import json
+import queue
+import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -120,9 +123,12 @@ class Submission(NamedTuple):
     due_on: dt.date | None  # fixed when the report was opened
 
 
-def _submissions(period: dt.date) -> dict[int, Submission]:
-    """Unit → its report's status, first submission time and due date for the month."""
-    rows = Report.objects.filter(period=period).annotate(
+def _submissions(period: dt.date, unit_ids: list[int] | None = None) -> dict[int, Submission]:
+    """Unit → its report's status, first submission time and due date for the month (every unit's, or those given)."""
+    reports = Report.objects.filter(period=period)
+    if unit_ids is not None:
+        reports = reports.filter(unit_id__in=unit_ids)
+    rows = reports.annotate(
         first=Coalesce(Min("submissions__submitted_at"), "submitted_at")
     ).values_list("unit_id", "status", "first", "due_on")
     return {unit: Submission(status, first, due_on) for unit, status, first, due_on in rows}
@@ -156,6 +162,61 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+class RowWriter:
+    """Rows written by a thread with its own connection while the computation goes on: PostgreSQL spends as long
+    taking a part's rows (COPY, the unique index) as Python spends judging them, so the two overlap. Only outside a
+    transaction (another connection could not see into it, nor be rolled back with it); there `_insert` writes them
+    in turn. At most two batches wait, so memory stays bounded; the first error is raised to the computation."""
+
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._write, name="compliance-rows", daemon=True)
+
+    def _write(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        _insert(*batch)
+                    except BaseException as exc:  # handed to the computation, which fails the run
+                        self.error = exc
+        finally:
+            connection.close()
+
+    def put(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((model, columns, rows))
+
+    def close(self) -> None:
+        """Every batch written (or the first error raised): nothing is written after this returns."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+@contextmanager
+def rows_writing(month: "Month"):
+    """The month's rows written alongside its computation where that is possible (see `RowWriter`)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    month.writer = RowWriter()
+    month.writer.thread.start()
+    try:
+        yield
+    except BaseException:
+        with suppress(BaseException):  # the computation's own error is the one to report
+            month.writer.close()
+        raise
+    else:
+        month.writer.close()
+    finally:
+        month.writer = None
+
+
 @dataclass
 class Month:
     """What every phase of one computation reads: the run, its dates, the catalogue and the tree."""
@@ -169,19 +230,34 @@ class Month:
     units: list[UnitRow]
     bindings: Bindings
     roll: dict[int, dt.date | None] | None  # unit → due date: the expected reporters kept for a month that is over
+    fail_after: int | None = None  # stop after writing this many result rows (proves the swap is all or nothing)
+    written: int = 0  # result rows written so far
+    whole: bool = True  # `units` is the whole tree (else one subtree: its figures are read alone)
+    writer: RowWriter | None = None  # set while the rows are written by a thread of their own
+    # (id of a stage, value, done, baseline) → its verdict. A stage's id names it only while it lives: the verdicts
+    # are forgotten with each part's stages (`part_compute`); an approval applied in place makes a Month of its own.
+    verdicts: dict = field(default_factory=dict)
+
+    def write(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if self.writer is None:
+            _insert(model, columns, rows)
+        else:
+            self.writer.put(model, columns, rows)
 
     @classmethod
-    def load(cls, run: ComplianceRun) -> "Month":
+    def load(cls, run: ComplianceRun, *, units=None, fail_after: int | None = None) -> "Month":
+        """The month of `run` over the whole tree, or over the units of `units` (a queryset of `Unit`)."""
         period = run.period
         month_end = month_last_day(period.year, period.month)
         units = [
             UnitRow(pk, path, depth, kind, unit_open_in_month(opened_on=opened, closed_on=closed, month_end=month_end))
-            for pk, path, depth, kind, opened, closed in Unit.objects.order_by("path").values_list(
-                "pk", "path", "depth", "kind", "opened_on", "closed_on").iterator(chunk_size=10000)
+            for pk, path, depth, kind, opened, closed in (Unit.objects.all() if units is None else units).order_by(
+                "path").values_list("pk", "path", "depth", "kind", "opened_on", "closed_on").iterator(chunk_size=10000)
         ]
         return cls(run=run, period=period, month_end=month_end, today=timezone.localtime(run.as_of).date(),
                    texts=Texts(), indicators={i.pk: i for i in Indicator.objects.all()}, units=units,
-                   bindings=Bindings(), roll=_roll_kept(period))
+                   bindings=Bindings(), roll=_roll_kept(period), fail_after=fail_after,
+                   whole=units is None)
 
 
 @dataclass(slots=True)
@@ -223,17 +299,105 @@ NO_OWN = OwnResult(None, None, None, None, None, None, None, "", "")
 
 
 def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
-    """The phases, each over named records: bind (own, then totals), reporting, own values, roll-up, emit."""
-    month = Month.load(run)
-    stages = _bind(month)
-    totals = _total_stages(month, stages)
-    reporting = _reporting(month)
+    """The whole tree, computed part by part (`region_compute`); then the month's expected reporters kept."""
+    month = Month.load(run, fail_after=fail_after)
+    with rows_writing(month):
+        tail = region_compute(month, month.units)
+    _roll_keep(month, tail.expected)
+    return tail.count
+
+
+# Units computed at once: a larger subtree is computed child by child, each part handing its top units' sums up, so
+# memory stays that of one part however large the tree (the results are the same whatever the size).
+PART_UNITS = 4000
+
+
+class Tail(NamedTuple):
+    """What a computed part of the tree hands to the units above it; its rows are written."""
+
+    nodes: dict[str, dict[int, Node]]  # the path of each top unit of the part → indicator → its subtree's sums
+    reporting: dict[str, Reporting]  # the path of each top unit → its subtree's reporting
+    above: dict[tuple[str, int], dict[int, Stage]]  # (path above the part, indicator) → the stages reaching it
+    expected: dict[int, dt.date | None]  # unit → due date: who in the part is expected to report
+    count: int  # result rows written
+
+
+def region_compute(month: Month, units: list[UnitRow]) -> Tail:
+    """Complete subtrees (`units`, in path order): at most PART_UNITS at once, else their top units alone, from the
+    tails of their children's subtrees, grouped into parts of at most PART_UNITS units and computed first."""
+    if len(units) <= PART_UNITS:
+        return part_compute(month, units, ())
+    tops, groups = _region_split(units)
+    return part_compute(month, tops, [region_compute(month, group) for group in groups])
+
+
+def _region_split(units: list[UnitRow]) -> tuple[list[UnitRow], list[list[UnitRow]]]:
+    """The top units of the subtrees, and their children's subtrees grouped in path order (none split)."""
+    tops: list[UnitRow] = []
+    subtrees: list[list[UnitRow]] = []
+    top_paths: set[str] = set()
+    for unit in units:
+        if not tops or not unit.path.startswith(tops[-1].path):
+            tops.append(unit)
+            top_paths.add(unit.path)
+        elif unit.path[:-STEP] in top_paths:
+            subtrees.append([unit])
+        else:
+            subtrees[-1].append(unit)
+    groups: list[list[UnitRow]] = []
+    for subtree in subtrees:
+        if groups and len(groups[-1]) + len(subtree) <= PART_UNITS:
+            groups[-1].extend(subtree)
+        else:
+            groups.append(list(subtree))
+    return tops, groups
+
+
+def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
+    """The phases over one part (complete subtrees, less the parts below it whose `tails` it adds): bind, totals,
+    reporting, own values, roll-up, emit. Returns what its top units hand up."""
+    month.verdicts = {}
+    by_path = {unit.path: unit.id for unit in units}
+    unit_ids = None if month.whole and len(units) == len(month.units) else list(by_path.values())
+    stages = _bind(month, units)
+    reached, above = _reached(month, stages, units)
+    for tail in tails:
+        for (path, indicator_id), found in tail.above.items():
+            unit_id = by_path.get(path)
+            if unit_id is None:
+                for stage in found.values():
+                    _reach(above[(path, indicator_id)], stage)
+            elif (unit_id, indicator_id) not in stages:
+                for stage in found.values():
+                    _reach(reached[(unit_id, indicator_id)], stage)
+    reporting = _reporting(month, units, unit_ids)
     expected = {unit_id: r.due_on for unit_id, r in reporting.items()}
-    own_results, nodes = _own_values(month, stages, reporting)
-    _roll_up(month, reporting, nodes)
-    count = _emit(month, Judged(stages, totals), own_results, nodes, reporting, fail_after=fail_after)
-    _roll_keep(month, expected)
-    return count
+    own_results, nodes = _own_values(month, stages, reporting, unit_ids)
+    for tail in tails:
+        expected.update(tail.expected)
+        _tail_add(by_path, tail, reporting, nodes)
+    tops = _roll_up(units, reporting, nodes)
+    count = _emit(month, Judged(stages, _sorted_stages(reached)), own_results, nodes, reporting)
+    return Tail({unit.path: nodes.get(unit.id, {}) for unit in tops},
+                {unit.path: reporting[unit.id] for unit in tops if unit.id in reporting}, above, expected,
+                count + sum(tail.count for tail in tails))
+
+
+def _tail_add(by_path: dict[str, int], tail: Tail, reporting: dict[int, "Reporting"],
+              nodes: dict[int, dict[int, Node]]) -> None:
+    """A part below adds its top units' sums and reporting to their parents, as the roll-up adds a child's."""
+    for path, child in tail.reporting.items():
+        parent_id = by_path[path[:-STEP]]
+        if parent_id not in reporting:
+            reporting[parent_id] = Reporting(ReportingResult.Own.NOT_EXPECTED, None)
+        reporting[parent_id].add(child)
+    for path, children in tail.nodes.items():
+        parent_nodes = nodes[by_path[path[:-STEP]]]
+        for indicator_id, node in children.items():
+            parent_node = parent_nodes.get(indicator_id)
+            if parent_node is None:
+                parent_node = parent_nodes[indicator_id] = Node()
+            parent_node.add(node)
 
 
 def _roll_kept(period: dt.date) -> dict[int, dt.date | None] | None:
@@ -260,11 +424,12 @@ def _roll_keep(month: Month, expected: dict[int, dt.date | None]) -> None:
 Stages = tuple[Stage, ...]  # the stages in force for one unit and indicator: one per series of the nearest plan
 
 
-def _bind(month: Month) -> dict[tuple[int, int], Stages]:
-    """(unit, indicator) → the stages in force; units in the same position in the tree share the work."""
+def _bind(month: Month, units: list[UnitRow] | None = None) -> dict[tuple[int, int], Stages]:
+    """(unit, indicator) → the stages in force, for the month's units or those given; units in the same position in
+    the tree share the work."""
     stages: dict[tuple[int, int], Stages] = {}
     stage_cache: dict[tuple, Stages] = {}
-    for unit in month.units:
+    for unit in month.units if units is None else units:
         if not unit.open:
             continue
         for indicator_id, targets in month.bindings.for_unit(unit, month.period).items():
@@ -298,9 +463,20 @@ def _total_stages(month: Month, stages: dict[tuple[int, int], Stages]) -> dict[t
     the series of that plan are all judged. Each (ancestor, indicator, stage) is walked once: a walk stops where an
     earlier one with the same stage went on from.
     """
-    by_path = {unit.path: unit.id for unit in month.units}
-    paths = {unit.id: unit.path for unit in month.units}
-    reached: dict[tuple[int, int], dict[int, Stage]] = defaultdict(dict)
+    reached, _above = _reached(month, stages, month.units)
+    return _sorted_stages(reached)
+
+
+Reached = dict[tuple, dict[int, Stage]]  # (unit or path above, indicator) → target → the stage reaching that total
+
+
+def _reached(month: Month, stages: dict[tuple[int, int], Stages], units: list[UnitRow]) -> tuple[Reached, Reached]:
+    """The stages reaching each total of `units` ((unit, indicator) keys), and those reaching units above them
+    ((path, indicator) keys), which the part above merges in (`_reach`)."""
+    by_path = {unit.path: unit.id for unit in units}
+    paths = {unit.id: unit.path for unit in units}
+    reached: Reached = defaultdict(dict)
+    above: Reached = defaultdict(dict)
     # Stages are shared between the units `_bind` found in one position, so their ids name them cheaply.
     walked: set[tuple[str, int, int]] = set()
     for (unit_id, indicator_id), held in stages.items():
@@ -313,25 +489,36 @@ def _total_stages(month: Month, stages: dict[tuple[int, int], Stages]) -> dict[t
                 if (path, indicator_id, id(stage)) in walked:
                     break
                 walked.add((path, indicator_id, id(stage)))
-                key = (by_path[path], indicator_id)
-                if key not in stages:
-                    found = reached[key]
-                    nearest = max((s.rank for s in found.values()), default=stage.rank)
-                    if stage.rank > nearest:
-                        found.clear()
-                    if stage.rank >= nearest:
-                        found[stage.target_id] = stage
+                ancestor = by_path.get(path)
+                if ancestor is None:
+                    _reach(above[(path, indicator_id)], stage)
+                elif (ancestor, indicator_id) not in stages:
+                    _reach(reached[(ancestor, indicator_id)], stage)
                 path = path[:-STEP]
+    return reached, above
+
+
+def _reach(found: dict[int, Stage], stage: Stage) -> None:
+    """A stage reaching a total: the nearest plan's stages hold (`targets.binding.rank`), every series of it."""
+    nearest = max((s.rank for s in found.values()), default=stage.rank)
+    if stage.rank > nearest:
+        found.clear()
+    if stage.rank >= nearest:
+        found[stage.target_id] = stage
+
+
+def _sorted_stages(reached: Reached) -> dict[tuple[int, int], Stages]:
     return {key: tuple(sorted(found.values(), key=lambda s: (s.due_on, s.target_id))) for key, found in reached.items()}
 
 
-def _reporting(month: Month) -> dict[int, Reporting]:
+def _reporting(month: Month, units: list[UnitRow], unit_ids: list[int] | None = None) -> dict[int, Reporting]:
     """Every open unit bound by a target is expected to report, or, for a month that is over, every unit recorded
-    as expected then; lateness is judged against its report's due date."""
-    submissions = _submissions(month.period)
+    as expected then; lateness is judged against its report's due date. (`unit_ids`: those of `units`, or None
+    for the whole tree.)"""
+    submissions = _submissions(month.period, unit_ids)
     due_days = report_due_days()
     reporting: dict[int, Reporting] = {}
-    for unit in month.units:
+    for unit in units:
         if month.roll is not None:
             if unit.id not in month.roll:
                 continue
@@ -353,13 +540,13 @@ def _reporting(month: Month) -> dict[int, Reporting]:
     return reporting
 
 
-def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting]
+def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], unit_ids: list[int] | None = None
                 ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
     """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
     baseline_months = {_baseline_month(stage) for held in set(stages.values()) for stage in held}
-    baselines = _baselines(baseline_months)
+    baselines = _baselines(baseline_months, unit_ids) if baseline_months else {}
     flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
-    figures = _figures(month.period, flow_ids)
+    figures = _figures(month.period, flow_ids, unit_ids)
     overdue_reasons: dict[int, str] = {}
     own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
@@ -414,8 +601,13 @@ def _judge_all(month: Month, indicator: Indicator, stages: Stages, *, value, don
         figure = bases.get(_baseline_month(stage)) if bases else None
         baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
                                                          denominator=figure[1])
-        verdicts.append((stage, judge(stage=stage, value=value, done=done, month_end=month.month_end,
-                                      baseline=baseline, texts=month.texts)))
+        # Units of one position with the same value are judged alike: judged once per part (see `Month.verdicts`).
+        key = (id(stage), value, done, baseline)
+        verdict = month.verdicts.get(key)
+        if verdict is None:
+            verdict = month.verdicts[key] = judge(stage=stage, value=value, done=done, month_end=month.month_end,
+                                                  baseline=baseline, texts=month.texts)
+        verdicts.append((stage, verdict))
     return _worst(verdicts)
 
 
@@ -466,12 +658,16 @@ def _zero_denominator_reason(indicator: Indicator, texts: Texts) -> str:
     return texts.no_baseline if indicator.measure == Measure.REDUCTION else texts.zero_denominator
 
 
-def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dict[int, Node]]) -> None:
-    """Deepest units first, each adding its sums (and its baseline months' sums) to its parent, counted once."""
-    by_path = {u.path: u for u in month.units}
-    for unit in sorted(month.units, key=lambda u: -u.depth):
+def _roll_up(units: list[UnitRow], reporting: dict[int, Reporting], nodes: dict[int, dict[int, Node]]
+             ) -> list[UnitRow]:
+    """Deepest units first, each adding its sums (and its baseline months' sums) to its parent, counted once.
+    Returns the top units, whose parents are not among `units`."""
+    by_path = {u.path: u for u in units}
+    tops = []
+    for unit in sorted(units, key=lambda u: -u.depth):
         parent = by_path.get(unit.path[:-STEP]) if unit.depth > 1 else None
         if parent is None:
+            tops.append(unit)
             continue
         if unit.id in reporting:
             if parent.id not in reporting:
@@ -485,6 +681,7 @@ def _roll_up(month: Month, reporting: dict[int, Reporting], nodes: dict[int, dic
                 if parent_node is None:
                     parent_node = parent_nodes[indicator_id] = Node()
                 parent_node.add(node)
+    return tops
 
 
 def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult,
@@ -514,9 +711,10 @@ def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: N
 
 
 def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnResult],
-          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting], *, fail_after: int | None) -> int:
+          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting]) -> int:
     """One result row per unit and indicator, written in batches; then the reporting rows."""
     run_id = month.run.pk
+    fail_after = None if month.fail_after is None else month.fail_after - month.written
     rows, count = [], 0
     for unit_id, by_indicator in nodes.items():
         for indicator_id, node in by_indicator.items():
@@ -525,13 +723,14 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
                 month, month.indicators[indicator_id], judged.total((unit_id, indicator_id)), node, own)))
             count += 1
             if fail_after is not None and count >= fail_after:
-                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                month.write(ComplianceResult, RESULT_COLUMNS, rows)
                 raise RuntimeError("compliance computation stopped on purpose (fail_after)")
             if len(rows) >= 50000:
-                _insert(ComplianceResult, RESULT_COLUMNS, rows)
+                month.write(ComplianceResult, RESULT_COLUMNS, rows)
                 rows = []
-    _insert(ComplianceResult, RESULT_COLUMNS, rows)
-    _insert(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
+    month.write(ComplianceResult, RESULT_COLUMNS, rows)
+    month.write(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
+    month.written += count
     return count
 
 

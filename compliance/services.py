@@ -3,11 +3,14 @@
 import datetime as dt
 import gc
 import logging
+from contextlib import contextmanager
 
+from celery import chord, group
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from compliance.computation import month_compute
 from compliance.incremental import Applied, Fallback, change_apply
@@ -27,12 +30,15 @@ from compliance.runs import (
     wish_record,
 )
 from compliance.signals import results_changed_in_place
+from compliance.split import piece_compute, piece_paths, top_compute
 from core.models import OutboxEntry
 from core.outbox import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 COMPUTE_TASK = "compliance.tasks.compute_month"
 CHANGE_TASK = "compliance.tasks.apply_change"
+PIECE_TASK = "compliance.tasks.compute_piece"
+FINISH_TASK = "compliance.tasks.compute_finish"
 # Left to the computation of the month that is running: it computes once more when it finishes (`wish_record`).
 FOLLOW_UP = "a computation of the month is running; one more follows it"
 
@@ -61,14 +67,9 @@ def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fai
     discarded. `fail_after` stops the computation after that many result rows (used to prove the swap is all
     or nothing).
     """
-    period = period.replace(day=1)
-    as_of = as_of or timezone.now()
-    month_ensure(period)
-    while (run := lease_take(period=period, as_of=as_of)) is None:
-        if wish_record(period=period):
-            logger.info("Compliance for %s is being computed; one more computation will follow", period)
-            return None
-    dead_runs_bury(period=period, keep=run)
+    run = _lease_or_wish(period=period.replace(day=1), as_of=as_of or timezone.now())
+    if run is None:
+        return None
     while True:
         if not _run_compute(run=run, fail_after=fail_after):
             return None  # superseded: a newer computation took the month over and its result stands
@@ -78,35 +79,68 @@ def compliance_compute(*, period: dt.date, as_of: dt.datetime | None = None, fai
         run, fail_after = follow, None
 
 
+def _lease_or_wish(*, period: dt.date, as_of: dt.datetime) -> ComplianceRun | None:
+    """A new run holding the month's lease; None when a computation holds it (it is asked to run once more)."""
+    month_ensure(period)
+    while (run := lease_take(period=period, as_of=as_of)) is None:
+        if wish_record(period=period):
+            logger.info("Compliance for %s is being computed; one more computation will follow", period)
+            return None
+    dead_runs_bury(period=period, keep=run)
+    return run
+
+
 def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> bool:
     """Compute and swap in one run; False when it lost the lease meanwhile and its work was discarded."""
-    period = run.period
-    collecting = gc.isenabled()
     try:
-        with Heartbeat(run):
-            # Millions of short-lived rows and no reference cycles: the cyclic collector would only rescan them.
-            gc.disable()
-            try:
-                count = month_compute(run=run, fail_after=fail_after)
-            finally:
-                if collecting:
-                    gc.enable()
-        with transaction.atomic():
-            # Only the lease holder swaps: a run whose lease was taken over is older than the one that took it.
-            # The UPDATE also locks the month's row until the swap commits, so no one takes the lease meanwhile.
-            superseded = not lease_renew(run)
-            if not superseded:
-                ComplianceRun.objects.filter(period=period, is_current=True).update(is_current=False)
-                ComplianceRun.objects.filter(pk=run.pk).update(
-                    is_current=True, state=ComplianceRun.State.DONE, finished_at=timezone.now(), results=count)
+        with Heartbeat(run), _collector_off():
+            count = month_compute(run=run, fail_after=fail_after)
+        swapped = _swap_in(run, count)
     except Exception as exc:
-        logger.exception("Compliance run %s for %s failed", run.pk, period)
-        ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=str(exc)[:2000],
-                                                       finished_at=timezone.now())
-        rows_delete([run.pk])
-        lease_release(run)
+        _run_fail(run, exc)
         raise
-    if superseded:
+    return _swapped_or_dropped(run, swapped)
+
+
+@contextmanager
+def _collector_off():
+    """Millions of short-lived rows and no reference cycles: the cyclic collector would only rescan them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _swap_in(run: ComplianceRun, count: int) -> bool:
+    """Make the run the month's current one; False when it no longer holds the lease (a newer run took it over)."""
+    with transaction.atomic():
+        # Only the lease holder swaps: a run whose lease was taken over is older than the one that took it.
+        # The UPDATE also locks the month's row until the swap commits, so no one takes the lease meanwhile.
+        if not lease_renew(run):
+            return False
+        ComplianceRun.objects.filter(period=run.period, is_current=True).update(is_current=False)
+        ComplianceRun.objects.filter(pk=run.pk).update(
+            is_current=True, state=ComplianceRun.State.DONE, finished_at=timezone.now(), results=count)
+    return True
+
+
+def _run_fail(run: ComplianceRun, exc: Exception) -> None:
+    """Mark the run failed (keeping the first error, when pieces of a split fail one after another), drop its rows
+    and free the lease."""
+    logger.exception("Compliance run %s for %s failed", run.pk, run.period)
+    ComplianceRun.objects.filter(pk=run.pk, state=ComplianceRun.State.RUNNING).update(
+        state=ComplianceRun.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+    rows_delete([run.pk])
+    lease_release(run)
+
+
+def _swapped_or_dropped(run: ComplianceRun, swapped: bool) -> bool:
+    """After the swap: the month's finished older runs removed; or, superseded, this run's work dropped."""
+    period = run.period
+    if not swapped:
         # Older than the run that took the lease over: its result would replace a newer one, so it is dropped.
         logger.warning("Compliance run %s for %s lost its lease to a newer one; discarded", run.pk, period)
         ComplianceRun.objects.filter(pk=run.pk).update(state=ComplianceRun.State.FAILED, error=SUPERSEDED_ERROR,
@@ -122,6 +156,81 @@ def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> bool:
         ComplianceRun.objects.filter(pk__in=old).delete()
     run.refresh_from_db()
     return True
+
+
+def compliance_compute_split(*, period: dt.date, as_of: dt.datetime | None = None) -> ComplianceRun | None:
+    """The month's full computation split by province (`compliance.split`): one task per province, which any number
+    of workers take, then one task for the units above them, which swaps the run in.
+
+    Celery's chord carries it: the pieces form its group and the last task is its body, called with the pieces'
+    results once all have finished (the stages reaching above each province travel in them, so no table holds
+    them). The lease and the swap are the whole computation's: the run holds the month's lease from here on, each
+    piece renews it while it computes, and only the lease holder swaps. A piece that fails marks the run failed,
+    drops its rows and frees the lease, so the body never runs and the previous run stays current; a piece whose
+    worker dies lets the lease run out, and the reaper does the same. With `CELERY_TASK_ALWAYS_EAGER` it all runs
+    here, in order. Returns the run (current once the body has run), or None as `compliance_compute` does.
+    """
+    run = _lease_or_wish(period=period.replace(day=1), as_of=as_of or timezone.now())
+    if run is None:
+        return None
+    _split_dispatch(run)
+    run.refresh_from_db()
+    return run
+
+
+def _split_dispatch(run: ComplianceRun) -> None:
+    # By name, as the outbox sends its jobs: the tasks module imports this one.
+    piece, finish = import_string(PIECE_TASK), import_string(FINISH_TASK).s(run.pk)
+    pieces = [piece.s(run.pk, path) for path in piece_paths()]
+    try:
+        if pieces:
+            chord(group(pieces), finish).apply_async()
+        else:
+            finish.apply_async(args=([],))
+    except Exception as exc:
+        _run_fail(run, exc)
+        raise
+
+
+def compliance_piece_compute(*, run_id: int, path: str) -> dict:
+    """One province of a split computation (`compliance_compute_split`); on failure the whole run fails."""
+    run = ComplianceRun.objects.get(pk=run_id)
+    try:
+        _still_running(run)
+        with Heartbeat(run), _collector_off():
+            piece = piece_compute(run, path)
+        # Another piece failed meanwhile and dropped the run's rows: this one's, written since, go too.
+        _still_running(run)
+    except Exception as exc:
+        _run_fail(run, exc)
+        raise
+    return piece
+
+
+def _still_running(run: ComplianceRun) -> None:
+    state = ComplianceRun.objects.filter(pk=run.pk).values_list("state", flat=True).first()
+    if state != ComplianceRun.State.RUNNING:
+        raise RuntimeError(f"compliance run {run.pk} is no longer running ({state})")
+
+
+def compliance_split_finish(*, run_id: int, pieces: list[dict]) -> ComplianceRun | None:
+    """The last task of a split computation: the units above the provinces, the swap, then any follow-up run."""
+    run = ComplianceRun.objects.get(pk=run_id)
+    if run.state != ComplianceRun.State.RUNNING:
+        return None
+    try:
+        with Heartbeat(run), _collector_off():
+            count = top_compute(run, pieces)
+        swapped = _swap_in(run, count)
+    except Exception as exc:
+        _run_fail(run, exc)
+        raise
+    if not _swapped_or_dropped(run, swapped):
+        return None
+    follow = lease_pass_on(run)
+    if follow is not None:
+        _split_dispatch(follow)
+    return run
 
 
 SUPERSEDED_ERROR = "A newer computation of the month took over; this one was discarded."

@@ -7,8 +7,11 @@ from compliance.reminders import reminders_send
 from compliance.services import (
     compliance_change_apply,
     compliance_compute,
+    compliance_compute_split,
+    compliance_piece_compute,
     compliance_request,
     compliance_runs_reap,
+    compliance_split_finish,
 )
 from core.periods import month_parse
 
@@ -19,8 +22,28 @@ def _previous_month(today: dt.date) -> dt.date:
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=60, max_retries=3)
 def compute_month(period: str) -> int:
-    run = compliance_compute(period=month_parse(period))
+    """The month's full computation, split by province where workers take the pieces (`compliance_compute_split`:
+    0 is returned while they compute); run eagerly (tests, no broker) the split would only add steps, so the month
+    is computed whole, part by part, with the same rows."""
+    if compute_month.app.conf.task_always_eager:
+        run = compliance_compute(period=month_parse(period))
+    else:
+        run = compliance_compute_split(period=month_parse(period))
     return run.results if run else 0  # None: joined the computation already running, which will run once more
+
+
+@shared_task
+def compute_piece(run_id: int, path: str) -> dict:
+    """One province of a split computation. Not retried: a piece that fails fails the run, the previous run stays
+    current, and the month waits for its next request or the nightly recomputation."""
+    return compliance_piece_compute(run_id=run_id, path=path)
+
+
+@shared_task
+def compute_finish(pieces: list[dict], run_id: int) -> int:
+    """The units above the provinces, once every piece has finished; then the swap."""
+    run = compliance_split_finish(run_id=run_id, pieces=pieces)
+    return run.results if run else 0
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=5, max_retries=5)
