@@ -10,7 +10,18 @@ from django.db import connection
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only(db):
+def _vacuumed(django_db_setup, django_db_blocker):
+    """Each benchmark starts on tables free of the dead rows the ones before it left: a seed of millions of rows
+    rolled back stays in every index until VACUUM, and an index scan wades through it (the approval at 60,000 units
+    measured 4 s after the 24-month dashboard, 0,2 s on its own). Runs before the test's transaction opens."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # autocommit: VACUUM cannot run inside a transaction
+                cursor.execute("VACUUM ANALYZE")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(_vacuumed, db):
     if connection.vendor != "postgresql":
         pytest.fail("Benchmarks run on PostgreSQL: set DATABASE_URL.")
 
