@@ -97,6 +97,17 @@ class AmendReasonMixin(forms.Form):
                              help_text=_("The plan is issued: this change is an amendment, kept with its reason."))
 
 
+def named_units(initial: dict, names: tuple[str, ...]) -> set[int]:
+    """The ids of the units an item already names in `names` (units or ids, one or a list)."""
+    ids = set()
+    for name in names:
+        value = initial.get(name)
+        for unit in value if isinstance(value, list | tuple | set) else [value]:
+            if unit is not None and unit != "":
+                ids.add(unit.pk if isinstance(unit, Unit) else int(unit))
+    return ids
+
+
 class TargetForm(AmendReasonMixin):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True))
     comparator = forms.ChoiceField(label=_("Comparator"), choices=Comparator.choices)
@@ -125,9 +136,11 @@ class TargetForm(AmendReasonMixin):
 
     def __init__(self, *args, issuer: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        units = units_under(issuer)
-        for name in ("scope_unit", "applies_to_units", "responsible_unit"):
+        keep = named_units(self.initial, ("scope_unit", "applies_to_units", "responsible_unit"))
+        units = units_under(issuer, keep=keep)
+        for name in ("applies_to_units", "responsible_unit"):
             self.fields[name].queryset = units
+        self.fields["scope_unit"].queryset = units_under(issuer, keep=keep, above=True)
 
     def target_data(self) -> dict[str, Any]:
         return {key: value for key, value in self.cleaned_data.items() if key != "reason"}
@@ -170,8 +183,9 @@ class TaskForm(AmendReasonMixin):
 
     def __init__(self, *args, issuer: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        units = units_under(issuer)
-        for name in ("lead_unit", "cooperating_units", "accepting_unit"):
+        names = ("lead_unit", "cooperating_units", "accepting_unit")
+        units = units_under(issuer, keep=named_units(self.initial, names))
+        for name in names:
             self.fields[name].queryset = units
 
     def clean_contributions(self) -> dict[str, str]:

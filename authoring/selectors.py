@@ -14,6 +14,7 @@ from targets.binding import units_bound_by_target
 from targets.models import Target
 from units.access import review_roots, sees_all, user_can_author_plan
 from units.models import Unit, UnitKind
+from units.selectors import unit_ancestor_paths
 
 # The kinds of unit that issue plans: party committees and grassroots organisations, not their offices or cells.
 ISSUER_KINDS = (UnitKind.PROVINCE, UnitKind.COMMITTEE, UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE,
@@ -87,9 +88,15 @@ def parents_for(*, user) -> QuerySet[Plan]:
     return plan_list(user=user).filter(status=PlanStatus.ISSUED).order_by("issuer__path", "-year_end", "key")
 
 
-def units_under(issuer: Unit, *, levels: int = 2) -> QuerySet[Unit]:
-    """The issuer and the units up to `levels` below it: the choices for a scope, named units, leads."""
-    return Unit.objects.filter(path__startswith=issuer.path, depth__lte=issuer.depth + levels).order_by("path")
+def units_under(issuer: Unit, *, levels: int = 2, keep=(), above: bool = False) -> QuerySet[Unit]:
+    """The issuer and the units up to `levels` below it: the choices for a scope, named units, leads. The units in
+    `keep` (what an item already names, wherever it is) stay choices, so a form opened to change one field never
+    drops another; `above` adds the issuer's ancestors (a target may measure the figures of a unit above its issuer:
+    the Văn phòng's "80% cơ quan, đơn vị thuộc Tỉnh ủy" is judged on the province)."""
+    wanted = Q(path__startswith=issuer.path, depth__lte=issuer.depth + levels) | Q(pk__in=list(keep))
+    if above:
+        wanted |= Q(path__in=unit_ancestor_paths(issuer))
+    return Unit.objects.filter(wanted).order_by("path")
 
 
 @dataclass(frozen=True, slots=True)

@@ -449,7 +449,7 @@ def _target_json(target: Target) -> dict[str, Any]:
         "comparator": target.comparator, "value": jsonable(target.value), "value_max": jsonable(target.value_max),
         "value_label": target.value_label, "due_kind": target.due_kind, "due_on": jsonable(target.due_on),
         "due_label": target.due_label, "scope_unit": _code(target.scope_unit), "counts": target.counts,
-        "applies_to_kinds": list(target.applies_to_kinds),
+        "applies_to_kinds": sorted(target.applies_to_kinds),  # their order says nothing
         "applies_to_units": sorted(unit.code for unit in target.applies_to_units.all()),
         "judged": target.judged, "reporters": target.reporters, "responsible_unit": _code(target.responsible_unit),
         "series": target.series, "clause": target.clause, "parent_target": target.parent_target_id,

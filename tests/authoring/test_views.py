@@ -320,3 +320,29 @@ def test_a_drafts_heading_is_edited_by_its_author_alone(client, world):
     assert (draft.title, draft.number, draft.issued_on) == ("Kế hoạch số 5", "5-KH/ĐU", dt.date(2026, 3, 15))
     plan_issue(by=world.author, plan=draft)
     assert client.get(f"/plans/{draft.key}/edit/").status_code == 404  # issued: changed only by amendment
+
+
+def test_changing_a_targets_value_keeps_a_scope_above_the_issuer_and_its_kinds(client, world):
+    """A target may measure the figures of a unit above its issuer (a Văn phòng's "80% cơ quan, đơn vị thuộc Tỉnh ủy"
+    is judged on the province). Opened to change its value, the form offers that unit, selected, so saving the form
+    as the browser sends it changes the value alone; the kinds, sent back in the form's order, are no change."""
+    draft = _draft(world)
+    target = draft.targets.get(position=1)
+    Target.objects.filter(pk=target.pk).update(scope_unit=world.province, counts="kinds",
+                                               applies_to_kinds=["ward", "commune"])
+    plan_issue(by=world.author, plan=draft)
+    client.force_login(world.author)
+    client.post(f"/plans/{draft.key}/amendment/open/")
+    page = _page(client, f"/plans/targets/{target.pk}/")
+    select = page.split('name="scope_unit"')[1].split("</select>")[0]
+    assert f'<option value="{world.province.pk}" selected>' in select
+    response = client.post(f"/plans/targets/{target.pk}/", _target_post(
+        world, value="90", due="2026", clause=target.clause, scope_unit=world.province.pk, counts="kinds",
+        applies_to_kinds=["commune", "ward"]))
+    assert response.status_code == 302
+    client.post(f"/plans/{draft.key}/amendment/apply/", {"reason": "Tỉnh giao thêm"})
+    # Only the value changed: 80 → 90, the scope still the province's, the kinds as they were.
+    assert draft.versions.get(number=2).changes == ["Mục tiêu 1: ≥ 80% → ≥ 90%"]
+    target.refresh_from_db()
+    assert (target.value, target.scope_unit_id, sorted(target.applies_to_kinds)) == (
+        90, world.province.pk, ["commune", "ward"])
