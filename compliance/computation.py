@@ -303,7 +303,7 @@ def month_compute(*, run: ComplianceRun, fail_after: int | None = None) -> int:
     month = Month.load(run, fail_after=fail_after)
     with rows_writing(month):
         tail = region_compute(month, month.units)
-    _roll_keep(month, tail.expected)
+    roll_keep(month, tail.expected)
     return tail.count
 
 
@@ -366,10 +366,10 @@ def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
             unit_id = by_path.get(path)
             if unit_id is None:
                 for stage in found.values():
-                    _reach(above[(path, indicator_id)], stage)
+                    stage_reach(above[(path, indicator_id)], stage)
             elif (unit_id, indicator_id) not in stages:
                 for stage in found.values():
-                    _reach(reached[(unit_id, indicator_id)], stage)
+                    stage_reach(reached[(unit_id, indicator_id)], stage)
     reporting = _reporting(month, units, unit_ids)
     expected = {unit_id: r.due_on for unit_id, r in reporting.items()}
     own_results, nodes = _own_values(month, stages, reporting, unit_ids)
@@ -407,7 +407,7 @@ def _roll_kept(period: dt.date) -> dict[int, dt.date | None] | None:
     return dict(ExpectedReporter.objects.filter(period=period).values_list("unit_id", "due_on"))
 
 
-def _roll_keep(month: Month, expected: dict[int, dt.date | None]) -> None:
+def roll_keep(month: Month, expected: dict[int, dt.date | None]) -> None:
     """After the month's last day, the first computation records who was expected; later ones read it back."""
     if month.roll is not None or month.today <= month.month_end:
         return
@@ -472,7 +472,7 @@ Reached = dict[tuple, dict[int, Stage]]  # (unit or path above, indicator) → t
 
 def _reached(month: Month, stages: dict[tuple[int, int], Stages], units: list[UnitRow]) -> tuple[Reached, Reached]:
     """The stages reaching each total of `units` ((unit, indicator) keys), and those reaching units above them
-    ((path, indicator) keys), which the part above merges in (`_reach`)."""
+    ((path, indicator) keys), which the part above merges in (`stage_reach`)."""
     by_path = {unit.path: unit.id for unit in units}
     paths = {unit.id: unit.path for unit in units}
     reached: Reached = defaultdict(dict)
@@ -491,14 +491,14 @@ def _reached(month: Month, stages: dict[tuple[int, int], Stages], units: list[Un
                 walked.add((path, indicator_id, id(stage)))
                 ancestor = by_path.get(path)
                 if ancestor is None:
-                    _reach(above[(path, indicator_id)], stage)
+                    stage_reach(above[(path, indicator_id)], stage)
                 elif (ancestor, indicator_id) not in stages:
-                    _reach(reached[(ancestor, indicator_id)], stage)
+                    stage_reach(reached[(ancestor, indicator_id)], stage)
                 path = path[:-STEP]
     return reached, above
 
 
-def _reach(found: dict[int, Stage], stage: Stage) -> None:
+def stage_reach(found: dict[int, Stage], stage: Stage) -> None:
     """A stage reaching a total: the nearest plan's stages hold (`targets.binding.rank`), every series of it."""
     nearest = max((s.rank for s in found.values()), default=stage.rank)
     if stage.rank > nearest:

@@ -17,12 +17,12 @@ from compliance.computation import (
     Month,
     Reporting,
     Tail,
-    _reach,
-    _roll_keep,
     bases_load,
     part_compute,
     region_compute,
+    roll_keep,
     rows_writing,
+    stage_reach,
 )
 from compliance.engine import Node
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult
@@ -49,12 +49,12 @@ def piece_compute(run: ComplianceRun, path: str) -> dict:
 
 def top_compute(run: ComplianceRun, pieces: list[dict]) -> int:
     """The units above the provinces from the provinces' top rows and their own figures; then the month's expected
-    reporters kept (`_roll_keep`), as the whole computation keeps them. Returns the run's row count."""
+    reporters kept (`roll_keep`), as the whole computation keeps them. Returns the run's row count."""
     month = Month.load(run, units=Unit.objects.filter(depth=TOP_DEPTH))
     tail = _pieces_tail(run, pieces)
     with rows_writing(month):
         top = part_compute(month, month.units, [tail])
-    _roll_keep(month, top.expected)
+    roll_keep(month, top.expected)
     return top.count
 
 
@@ -78,7 +78,7 @@ def _pieces_tail(run: ComplianceRun, pieces: list[dict]) -> Tail:
     for piece in pieces:
         for path, indicator_id, stages in piece["above"]:
             for stage in stages:
-                _reach(above[(path, indicator_id)], stage_load(stage))
+                stage_reach(above[(path, indicator_id)], stage_load(stage))
     return Tail(dict(nodes), reporting, dict(above), expected, sum(piece["count"] for piece in pieces))
 
 
