@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from authoring.amendments import (
@@ -20,6 +21,7 @@ from authoring.amendments import (
 )
 from authoring.models import PlanAmendment
 from authoring.services import plan_draft_from_parent, plan_issue, task_save
+from compliance.models import ComplianceRun
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from plans.models import Plan
@@ -125,6 +127,22 @@ def test_a_deadline_moved_in_the_same_copy_lets_the_years_shrink(world):
     amendment_heading_save(by=world.author, amendment=copy, data={"year_end": 2026})
     version = amendment_apply(by=world.author, amendment=copy, reason="Rút ngắn thời gian thực hiện")
     assert version.changes == ["Năm: 2026–2027 → 2026", "Nhiệm vụ 3: hạn Quý II/2027 → Quý IV/2026"]
+
+
+def test_years_shortened_ask_compliance_for_the_months_the_plan_no_longer_covers(world, monkeypatch):
+    plan = _issued(world, year_end=2027)
+    asked = []
+    monkeypatch.setattr("compliance.receivers.compliance_request", lambda *, period: asked.append(period))
+    months = (dt.date(2025, 12, 1), dt.date(2026, 10, 1), dt.date(2027, 3, 1))
+    for period in months:
+        ComplianceRun.objects.create(period=period, is_current=True, state=ComplianceRun.State.DONE,
+                                     as_of=timezone.now())
+    copy = amendment_open(by=world.author, plan=plan)
+    amendment_heading_save(by=world.author, amendment=copy, data={"year_end": 2026})
+    amendment_apply(by=world.author, amendment=copy, reason="Rút ngắn thời gian thực hiện")
+    # 2026–2027 → 2026: 10/2026 is still in its years; 03/2027 no longer is, and the plan bound it until now, so
+    # it is recomputed too; 12/2025 was never in its years.
+    assert asked == [dt.date(2026, 10, 1), dt.date(2027, 3, 1)]
 
 
 def test_a_number_of_another_plan_of_the_issuer_and_a_cycle_are_refused(world):
