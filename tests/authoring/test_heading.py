@@ -220,11 +220,13 @@ def test_the_heading_form_of_an_issued_plan_keeps_the_change_in_the_copy(client,
 
 def test_the_heading_form_page_stays_within_its_queries(client, world, django_assert_max_num_queries):
     plan = _issued(world)
+    for year in range(2020, 2026):  # parents to choose from, named by issuer and years (no number): one query
+        PlanFactory(issuer=world.province, number="", year_start=year, year_end=year)
     client.force_login(world.author)
     client.post(f"/plans/{plan.key}/edit/", _heading_post(plan, title=LONGER))
     with django_assert_max_num_queries(16):
         response = client.get(f"/plans/{plan.key}/edit/")
-    assert response.status_code == 200
+    assert response.status_code == 200 and "Tỉnh ủy P 2020" in response.content.decode()
 
 
 # ------------------------------------------------------------------------------------------------------------ API
@@ -262,3 +264,17 @@ def test_the_heading_edit_is_in_the_schema(world):
     assert "heading" in edits
     heading = schema["components"]["schemas"]["HeadingEdit"]["properties"]
     assert {"number", "title", "issued_on", "year_start", "year_end", "parent"} <= set(heading)
+
+
+def test_the_api_amends_the_heading_at_once_with_its_reason(world):
+    plan = _issued(world)
+    client = APIClient()
+    client.force_authenticate(world.author)
+    response = client.post(f"/api/v1/plans/{plan.key}/amend/", {"reason": "Bổ sung số ký hiệu",
+                                                                "heading": {"number": "7-KH/ĐU"}}, format="json")
+    assert response.status_code == 200 and response.json()["version"] == 2
+    assert plan.versions.get(number=2).changes == ["Số ký hiệu: — → 7-KH/ĐU"]
+    response = client.post(f"/api/v1/plans/{plan.key}/amend/", {"reason": "Tự thực hiện",
+                                                                "heading": {"parent": plan.key}}, format="json")
+    # A plan implementing itself: refused as a cycle, version 2 stays the last.
+    assert response.status_code == 400 and CYCLE in str(response.json()) and plan.versions.count() == 2
