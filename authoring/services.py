@@ -125,15 +125,7 @@ def plan_key_make(*, issuer: Unit, year_start: int, year_end: int) -> str:
     return key
 
 
-def _parent_check(*, issuer: Unit, parent: Plan | None, plan: Plan | None = None) -> None:
-    """The plan it implements: issued, by a unit above the issuer, and never the plan itself or one implementing it
-    (a cycle, named first: it says more than "not above")."""
-    ancestor, seen = parent, set()
-    while plan is not None and plan.pk and ancestor is not None and ancestor.pk not in seen:
-        if ancestor.pk == plan.pk:
-            raise ValidationError({"parent": _("A plan cannot implement itself or a plan that implements it.")})
-        seen.add(ancestor.pk)
-        ancestor = ancestor.parent
+def _parent_check(*, issuer: Unit, parent: Plan | None) -> None:
     if parent is not None and not (issuer.path.startswith(parent.issuer.path) and issuer.pk != parent.issuer_id):
         raise ValidationError({"parent": _("The plan it implements must be issued by a unit above %(unit)s.")
                                          % {"unit": issuer.name}})
@@ -190,13 +182,14 @@ def heading_apply(*, plan: Plan, data: dict[str, Any]) -> dict[str, list]:
     """The plan's heading (number, kind, title, date, years, the plan it implements) set and checked, for a draft
     or inside an amendment; the changes by field. A draft's parent is checked whenever given, an issued plan's only
     when it changes (a plan loaded from its document keeps the parent it names)."""
-    if "parent" in data and (plan.status == PlanStatus.DRAFT
-                             or getattr(data["parent"], "pk", None) != plan.parent_id):
-        _parent_check(issuer=plan.issuer, parent=data["parent"], plan=plan)
+    parent_check = "parent" in data and (plan.status == PlanStatus.DRAFT
+                                         or getattr(data["parent"], "pk", None) != plan.parent_id)
     changes = _assign(plan, data, PLAN_FIELDS)
+    _check(plan)  # the years in order; no cycle (a plan implementing itself or one that implements it)
+    if parent_check:
+        _parent_check(issuer=plan.issuer, parent=plan.parent)
     if "number" in changes:
         _number_check(plan)
-    _check(plan)
     plan.save()
     return changes
 
