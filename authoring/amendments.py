@@ -12,9 +12,9 @@ The pending edits are kept as plain data (`PlanAmendment.edits`), one entry per 
 related objects by id, decimals as text and days in ISO form. The plan's heading (number, kind, title, date, years,
 the plan it implements) is one more entry, ``{"key": "plan", "kind": "plan", "id": <plan>, "data": {...}}``, holding
 only the fields that differ from the plan as it is; it is tried first, so the targets and tasks are checked against
-the new years. Every save and the review try the edits on the plan as
-it is then, inside a transaction that is rolled back; applying tries them again for real, so a target that gained
-approved figures meanwhile is refused then with the way to retire it.
+the new years, and the new years are checked last against every deadline the copy leaves. Every save and the review
+try the edits on the plan as it is then, inside a transaction that is rolled back; applying tries them again for
+real, so a target that gained approved figures meanwhile is refused then with the way to retire it.
 """
 
 import datetime as dt
