@@ -64,6 +64,10 @@ def test_the_heading_is_kept_in_the_copy_shown_line_by_line_and_applied_in_one_v
         "year_end": 2030, "parent": later})
     amendment_target_save(by=world.colleague, amendment=copy, target=plan.targets.get(position=1),
                           data={"value": Decimal(90)})
+    # Each heading save left its audit row on the copy, naming who: the author, then the colleague.
+    saves = AuditEvent.objects.filter(object_type="authoring.planamendment", action=AuditEvent.Action.UPDATE,
+                                      changes__has_key="plan")
+    assert [event.actor_id for event in saves.order_by("pk")] == [world.author.pk, world.colleague.pk]
 
     # Nothing written yet: the plan still reads as issued.
     plan.refresh_from_db()
