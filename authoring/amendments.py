@@ -9,9 +9,12 @@ row) or discards it (`amendment_discard`). Until then it binds no one and change
 The pending edits are kept as plain data (`PlanAmendment.edits`), one entry per target or task:
 ``{"key": "target-12" | "target-new-1", "kind": "target" | "task", "id": 12 | None, "data": {...}, "remove": bool,
 "retire_from": "2027-01-01" | None, "close_from": "2027-01-01" | None}`` — `data` as the services take it, with
-related objects by id, decimals as text and days in ISO form. Every save and the review try the edits on the plan as
-it is then, inside a transaction that is rolled back; applying tries them again for real, so a target that gained
-approved figures meanwhile is refused then with the way to retire it.
+related objects by id, decimals as text and days in ISO form. The plan's heading (number, kind, title, date, years,
+the plan it implements) is one more entry, ``{"key": "plan", "kind": "plan", "id": <plan>, "data": {...}}``, holding
+only the fields that differ from the plan as it is; it is tried first, so the targets and tasks are checked against
+the new years, and the new years are checked last against every deadline the copy leaves. Every save and the review
+try the edits on the plan as it is then, inside a transaction that is rolled back; applying tries them again for
+real, so a target that gained approved figures meanwhile is refused then with the way to retire it.
 """
 
 import datetime as dt
@@ -27,11 +30,14 @@ from django.utils.translation import gettext as _
 
 from authoring.models import PlanAmendment
 from authoring.services import (
+    PLAN_FIELDS,
     TargetEdit,
     TaskEdit,
     _may_write,
     _target_apply,
     _task_apply,
+    heading_apply,
+    heading_years_check,
     plan_amend,
     plan_problems,
     plan_snapshot,
@@ -44,6 +50,7 @@ from plans.models import Plan, PlanStatus, PlanTask, PlanVersion
 from targets.models import Target
 
 MODELS = {"target": Target, "task": PlanTask}
+HEADING = "plan"  # the key and kind of the heading's entry
 
 
 # ------------------------------------------------------------------------------------------ the edits as plain data
@@ -92,8 +99,19 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _edits_of(entry: dict[str, Any], *, plan: Plan) -> tuple[list[TargetEdit], list[TaskEdit]]:
+@dataclass(frozen=True, slots=True)
+class Edits:
+    """One entry as `plan_amend` takes it: the heading's fields, and the target and task edits."""
+
+    heading: dict[str, Any] = field(default_factory=dict)
+    targets: list[TargetEdit] = field(default_factory=list)
+    tasks: list[TaskEdit] = field(default_factory=list)
+
+
+def _edits_of(entry: dict[str, Any], *, plan: Plan) -> Edits:
     """One entry as the edits `plan_amend` takes: its item looked up in the plan as it is now."""
+    if entry["kind"] == HEADING:
+        return Edits(heading=_decode(Plan, entry.get("data") or {}))
     model = MODELS[entry["kind"]]
     item = None
     if entry["id"] is not None:
@@ -103,15 +121,19 @@ def _edits_of(entry: dict[str, Any], *, plan: Plan) -> tuple[list[TargetEdit], l
     data = _decode(model, entry.get("data") or {})
     if entry["kind"] == "target":
         if entry.get("remove"):
-            return [TargetEdit(item, remove=True)], []
+            return Edits(targets=[TargetEdit(item, remove=True)])
         edits = [TargetEdit(item, data)] if data or item is None else []
         retire = _day(entry.get("retire_from"))
-        return edits + ([TargetEdit(item, retire_from=retire)] if retire else []), []
+        return Edits(targets=edits + ([TargetEdit(item, retire_from=retire)] if retire else []))
     if entry.get("remove"):
-        return [], [TaskEdit(item, remove=True)]
+        return Edits(tasks=[TaskEdit(item, remove=True)])
     edits = [TaskEdit(item, data)] if data or item is None else []
     close = _day(entry.get("close_from"))
-    return [], edits + ([TaskEdit(item, close_from=close)] if close else [])
+    return Edits(tasks=edits + ([TaskEdit(item, close_from=close)] if close else []))
+
+
+def _heading_first(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(entries, key=lambda entry: entry["kind"] != HEADING)
 
 
 def amendment_pending_data(amendment: PlanAmendment, *, kind: str, item_id: int | None = None,
@@ -123,6 +145,16 @@ def amendment_pending_data(amendment: PlanAmendment, *, kind: str, item_id: int 
         return {}
     try:
         return _decode(MODELS[kind], entry.get("data") or {})
+    except ValidationError:
+        return {}
+
+
+def amendment_heading_data(amendment: PlanAmendment) -> dict[str, Any]:
+    """The heading's fields the working copy changes, as the services take them, for the form's initial values;
+    {} when it changes none or what it holds no longer reads."""
+    entry = _entry(amendment, HEADING)
+    try:
+        return _decode(Plan, entry.get("data") or {}) if entry is not None else {}
     except ValidationError:
         return {}
 
@@ -159,21 +191,33 @@ class Trial:
 
 
 def _trial(*, by, plan: Plan, entries: Iterable[dict[str, Any]]) -> Trial:
-    """Every entry applied, each in its own savepoint, then everything rolled back: nothing is written."""
+    """Every entry applied, each in its own savepoint (the heading first), then everything rolled back: nothing is
+    written. New years are checked last, against the targets and tasks as the copy leaves them."""
     refused: dict[str, Exception] = {}
     with transaction.atomic():
         plan = Plan.objects.get(pk=plan.pk)
         before = plan_snapshot(plan)
-        for entry in entries:
+        heading = False
+        for entry in _heading_first(entries):
             try:
                 with transaction.atomic():
-                    target_edits, task_edits = _edits_of(entry, plan=plan)
-                    for edit in target_edits:
+                    edits = _edits_of(entry, plan=plan)
+                    if edits.heading:
+                        heading_apply(plan=plan, data=edits.heading)
+                        heading = True
+                    for edit in edits.targets:
                         _target_apply(edit, plan=plan)
-                    for edit in task_edits:
+                    for edit in edits.tasks:
                         _task_apply(edit, plan=plan, by=by)
             except (ValidationError, ApplicationError, IntegrityError) as exc:
                 refused[entry["key"]] = exc
+                if entry["kind"] == HEADING:
+                    plan.refresh_from_db()  # its fields were set before the refusal
+        if heading:
+            try:
+                heading_years_check(plan=plan, before=before)
+            except ValidationError as exc:
+                refused[HEADING] = exc
         lines = snapshot_changes(before, plan_snapshot(plan))
         problems = plan_problems(plan)
         transaction.set_rollback(True)
@@ -230,7 +274,7 @@ def _put(*, by, amendment: PlanAmendment, kind: str, item, change: dict[str, Any
     amendment = _locked(by=by, amendment=amendment)
     if key and amendment_added_kind(amendment, key) != kind:
         raise ApplicationError(_("This amendment has no such edit."))
-    key = key or _item_key(amendment, kind, item)
+    key = key or (HEADING if kind == HEADING else _item_key(amendment, kind, item))
     old = _entry(amendment, key)
     entry = dict(old or {"key": key, "kind": kind, "id": item.pk if item is not None else None, "data": {},
                          "remove": False, "retire_from": None, "close_from": None})
@@ -240,9 +284,13 @@ def _put(*, by, amendment: PlanAmendment, kind: str, item, change: dict[str, Any
         data = change.get("data", {}) if change.get("replace") else {**entry["data"], **change.get("data", {})}
         entry.update(remove=False, data=data,
                      **{name: change[name] for name in ("retire_from", "close_from") if name in change})
+    if kind == HEADING:
+        entry["data"] = _heading_changed(amendment.plan, entry["data"])
+        if not entry["data"] and old is None:
+            raise ApplicationError(_("The heading is as issued: there is nothing to keep in the amendment."))
     entries = [e for e in amendment.edits if e["key"] != key]
-    if not (entry["remove"] and entry["id"] is None):  # removing an item the copy added drops its entry
-        entries.append(entry)
+    if not (entry["remove"] and entry["id"] is None) and not (kind == HEADING and not entry["data"]):
+        entries.append(entry)  # removing an item the copy added, or the heading set back as issued, drops the entry
     trial = _trial(by=by, plan=amendment.plan, entries=entries)
     if key in trial.refused:
         raise trial.refused[key]
@@ -250,6 +298,24 @@ def _put(*, by, amendment: PlanAmendment, kind: str, item, change: dict[str, Any
     amendment.save()
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=amendment, changes={key: [old, entry]})
     return amendment
+
+
+def _heading_changed(plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
+    """Only the heading's fields that differ from the plan as it is now: a field set back is no edit."""
+    current = _encode(Plan, {name: getattr(plan, name) for name in PLAN_FIELDS})
+    return {name: value for name, value in data.items() if current.get(name) != value}
+
+
+@transaction.atomic
+def amendment_heading_save(*, by, amendment: PlanAmendment, data: dict[str, Any]) -> PlanAmendment:
+    """The plan's heading changed in the working copy (any of number, kind, title, date, years, the plan it
+    implements), checked as the amendment will be: a number another issued plan of the issuer carries, a parent
+    making a cycle, years leaving a target's stage or a task's due outside them are refused."""
+    unknown = set(data) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"not part of the heading: {sorted(unknown)}")
+    plan = Plan.objects.get(pk=amendment.plan_id)
+    return _put(by=by, amendment=amendment, kind=HEADING, item=plan, change={"data": _encode(Plan, data)})
 
 
 @transaction.atomic
@@ -330,12 +396,14 @@ def amendment_apply(*, by, amendment: PlanAmendment, reason: str) -> PlanVersion
     amendment = _locked(by=by, amendment=amendment)
     if not amendment.edits:
         raise ApplicationError(_("The amendment changes nothing."))
-    target_edits, task_edits = [], []
+    heading, target_edits, task_edits = {}, [], []
     for entry in amendment.edits:
-        targets, tasks = _edits_of(entry, plan=amendment.plan)
-        target_edits += targets
-        task_edits += tasks
-    version = plan_amend(by=by, plan=amendment.plan, reason=reason, targets=target_edits, tasks=task_edits)
+        edits = _edits_of(entry, plan=amendment.plan)
+        heading.update(edits.heading)
+        target_edits += edits.targets
+        task_edits += edits.tasks
+    version = plan_amend(by=by, plan=amendment.plan, reason=reason, targets=target_edits, tasks=task_edits,
+                         data=heading)
     amendment.status, amendment.closed_by, amendment.closed_at = PlanAmendment.Status.APPLIED, by, timezone.now()
     amendment.version = version
     amendment.save()  # recorded by the plan's audit row for the version, which names who and why
@@ -373,6 +441,8 @@ class AmendmentReview:
 
 
 def _item_label(entry: dict[str, Any], items: dict[tuple[str, int], Any]) -> str:
+    if entry["kind"] == HEADING:
+        return _("The plan's heading")
     item = items.get((entry["kind"], entry["id"]))
     if entry["kind"] == "target":
         if item is None:
@@ -386,7 +456,7 @@ def _item_label(entry: dict[str, Any], items: dict[tuple[str, int], Any]) -> str
 def _item_action(entry: dict[str, Any]) -> str:
     if entry.get("remove"):
         return _("removed")
-    if entry["id"] is None:
+    if entry["id"] is None and entry["kind"] != HEADING:
         return _("added")
     words = [_("changed")] if entry.get("data") else []
     if entry.get("retire_from"):
@@ -407,5 +477,5 @@ def amendment_review(*, by, amendment: PlanAmendment) -> AmendmentReview:
     pending = [PendingItem(entry["key"], entry["kind"], _item_label(entry, items), _item_action(entry),
                            _messages(trial.refused[entry["key"]]) if entry["key"] in trial.refused else [],
                            added=entry["id"] is None)
-               for entry in amendment.edits]
+               for entry in _heading_first(amendment.edits)]
     return AmendmentReview(amendment, trial.lines, pending, trial.problems, moved_on=plan.version != amendment.based_on)

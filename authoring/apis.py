@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from authoring.amendments import (
     amendment_apply,
     amendment_discard,
+    amendment_heading_save,
     amendment_open,
     amendment_review,
     amendment_target_remove,
@@ -36,7 +37,7 @@ from authoring.services import (
     task_save,
 )
 from plans.apis import PlanOutputSerializer, PlanViewSet
-from plans.models import PlanKind, PlanTask, Recurrence
+from plans.models import Plan, PlanKind, PlanTask, Recurrence
 from targets.models import Comparator, Counts, Indicator, Judged, Reporters, Target
 from units.access import units_visible_to
 from units.models import Unit, UnitKind
@@ -82,6 +83,31 @@ class PlanUpdateSerializer(serializers.Serializer):
     year_start = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     year_end = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "Khóa kế hoạch cấp trên được thực hiện"})
+class ParentKeyField(serializers.SlugRelatedField):
+    """An issued plan by its key, among the plans the user reads."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="key", **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return parents_for(user=request.user) if request else Plan.objects.none()
+
+
+class HeadingEditSerializer(serializers.Serializer):
+    """The heading of an issued plan changed in its amendment: only the fields given, the others as they are."""
+
+    number = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text="Số ký hiệu")
+    kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
+    title = serializers.CharField(max_length=500, required=False)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    year_start = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year_end = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    parent = ParentKeyField(required=False, allow_null=True,
+                            help_text="Khóa kế hoạch cấp trên được thực hiện; null: không thực hiện kế hoạch nào")
 
 
 class AuthoredTargetInputSerializer(serializers.Serializer):
@@ -135,11 +161,16 @@ class TaskAmendSerializer(AuthoredTaskInputSerializer):
 
 class AmendSerializer(serializers.Serializer):
     reason = serializers.CharField()
+    heading = HeadingEditSerializer(required=False, allow_null=True, default=None,
+                                    help_text="Thông tin chung của kế hoạch được điều chỉnh")
     targets = TargetAmendSerializer(many=True, required=False, default=list)
     tasks = TaskAmendSerializer(many=True, required=False, default=list)
 
 
 class AmendmentEditsSerializer(serializers.Serializer):
+    heading = HeadingEditSerializer(required=False, allow_null=True, default=None,
+                                    help_text="Thông tin chung của kế hoạch: số ký hiệu, tiêu đề, ngày, năm, kế hoạch "
+                                              "cấp trên; ghi trước mục tiêu, nhiệm vụ")
     targets = TargetAmendSerializer(many=True, required=False, default=list)
     tasks = TaskAmendSerializer(many=True, required=False, default=list)
 
@@ -206,8 +237,11 @@ def _edits(rows: list[dict], model, *, plan, edit_class):
     return edits
 
 
-def _edits_keep(*, by, amendment, plan, targets: list[dict], tasks: list[dict]) -> None:
-    """Each row into the working copy through the same services as the pages."""
+def _edits_keep(*, by, amendment, plan, heading: dict | None, targets: list[dict], tasks: list[dict]) -> None:
+    """Each row into the working copy through the same services as the pages; the heading first, so the targets and
+    tasks are checked against its years."""
+    if heading:
+        amendment_heading_save(by=by, amendment=amendment, data=dict(heading))
     for row in targets:
         row = dict(row)
         pk, remove, retire = row.pop("id", None), row.pop("remove", False), row.pop("retire_from", None)
@@ -276,7 +310,8 @@ class AuthoredPlanViewSet(PlanViewSet):
         data.is_valid(raise_exception=True)
         plan_amend(by=request.user, plan=plan, reason=data.validated_data["reason"],
                    targets=_edits(data.validated_data["targets"], Target, plan=plan, edit_class=TargetEdit),
-                   tasks=_edits(data.validated_data["tasks"], PlanTask, plan=plan, edit_class=TaskEdit))
+                   tasks=_edits(data.validated_data["tasks"], PlanTask, plan=plan, edit_class=TaskEdit),
+                   data=dict(data.validated_data["heading"] or {}))
         return self._answer(plan)
 
     @extend_schema(request=AuthoredTargetInputSerializer, responses={201: AuthoredTargetSerializer})
@@ -360,8 +395,8 @@ class AuthoredPlanViewSet(PlanViewSet):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             amendment = amendment_open(by=request.user, plan=plan)
-            _edits_keep(by=request.user, amendment=amendment, plan=plan, targets=data.validated_data["targets"],
-                        tasks=data.validated_data["tasks"])
+            _edits_keep(by=request.user, amendment=amendment, plan=plan, heading=data.validated_data["heading"],
+                        targets=data.validated_data["targets"], tasks=data.validated_data["tasks"])
         return self._amendment_answer(self._amendment(plan))
 
     @extend_schema(request=ApplySerializer, responses=AuthoredPlanOutputSerializer,

@@ -161,14 +161,74 @@ def plan_draft_update(*, by, plan: Plan, data: dict[str, Any]) -> Plan:
     """The draft's own fields: number, kind, title, date, years, the plan it implements."""
     _may_write(by=by, plan=plan)
     _draft_only(plan)
-    if "parent" in data:
-        _parent_check(issuer=plan.issuer, parent=data["parent"])
-    changes = _assign(plan, data, PLAN_FIELDS)
-    _check(plan)
-    plan.save()
+    changes = heading_apply(plan=plan, data=data)
     if changes:
         audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=plan, changes=changes)
     return plan
+
+
+def _number_check(plan: Plan) -> None:
+    """A reference number is its issuer's for one plan: another issued plan of the same issuer may not carry it."""
+    number = (plan.number or "").strip()
+    other = (Plan.objects.issued().filter(issuer_id=plan.issuer_id, number__iexact=number).exclude(pk=plan.pk)
+             .first() if number else None)
+    if other is not None:
+        raise ValidationError({"number": _("%(number)s is already the reference number of another plan of %(unit)s: "
+                                           "%(title)s.") % {"number": number, "unit": plan.issuer.name,
+                                                             "title": other.title}})
+
+
+def heading_apply(*, plan: Plan, data: dict[str, Any]) -> dict[str, list]:
+    """The plan's heading (number, kind, title, date, years, the plan it implements) set and checked, for a draft
+    or inside an amendment; the changes by field. A draft's parent is checked whenever given, an issued plan's only
+    when it changes (a plan loaded from its document keeps the parent it names)."""
+    parent_check = "parent" in data and (plan.status == PlanStatus.DRAFT
+                                         or getattr(data["parent"], "pk", None) != plan.parent_id)
+    changes = _assign(plan, data, PLAN_FIELDS)
+    _check(plan)  # the years in order; no cycle (a plan implementing itself or one that implements it)
+    if parent_check:
+        _parent_check(issuer=plan.issuer, parent=plan.parent)
+    if "number" in changes:
+        _number_check(plan)
+    plan.save()
+    return changes
+
+
+def _outside(due_on: str | dt.date | None, first: int, last: int) -> bool:
+    if not due_on:
+        return False
+    year = (dt.date.fromisoformat(due_on) if isinstance(due_on, str) else due_on).year
+    return not first <= year <= last
+
+
+def heading_years_check(*, plan: Plan, before: dict[str, Any]) -> None:
+    """New years must keep every target's stage and every task's due inside them: refused, naming each one left
+    outside. Only a change of years is checked, and only what it leaves outside: a deadline the document itself
+    put outside its years (recorded as written) was outside before and is not the new years' doing. Retired or
+    superseded targets and closed tasks ask nothing more and are not counted."""
+    first, last = plan.year_start, plan.year_end
+    old_first, old_last = before["plan"]["year_start"], before["plan"]["year_end"]
+    if (first, last) == (old_first, old_last):
+        return
+    already = {(kind, item["id"]) for kind in ("targets", "tasks") for item in before[kind]
+               if _outside(item["due_on"], old_first, old_last)}
+    targets = plan.targets.filter(retired_from__isnull=True, superseded_by__isnull=True, due_on__isnull=False)
+    tasks = plan.tasks.filter(closure__isnull=True, due_on__isnull=False)
+    early, late = [], []
+    for kind, items, label in (("targets", targets.order_by("position"), _("target %(number)s (due %(due)s)")),
+                               ("tasks", tasks.order_by("number"), _("task %(number)s (due %(due)s)"))):
+        for item in items:
+            if (kind, item.pk) in already or not _outside(item.due_on, first, last):
+                continue
+            number = item.position if kind == "targets" else item.number
+            (early if item.due_on.year < first else late).append(label % {"number": number, "due": item.due_label})
+    errors = {}
+    for name, items in (("year_start", early), ("year_end", late)):
+        if items:
+            errors[name] = _("These years would leave %(items)s outside the plan's years: change those deadlines "
+                             "first, in the same amendment, or choose other years.") % {"items": ", ".join(items)}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _assign(instance, data: dict[str, Any], allowed: Sequence[str]) -> dict[str, list]:
@@ -433,7 +493,8 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
     return {
         "plan": {"key": plan.key, "number": plan.number, "kind": plan.kind, "title": plan.title,
                  "issuer": plan.issuer.code, "issued_on": jsonable(plan.issued_on), "year_start": plan.year_start,
-                 "year_end": plan.year_end, "parent": plan.parent.key if plan.parent_id else None},
+                 "year_end": plan.year_end, "parent": plan.parent.key if plan.parent_id else None,
+                 "parent_label": plan.parent.short_label if plan.parent_id else None},
         "targets": [_target_json(target) for target in targets],
         "tasks": [_task_json(task) for task in tasks.order_by("number")],
     }
@@ -508,13 +569,40 @@ def _task_lines(old: dict, new: dict) -> list[str]:
     return lines
 
 
+def _years(plan: dict) -> str:
+    first, last = plan["year_start"], plan["year_end"]
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _heading_lines(old: dict, new: dict) -> list[str]:
+    """The heading's changes, each with what it was and what it becomes ("Năm: 2025–2026 → 2025–2030"). An older
+    snapshot without the parent's label names the parent by its key."""
+    def kind(value):
+        return PlanKind(value).label if value in PlanKind.values else value
+
+    def day(value):
+        return date_format(dt.date.fromisoformat(value)) if value else None
+
+    def parent(plan):
+        return plan.get("parent_label") or plan.get("parent")
+
+    shown = (("number", _("Reference number: %(old)s → %(new)s"), lambda plan: plan.get("number")),
+             ("kind", _("Kind of document: %(old)s → %(new)s"), lambda plan: kind(plan.get("kind"))),
+             ("title", _("Title: %(old)s → %(new)s"), lambda plan: plan.get("title")),
+             ("issued_on", _("Issued on: %(old)s → %(new)s"), lambda plan: day(plan.get("issued_on"))),
+             ("years", _("Years: %(old)s → %(new)s"), _years),
+             ("parent", _("Implements the plan: %(old)s → %(new)s"), parent))
+    lines = []
+    for name, line, read in shown:
+        changed = (_years(old) != _years(new)) if name == "years" else old.get(name) != new.get(name)
+        if changed:
+            lines.append(line % {"old": read(old) or "—", "new": read(new) or "—"})
+    return lines
+
+
 def snapshot_changes(before: dict, after: dict) -> list[str]:
     """What changed from one version to the next, one Vietnamese line each ("Mục tiêu 3: ≥ 80% → ≥ 90%")."""
-    lines = []
-    changed = [name for name in after["plan"] if before["plan"].get(name) != after["plan"][name]]
-    if changed:
-        names = ", ".join(str(Plan._meta.get_field(name).verbose_name) for name in changed)
-        lines.append(_("Plan: changed %(fields)s") % {"fields": names})
+    lines = _heading_lines(before["plan"], after["plan"])
     for kind, number, differ in (("targets", "position", _target_lines), ("tasks", "number", _task_lines)):
         old = {item["id"]: item for item in before[kind]}
         new = {item["id"]: item for item in after[kind]}
@@ -667,14 +755,13 @@ def plan_amend(*, by, plan: Plan, reason: str, targets: Sequence[TargetEdit] = (
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
     before = _baseline(by=by, plan=plan)
-    if data:
-        _assign(plan, data, PLAN_FIELDS)
-        _check(plan)
-        plan.save()
+    if data:  # the heading first: the targets' and tasks' checks read the plan's new years
+        heading_apply(plan=plan, data=data)
     for edit in targets:
         _target_apply(edit, plan=plan)
     for edit in tasks:
         _task_apply(edit, plan=plan, by=by)
+    heading_years_check(plan=plan, before=before)
     changes = snapshot_changes(before, plan_snapshot(plan))
     if not changes:
         raise ApplicationError(_("The amendment changes nothing."))
@@ -686,7 +773,9 @@ def plan_amend(*, by, plan: Plan, reason: str, targets: Sequence[TargetEdit] = (
     version = _version_record(by=by, plan=plan, number=plan.version, changes=changes, reason=reason)
     audit_record(actor=by, action=AuditEvent.Action.UPDATE, instance=plan,
                  changes={"version": [plan.version - 1, plan.version]}, note=f"{reason}\n" + "\n".join(changes))
-    plan_issued.send(sender=Plan, plan=plan)
+    # The years before and after: a month the plan no longer covers is recomputed too.
+    years = (min(before["plan"]["year_start"], plan.year_start), max(before["plan"]["year_end"], plan.year_end))
+    plan_issued.send(sender=Plan, plan=plan, years=years)
     return version
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from authoring.amendments import (
+    amendment_heading_data,
+    amendment_heading_save,
     amendment_open,
     amendment_pending_data,
     amendment_target_remove,
@@ -44,6 +46,9 @@ from authoring.selectors import (
     target_writable,
     task_writable,
     user_writes_plans,
+)
+from authoring.services import (
+    PLAN_FIELDS as HEADING_FIELDS,
 )
 from authoring.services import (
     due_text,
@@ -170,23 +175,26 @@ def _document_create(request, form, reading: Reading) -> Plan | None:
 
 @login_required
 def plan_edit(request, key: str):
-    """A draft's heading: number, kind, title, date, years, the plan it implements."""
+    """The plan's heading: number, kind, title, date, years, the plan it implements. A draft's is saved at once; an
+    issued plan's is kept in its working copy (opened if none is), shown with what the copy already holds."""
     plan = plan_writable(user=request.user, key=key)
-    if plan.status != PlanStatus.DRAFT:
-        raise Http404
-    fields = ("parent", "number", "kind", "title", "issued_on", "year_start", "year_end")
-    form = PlanEditForm(request.POST or None, issuers=issuers_for(user=request.user),
-                        parents=parents_for(user=request.user), initial={name: getattr(plan, name) for name in fields})
+    initial = {name: getattr(plan, name) for name in HEADING_FIELDS}
+    amendment = amendment_open_for(user=request.user, plan=plan)
+    if amendment is not None:
+        initial.update(amendment_heading_data(amendment))
+    # The plan itself is no choice; a plan implementing it stays one, refused as a cycle if chosen.
+    parents = parents_for(user=request.user).exclude(pk=plan.pk).select_related("issuer")
+    form = PlanEditForm(request.POST or None, issuers=issuers_for(user=request.user), parents=parents,
+                        initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan_draft_update(by=request.user, plan=plan, data=form.plan_data())
-            messages.success(request, _("Saved."))
-            return redirect("authoring:detail", key=plan.key)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-    return render(request, "authoring/new.html", {"form": form, "mode": "edit", "plan": plan})
+        data = form.plan_data()
+        if _saved(request, form, plan=plan,
+                  draft_save=lambda: plan_draft_update(by=request.user, plan=plan, data=data),
+                  amend_edit=lambda amendment: amendment_heading_save(by=request.user, amendment=amendment,
+                                                                      data=data)):
+            return _next(plan)
+    return render(request, "authoring/new.html", {"form": form, "mode": "edit", "plan": plan,
+                                                  "amending": _amending(plan)})
 
 
 @login_required

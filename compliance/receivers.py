@@ -14,11 +14,13 @@ def apply_change_after_commit(sender, *, report, **kwargs) -> None:
     compliance_change_record(period=report.period, unit_id=report.unit_id)
 
 
-def _plan_months_request(plan: Plan) -> None:
+def _plan_months_request(plan: Plan, years: tuple[int, int] | None = None) -> None:
     # The months of the plan's years the dashboard already shows (a current run); a month never computed is
-    # computed when someone asks for it, with the plan as it then is.
-    months = ComplianceRun.objects.filter(is_current=True, period__year__gte=plan.year_start,
-                                          period__year__lte=plan.year_end).order_by("period")
+    # computed when someone asks for it, with the plan as it then is. An amendment that changed the years names
+    # the first and last year before and after it, so a month the plan no longer covers is recomputed too.
+    first, last = years or (plan.year_start, plan.year_end)
+    months = ComplianceRun.objects.filter(is_current=True, period__year__gte=first,
+                                          period__year__lte=last).order_by("period")
     for period in months.values_list("period", flat=True):
         compliance_request(period=period)
 
@@ -28,6 +30,6 @@ def recompute_plan_months_after_commit(sender, *, target, **kwargs) -> None:
     _plan_months_request(target.plan)
 
 
-def recompute_issued_plan_months_after_commit(sender, *, plan, **kwargs) -> None:
+def recompute_issued_plan_months_after_commit(sender, *, plan, years=None, **kwargs) -> None:
     """A plan was issued or amended: the units it binds may have changed in every month of its years."""
-    _plan_months_request(plan)
+    _plan_months_request(plan, years)

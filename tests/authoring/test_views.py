@@ -319,7 +319,8 @@ def test_a_drafts_heading_is_edited_by_its_author_alone(client, world):
     assert response.status_code == 302
     assert (draft.title, draft.number, draft.issued_on) == ("Kế hoạch số 5", "5-KH/ĐU", dt.date(2026, 3, 15))
     plan_issue(by=world.author, plan=draft)
-    assert client.get(f"/plans/{draft.key}/edit/").status_code == 404  # issued: changed only by amendment
+    # Issued: the same page keeps the change in the amendment being prepared, saying so.
+    assert "Ghi vào bản điều chỉnh" in _page(client, f"/plans/{draft.key}/edit/")
 
 
 def test_changing_a_targets_value_keeps_a_scope_above_the_issuer_and_its_kinds(client, world):

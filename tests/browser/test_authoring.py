@@ -145,3 +145,47 @@ def test_office_amends_an_issued_plan_over_two_saves_and_applies_it(browser, liv
     _fits(page)
     plan.refresh_from_db()
     assert plan.version == 2 and plan.targets.get().value == 90 and plan.tasks.count() == 1
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_office_amends_an_issued_plans_heading_through_the_working_copy(browser, live_server, world, shot, viewport):
+    from authoring.services import plan_issue
+
+    office = MembershipFactory(user=UserFactory(username="vanphong.x"), unit=world.x,
+                               role=Membership.Role.REVIEWER).user
+    later = PlanFactory(issuer=world.province, key="p-2026-2030", number="2-KH/TU", year_start=2026, year_end=2030,
+                        source_text="Kế hoạch giai đoạn của tỉnh")
+    plan = Plan.objects.create(key="x-2026", issuer=world.x, title="Kế hoạch xã X", year_start=2026, year_end=2026,
+                               status=PlanStatus.DRAFT, parent=world.parent)
+    plan.authors.add(office)
+    TargetFactory(plan=plan, position=1, indicator=world.signed, value=80, clause="Tối thiểu 80% văn bản được ký số")
+    plan_issue(by=office, plan=plan)
+    page = login(browser, live_server, "vanphong.x")
+    page.set_viewport_size(VIEWPORTS[viewport])
+
+    page.goto(f"{live_server.url}/plans/{plan.key}/")
+    _submit(page, "text=Điều chỉnh: thông tin chung")
+    _fits(page)
+    # Years from 2027 would leave target 1 (due 2026) before them: refused at the field, nothing kept.
+    page.fill("input[name=year_start]", "2027")
+    page.fill("input[name=year_end]", "2030")
+    _submit(page, "button[type=submit].primary")
+    assert "mục tiêu 1 (hạn Năm 2026) sẽ nằm ngoài thời gian của kế hoạch" in page.content()
+    _fits(page)
+    page.fill("input[name=year_start]", "2026")
+    page.fill("textarea[name=title]", "Kế hoạch xã X giai đoạn 2026–2030")
+    page.select_option("select[name=parent]", str(later.pk))
+    _submit(page, "button[type=submit].primary")
+    lines = page.locator("ul.amendment-lines li").all_inner_texts()
+    assert lines == ["Tiêu đề: Kế hoạch xã X → Kế hoạch xã X giai đoạn 2026–2030", "Năm: 2026 → 2026–2030",
+                     "Thực hiện kế hoạch: 1-KH/TU → 2-KH/TU"]
+    plan.refresh_from_db()
+    assert (plan.version, plan.year_end) == (1, 2026)  # nothing applied yet
+    _fits(page)
+    shot(page, f"authoring-heading-amendment-{viewport}")
+    page.fill("textarea[name=reason]", "Tỉnh ban hành kế hoạch giai đoạn")
+    _submit(page, "button:has-text('Áp dụng thành phiên bản mới')")
+    assert "Phiên bản 2" in page.content() and "Năm: 2026 → 2026–2030" in page.content()
+    _fits(page)
+    plan.refresh_from_db()
+    assert (plan.version, plan.year_end, plan.parent_id) == (2, 2030, later.pk)
