@@ -170,8 +170,10 @@ def plan_draft_update(*, by, plan: Plan, data: dict[str, Any]) -> Plan:
 def _number_check(plan: Plan) -> None:
     """A reference number is its issuer's for one plan: another issued plan of the same issuer may not carry it."""
     number = (plan.number or "").strip()
-    other = (Plan.objects.issued().filter(issuer_id=plan.issuer_id, number__iexact=number).exclude(pk=plan.pk)
-             .first() if number else None)
+    # compared casefolded here, not by `iexact`: SQLite folds only ASCII, and "Đ" is in most numbers (-KH/ĐU)
+    others = Plan.objects.issued().filter(issuer_id=plan.issuer_id).exclude(pk=plan.pk).exclude(number="")
+    other = next((o for o in others.only("number", "title") if o.number.strip().casefold() == number.casefold()),
+                 None) if number else None
     if other is not None:
         raise ValidationError({"number": _("%(number)s is already the reference number of another plan of %(unit)s: "
                                            "%(title)s.") % {"number": number, "unit": plan.issuer.name,
@@ -625,6 +627,10 @@ def plan_problems(plan: Plan) -> list[str]:
     problems = []
     if not plan.targets.exists() and not plan.tasks.exists():
         problems.append(_("The plan has no target and no task yet."))
+    try:
+        _number_check(plan)  # a number another issued plan of the issuer took since the draft was written
+    except ValidationError as exc:
+        problems.extend(exc.messages)
     for target in plan.targets.select_related("indicator", "plan__issuer").order_by("position"):
         try:
             target.full_clean()

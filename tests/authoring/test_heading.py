@@ -282,3 +282,17 @@ def test_the_api_amends_the_heading_at_once_with_its_reason(world):
                                                                 "heading": {"parent": plan.key}}, format="json")
     # A plan implementing itself: refused as a cycle, version 2 stays the last.
     assert response.status_code == 400 and CYCLE in str(response.json()) and plan.versions.count() == 2
+
+
+def test_a_draft_carrying_the_number_of_an_issued_plan_of_its_issuer_is_not_issued(world):
+    draft = plan_draft_from_parent(by=world.author, parent=world.parent, issuer=world.commune, title=TITLE,
+                                   year_start=2026, year_end=2026)
+    Plan.objects.filter(pk=draft.pk).update(number="3-KH/ĐU")
+    PlanFactory(issuer=world.commune, key="x-2025", number="3-kh/đu", title="Kế hoạch năm 2025 của xã X",
+                year_start=2025, year_end=2025)
+    with pytest.raises(ApplicationError) as refused:
+        plan_issue(by=world.author, plan=draft)
+    assert refused.value.message == ("Chưa thể ban hành kế hoạch: Số ký hiệu 3-KH/ĐU đã là của một kế hoạch khác "
+                                     "của Đảng ủy xã X: Kế hoạch năm 2025 của xã X.")
+    draft.refresh_from_db()
+    assert draft.status == "draft" and not draft.versions.exists()
