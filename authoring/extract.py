@@ -57,9 +57,12 @@ AT_MOST = "at_most"
 RANGE = "range"
 REDUCE_BY = "reduce_by"
 DONE = "done"
+PERCENT = "percent"  # what a value measures: a percentage,
+COUNT = "count"  # a number of things ("tối thiểu 03 cụm"),
+RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th)
 
-JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "due", "lead",
-               "cooperating", "output")
+JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure", "due",
+               "lead", "cooperating", "output")
 # An indicator is guessed only when the clause shares at least this much of its weighted words with it.
 INDICATOR_MIN_SCORE = 0.12
 # A percentage whose counted noun is the one the indicator's name counts ("100% văn bản" and "Tỷ lệ văn bản …").
@@ -100,6 +103,7 @@ class Candidate:
     comparator: str = DONE
     value: Decimal | None = None
     value_max: Decimal | None = None
+    measure: str | None = None
     due: dt.date | None = None
     due_text: str = ""
     lead: str = ""
@@ -267,6 +271,10 @@ def _line_start(line: str) -> tuple[str, float] | None:
     return None
 
 
+# A line that cannot end a sentence: a figure waits for what it counts, a comma for the rest of the list.
+_UNFINISHED = re.compile(r"(?:\d\s*%|,)\s*$")
+
+
 def _wrapped_across(previous: str, line: str) -> bool:
     """A sentence cut by a blank line (a page break): the block stops mid-sentence, the line goes on in lower case."""
     return not re.search(r"[.:;!?…)”\"]\s*$", previous) and line.lstrip()[:1].islower()
@@ -279,7 +287,8 @@ def _line_opens(current: _Block, tail: str, line: str) -> bool:
     if not line.lstrip()[:1].isupper():
         return False
     if current.marker and current.depth < 6 and current.lines == 1:
-        return True
+        # "1. Mục tiêu chung" is a heading; "đ) Đến hết năm 2045: 100%" or "a) Các chi bộ," is a sentence going on.
+        return not _UNFINISHED.search(tail)
     return bool(re.search(r"[.:;!?]\s*$", tail))
 
 
@@ -325,16 +334,27 @@ def _blocks(text: str) -> list[_Block]:
 _ROMAN_NUMBER = {roman: number for number, roman in ROMAN.items()}
 _QUARTER = re.compile(r"Quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s+và\s+Quý\s+(?P<q2>IV|I{1,3}|[1-4]))?\s*/\s*(?P<y>\d{4})",
                       re.IGNORECASE)
-_BEFORE = re.compile(r"trước\s+(?:ngày|thời\s+điểm)\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})",
-                     re.IGNORECASE)
-_BY_DATE = re.compile(r"(?:đến|chậm nhất|trong)\s+ngày\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})",
-                      re.IGNORECASE)
+_DATE = (r"(?:(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+         r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))")
+_BEFORE = re.compile(rf"trước\s+(?:ngày|thời\s+điểm)\s+{_DATE}", re.IGNORECASE)
+_BY_DATE = re.compile(rf"(?:đến|chậm nhất|trong)\s+ngày\s+{_DATE}", re.IGNORECASE)
 _LEAD_YEAR = re.compile(r"^(?:Đến\s+)?(?:hết\s+)?Năm\s+(?P<y>20\d{2})\s*[,:.]?", re.IGNORECASE)
-_IN_YEAR = re.compile(r"(?:trong|đến\s+hết|đến|hết|cuối)\s+năm\s+(?P<y>20\d{2})(?!\s*[-–]\s*20\d{2})",
+_IN_YEAR = re.compile(r"(?:trong|đến\s+hết|đến|hết|cuối|vào)\s+năm\s+(?P<y>20\d{2})(?!\s*[-–]\s*20\d{2})",
                       re.IGNORECASE)
 _HEADING_YEAR = re.compile(r"năm\s+(?P<y>20\d{2})(?:\s*[-–]\s*(?P<y2>20\d{2}))?", re.IGNORECASE)
 _SPAN_YEARS = re.compile(r"(?:từ\s+năm\s+|giai\s+đoạn\s+)?(?P<y1>20\d{2})\s*(?:[-–]|đến\s+năm)\s*(?P<y2>20\d{2})",
                          re.IGNORECASE)
+# "trong giai đoạn 2026-2030" in a clause, or opening it: due by its last year, unless it names another document
+# ("Kế hoạch … giai đoạn …"); "tài liệu … giai đoạn 2015 - 2025" says which documents, not by when.
+_PERIOD_IN = re.compile(r"(?:^|(?:trong|cả|suốt|hết)\s+)giai\s+đoạn\s+(?:từ\s+)?(?:năm\s+)?20\d{2}\s*(?:[-–]|đến)\s*(?:năm\s+)?(?P<y>20\d{2})",
+                        re.IGNORECASE)
+_NAMED_DOCUMENT = re.compile(r"(?:Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Kế\s+hoạch|Chương\s+trình|Đề\s+án|"
+                             r"Chỉ\s+thị|Kết\s+luận)\b[^;.]{0,120}$", re.IGNORECASE)
+# "trong 05 năm tiếp theo": so many years after the last year the clause wrote before it.
+_NEXT_YEARS = re.compile(r"trong\s+(?P<n>\d{1,2})\s+năm\s+(?:tiếp\s+theo|tới|sau)", re.IGNORECASE)
+# A line that is only a period: "Giai đoạn 2025-2027:", "Từ năm 2026 đến năm 2027".
+_PERIOD_LINE = re.compile(r"(?:Trong\s+)?(?:Giai\s+đoạn\s+|Từ\s+năm\s+)(?:từ\s+)?(?:năm\s+)?20\d{2}\s*(?:[-–]|đến)\s*"
+                          r"(?:năm\s+)?(?P<y>20\d{2})\s*[:.]?", re.IGNORECASE)
 
 
 class _Due(NamedTuple):
@@ -346,21 +366,25 @@ def _quarter_number(value: str) -> int:
     return int(value) if value.isdigit() else _ROMAN_NUMBER[value.upper()]
 
 
+def _date_of(match: re.Match) -> dt.date | None:
+    """The day a `_DATE` match writes ("01/7/2025" or "31 tháng 12 năm 2025"), or None when there is no such day."""
+    day, month, year = (match["d"], match["m"], match["y"]) if match["d"] else (match["d2"], match["m2"], match["y2"])
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 def _due_in(text: str) -> _Due | None:
     """A deadline the clause itself writes, or None."""
     before = _BEFORE.search(text)
-    if before:
-        try:
-            day = dt.date(int(before["y"]), int(before["m"]), int(before["d"])) - dt.timedelta(days=1)
-            return _Due(day, _fold(before.group(0)))
-        except ValueError:
-            pass
+    day = _date_of(before) if before else None
+    if day:
+        return _Due(day - dt.timedelta(days=1), _fold(before.group(0)))
     by_date = _BY_DATE.search(text)
-    if by_date:
-        try:
-            return _Due(dt.date(int(by_date["y"]), int(by_date["m"]), int(by_date["d"])), _fold(by_date.group(0)))
-        except ValueError:
-            pass
+    day = _date_of(by_date) if by_date else None
+    if day:
+        return _Due(day, _fold(by_date.group(0)))
     quarter = _QUARTER.search(text)
     if quarter:
         number = _quarter_number(quarter["q2"] or quarter["q"])
@@ -370,11 +394,33 @@ def _due_in(text: str) -> _Due | None:
          if not re.search(r"từ\s+năm\s+\d{4}\s*$", text[max(0, match.start() - 20):match.start()])), None)
     if year:
         return _Due(year_last_day(int(year["y"])), _fold(year.group(0)).rstrip(",:."))
+    return _years_ahead(text) or _period_end(text)
+
+
+def _years_ahead(text: str) -> _Due | None:
+    """"… năm 2025 … tối thiểu 02% GDP trong 05 năm tiếp theo": due 5 years after 2025, at the end of 2030."""
+    ahead = _NEXT_YEARS.search(text)
+    if not ahead:
+        return None
+    years = re.findall(r"\b(20\d{2})\b", text[:ahead.start()])
+    if not years:
+        return None
+    return _Due(year_last_day(int(years[-1]) + int(ahead["n"])), _fold(ahead.group(0)))
+
+
+def _period_end(text: str) -> _Due | None:
+    """"… giai đoạn 2026-2030": due by the period's last year, unless the period is part of another document's name."""
+    for period in _PERIOD_IN.finditer(text):
+        if not _NAMED_DOCUMENT.search(text[max(0, period.start() - 120):period.start()]):
+            return _Due(year_last_day(int(period["y"])), _fold(period.group(0)))
     return None
 
 
 def _heading_year(block: _Block) -> _Due | None:
     """The year a heading (or a paragraph introducing a list) sets for the blocks under it."""
+    period = _PERIOD_LINE.fullmatch(block.body)
+    if period:  # "- Giai đoạn 2025-2027": the figures under it are due by 2027
+        return _Due(year_last_day(int(period["y"])), _fold(period.group(0)).rstrip(",:."))
     lead = _LEAD_YEAR.match(block.body)
     if lead and (block.marker or not block.body[lead.end():].strip()):
         # "a. Năm 2026", "2.2.1. Năm 2025: …" head what follows; "Năm 2025, dữ liệu … được làm sạch." is a sentence.
@@ -392,11 +438,15 @@ def _heading_year(block: _Block) -> _Due | None:
     return _Due(year_last_day(year), _fold(last.group(0)))
 
 
+_PLACE_AND_DATE = re.compile(r"ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s+năm\s+|/\s*\d{1,2}\s*/\s*)\d{4}", re.IGNORECASE)
+
+
 def _plan_year(text: str) -> int | None:
     """The plan's last year as its title says it ("… năm 2026", "giai đoạn 2025 - 2028"): the lines before the
     preamble ("Thực hiện …", "Căn cứ …") or the first heading."""
     preamble = re.search(r"^\s*(?:Thực\s+hiện|Căn\s+cứ|Ban\s+Thường\s+vụ|[IVX]{1,4}\s*[.\-])", text, re.MULTILINE)
     head = text[:min(preamble.start() if preamble else 400, 400)]
+    head = _PLACE_AND_DATE.sub(" ", head)  # "Đồng Tháp, ngày 01 tháng 12 năm 2025" dates the document, not its plan
     span = _SPAN_YEARS.search(head)
     if span:
         return int(span["y2"])
@@ -418,6 +468,15 @@ class _Measure(NamedTuple):
     comparator: str
     value: Decimal | None
     value_max: Decimal | None
+    measure: str | None = PERCENT
+
+
+# "tối thiểu 03 cụm trung tâm dữ liệu": a count; "ít nhất 01 lần/năm" is how often, not how many.
+_COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
+                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|%)\b)(?=[^\W\d_])", re.IGNORECASE)
+# "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
+_RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
+                   r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)
 
 
 def _number(text: str) -> Decimal:
@@ -446,15 +505,27 @@ def _measures(part: str) -> list[_Measure]:
             found.append(_Measure(AT_MOST, value, None))
         else:
             found.append(_Measure(AT_LEAST, value, None))
-    return found
+    return found or _counts_and_ranks(part)
+
+
+def _counts_and_ranks(part: str) -> list[_Measure]:
+    """The places in a ranking (at most that place) and the counts (at least so many) a part without a percentage
+    sets, in the order written."""
+    found = [(match.start(), _Measure(AT_MOST, Decimal(match["n"] or match["t"] or match["r"]), None, RANK))
+             for match in _RANK.finditer(part)]
+    found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
+              for match in _COUNT.finditer(part)]
+    return [measure for _, measure in sorted(found)]
 
 
 # --- targets ------------------------------------------------------------------------------------------------------
 
 _DONE_START = re.compile(r"^(?:(?:Quý\s+\S+\s*/\s*\d{4}|Năm\s+20\d{2})\s*[,:]?\s*)?(?:đảm bảo\s+)?hoàn\s+thành\b",
                          re.IGNORECASE)
-_ACTION_START = re.compile(
-    r"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|Xây\s+dựng\s+và\s+triển\s+khai)\b", re.IGNORECASE)
+# A deliverable: what a specific objective sets to be done, or, with a day or quarter of its own, a task.
+_DELIVERABLE = r"Xây\s+dựng|Thí\s+điểm|Hoàn\s+thiện|Ứng\s+dụng|Triển\s+khai"
+_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|{_DELIVERABLE})\b", re.IGNORECASE)
+_TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
@@ -467,6 +538,7 @@ class _Context:
     years: list[tuple[float, _Due]] = field(default_factory=list)
     objectives: bool = False
     general: bool = False
+    horizon: int | None = None  # the latest year a heading names ("II. MỤC TIÊU ĐẾN NĂM 2030")
 
     def enter(self, block: _Block) -> None:
         self.years = [(depth, due) for depth, due in self.years if depth < block.depth]
@@ -477,15 +549,36 @@ class _Context:
             self.general = bool(_GENERAL.search(block.body))
         year = _heading_year(block)
         if year:
-            self.years.append((block.depth, year))
+            # A line that is only a period ("- Giai đoạn 2025-2027") dates its siblings after it as well, until
+            # the next period or heading.
+            alone = (block.depth >= 6 or not block.marker) and bool(
+                _PERIOD_LINE.fullmatch(block.body) or _LEAD_YEAR.fullmatch(block.body))
+            self.years.append((block.depth - 0.25 if alone else block.depth, year))
+            if block.depth < 6 or alone:
+                self.horizon = max(self.horizon or 0, year.day.year)
 
     @property
     def due(self) -> _Due | None:
         return self.years[-1][1] if self.years else None
 
 
-def _parts(body: str) -> list[str]:
-    return [part for part in re.split(r";\s*", body) if part.strip()]
+def _parts(body: str) -> list[tuple[int, str]]:
+    """The parts of a clause, each with where it ends in the clause: split at ";" and where a sentence ends (". "
+    before a capital; "TP. Hồ Chí Minh" aside, a sentence starts with one)."""
+    parts: list[tuple[int, str]] = []
+    offset, separator = 0, ";"
+    for piece in re.split(r"(;\s*|\.\s+(?=[^\W\d_]))", body):
+        offset += len(piece)
+        if re.fullmatch(r";\s*|\.\s+", piece):
+            separator = piece
+            continue
+        if not piece.strip():
+            continue
+        if parts and separator.startswith(".") and not piece[:1].isupper():
+            parts[-1] = (offset, f"{parts[-1][1]}{separator}{piece}")
+        else:
+            parts.append((offset, piece))
+    return parts
 
 
 def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[Candidate]:
@@ -494,35 +587,44 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
         return []
     due = _due_in(body) or context.due
     found = []
-    for part in _parts(body):
+    for end, part in _parts(body):
+        # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.
+        part_due = _due_in(part) or _years_ahead(body[:end]) or due
         for measure in _measures(part):
-            found.append(_target(block, part, measure.comparator, measure.value, measure.value_max, due, guesser))
+            found.append(_target(block, part, measure, part_due, guesser))
     if found:
         return found
     milestone = _DONE_START.match(body) or (
         context.objectives and not context.general and block.depth >= 2
         and (_ACTION_START.match(body) or (_LEAD_YEAR.match(body) and not block.marker)))
     if milestone and not _LEAD_UNIT.search(body):
-        return [_target(block, body, DONE, None, None, due, guesser)]
+        return [_target(block, body, _Measure(DONE, None, None, None), due, guesser)]
     return []
 
 
-def _target(block: _Block, part: str, comparator: str, value, value_max, due: _Due | None,
-            guesser: _Guesser) -> Candidate:
+def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guesser: _Guesser) -> Candidate:
     return Candidate(
         kind=TARGET, clause=block.clause, start=block.start, end=block.end,
-        indicator=guesser.guess(part, comparator), comparator=comparator, value=value, value_max=value_max,
-        due=due.day if due else None, due_text=due.text if due else "",
+        indicator=guesser.guess(part, measure.comparator), comparator=measure.comparator, value=measure.value,
+        value_max=measure.value_max, measure=measure.measure, due=due.day if due else None,
+        due_text=due.text if due else "",
     )
 
 
-def _bullet_task(block: _Block) -> Candidate | None:
+def _bullet_task(block: _Block, context: _Context) -> Candidate | None:
+    """A bullet naming its lead ("… (Ban Tuyên giáo chủ trì)"), or, outside the objectives, a deliverable with a day
+    or quarter of its own ("- Xây dựng, ban hành Kế hoạch … trước ngày 31 tháng 12 năm 2025")."""
+    if not block.marker:
+        return None
     lead = _LEAD_UNIT.search(block.body)
-    if not lead or not block.marker:
+    dated = _TASK_START.match(block.body) and not context.objectives and (
+        _BEFORE.search(block.body) or _BY_DATE.search(block.body) or _QUARTER.search(block.body))
+    if not lead and not dated:
         return None
     due = _due_in(block.body)
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
-                     due=due.day if due else None, due_text=due.text if due else "", lead=_fold(lead["lead"]))
+                     due=due.day if due else None, due_text=due.text if due else "",
+                     lead=_fold(lead["lead"]) if lead else "")
 
 
 # --- appendix tables ----------------------------------------------------------------------------------------------
@@ -674,7 +776,7 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
                                value=measure.value, value_max=measure.value_max, due=task.due, due_text=due_text))
     for item in output:
         # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
-        measures = _measures(item.text) or ([_Measure(DONE, None, None)] if _COUNTED.match(item.text) else [])
+        measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if _COUNTED.match(item.text) else [])
         for measure in measures:
             found.append(Candidate(kind=TARGET, clause=_fold(chunk[item.start:item.end]),
                                    start=output_offset + item.start, end=output_offset + item.end,
@@ -747,7 +849,7 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
     context = _Context()
     for block in _blocks(text[:body_end]):
         context.enter(block)
-        task = _bullet_task(block)
+        task = _bullet_task(block, context)
         if task:
             found.append(task)
         found.extend(_block_targets(block, context, guesser))
@@ -757,7 +859,7 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
             milestones.setdefault(candidate.indicator, []).append(candidate.clause)
     for row in rows:
         found.extend(_scheduled(_row_candidates(text, row, guesser), milestones))
-    return _years_filled(text, found)
+    return _years_filled(text, found, context.horizon)
 
 
 def _scheduled(row: list[Candidate], milestones: dict[str, list[str]]) -> list[Candidate]:
@@ -782,9 +884,11 @@ def _pairs(text: str) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOPWORDS or b not in _STOPWORDS}
 
 
-def _years_filled(text: str, found: list[Candidate]) -> list[Candidate]:
-    """Targets the document gives no deadline for are due at the end of the plan's last year."""
-    year = _plan_year(text) or max((candidate.due.year for candidate in found if candidate.due), default=None)
+def _years_filled(text: str, found: list[Candidate], horizon: int | None = None) -> list[Candidate]:
+    """Targets the document gives no deadline for are due at the end of the plan's last year: its title's, else the
+    latest its headings name ("MỤC TIÊU ĐẾN NĂM 2030"), else its latest deadline."""
+    year = _plan_year(text) or horizon or max((candidate.due.year for candidate in found if candidate.due),
+                                              default=None)
     if year is None:
         return found
     return [replace(candidate, due=year_last_day(year)) if candidate.kind == TARGET and candidate.due is None
