@@ -1,34 +1,45 @@
 """Reading a plan's text: the targets and tasks it sets, proposed as candidates for a person to accept, edit or reject.
 
 Pure Python: no database access; the indicator catalogue is passed in (`catalogue_from_indicators`). The reading is
-rule-based on how party plans are written:
+rule-based on how party and state plans are written:
 
 - a block is a paragraph, a bullet ("- ", "+ "), or a numbered item ("1.", "2.3.1.", "a)"), its wrapped lines
   joined (also across a page break, when the sentence goes on in lower case); without blank lines between
-  paragraphs (text from a PDF), a heading's single line or a finished sentence closes its block; headings carry
-  their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
-  "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level;
+  paragraphs (text from a PDF), a heading's single line or a finished sentence closes its block, but a line ending
+  in a figure or a comma ("đ) Đến hết năm 2045: 100%") goes on on the next, capital or not;
+- headings carry their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
+  "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level; a line
+  that is only a period ("- Giai đoạn 2025-2027", "Đến năm 2027:", "Năm 2026:") dates the blocks under it and the
+  siblings after it, until the next period or heading;
 - a percentage is a target: "100%" and "tối thiểu / ít nhất / trên 95%" (at_least), "30 - 40%" and "80% - 90%"
   (range), "tối đa / không quá / dưới 10%" (at_most), "rút ngắn / giảm (ít nhất) 30%" (reduce_by); a block's parts
-  separated by ";" give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%");
+  separated by ";" or by the end of a sentence give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%"),
+  each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …":
+  at_least 3, `measure` "count") or a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50": at_most 4,
+  `measure` "rank"); "ít nhất 01 lần" is how often, not a count;
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done); in the
   specific-objectives section, so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …",
-  "Chỉnh lý …", "Thực hiện …", "Xây dựng và triển khai …") or with its year ("Năm 2025, dữ liệu … được làm sạch");
-- deadlines: "Quý II/2025" (the quarter's last day), "trước ngày 01/7/2025" (the day before, as
-  `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết năm 2026" (31/12);
-  otherwise the heading's year, otherwise the plan's last year (read from its title or its latest deadline), with
-  `due_text` left empty because the document did not write it;
-- tasks: an appendix table (after "PHỤ LỤC", with a header naming "chủ trì"), one row per number in sequence,
-  read into content, lead unit, cooperating units, deadline and product; a percentage in a row's content or product
-  is also a target due when the row is, and so is a counted product ("02 Lớp tập huấn"); a row delivering a milestone
-  the body sets proposes it again with the row's deadline; a bullet ending "(Ban … chủ trì)" is a task led by that
-  unit. A table read from Word has one row per line, cells separated by " | ", columns named by its header row.
+  "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …") or with its
+  year ("Năm 2025, dữ liệu … được làm sạch");
+- deadlines: "Quý II/2025" (the quarter's last day), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
+  (the day before, as `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết /
+  vào năm 2026" (31/12), "trong 05 năm tiếp theo" (five years after the last year the clause wrote before it),
+  "trong giai đoạn 2026-2030" (2030; not when the period is part of a document's name or says which records);
+  otherwise the heading's year, otherwise the plan's last year: read from its title (the place-and-date line "Hà
+  Nội, ngày 01 tháng 12 năm 2025" dates the document, not the plan), else the latest year its headings name
+  ("MỤC TIÊU ĐẾN NĂM 2030"), else its latest deadline, with `due_text` left empty because the document did not
+  write it;
+- tasks: the appendix tables (`authoring.extract_appendix`: a table of assignments gives tasks, a table of
+  indicators gives targets, rows numbered in one sequence or again in each group); a bullet ending "(Ban … chủ trì)"
+  is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
+  day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025").
 
 Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
 the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:
 TF-IDF over syllables and syllable pairs with diacritics folded, a milestone preferring milestone indicators, the
-indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"), none below
-`INDICATOR_MIN_SCORE`.
+indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"); none when
+the best one fits poorly (`INDICATOR_MIN_SCORE`, `INDICATOR_MIN_FIT`: the clause must also say most of what the
+indicator's name says), since a wrong guess costs the reviewer more than none.
 
 For the pages that let a person accept, edit or reject what is proposed: call `document_text` (authoring.documents)
 on the upload, then `candidates_extract(document.text, catalogue=catalogue_from_indicators(indicators))`, and
@@ -95,7 +106,7 @@ class Candidate:
     """A target or task the text seems to set; every field is a proposal for a person to confirm.
 
     `clause` is the block as written (line breaks folded into spaces); `start`/`end` are its offsets in the text.
-    `value`/`value_max` are percentages (None for a milestone); `due` is the last day it is due by, `due_text` the
+    `value`/`value_max` are what `measure` says (PERCENT, COUNT, RANK; None for a milestone); `due` is the last day it is due by, `due_text` the
     words that said so (empty when the due day was taken from the plan's years). Tasks add `lead`, `cooperating`
     and `output` as the document writes them."""
 
@@ -368,7 +379,8 @@ _SPAN_YEARS = re.compile(r"(?:từ\s+năm\s+|giai\s+đoạn\s+)?(?P<y1>20\d{2})\
                          re.IGNORECASE)
 # "trong giai đoạn 2026-2030" in a clause, or opening it: due by its last year, unless it names another document
 # ("Kế hoạch … giai đoạn …"); "tài liệu … giai đoạn 2015 - 2025" says which documents, not by when.
-_PERIOD_IN = re.compile(r"(?:^|(?:trong|cả|suốt|hết)\s+)giai\s+đoạn\s+(?:từ\s+)?(?:năm\s+)?20\d{2}\s*(?:[-–]|đến)\s*(?:năm\s+)?(?P<y>20\d{2})",
+_PERIOD_IN = re.compile(r"(?:^|(?:trong|cả|suốt|hết)\s+)giai\s+đoạn\s+(?:từ\s+)?(?:năm\s+)?20\d{2}\s*(?:[-–]|đến)\s*"
+                        r"(?:năm\s+)?(?P<y>20\d{2})",
                         re.IGNORECASE)
 _NAMED_DOCUMENT = re.compile(r"(?:Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Kế\s+hoạch|Chương\s+trình|Đề\s+án|"
                              r"Chỉ\s+thị|Kết\s+luận)\b[^;.]{0,120}$", re.IGNORECASE)
@@ -397,8 +409,9 @@ def _date_of(match: re.Match) -> dt.date | None:
         return None
 
 
-def _due_in(text: str) -> _Due | None:
-    """A deadline the clause itself writes, or None."""
+def _due_in(text: str, *, ahead: bool = True) -> _Due | None:
+    """A deadline the clause itself writes, or None; `ahead=False` leaves out "trong 05 năm tiếp theo", which dates
+    only the part of a clause it is written in."""
     before = _BEFORE.search(text)
     day = _date_of(before) if before else None
     if day:
@@ -416,7 +429,7 @@ def _due_in(text: str) -> _Due | None:
          if not re.search(r"từ\s+năm\s+\d{4}\s*$", text[max(0, match.start() - 20):match.start()])), None)
     if year:
         return _Due(year_last_day(int(year["y"])), _fold(year.group(0)).rstrip(",:."))
-    return _years_ahead(text) or _period_end(text)
+    return (_years_ahead(text) if ahead else None) or _period_end(text)
 
 
 def _years_ahead(text: str) -> _Due | None:
@@ -546,7 +559,8 @@ _DONE_START = re.compile(r"^(?:(?:Quý\s+\S+\s*/\s*\d{4}|Năm\s+20\d{2})\s*[,:]?
                          re.IGNORECASE)
 # A deliverable: what a specific objective sets to be done, or, with a day or quarter of its own, a task.
 _DELIVERABLE = r"Xây\s+dựng|Thí\s+điểm|Hoàn\s+thiện|Ứng\s+dụng|Triển\s+khai"
-_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|{_DELIVERABLE})\b", re.IGNORECASE)
+_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|{_DELIVERABLE})\b",
+                           re.IGNORECASE)
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
@@ -607,7 +621,7 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
     body = block.body
     if not body or body.endswith(":"):
         return []
-    due = _due_in(body) or context.due
+    due = _due_in(body, ahead=False) or context.due
     found = []
     for end, part in _parts(body):
         # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.

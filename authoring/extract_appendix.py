@@ -365,7 +365,8 @@ def _target_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
     for name, cell in named:
         if not name.startswith("value"):
             continue
-        due = (_Due(year_last_day(int(name[6:])), name[6:]) if ":" in name else None) or _row_due(due_cell) or row.period
+        year = _Due(year_last_day(int(name[6:])), name[6:]) if ":" in name else None
+        due = year or _row_due(due_cell) or row.period
         for measure in _cell_measures(_cell(cell), measure_unit):
             found.append(Candidate(kind=TARGET, clause=_fold(title), start=start, end=start + len(title),
                                    indicator=guesser.guess(title, measure.comparator), comparator=measure.comparator,

@@ -250,8 +250,8 @@ def test_to_json_names_every_field_with_plain_values():
     assert {key: data[key] for key in ("kind", "indicator", "comparator", "value", "value_max", "due")} == {
         "kind": "target", "indicator": "ung_dung_dai_hoi", "comparator": "done", "value": None, "value_max": None,
         "due": "2025-06-30"}
-    assert list(data) == ["kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "due",
-                          "lead", "cooperating", "output"]
+    assert list(data) == ["kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure",
+                          "due", "lead", "cooperating", "output"]
     (percent,) = read("- 95,5% tài liệu được số hóa.\n")
     assert percent.to_json()["value"] == 95.5
 
@@ -351,3 +351,152 @@ def test_marked_segments_tag_a_clause_shared_by_two_targets_with_the_first():
     candidates = read(text)
     assert [c.value for c in candidates] == [Decimal(70), Decimal(100)]
     assert marked_segments(text, candidates) == [(text.rstrip("\n"), 0), ("\n", None)]
+
+
+# --- plans written otherwise: periods, horizons, counts and rankings, tables of targets ------------------------------
+
+
+def test_a_period_line_dates_the_figures_under_it_until_the_next_period_or_heading():
+    text = (
+        "KẾ HOẠCH\nchuyển đổi số của Đảng ủy\n"
+        "II. MỤC TIÊU\n1. Chỉ tiêu\n- Giai đoạn 2026-2027\n"
+        "+ 100% văn bản không mật được ký số.\n+ 90% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+        "- Giai đoạn 2028-2030\n+ 95% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+        "2. Chỉ tiêu khác\n- Năm 2026:\n- 80% hồ sơ được số hóa.\n- 85% cuộc họp không dùng giấy.\n"
+    )
+    found = read(text)
+    # "Giai đoạn 2026-2027" → 31/12/2027 for both "+" lines under it; "Giai đoạn 2028-2030" → 31/12/2030.
+    # "- Năm 2026:" alone on its line dates the two bullets after it, its siblings, 31/12/2026.
+    assert [(c.value, c.due) for c in found] == [
+        (Decimal(100), dt.date(2027, 12, 31)), (Decimal(90), dt.date(2027, 12, 31)),
+        (Decimal(95), dt.date(2030, 12, 31)), (Decimal(80), dt.date(2026, 12, 31)), (Decimal(85), dt.date(2026, 12, 31))]
+    assert found[0].due_text == "Giai đoạn 2026-2027"
+
+
+def test_the_place_and_date_line_is_not_the_plans_year_its_headings_horizon_is():
+    text = (
+        "KẾ HOẠCH\nchuyển đổi số\nĐồng Nai, ngày 05 tháng 01 năm 2026\n"
+        "II. MỤC TIÊU ĐẾN NĂM 2030\n1. Mục tiêu chung\nĐưa hoạt động của Đảng bộ lên môi trường số.\n"
+        "III. NHIỆM VỤ\n- Bảo đảm 100% văn bản không mật được ký số.\n"
+    )
+    (candidate,) = read(text)
+    # The title has no year; "ngày 05 tháng 01 năm 2026" dates the document. The heading says 2030: 31/12/2030.
+    assert candidate.due == dt.date(2030, 12, 31)
+    assert candidate.due_text == ""
+
+
+def test_years_ahead_and_a_period_in_the_clause_are_end_years_a_period_of_records_is_not():
+    first, second = read("III. NHIỆM VỤ\n- Bố trí ngân sách năm 2026 tối thiểu 02% cho chuyển đổi số. Tiếp tục nâng lên "
+                         "mức tối thiểu 03% trong 04 năm tiếp theo.\n")
+    # The second sentence: 4 years after the last year written before it, 2026 + 4 = 2030. The first sentence has no
+    # deadline of its own; the plan's only deadline is 2030, so it falls due then too.
+    assert (second.value, second.due, second.due_text) == (Decimal(3), dt.date(2030, 12, 31), "trong 04 năm tiếp theo")
+    assert (first.value, first.due_text) == (Decimal(2), "")
+    records, period = read("KẾ HOẠCH năm 2029\nIII. NHIỆM VỤ\n- 100% tài liệu lưu trữ giai đoạn 2015 - 2025 được số "
+                           "hóa.\n- 100% chi bộ dùng sổ tay điện tử trong giai đoạn 2026-2028.\n")
+    # "tài liệu … giai đoạn 2015 - 2025" says which records: due by the plan's year, 2029. "trong giai đoạn
+    # 2026-2028" is when: 31/12/2028.
+    assert (records.due, records.due_text) == (dt.date(2029, 12, 31), "")
+    assert (period.due, period.due_text) == (dt.date(2028, 12, 31), "trong giai đoạn 2026-2028")
+    (named,) = read("KẾ HOẠCH năm 2029\n- 100% chi bộ thực hiện Kế hoạch chuyển đổi số giai đoạn 2026-2028.\n")
+    assert named.due == dt.date(2029, 12, 31)  # a document's name, not a deadline
+
+
+def test_a_one_line_item_ending_in_a_figure_goes_on_on_the_next_line():
+    text = "II. MỤC TIÊU\n1. Mục tiêu cụ thể\nđ) Đến hết năm 2030: 100%\nCơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+    (candidate,) = read(text)
+    assert candidate.clause == "đ) Đến hết năm 2030: 100% Cơ quan, đơn vị ứng dụng trí tuệ nhân tạo."
+    assert (candidate.value, candidate.due, candidate.indicator) == (Decimal(100), dt.date(2030, 12, 31), "ung_dung_ai")
+    # A heading's single line still stands apart from the sentence under it.
+    (heading_apart,) = read("II. MỤC TIÊU\n1. Mục tiêu chung\nĐến năm 2027, 100% văn bản không mật được ký số.\n")
+    assert heading_apart.clause.startswith("Đến năm 2027")
+
+
+def test_deliverables_are_milestones_in_the_objectives_and_tasks_when_they_carry_a_day():
+    text = (
+        "II. MỤC TIÊU\n2. Mục tiêu cụ thể đến năm 2028\n- Xây dựng kho dữ liệu dùng chung của Đảng bộ.\n"
+        "- Thí điểm trợ lý ảo tại Văn phòng.\n- Hoàn thiện cơ sở dữ liệu đảng viên.\n"
+        "- Ứng dụng rộng rãi chữ ký số trong các chi bộ.\n- Triển khai họp trực tuyến đến các chi bộ.\n"
+        "III. NHIỆM VỤ\n- Xây dựng quy chế khai thác dữ liệu.\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n- Xây dựng, ban hành kế hoạch hướng dẫn các chi bộ trước ngày 31 tháng 3 năm 2026.\n"
+    )
+    *milestones, task = read(text)
+    # Five deliverables under "Mục tiêu cụ thể đến năm 2028": done by 31/12/2028. "Xây dựng quy chế …" under the
+    # tasks heading, with no day of its own, is neither. "trước ngày 31 tháng 3 năm 2026" is due the day before.
+    assert [(c.kind, c.comparator, c.due) for c in milestones] == [("target", "done", dt.date(2028, 12, 31))] * 5
+    assert (task.kind, task.due, task.due_text) == ("task", dt.date(2026, 3, 30), "trước ngày 31 tháng 3 năm 2026")
+    assert task.clause.startswith("- Xây dựng, ban hành kế hoạch")
+
+
+def test_counts_and_rankings_are_targets_with_what_they_measure():
+    text = (
+        "KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Hình thành tối thiểu 05 cụm dữ liệu dùng chung.\n"
+        "- Đảng bộ thuộc nhóm 10 tỉnh dẫn đầu cả nước vào năm 2027; thuộc nhóm 5 tỉnh dẫn đầu vào năm 2030.\n"
+        "- Tổ chức ít nhất 01 lần mỗi quý họp trực tuyến.\n"
+        "- 100% đảng viên hoàn thành tối thiểu 01 khóa học kỹ năng số.\n"
+    )
+    count, rank_2027, rank_2030, percent = read(text)
+    # "tối thiểu 05 cụm": at least 5 clusters. "nhóm 10 tỉnh dẫn đầu … vào năm 2027": 10th place or better, each part
+    # due by its own year. "ít nhất 01 lần mỗi quý" is how often, no target; beside "100%", "tối thiểu 01 khóa học" is
+    # not one either.
+    assert (count.comparator, count.value, count.measure) == ("at_least", Decimal(5), "count")
+    assert (rank_2027.comparator, rank_2027.value, rank_2027.measure, rank_2027.due) == (
+        "at_most", Decimal(10), "rank", dt.date(2027, 12, 31))
+    assert (rank_2030.value, rank_2030.due) == (Decimal(5), dt.date(2030, 12, 31))
+    assert (percent.value, percent.measure) == (Decimal(100), "percent")
+    assert count.to_json()["measure"] == "count"
+
+
+def test_a_table_of_targets_gives_targets_dated_by_its_periods_and_rows_numbered_again_in_each_group():
+    text = (
+        "I. MỤC TIÊU\n- 100% văn bản không mật được ký số.\n\n"
+        "PHỤ LỤC I\nCHỈ TIÊU\nTT | Chỉ tiêu | Đơn vị | Kết quả | Cơ quan chủ trì theo dõi\n"
+        "I | Giai đoạn 2026-2027\n1 | Tỷ lệ văn bản không mật được ký số | % | 100% | Văn phòng\n"
+        "2 | Số cụm dữ liệu dùng chung | cụm | 3 | Văn phòng\n"
+        "II | Giai đoạn 2028-2030\n1 | Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo | % | 80 | Ban Tổ chức\n\n"
+        "PHỤ LỤC II\nNHIỆM VỤ\nTT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Kết quả | Thời gian\n"
+        "I | Dữ liệu\n1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Văn phòng | Dữ liệu | Năm 2026-2027\n"
+        "II | Hạ tầng\n1 | Nâng cấp mạng nội bộ | Văn phòng | - | Mạng | Quý II/2026\n"
+        "2 | Trang bị máy tính | Văn phòng | - | Máy tính | Năm 2027\n"
+    )
+    body, signed, clusters, ai, digitise, network, computers = read(text)
+    assert body.clause == "- 100% văn bản không mật được ký số."
+    # Phụ lục I holds indicators ("Chỉ tiêu", "Đơn vị", "Kết quả"): targets, not tasks; its "chủ trì theo dõi" column
+    # says who follows them. "100%" in "%" → at least 100; "3" in "cụm" → at least 3 clusters; "80" in "%" → at
+    # least 80%. Rows under "I | Giai đoạn 2026-2027" → 31/12/2027, under "II | Giai đoạn 2028-2030" → 31/12/2030.
+    assert [(c.kind, c.comparator, c.value, c.measure, c.due) for c in (signed, clusters, ai)] == [
+        ("target", "at_least", Decimal(100), "percent", dt.date(2027, 12, 31)),
+        ("target", "at_least", Decimal(3), "count", dt.date(2027, 12, 31)),
+        ("target", "at_least", Decimal(80), "percent", dt.date(2030, 12, 31))]
+    assert (signed.clause, ai.indicator) == ("Tỷ lệ văn bản không mật được ký số", "ung_dung_ai")
+    assert text[signed.start:signed.end] == "Tỷ lệ văn bản không mật được ký số"
+    # Phụ lục II numbers its rows again in each group (I: 1; II: 1, 2): all three are tasks. "Năm 2026-2027" is due
+    # by the end of 2027.
+    assert [(c.kind, c.clause, c.lead, c.due) for c in (digitise, network, computers)] == [
+        ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2027, 12, 31)),
+        ("task", "Nâng cấp mạng nội bộ", "Văn phòng", dt.date(2026, 6, 30)),
+        ("task", "Trang bị máy tính", "Văn phòng", dt.date(2027, 12, 31))]
+
+
+def test_a_table_of_targets_with_a_column_per_year_gives_one_target_per_year():
+    text = ("PHỤ LỤC\nTT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027\n"
+            "1 | Tỷ lệ văn bản không mật được ký số | % | 90 | 100\n")
+    first, second = read(text)
+    # 90% by 31/12/2026 and 100% by 31/12/2027, both for the row's indicator.
+    assert [(c.value, c.due, c.indicator) for c in (first, second)] == [
+        (Decimal(90), dt.date(2026, 12, 31), "van_ban_ky_so"), (Decimal(100), dt.date(2027, 12, 31), "van_ban_ky_so")]
+
+
+def test_an_indicator_is_guessed_only_when_the_clause_says_what_its_name_says():
+    catalogue = seed_catalogue()
+    fits, satisfied, business = candidates_extract(
+        "- 100% hồ sơ công việc của Đảng ủy được xử lý trên môi trường điện tử.\n"
+        "- 100% người dân hài lòng khi dùng dịch vụ công trực tuyến.\n"
+        "- 60% hộ kinh doanh trên địa bàn ứng dụng công nghệ số.\n", catalogue=catalogue)
+    # The first says most of what "Tỷ lệ hồ sơ công việc … xử lý trên môi trường điện tử" says. The catalogue counts
+    # no citizens' satisfaction and no households' businesses: the nearest names share a word or two ("công vụ",
+    # "ứng dụng"), so no guess is made, for the reviewer to choose (the reading used to name one for both).
+    assert fits.indicator == "ho_so_cong_viec_dien_tu"
+    assert (satisfied.indicator, business.indicator) == (None, None)
+    (loose,) = read("- 100% hồ sơ được xử lý trên môi trường số.\n")
+    assert loose.indicator is None  # only "môi trường số" of "Tỷ lệ văn bản không mật được ký số, gửi, nhận …"
