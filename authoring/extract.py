@@ -106,9 +106,9 @@ class Candidate:
     """A target or task the text seems to set; every field is a proposal for a person to confirm.
 
     `clause` is the block as written (line breaks folded into spaces); `start`/`end` are its offsets in the text.
-    `value`/`value_max` are what `measure` says (PERCENT, COUNT, RANK; None for a milestone); `due` is the last day it is due by, `due_text` the
-    words that said so (empty when the due day was taken from the plan's years). Tasks add `lead`, `cooperating`
-    and `output` as the document writes them."""
+    `value`/`value_max` are what `measure` says (PERCENT, COUNT, RANK; None for a milestone); `due` is the last
+    day it is due by, `due_text` the words that said so (empty when the due day was taken from the plan's years).
+    Tasks add `lead`, `cooperating` and `output` as the document writes them."""
 
     kind: str
     clause: str
@@ -457,8 +457,9 @@ def _heading_year(block: _Block) -> _Due | None:
     if period:  # "- Giai đoạn 2025-2027": the figures under it are due by 2027
         return _Due(year_last_day(int(period["y"])), _fold(period.group(0)).rstrip(",:."))
     lead = _LEAD_YEAR.match(block.body)
-    if lead and (block.marker or not block.body[lead.end():].strip()):
-        # "a. Năm 2026", "2.2.1. Năm 2025: …" head what follows; "Năm 2025, dữ liệu … được làm sạch." is a sentence.
+    if lead and (block.marker or not block.body[lead.end():].strip() or block.body.endswith(":")):
+        # "a. Năm 2026", "2.2.1. Năm 2025: …" and "Đến năm 2030, phấn đấu đạt:" head what follows; "Năm 2025, dữ
+        # liệu … được làm sạch." is a sentence.
         return _Due(year_last_day(int(lead["y"])), _fold(lead.group(0)).rstrip(",:."))
     if lead:
         return None

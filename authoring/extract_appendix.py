@@ -105,7 +105,7 @@ def appendices(text: str) -> list[Appendix]:
 def _holds(section: str) -> str | None:
     """What a table holds, from its header: indicators with values, or assignments with a lead unit."""
     header = _PIPE_HEADER.search(section)
-    if header and "title" in (columns := _target_columns(header.group(0))) and "value" in columns:
+    if header and _is_target_table(_target_columns(header.group(0))):
         return TARGETS
     return TASKS if re.search(r"chủ\s+trì", section, re.IGNORECASE) else None
 
@@ -326,27 +326,37 @@ def _cell(value: str | None) -> str:
 
 # --- tables of targets --------------------------------------------------------------------------------------------
 
-_TARGET_COLUMNS = (  # the first that fits wins; a year alone ("Năm 2026", "2027") is a value column for that year
-    ("follows", re.compile(r"chủ\s+trì|theo\s+dõi|phối\s+hợp", re.IGNORECASE)),
-    ("title", re.compile(r"^\s*(?:tên\s+)?(?:chỉ\s+tiêu|nội\s+dung(?:\s+chỉ\s+tiêu)?)\s*$", re.IGNORECASE)),
+_TARGET_COLUMNS = (  # the first that fits wins
+    ("follows", re.compile(r"chủ\s+trì|theo\s+dõi", re.IGNORECASE)),
+    ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
+    ("title", re.compile(r"^\s*(?:tên\s+|nội\s+dung\s+)?chỉ\s+tiêu\b(?!\s+(?:đạt|năm|đến|giai))", re.IGNORECASE)),
+    ("content", re.compile(r"^\s*nội\s+dung\s*$", re.IGNORECASE)),
     ("measure_unit", re.compile(r"^\s*(?:đơn\s+vị(?:\s+tính)?|đvt)\s*$", re.IGNORECASE)),
-    ("value", re.compile(r"kết\s+quả|mục\s+tiêu|giá\s+trị|chỉ\s+tiêu\s+(?:đạt|năm|đến)", re.IGNORECASE)),
+    ("value", re.compile(r"kết\s+quả|mục\s+tiêu|giá\s+trị|chỉ\s+tiêu|^\s*(?:năm\s+)?20\d{2}\s*$", re.IGNORECASE)),
     ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|lộ\s+trình", re.IGNORECASE)),
 )
-_YEAR_CELL = re.compile(r"^\s*(?:năm\s+)?(?P<y>20\d{2})\s*$", re.IGNORECASE)
 
 
 def _target_columns(header: str) -> list[str]:
-    """What each column of a table of targets holds: "title", "measure_unit", "value", "due", "follows", or
-    "value:<year>" for a column headed by a year."""
+    """What each column of a table of indicators holds: "title", "content", "measure_unit", "value", "due",
+    "follows", "cooperating", or "value:<year>" for a value column whose header names its year ("Năm 2026",
+    "Mục tiêu đến năm 2030")."""
     columns = []
     for cell in header.split("|"):
-        year = _YEAR_CELL.match(cell)
-        name = f"value:{year['y']}" if year else next((n for n, pattern in _TARGET_COLUMNS if pattern.search(cell)), "")
+        name = next((n for n, pattern in _TARGET_COLUMNS if pattern.search(cell)), "")
+        year = re.findall(r"20\d{2}", cell)
+        if name == "value" and year:
+            name = f"value:{year[-1]}"
         columns.append(name if name not in columns else "")
-    if any(name.startswith("value:") for name in columns):
-        columns.append("value")  # so that `_holds` sees a value column
     return columns
+
+
+def _is_target_table(columns: list[str]) -> bool:
+    """Indicators with values: a column naming the indicator ("Chỉ tiêu", or "Nội dung" beside a unit of measure
+    "Đơn vị tính"), one or more value columns, and no cooperating units (a table of assignments names them)."""
+    named = "title" in columns or ("content" in columns and "measure_unit" in columns)
+    valued = any(name.startswith("value") for name in columns)
+    return named and valued and "cooperating" not in columns
 
 
 def _target_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
@@ -355,7 +365,8 @@ def _target_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
     header = _header_above(text, row) or ""
     cells = line.split(" | ")
     named = list(zip(_target_columns(header), cells, strict=False))
-    title = next((cell.strip() for name, cell in named if name == "title"), "")
+    title = next((cell.strip() for name, cell in named if name == "title"), "") or next(
+        (cell.strip() for name, cell in named if name == "content"), "")
     if not title:
         return []
     measure_unit = next((_fold(cell) for name, cell in named if name == "measure_unit"), "")

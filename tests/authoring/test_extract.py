@@ -369,7 +369,8 @@ def test_a_period_line_dates_the_figures_under_it_until_the_next_period_or_headi
     # "- Năm 2026:" alone on its line dates the two bullets after it, its siblings, 31/12/2026.
     assert [(c.value, c.due) for c in found] == [
         (Decimal(100), dt.date(2027, 12, 31)), (Decimal(90), dt.date(2027, 12, 31)),
-        (Decimal(95), dt.date(2030, 12, 31)), (Decimal(80), dt.date(2026, 12, 31)), (Decimal(85), dt.date(2026, 12, 31))]
+        (Decimal(95), dt.date(2030, 12, 31)), (Decimal(80), dt.date(2026, 12, 31)),
+        (Decimal(85), dt.date(2026, 12, 31))]
     assert found[0].due_text == "Giai đoạn 2026-2027"
 
 
@@ -386,8 +387,8 @@ def test_the_place_and_date_line_is_not_the_plans_year_its_headings_horizon_is()
 
 
 def test_years_ahead_and_a_period_in_the_clause_are_end_years_a_period_of_records_is_not():
-    first, second = read("III. NHIỆM VỤ\n- Bố trí ngân sách năm 2026 tối thiểu 02% cho chuyển đổi số. Tiếp tục nâng lên "
-                         "mức tối thiểu 03% trong 04 năm tiếp theo.\n")
+    first, second = read("III. NHIỆM VỤ\n- Bố trí ngân sách năm 2026 tối thiểu 02% cho chuyển đổi số. Tiếp tục nâng "
+                         "lên mức tối thiểu 03% trong 04 năm tiếp theo.\n")
     # The second sentence: 4 years after the last year written before it, 2026 + 4 = 2030. The first sentence has no
     # deadline of its own; the plan's only deadline is 2030, so it falls due then too.
     assert (second.value, second.due, second.due_text) == (Decimal(3), dt.date(2030, 12, 31), "trong 04 năm tiếp theo")
@@ -500,3 +501,32 @@ def test_an_indicator_is_guessed_only_when_the_clause_says_what_its_name_says():
     assert (satisfied.indicator, business.indicator) == (None, None)
     (loose,) = read("- 100% hồ sơ được xử lý trên môi trường số.\n")
     assert loose.indicator is None  # only "môi trường số" of "Tỷ lệ văn bản không mật được ký số, gửi, nhận …"
+
+
+def test_a_sentence_opening_with_its_year_and_introducing_a_list_dates_the_list():
+    text = "KẾ HOẠCH năm 2026\nII. MỤC TIÊU\nĐến năm 2028, phấn đấu đạt các chỉ tiêu sau:\n- 90% văn bản được ký số.\n"
+    (candidate,) = read(text)
+    # The list is due by 2028, the year its introduction names, not by the title's 2026.
+    assert (candidate.value, candidate.due) == (Decimal(90), dt.date(2028, 12, 31))
+
+
+def test_a_value_column_naming_its_year_dates_it_and_a_table_of_assignments_stays_one():
+    targets = read("PHỤ LỤC\nSTT | Tên chỉ tiêu | ĐVT | Mục tiêu đến năm 2030 | Cơ quan chủ trì theo dõi\n"
+                   "1 | Tỷ lệ văn bản không mật được ký số | % | ≥ 95% | Văn phòng\n")
+    # "Mục tiêu đến năm 2030": at least 95% by 31/12/2030.
+    assert [(c.kind, c.comparator, c.value, c.due) for c in targets] == [
+        ("target", "at_least", Decimal(95), dt.date(2030, 12, 31))]
+    task, _target = read("PHỤ LỤC\nSTT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Kết quả | Thời gian\n"
+                         "1 | Số hóa hồ sơ | Văn phòng | Ban Tổ chức | 100% hồ sơ được số hóa | Quý IV/2026\n")
+    # Cooperating units make it a table of assignments: a task, and the product's 100% as a target.
+    assert (task.kind, task.lead, task.cooperating, task.due) == (
+        "task", "Văn phòng", "Ban Tổ chức", dt.date(2026, 12, 31))
+
+
+def test_the_reading_page_leaves_a_counts_value_for_the_author():
+    from authoring.reading import _initial
+
+    count, percent = read("KẾ HOẠCH năm 2027\n- Hình thành tối thiểu 05 cụm dữ liệu.\n- 90% văn bản được ký số.\n")
+    # The form's value is a percentage: "05 cụm" is not 5%, so the author sets it; "90%" is filled in.
+    assert "value" not in _initial(count)
+    assert (_initial(count)["comparator"], _initial(percent)["value"]) == ("at_least", Decimal(90))
