@@ -21,7 +21,8 @@ rule-based on how party and state plans are written:
   specific-objectives section, so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …",
   "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …") or with its
   year ("Năm 2025, dữ liệu … được làm sạch");
-- deadlines: "Quý II/2025" (the quarter's last day), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
+- deadlines: "Quý II/2025" or "Quý II năm 2025" (the quarter's last day), "trong tháng 6/2026" (the month's last
+  day; "trước tháng 6/2026" the last day of May), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
   (the day before, as `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết /
   vào năm 2026" (31/12), "trong 05 năm tiếp theo" (five years after the last year the clause wrote before it),
   "trong giai đoạn 2026-2030" (2030; not when the period is part of a document's name or says which records);
@@ -59,7 +60,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from core.periods import ROMAN, Quarter, year_last_day
+from core.periods import ROMAN, Quarter, month_last_day, year_last_day
 
 TARGET = "target"
 TASK = "task"
@@ -365,8 +366,12 @@ def _blocks(text: str) -> list[_Block]:
 # --- deadlines ----------------------------------------------------------------------------------------------------
 
 _ROMAN_NUMBER = {roman: number for number, roman in ROMAN.items()}
-_QUARTER = re.compile(r"Quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s+và\s+Quý\s+(?P<q2>IV|I{1,3}|[1-4]))?\s*/\s*(?P<y>\d{4})",
-                      re.IGNORECASE)
+_QUARTER = re.compile(r"Quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s+và\s+Quý\s+(?P<q2>IV|I{1,3}|[1-4]))?(?:\s*/\s*|\s+năm\s+)"
+                      r"(?P<y>\d{4})", re.IGNORECASE)
+# "trong tháng 6/2026", "tháng 6 năm 2026" (not "ngày 13 tháng 11 năm 2025", a date): the month's last day; "trước
+# tháng 6/2026": the last day of the month before.
+_MONTH = re.compile(r"(?<![\d/])(?P<before>trước\s+)?tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<y>20\d{2})",
+                    re.IGNORECASE)
 _DATE = (r"(?:(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
          r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))")
 _BEFORE = re.compile(rf"trước\s+(?:ngày|thời\s+điểm)\s+{_DATE}", re.IGNORECASE)
@@ -424,6 +429,13 @@ def _due_in(text: str, *, ahead: bool = True) -> _Due | None:
     if quarter:
         number = _quarter_number(quarter["q2"] or quarter["q"])
         return _Due(Quarter(int(quarter["y"]), number).last_day, _fold(quarter.group(0)))
+    month = next((match for match in _MONTH.finditer(text)
+                  if 1 <= int(match["m"]) <= 12 and not re.search(r"ngày\s+\d{1,2}\s+$", text[:match.start()])), None)
+    if month:
+        year, number = int(month["y"]), int(month["m"])
+        if month["before"]:
+            year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+        return _Due(month_last_day(year, number), _fold(month.group(0)))
     year = _LEAD_YEAR.match(text) or next(
         (match for match in _IN_YEAR.finditer(text)
          if not re.search(r"từ\s+năm\s+\d{4}\s*$", text[max(0, match.start() - 20):match.start()])), None)
@@ -556,7 +568,8 @@ def _counts_and_ranks(part: str) -> list[_Measure]:
 
 # --- targets ------------------------------------------------------------------------------------------------------
 
-_DONE_START = re.compile(r"^(?:(?:Quý\s+\S+\s*/\s*\d{4}|Năm\s+20\d{2})\s*[,:]?\s*)?(?:đảm bảo\s+)?hoàn\s+thành\b",
+_DONE_START = re.compile(r"^(?:(?:(?:Trong|Đến|Trước)\s+)?(?:Quý\s+\S+(?:\s*/\s*|\s+năm\s+)\d{4}|Năm\s+20\d{2}"
+                         r"|tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4})\s*[,:]?\s*)?(?:đảm bảo\s+)?hoàn\s+thành\b",
                          re.IGNORECASE)
 # A deliverable: what a specific objective sets to be done, or, with a day or quarter of its own, a task.
 _DELIVERABLE = r"Xây\s+dựng|Thí\s+điểm|Hoàn\s+thiện|Ứng\s+dụng|Triển\s+khai"

@@ -530,3 +530,15 @@ def test_the_reading_page_leaves_a_counts_value_for_the_author():
     # The form's value is a percentage: "05 cụm" is not 5%, so the author sets it; "90%" is filled in.
     assert "value" not in _initial(count)
     assert (_initial(count)["comparator"], _initial(percent)["value"]) == ("at_least", Decimal(90))
+
+
+def test_quarters_and_months_written_in_words():
+    quarter, month, before = read(
+        "- Quý IV năm 2026, hoàn thành các ứng dụng số phục vụ đại hội đảng.\n"
+        "- Trong tháng 6/2026, hoàn thành kết nối phòng họp trực tuyến.\n"
+        "- Hoàn thành số hóa hồ sơ trước tháng 1/2027 theo Hướng dẫn ngày 13 tháng 11 năm 2025.\n")
+    # Quý IV/2026 ends on 31/12/2026; "tháng 6/2026" on 30/6/2026; "trước tháng 1/2027" is by the end of the month
+    # before, 31/12/2026 ("ngày 13 tháng 11 năm 2025" is the guidance's date, not a deadline).
+    assert [(c.due, c.due_text) for c in (quarter, month, before)] == [
+        (dt.date(2026, 12, 31), "Quý IV năm 2026"), (dt.date(2026, 6, 30), "tháng 6/2026"),
+        (dt.date(2026, 12, 31), "trước tháng 1/2027")]
