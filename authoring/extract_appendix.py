@@ -1,9 +1,9 @@
 """The appendix tables of a plan's text: what `authoring.extract` reads after the body.
 
-An appendix opens on a line "PHỤ LỤC …" (or "Phụ lục II" alone on its line) and runs to the next one or the end
-of the text. It is read only if it is a table of numbered rows ("1", "2" … at a line's start, or "1 | …" in a table
-read from Word), numbered in one sequence or again from 1 in each group ("I | Hoàn thiện thể chế", "II NHÓM
-NHIỆM VỤ …", "I.1 | …"). What a table holds is read from its header row:
+An appendix opens on a line "PHỤ LỤC …" (or "Phụ lục II", "Phụ lục số 01: …", not "Phụ lục kèm theo") and runs
+to the next one or the end of the text. It is read only if it is a table of numbered rows ("1", "2" … at a line's
+start, or "1 | …" in a table read from Word), numbered in one sequence or again from 1 in each group ("I | Hoàn
+thiện thể chế", "II NHÓM NHIỆM VỤ …", "I.1 | …"). What a table holds is read from its header row:
 
 - a table of assignments, with a lead column ("Cơ quan chủ trì"), gives one task per row (content, lead unit,
   cooperating units, deadline, product), and a target for each percentage or counted product in it;
@@ -42,7 +42,8 @@ from core.periods import year_last_day
 TASKS = "tasks"
 TARGETS = "targets"
 
-_APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:[IVX]{1,4}|\d{1,2})[ \t]*$)", re.MULTILINE)
+_APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:số[ \t]+)?(?:[IVX]{1,4}|\d{1,2})\b[ \t]*"
+                       r"(?:[:.\-–][^\n]*)?$)", re.MULTILINE)
 # A group heading inside a table: "I | Giai đoạn 2025-2027", "I.1 | …", or in capitals "II NHÓM NHIỆM VỤ …".
 _GROUP_CELL = re.compile(r"[ \t]*(?P<number>[IVX]{1,4}(?:\.\d{1,2})*)\.?[ \t]*\|[ \t]*(?P<title>[^|\n]*)")
 _GROUP_LINE = re.compile(r"[IVX]{1,4}\.?\s+\w")

@@ -542,3 +542,15 @@ def test_quarters_and_months_written_in_words():
     assert [(c.due, c.due_text) for c in (quarter, month, before)] == [
         (dt.date(2026, 12, 31), "Quý IV năm 2026"), (dt.date(2026, 6, 30), "tháng 6/2026"),
         (dt.date(2026, 12, 31), "trước tháng 1/2027")]
+
+
+def test_an_appendix_headed_in_lower_case_with_its_number_is_read_a_mention_is_not():
+    text = (
+        "- Các chi bộ thực hiện theo\nPhụ lục 1 kèm theo Kế hoạch này.\n\n- 100% văn bản không mật được ký số.\n\n"
+        "Phụ lục số 01: Danh mục nhiệm vụ\nTT | Nhiệm vụ | Đơn vị chủ trì | Thời gian\n"
+        "1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Quý II/2026\n"
+    )
+    body, task = read(text)
+    assert (body.kind, body.value) == ("target", Decimal(100))
+    assert (task.kind, task.clause, task.lead, task.due) == (
+        "task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2026, 6, 30))
