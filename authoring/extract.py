@@ -17,7 +17,8 @@ rule-based on how party and state plans are written:
   each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …":
   at_least 3, `measure` "count") or a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50": at_most 4,
   `measure` "rank"); "ít nhất 01 lần" is how often, not a count;
-- a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done); in the
+- a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
+  objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
   specific-objectives section, so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …",
   "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …") or with its
   year ("Năm 2025, dữ liệu … được làm sạch");
@@ -644,7 +645,7 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
             found.append(_target(block, part, measure, part_due, guesser))
     if found:
         return found
-    milestone = _DONE_START.match(body) or (
+    milestone = (_DONE_START.match(body) and (context.objectives or _due_in(body, ahead=False))) or (
         context.objectives and not context.general and block.depth >= 2
         and (_ACTION_START.match(body) or (_LEAD_YEAR.match(body) and not block.marker)))
     if milestone and not _LEAD_UNIT.search(body):

@@ -554,3 +554,16 @@ def test_an_appendix_headed_in_lower_case_with_its_number_is_read_a_mention_is_n
     assert (body.kind, body.value) == ("target", Decimal(100))
     assert (task.kind, task.clause, task.lead, task.due) == (
         "task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2026, 6, 30))
+
+
+def test_a_finish_line_among_the_tasks_is_a_milestone_only_with_a_deadline_of_its_own():
+    text = (
+        "KẾ HOẠCH năm 2027\nII. MỤC TIÊU\n- Hoàn thành các ứng dụng số phục vụ đại hội đảng.\n"
+        "III. NHIỆM VỤ, GIẢI PHÁP\n- Hoàn thành triển khai các nền tảng dùng chung khác theo các đề án.\n"
+        "- Hoàn thành kết nối phòng họp trực tuyến trong Quý III/2026.\n"
+    )
+    objective, dated = read(text)
+    # Under the objectives, "Hoàn thành …" is a milestone (by the plan's 2027). Among the tasks, the undated line
+    # restates work, and is left out; the one with "Quý III/2026" sets a milestone due 30/9/2026.
+    assert (objective.comparator, objective.due) == ("done", dt.date(2027, 12, 31))
+    assert (dated.comparator, dated.due) == ("done", dt.date(2026, 9, 30))
