@@ -123,7 +123,8 @@ def _initial(candidate) -> dict[str, Any]:
     return {
         "accept": True, "kind": get("kind", "target"), "indicator": get("indicator"), "comparator": get("comparator"),
         # The form's values are percentages: a count or a rank ("tối thiểu 03 cụm") is left for the author to set.
-        **({"value": get("value"), "value_max": get("value_max")} if get("measure") in (None, PERCENT) else {}),
+        **({"value": get("value"), "value_max": get("value_max")} if get("measure") in (None, PERCENT)
+           else {"value": None, "value_max": None}),
         "due": _due_initial(candidate),
         "clause": get("clause", ""), "lead_text": get("lead", "") or "",
         "cooperating_text": ", ".join(get("cooperating") or []) if isinstance(get("cooperating"), list)
