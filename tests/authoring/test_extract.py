@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import yaml
 
 from authoring.extract import (
@@ -567,3 +568,19 @@ def test_a_finish_line_among_the_tasks_is_a_milestone_only_with_a_deadline_of_it
     # restates work, and is left out; the one with "Quý III/2026" sets a milestone due 30/9/2026.
     assert (objective.comparator, objective.due) == ("done", dt.date(2027, 12, 31))
     assert (dated.comparator, dated.due) == ("done", dt.date(2026, 9, 30))
+
+
+@pytest.mark.django_db
+def test_plan_extract_lists_counts_and_rankings_in_their_own_words(tmp_path, capsys):
+    from django.core.management import call_command
+    from django.utils import translation
+
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("KẾ HOẠCH năm 2030\n- Hình thành tối thiểu 05 cụm dữ liệu.\n"
+                      "- Đảng bộ thuộc nhóm 10 tỉnh dẫn đầu cả nước.\n", encoding="utf-8")
+    with translation.override("vi"):
+        call_command("plan_extract", str(source))
+    out = capsys.readouterr().out
+    # A count is "≥ 5", not "≥ 5%"; a rank "xếp hạng 10 trở lên"; both due 31/12/2030, no indicator fits.
+    assert "≥ 5 ·" in out and "xếp hạng 10 trở lên" in out
+    assert "%" not in out.split("\n", 1)[1]
