@@ -48,6 +48,8 @@ _APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:s
 _GROUP_CELL = re.compile(r"[ \t]*(?P<number>[IVX]{1,4}(?:\.\d{1,2})*)\.?[ \t]*\|[ \t]*(?P<title>[^|\n]*)")
 _GROUP_LINE = re.compile(r"[IVX]{1,4}\.?\s+\w")
 _ROW = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s+(?P<rest>\S.*))?$")
+# A row of a table read from Word: "1 | …", "1. | …", "1.2 | …".
+_PIPE_NUMBER = re.compile(r"[ \t]*(?P<n>\d{1,2}(?:\.\d{1,2})*)\.?[ \t]*\|(?P<rest>[^\n]*)")
 _UNIT_NAME = (r"(?:Phòng|Ban(?![ \t]+hành)|Các[ \t]+phòng|Các[ \t]+ban|Các[ \t]+cơ[ \t]+quan|Các[ \t]+đơn[ \t]+vị|"
               r"Văn[ \t]+phòng|Đảng[ \t]+[uủ][ỷy]|UBND|[ỦU][yỷ][ \t]+ban|Sở|Trung[ \t]+tâm|Công[ \t]+an|"
               r"Các[ \t]+chi[ \t]+bộ)\b")
@@ -104,10 +106,14 @@ def appendices(text: str) -> list[Appendix]:
 
 
 def _holds(section: str) -> str | None:
-    """What a table holds, from its header: indicators with values, or assignments with a lead unit."""
+    """What a table holds, from its header: indicators with values, or assignments with a lead unit ("Cơ quan chủ
+    trì", "Đơn vị thực hiện"); a table from a PDF, whose header is not in cells, is one of assignments if it names
+    "chủ trì"."""
     header = _PIPE_HEADER.search(section)
     if header and _is_target_table(_target_columns(header.group(0))):
         return TARGETS
+    if header and any(_LEAD_COLUMN.search(cell) for cell in header.group(0).split("|")):
+        return TASKS
     return TASKS if re.search(r"chủ\s+trì", section, re.IGNORECASE) else None
 
 
@@ -132,21 +138,26 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
             groups[level] = _group_year(line)
             grouped = True
             continue
-        match = _ROW.match(line.rstrip("\r\n")) or re.match(r"\s*(?P<n>\d{1,2})\s*\|", line)
+        match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
+        number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
         last = starts[-1][0] if starts else 0
-        if match and (int(match["n"]) == last + 1 or (int(match["n"]) == 1 and grouped)):
+        if match and (number == last + 1 or (number == 1 and grouped)):
             period = next((due for _, due in sorted(groups.items(), reverse=True) if due), None)
-            starts.append((int(match["n"]), begin + line.index(match["n"]), period))
+            starts.append((number, begin + line.index(match["n"]), period))
             grouped = False
     return [_Row(number, row_start, starts[index + 1][1] if index + 1 < len(starts) else stop, period)
             for index, (number, row_start, period) in enumerate(starts)]
 
 
 def _group_level(line: str) -> int:
-    """How deep a group heading is ("I" 1, "I.1" 2), or 0 for a line that is not one."""
+    """How deep a group heading is ("I" 1, "I.1" 2; "1 | NHÓM …" with no other cell filled 11, under the Roman
+    ones), or 0 for a line that is not one."""
     cell = _GROUP_CELL.match(line)
     if cell:
         return cell["number"].count(".") + 1
+    numbered = _PIPE_NUMBER.match(line)
+    if numbered and sum(bool(_cell(part)) for part in numbered["rest"].split("|")) <= 1:
+        return 11 + numbered["n"].count(".")
     stripped = line.strip()
     if _GROUP_LINE.match(stripped) and stripped == stripped.upper():
         return 1
@@ -273,8 +284,9 @@ def _row_due(due_text: str) -> _Due | None:
     return (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)
 
 
+_LEAD_COLUMN = re.compile(r"chủ\s+trì|(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:thực\s+hiện|phụ\s+trách)", re.IGNORECASE)
 _COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
-    ("lead", re.compile(r"chủ\s+trì", re.IGNORECASE)),
+    ("lead", _LEAD_COLUMN),
     ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
     ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
     ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),

@@ -584,3 +584,19 @@ def test_plan_extract_lists_counts_and_rankings_in_their_own_words(tmp_path, cap
     # A count is "≥ 5", not "≥ 5%"; a rank "xếp hạng 10 trở lên"; both due 31/12/2030, no indicator fits.
     assert "≥ 5 ·" in out and "xếp hạng 10 trở lên" in out
     assert "%" not in out.split("\n", 1)[1]
+
+
+def test_a_table_numbering_its_rows_within_numbered_groups_and_naming_who_carries_them_out():
+    text = (
+        "PHỤ LỤC\nSTT | Nội dung công việc | Đơn vị thực hiện | Thời gian thực hiện\n"
+        "1 | NHÓM DỮ LIỆU | | \n1.1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Quý II/2026\n"
+        "1.2 | Làm sạch dữ liệu đảng viên | Ban Tổ chức | Quý III/2026\n"
+        "2 | NHÓM HẠ TẦNG | | \n2.1 | Trang bị máy tính | Văn phòng | Năm 2027\n"
+    )
+    found = read(text)
+    # "Đơn vị thực hiện" is the lead column ("Thời gian thực hiện" the deadline); "1 | NHÓM DỮ LIỆU", with no other
+    # cell filled, heads a group; its rows 1.1 and 1.2, and 2.1 under the next group, are the three tasks.
+    assert [(c.kind, c.clause, c.lead, c.due) for c in found] == [
+        ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2026, 6, 30)),
+        ("task", "Làm sạch dữ liệu đảng viên", "Ban Tổ chức", dt.date(2026, 9, 30)),
+        ("task", "Trang bị máy tính", "Văn phòng", dt.date(2027, 12, 31))]
