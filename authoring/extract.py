@@ -31,8 +31,9 @@ rule-based on how party and state plans are written:
   Nội, ngày 01 tháng 12 năm 2025" dates the document, not the plan), else the latest year its headings name
   ("MỤC TIÊU ĐẾN NĂM 2030"), else its latest deadline, with `due_text` left empty because the document did not
   write it;
-- tasks: the appendix tables (`authoring.extract_appendix`: a table of assignments gives tasks, a table of
-  indicators gives targets, rows numbered in one sequence or again in each group); a bullet ending "(Ban … chủ trì)"
+- tasks: the appendix tables, and tables in the body read from Word (`authoring.extract_appendix`: a table of
+  assignments gives tasks, a table of indicators gives targets, rows numbered in one sequence or again in each
+  group); a bullet ending "(Ban … chủ trì)"
   is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025").
 
@@ -683,13 +684,19 @@ def _bullet_task(block: _Block, context: _Context) -> Candidate | None:
 
 def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Candidate]:
     """The targets and tasks `text` seems to set, in the order they are written (see the module's docstring)."""
-    from authoring.extract_appendix import appendices, appendix_candidates  # it reads with this module's rules
+    from authoring.extract_appendix import (  # it reads with this module's rules
+        appendices,
+        appendix_candidates,
+        body_tables,
+    )
 
     guesser = _Guesser(catalogue)
     tables = appendices(text)
+    body_end = tables[0].start if tables else len(text)
+    inline = body_tables(text, body_end)
     found: list[Candidate] = []
     context = _Context()
-    for block in _blocks(text[:tables[0].start if tables else len(text)]):
+    for block in _blocks(_blanked(text[:body_end], inline)):
         context.enter(block)
         task = _bullet_task(block, context)
         if task:
@@ -699,10 +706,17 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
     for candidate in found:
         if candidate.kind == TARGET and candidate.comparator == DONE and candidate.indicator:
             milestones.setdefault(candidate.indicator, []).append(candidate.clause)
-    for table in tables:
+    for table in [*inline, *tables]:
         for row in table.rows:
             found.extend(_scheduled(appendix_candidates(text, table, row, guesser), milestones))
     return _years_filled(text, found, context.horizon)
+
+
+def _blanked(text: str, spans) -> str:
+    """`text` with the spans (each with `start` and `end`) turned into spaces, its line breaks and offsets kept."""
+    for span in spans:
+        text = text[:span.start] + re.sub(r"[^\n]", " ", text[span.start:span.end]) + text[span.end:]
+    return text
 
 
 def _scheduled(row: list[Candidate], milestones: dict[str, list[str]]) -> list[Candidate]:

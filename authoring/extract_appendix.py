@@ -105,16 +105,43 @@ def appendices(text: str) -> list[Appendix]:
     return found
 
 
+def body_tables(text: str, end: int) -> list[Appendix]:
+    """The tables inside the body (before `end`), with no "PHỤ LỤC" heading: from a header row read from Word ("TT |
+    Chỉ tiêu | …", "STT | Nhiệm vụ | Cơ quan chủ trì | …") to the last line with cells. The body is read without
+    them."""
+    found: list[Appendix] = []
+    for header in _PIPE_HEADER.finditer(text, 0, end):
+        if found and header.start() < found[-1].end:
+            continue
+        stop = header.end()
+        for line in text[header.end():end].splitlines(keepends=True):
+            if line.strip() and "|" not in line:
+                break
+            stop += len(line)
+        holds = _header_holds(header.group(0))
+        rows = _rows(text, header.start(), stop) if holds else []
+        if rows:
+            found.append(Appendix(header.start(), stop, holds, rows))
+    return found
+
+
 def _holds(section: str) -> str | None:
     """What a table holds, from its header: indicators with values, or assignments with a lead unit ("Cơ quan chủ
     trì", "Đơn vị thực hiện"); a table from a PDF, whose header is not in cells, is one of assignments if it names
     "chủ trì"."""
     header = _PIPE_HEADER.search(section)
-    if header and _is_target_table(_target_columns(header.group(0))):
-        return TARGETS
-    if header and any(_LEAD_COLUMN.search(cell) for cell in header.group(0).split("|")):
-        return TASKS
+    holds = _header_holds(header.group(0)) if header else None
+    if holds:
+        return holds
     return TASKS if re.search(r"chủ\s+trì", section, re.IGNORECASE) else None
+
+
+def _header_holds(header: str) -> str | None:
+    if _is_target_table(_target_columns(header)):
+        return TARGETS
+    if any(_LEAD_COLUMN.search(cell) for cell in header.split("|")):
+        return TASKS
+    return None
 
 
 def _rows(text: str, start: int, end: int) -> list[_Row]:

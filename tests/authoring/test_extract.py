@@ -600,3 +600,19 @@ def test_a_table_numbering_its_rows_within_numbered_groups_and_naming_who_carrie
         ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2026, 6, 30)),
         ("task", "Làm sạch dữ liệu đảng viên", "Ban Tổ chức", dt.date(2026, 9, 30)),
         ("task", "Trang bị máy tính", "Văn phòng", dt.date(2027, 12, 31))]
+
+
+def test_a_table_of_targets_inside_the_body_is_read_as_one_and_the_body_around_it_as_text():
+    text = (
+        "KẾ HOẠCH năm 2027\nII. MỤC TIÊU\n1. Chỉ tiêu cụ thể\n"
+        "TT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027\n"
+        "1 | Tỷ lệ văn bản không mật được ký số | % | 90 | 100\n"
+        "2. Mục tiêu khác\n- 80% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+    )
+    found = read(text)
+    # The body's bullet (80% by the plan's 2027) and the table's row, read as a table: 90% by 31/12/2026 and 100% by
+    # 31/12/2027, its clause the row's indicator, not the whole line.
+    assert [(c.clause, c.value, c.due) for c in found] == [
+        ("- 80% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.", Decimal(80), dt.date(2027, 12, 31)),
+        ("Tỷ lệ văn bản không mật được ký số", Decimal(90), dt.date(2026, 12, 31)),
+        ("Tỷ lệ văn bản không mật được ký số", Decimal(100), dt.date(2027, 12, 31))]
