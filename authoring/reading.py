@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from authoring.documents import document_text
-from authoring.extract import candidates_extract, catalogue_from_indicators, marked_segments
+from authoring.extract import PERCENT, candidates_extract, catalogue_from_indicators, marked_segments
 from authoring.forms import DUE_HELP
 from authoring.services import Accepted, due_read
 from core.formatting import date_format
@@ -122,7 +122,10 @@ def _initial(candidate) -> dict[str, Any]:
     get = lambda name, default=None: getattr(candidate, name, default)  # noqa: E731 - one reader for the record
     return {
         "accept": True, "kind": get("kind", "target"), "indicator": get("indicator"), "comparator": get("comparator"),
-        "value": get("value"), "value_max": get("value_max"), "due": _due_initial(candidate),
+        # The form's values are percentages: a count or a rank ("tối thiểu 03 cụm") is left for the author to set.
+        **({"value": get("value"), "value_max": get("value_max")} if get("measure") in (None, PERCENT)
+           else {"value": None, "value_max": None}),
+        "due": _due_initial(candidate),
         "clause": get("clause", ""), "lead_text": get("lead", "") or "",
         "cooperating_text": ", ".join(get("cooperating") or []) if isinstance(get("cooperating"), list)
         else (get("cooperating") or ""), "expected_output": get("output", "") or "",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import yaml
 
 from authoring.extract import (
@@ -250,8 +251,8 @@ def test_to_json_names_every_field_with_plain_values():
     assert {key: data[key] for key in ("kind", "indicator", "comparator", "value", "value_max", "due")} == {
         "kind": "target", "indicator": "ung_dung_dai_hoi", "comparator": "done", "value": None, "value_max": None,
         "due": "2025-06-30"}
-    assert list(data) == ["kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "due",
-                          "lead", "cooperating", "output"]
+    assert list(data) == ["kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure",
+                          "due", "lead", "cooperating", "output"]
     (percent,) = read("- 95,5% tài liệu được số hóa.\n")
     assert percent.to_json()["value"] == 95.5
 
@@ -351,3 +352,267 @@ def test_marked_segments_tag_a_clause_shared_by_two_targets_with_the_first():
     candidates = read(text)
     assert [c.value for c in candidates] == [Decimal(70), Decimal(100)]
     assert marked_segments(text, candidates) == [(text.rstrip("\n"), 0), ("\n", None)]
+
+
+# --- plans written otherwise: periods, horizons, counts and rankings, tables of targets ------------------------------
+
+
+def test_a_period_line_dates_the_figures_under_it_until_the_next_period_or_heading():
+    text = (
+        "KẾ HOẠCH\nchuyển đổi số của Đảng ủy\n"
+        "II. MỤC TIÊU\n1. Chỉ tiêu\n- Giai đoạn 2026-2027\n"
+        "+ 100% văn bản không mật được ký số.\n+ 90% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+        "- Giai đoạn 2028-2030\n+ 95% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+        "2. Chỉ tiêu khác\n- Năm 2026:\n- 80% hồ sơ được số hóa.\n- 85% cuộc họp không dùng giấy.\n"
+    )
+    found = read(text)
+    # "Giai đoạn 2026-2027" → 31/12/2027 for both "+" lines under it; "Giai đoạn 2028-2030" → 31/12/2030.
+    # "- Năm 2026:" alone on its line dates the two bullets after it, its siblings, 31/12/2026.
+    assert [(c.value, c.due) for c in found] == [
+        (Decimal(100), dt.date(2027, 12, 31)), (Decimal(90), dt.date(2027, 12, 31)),
+        (Decimal(95), dt.date(2030, 12, 31)), (Decimal(80), dt.date(2026, 12, 31)),
+        (Decimal(85), dt.date(2026, 12, 31))]
+    assert found[0].due_text == "Giai đoạn 2026-2027"
+
+
+def test_the_place_and_date_line_is_not_the_plans_year_its_headings_horizon_is():
+    text = (
+        "KẾ HOẠCH\nchuyển đổi số\nĐồng Nai, ngày 05 tháng 01 năm 2026\n"
+        "II. MỤC TIÊU ĐẾN NĂM 2030\n1. Mục tiêu chung\nĐưa hoạt động của Đảng bộ lên môi trường số.\n"
+        "III. NHIỆM VỤ\n- Bảo đảm 100% văn bản không mật được ký số.\n"
+    )
+    (candidate,) = read(text)
+    # The title has no year; "ngày 05 tháng 01 năm 2026" dates the document. The heading says 2030: 31/12/2030.
+    assert candidate.due == dt.date(2030, 12, 31)
+    assert candidate.due_text == ""
+
+
+def test_years_ahead_and_a_period_in_the_clause_are_end_years_a_period_of_records_is_not():
+    first, second = read("III. NHIỆM VỤ\n- Bố trí ngân sách năm 2026 tối thiểu 02% cho chuyển đổi số. Tiếp tục nâng "
+                         "lên mức tối thiểu 03% trong 04 năm tiếp theo.\n")
+    # The second sentence: 4 years after the last year written before it, 2026 + 4 = 2030. The first sentence has no
+    # deadline of its own; the plan's only deadline is 2030, so it falls due then too.
+    assert (second.value, second.due, second.due_text) == (Decimal(3), dt.date(2030, 12, 31), "trong 04 năm tiếp theo")
+    assert (first.value, first.due_text) == (Decimal(2), "")
+    records, period = read("KẾ HOẠCH năm 2029\nIII. NHIỆM VỤ\n- 100% tài liệu lưu trữ giai đoạn 2015 - 2025 được số "
+                           "hóa.\n- 100% chi bộ dùng sổ tay điện tử trong giai đoạn 2026-2028.\n")
+    # "tài liệu … giai đoạn 2015 - 2025" says which records: due by the plan's year, 2029. "trong giai đoạn
+    # 2026-2028" is when: 31/12/2028.
+    assert (records.due, records.due_text) == (dt.date(2029, 12, 31), "")
+    assert (period.due, period.due_text) == (dt.date(2028, 12, 31), "trong giai đoạn 2026-2028")
+    (named,) = read("KẾ HOẠCH năm 2029\n- 100% chi bộ thực hiện Kế hoạch chuyển đổi số giai đoạn 2026-2028.\n")
+    assert named.due == dt.date(2029, 12, 31)  # a document's name, not a deadline
+
+
+def test_a_one_line_item_ending_in_a_figure_goes_on_on_the_next_line():
+    text = "II. MỤC TIÊU\n1. Mục tiêu cụ thể\nđ) Đến hết năm 2030: 100%\nCơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+    (candidate,) = read(text)
+    assert candidate.clause == "đ) Đến hết năm 2030: 100% Cơ quan, đơn vị ứng dụng trí tuệ nhân tạo."
+    assert (candidate.value, candidate.due, candidate.indicator) == (Decimal(100), dt.date(2030, 12, 31), "ung_dung_ai")
+    # A heading's single line still stands apart from the sentence under it.
+    (heading_apart,) = read("II. MỤC TIÊU\n1. Mục tiêu chung\nĐến năm 2027, 100% văn bản không mật được ký số.\n")
+    assert heading_apart.clause.startswith("Đến năm 2027")
+
+
+def test_deliverables_are_milestones_in_the_objectives_and_tasks_when_they_carry_a_day():
+    text = (
+        "II. MỤC TIÊU\n2. Mục tiêu cụ thể đến năm 2028\n- Xây dựng kho dữ liệu dùng chung của Đảng bộ.\n"
+        "- Thí điểm trợ lý ảo tại Văn phòng.\n- Hoàn thiện cơ sở dữ liệu đảng viên.\n"
+        "- Ứng dụng rộng rãi chữ ký số trong các chi bộ.\n- Triển khai họp trực tuyến đến các chi bộ.\n"
+        "III. NHIỆM VỤ\n- Xây dựng quy chế khai thác dữ liệu.\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n- Xây dựng, ban hành kế hoạch hướng dẫn các chi bộ trước ngày 31 tháng 3 năm 2026.\n"
+    )
+    *milestones, task = read(text)
+    # Five deliverables under "Mục tiêu cụ thể đến năm 2028": done by 31/12/2028. "Xây dựng quy chế …" under the
+    # tasks heading, with no day of its own, is neither. "trước ngày 31 tháng 3 năm 2026" is due the day before.
+    assert [(c.kind, c.comparator, c.due) for c in milestones] == [("target", "done", dt.date(2028, 12, 31))] * 5
+    assert (task.kind, task.due, task.due_text) == ("task", dt.date(2026, 3, 30), "trước ngày 31 tháng 3 năm 2026")
+    assert task.clause.startswith("- Xây dựng, ban hành kế hoạch")
+
+
+def test_counts_and_rankings_are_targets_with_what_they_measure():
+    text = (
+        "KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Hình thành tối thiểu 05 cụm dữ liệu dùng chung.\n"
+        "- Đảng bộ thuộc nhóm 10 tỉnh dẫn đầu cả nước vào năm 2027; thuộc nhóm 5 tỉnh dẫn đầu vào năm 2030.\n"
+        "- Tổ chức ít nhất 01 lần mỗi quý họp trực tuyến.\n"
+        "- 100% đảng viên hoàn thành tối thiểu 01 khóa học kỹ năng số.\n"
+    )
+    count, rank_2027, rank_2030, percent = read(text)
+    # "tối thiểu 05 cụm": at least 5 clusters. "nhóm 10 tỉnh dẫn đầu … vào năm 2027": 10th place or better, each part
+    # due by its own year. "ít nhất 01 lần mỗi quý" is how often, no target; beside "100%", "tối thiểu 01 khóa học" is
+    # not one either.
+    assert (count.comparator, count.value, count.measure) == ("at_least", Decimal(5), "count")
+    assert (rank_2027.comparator, rank_2027.value, rank_2027.measure, rank_2027.due) == (
+        "at_most", Decimal(10), "rank", dt.date(2027, 12, 31))
+    assert (rank_2030.value, rank_2030.due) == (Decimal(5), dt.date(2030, 12, 31))
+    assert (percent.value, percent.measure) == (Decimal(100), "percent")
+    assert count.to_json()["measure"] == "count"
+
+
+def test_a_table_of_targets_gives_targets_dated_by_its_periods_and_rows_numbered_again_in_each_group():
+    text = (
+        "I. MỤC TIÊU\n- 100% văn bản không mật được ký số.\n\n"
+        "PHỤ LỤC I\nCHỈ TIÊU\nTT | Chỉ tiêu | Đơn vị | Kết quả | Cơ quan chủ trì theo dõi\n"
+        "I | Giai đoạn 2026-2027\n1 | Tỷ lệ văn bản không mật được ký số | % | 100% | Văn phòng\n"
+        "2 | Số cụm dữ liệu dùng chung | cụm | 3 | Văn phòng\n"
+        "II | Giai đoạn 2028-2030\n1 | Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo | % | 80 | Ban Tổ chức\n\n"
+        "PHỤ LỤC II\nNHIỆM VỤ\nTT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Kết quả | Thời gian\n"
+        "I | Dữ liệu\n1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Văn phòng | Dữ liệu | Năm 2026-2027\n"
+        "II | Hạ tầng\n1 | Nâng cấp mạng nội bộ | Văn phòng | - | Mạng | Quý II/2026\n"
+        "2 | Trang bị máy tính | Văn phòng | - | Máy tính | Năm 2027\n"
+    )
+    body, signed, clusters, ai, digitise, network, computers = read(text)
+    assert body.clause == "- 100% văn bản không mật được ký số."
+    # Phụ lục I holds indicators ("Chỉ tiêu", "Đơn vị", "Kết quả"): targets, not tasks; its "chủ trì theo dõi" column
+    # says who follows them. "100%" in "%" → at least 100; "3" in "cụm" → at least 3 clusters; "80" in "%" → at
+    # least 80%. Rows under "I | Giai đoạn 2026-2027" → 31/12/2027, under "II | Giai đoạn 2028-2030" → 31/12/2030.
+    assert [(c.kind, c.comparator, c.value, c.measure, c.due) for c in (signed, clusters, ai)] == [
+        ("target", "at_least", Decimal(100), "percent", dt.date(2027, 12, 31)),
+        ("target", "at_least", Decimal(3), "count", dt.date(2027, 12, 31)),
+        ("target", "at_least", Decimal(80), "percent", dt.date(2030, 12, 31))]
+    assert (signed.clause, ai.indicator) == ("Tỷ lệ văn bản không mật được ký số", "ung_dung_ai")
+    assert text[signed.start:signed.end] == "Tỷ lệ văn bản không mật được ký số"
+    # Phụ lục II numbers its rows again in each group (I: 1; II: 1, 2): all three are tasks. "Năm 2026-2027" is due
+    # by the end of 2027.
+    assert [(c.kind, c.clause, c.lead, c.due) for c in (digitise, network, computers)] == [
+        ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2027, 12, 31)),
+        ("task", "Nâng cấp mạng nội bộ", "Văn phòng", dt.date(2026, 6, 30)),
+        ("task", "Trang bị máy tính", "Văn phòng", dt.date(2027, 12, 31))]
+
+
+def test_a_table_of_targets_with_a_column_per_year_gives_one_target_per_year():
+    text = ("PHỤ LỤC\nTT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027\n"
+            "1 | Tỷ lệ văn bản không mật được ký số | % | 90 | 100\n")
+    first, second = read(text)
+    # 90% by 31/12/2026 and 100% by 31/12/2027, both for the row's indicator.
+    assert [(c.value, c.due, c.indicator) for c in (first, second)] == [
+        (Decimal(90), dt.date(2026, 12, 31), "van_ban_ky_so"), (Decimal(100), dt.date(2027, 12, 31), "van_ban_ky_so")]
+
+
+def test_an_indicator_is_guessed_only_when_the_clause_says_what_its_name_says():
+    catalogue = seed_catalogue()
+    fits, satisfied, business = candidates_extract(
+        "- 100% hồ sơ công việc của Đảng ủy được xử lý trên môi trường điện tử.\n"
+        "- 100% người dân hài lòng khi dùng dịch vụ công trực tuyến.\n"
+        "- 60% hộ kinh doanh trên địa bàn ứng dụng công nghệ số.\n", catalogue=catalogue)
+    # The first says most of what "Tỷ lệ hồ sơ công việc … xử lý trên môi trường điện tử" says. The catalogue counts
+    # no citizens' satisfaction and no households' businesses: the nearest names share a word or two ("công vụ",
+    # "ứng dụng"), so no guess is made, for the reviewer to choose (the reading used to name one for both).
+    assert fits.indicator == "ho_so_cong_viec_dien_tu"
+    assert (satisfied.indicator, business.indicator) == (None, None)
+    (loose,) = read("- 100% hồ sơ được xử lý trên môi trường số.\n")
+    assert loose.indicator is None  # only "môi trường số" of "Tỷ lệ văn bản không mật được ký số, gửi, nhận …"
+
+
+def test_a_sentence_opening_with_its_year_and_introducing_a_list_dates_the_list():
+    text = "KẾ HOẠCH năm 2026\nII. MỤC TIÊU\nĐến năm 2028, phấn đấu đạt các chỉ tiêu sau:\n- 90% văn bản được ký số.\n"
+    (candidate,) = read(text)
+    # The list is due by 2028, the year its introduction names, not by the title's 2026.
+    assert (candidate.value, candidate.due) == (Decimal(90), dt.date(2028, 12, 31))
+
+
+def test_a_value_column_naming_its_year_dates_it_and_a_table_of_assignments_stays_one():
+    targets = read("PHỤ LỤC\nSTT | Tên chỉ tiêu | ĐVT | Mục tiêu đến năm 2030 | Cơ quan chủ trì theo dõi\n"
+                   "1 | Tỷ lệ văn bản không mật được ký số | % | ≥ 95% | Văn phòng\n")
+    # "Mục tiêu đến năm 2030": at least 95% by 31/12/2030.
+    assert [(c.kind, c.comparator, c.value, c.due) for c in targets] == [
+        ("target", "at_least", Decimal(95), dt.date(2030, 12, 31))]
+    task, _target = read("PHỤ LỤC\nSTT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Kết quả | Thời gian\n"
+                         "1 | Số hóa hồ sơ | Văn phòng | Ban Tổ chức | 100% hồ sơ được số hóa | Quý IV/2026\n")
+    # Cooperating units make it a table of assignments: a task, and the product's 100% as a target.
+    assert (task.kind, task.lead, task.cooperating, task.due) == (
+        "task", "Văn phòng", "Ban Tổ chức", dt.date(2026, 12, 31))
+
+
+def test_the_reading_page_leaves_a_counts_value_for_the_author():
+    from authoring.reading import _initial
+
+    count, percent = read("KẾ HOẠCH năm 2027\n- Hình thành tối thiểu 05 cụm dữ liệu.\n- 90% văn bản được ký số.\n")
+    # The form's value is a percentage: "05 cụm" is not 5%, so the author sets it; "90%" is filled in.
+    assert (_initial(count)["value"], _initial(count)["value_max"]) == (None, None)
+    assert (_initial(count)["comparator"], _initial(percent)["value"]) == ("at_least", Decimal(90))
+
+
+def test_quarters_and_months_written_in_words():
+    quarter, month, before = read(
+        "- Quý IV năm 2026, hoàn thành các ứng dụng số phục vụ đại hội đảng.\n"
+        "- Trong tháng 6/2026, hoàn thành kết nối phòng họp trực tuyến.\n"
+        "- Hoàn thành số hóa hồ sơ trước tháng 1/2027 theo Hướng dẫn ngày 13 tháng 11 năm 2025.\n")
+    # Quý IV/2026 ends on 31/12/2026; "tháng 6/2026" on 30/6/2026; "trước tháng 1/2027" is by the end of the month
+    # before, 31/12/2026 ("ngày 13 tháng 11 năm 2025" is the guidance's date, not a deadline).
+    assert [(c.due, c.due_text) for c in (quarter, month, before)] == [
+        (dt.date(2026, 12, 31), "Quý IV năm 2026"), (dt.date(2026, 6, 30), "tháng 6/2026"),
+        (dt.date(2026, 12, 31), "trước tháng 1/2027")]
+
+
+def test_an_appendix_headed_in_lower_case_with_its_number_is_read_a_mention_is_not():
+    text = (
+        "- Các chi bộ thực hiện theo\nPhụ lục 1 kèm theo Kế hoạch này.\n\n- 100% văn bản không mật được ký số.\n\n"
+        "Phụ lục số 01: Danh mục nhiệm vụ\nTT | Nhiệm vụ | Đơn vị chủ trì | Thời gian\n"
+        "1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Quý II/2026\n"
+    )
+    body, task = read(text)
+    assert (body.kind, body.value) == ("target", Decimal(100))
+    assert (task.kind, task.clause, task.lead, task.due) == (
+        "task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2026, 6, 30))
+
+
+def test_a_finish_line_among_the_tasks_is_a_milestone_only_with_a_deadline_of_its_own():
+    text = (
+        "KẾ HOẠCH năm 2027\nII. MỤC TIÊU\n- Hoàn thành các ứng dụng số phục vụ đại hội đảng.\n"
+        "III. NHIỆM VỤ, GIẢI PHÁP\n- Hoàn thành triển khai các nền tảng dùng chung khác theo các đề án.\n"
+        "- Hoàn thành kết nối phòng họp trực tuyến trong Quý III/2026.\n"
+    )
+    objective, dated = read(text)
+    # Under the objectives, "Hoàn thành …" is a milestone (by the plan's 2027). Among the tasks, the undated line
+    # restates work, and is left out; the one with "Quý III/2026" sets a milestone due 30/9/2026.
+    assert (objective.comparator, objective.due) == ("done", dt.date(2027, 12, 31))
+    assert (dated.comparator, dated.due) == ("done", dt.date(2026, 9, 30))
+
+
+@pytest.mark.django_db
+def test_plan_extract_lists_counts_and_rankings_in_their_own_words(tmp_path, capsys):
+    from django.core.management import call_command
+    from django.utils import translation
+
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("KẾ HOẠCH năm 2030\n- Hình thành tối thiểu 05 cụm dữ liệu.\n"
+                      "- Đảng bộ thuộc nhóm 10 tỉnh dẫn đầu cả nước.\n", encoding="utf-8")
+    with translation.override("vi"):
+        call_command("plan_extract", str(source))
+    out = capsys.readouterr().out
+    # A count is "≥ 5", not "≥ 5%"; a rank "xếp hạng 10 trở lên"; both due 31/12/2030, no indicator fits.
+    assert "≥ 5 ·" in out and "xếp hạng 10 trở lên" in out
+    assert "%" not in out.split("\n", 1)[1]
+
+
+def test_a_table_numbering_its_rows_within_numbered_groups_and_naming_who_carries_them_out():
+    text = (
+        "PHỤ LỤC\nSTT | Nội dung công việc | Đơn vị thực hiện | Thời gian thực hiện\n"
+        "1 | NHÓM DỮ LIỆU | | \n1.1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Quý II/2026\n"
+        "1.2 | Làm sạch dữ liệu đảng viên | Ban Tổ chức | Quý III/2026\n"
+        "2 | NHÓM HẠ TẦNG | | \n2.1 | Trang bị máy tính | Văn phòng | Năm 2027\n"
+    )
+    found = read(text)
+    # "Đơn vị thực hiện" is the lead column ("Thời gian thực hiện" the deadline); "1 | NHÓM DỮ LIỆU", with no other
+    # cell filled, heads a group; its rows 1.1 and 1.2, and 2.1 under the next group, are the three tasks.
+    assert [(c.kind, c.clause, c.lead, c.due) for c in found] == [
+        ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức", dt.date(2026, 6, 30)),
+        ("task", "Làm sạch dữ liệu đảng viên", "Ban Tổ chức", dt.date(2026, 9, 30)),
+        ("task", "Trang bị máy tính", "Văn phòng", dt.date(2027, 12, 31))]
+
+
+def test_a_table_of_targets_inside_the_body_is_read_as_one_and_the_body_around_it_as_text():
+    text = (
+        "KẾ HOẠCH năm 2027\nII. MỤC TIÊU\n1. Chỉ tiêu cụ thể\n"
+        "TT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027\n"
+        "1 | Tỷ lệ văn bản không mật được ký số | % | 90 | 100\n"
+        "2. Mục tiêu khác\n- 80% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n"
+    )
+    found = read(text)
+    # The body's bullet (80% by the plan's 2027) and the table's row, read as a table: 90% by 31/12/2026 and 100% by
+    # 31/12/2027, its clause the row's indicator, not the whole line.
+    assert [(c.clause, c.value, c.due) for c in found] == [
+        ("- 80% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.", Decimal(80), dt.date(2027, 12, 31)),
+        ("Tỷ lệ văn bản không mật được ký số", Decimal(90), dt.date(2026, 12, 31)),
+        ("Tỷ lệ văn bản không mật được ký số", Decimal(100), dt.date(2027, 12, 31))]

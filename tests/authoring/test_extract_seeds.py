@@ -25,6 +25,23 @@ làm sạch." was taken as a heading and dated every bullet under it 2025). That
 its year dates itself only; a sentence cut by a page break is joined), so 001 is no longer held out. Later rules
 were written against 002–004 only; on 000 recall and precision stayed at 0.94 and 1.00, and indicator accuracy went
 from 0.75 to 0.81 (the rule preferring the indicator that counts what the percentage counts).
+
+Held out, state plans. Then the reading was run once on three complete plans of state bodies it had never seen
+(no Party plan could be found), transcribed by hand before the run under the same conventions, and scored with this
+module's `matches` and `score`: Kế hoạch 617/KH-UBND of 01/12/2025 (UBND tỉnh Đồng Tháp, chuyển đổi số cho doanh
+nghiệp nhỏ và vừa, hợp tác xã, hộ kinh doanh), Kế hoạch 597/KH-UBND of 27/11/2025 (UBND tỉnh Đồng Tháp, chuyển đổi
+số trong xây dựng, quản lý, khai thác kết cấu hạ tầng giao thông) and Quyết định 2629/QĐ-TTg of 01/12/2025 (Chương
+trình phát triển Chính phủ số); their texts are public and are kept out of the repository. First run: 617 recall
+0.94, precision 0.94; 597 — 0.38, 0.75; 2629 — 0.40, 0.66; indicator accuracy 2/33. The misses had causes, not
+wordings: periods ("- Giai đoạn 2025-2027") not dating the figures under them, the place-and-date line taken as the
+plan's year, "trong 05 năm tiếp theo" not read, a second appendix that is a table of indicators read as tasks, rows
+numbered again in each group dropped, a clause cut after its figure, deliverables not opening "Hoàn thành", counts
+and rankings not read, and an indicator named even where none fits. With those rules (each tested on sentences of
+its own in `test_extract.py`; the three texts served as the development set), the same command gives: 617 — 16
+transcribed, 16 candidates, recall 1.00, precision 1.00; 597 — 8, 8, 1.00, 1.00; 2629 — 132, 132, 0.98, 0.98 (also
+0.98 when each candidate may match one item only); indicator accuracy 58/67 = 0.87. On the seeds recall and precision
+stayed as they were; indicator accuracy went from 108/114 to 106/114 (a guess is now made only when the clause says
+most of what the indicator's name says, `INDICATOR_MIN_FIT`). Fresh held-out texts measure the finished reading.
 """
 
 import datetime as dt
@@ -208,7 +225,7 @@ def test_plan_extract_prints_the_candidates_as_json(seeded, capsys):
     candidates = json.loads(capsys.readouterr().out)
     assert len(candidates) == 24
     assert set(candidates[0]) == {"kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max",
-                                  "due", "lead", "cooperating", "output"}
+                                  "measure", "due", "lead", "cooperating", "output"}
     reduction = next(c for c in candidates if c["comparator"] == "reduce_by")
     # "7. Tối thiểu 80% …; rút ngắn ít nhất 30% thời gian giải quyết công việc." in a plan for 2026.
     assert {key: reduction[key] for key in ("kind", "indicator", "value", "value_max", "due")} == {

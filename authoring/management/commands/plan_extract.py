@@ -1,3 +1,15 @@
+"""`manage.py plan_extract FILE [--json]`: the reading of a plan document (`authoring.extract`), on the console.
+
+With `--json`, a JSON list of candidates in the order the document writes them, each an object with:
+`kind` ("target" or "task"); `clause` (the sentence, line breaks folded) and `start`/`end` (its offsets in the
+document's text); `indicator` (a catalogue code, or null when no indicator's words fit the clause well enough);
+`comparator` ("at_least", "range", "at_most", "reduce_by", "done"); `value` and `value_max` (numbers or null);
+`measure`, what the value counts: "percent" (a percentage: "tối thiểu 95%"), "count" (a number of things: "tối thiểu
+03 cụm" is at_least 3), "rank" (a place in a ranking: "thuộc nhóm 4 nước dẫn đầu" is at_most 4, the 4th place or
+better), null for "done"; `due` (ISO date, the last day it is due by); for tasks `lead`, `cooperating` and `output`
+as the document writes them (empty strings for targets).
+"""
+
 import json
 from pathlib import Path
 
@@ -6,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from authoring.documents import document_text
-from authoring.extract import TASK, Candidate, candidates_extract, catalogue_from_indicators
+from authoring.extract import COUNT, RANK, TASK, Candidate, candidates_extract, catalogue_from_indicators
 from core.exceptions import ApplicationError
 from core.formatting import date_format, number_format
 from targets.models import Indicator
@@ -17,6 +29,7 @@ _COMPARATOR_LABELS = {
     "range": "%(value)s–%(value_max)s%%",
     "reduce_by": "−%(value)s%%",
 }
+_COUNT_LABELS = {"at_least": "≥ %(value)s", "at_most": "≤ %(value)s"}
 
 
 class Command(BaseCommand):
@@ -64,7 +77,11 @@ def _json_dumps(data) -> str:
 
 def _candidate_heading(candidate: Candidate) -> str:
     kind = _("Task") if candidate.kind == TASK else _("Target")
-    if candidate.comparator in _COMPARATOR_LABELS and candidate.value is not None:
+    if candidate.measure == RANK and candidate.value is not None:
+        measure = _("ranked %(value)s or better") % {"value": number_format(candidate.value)}
+    elif candidate.measure == COUNT and candidate.comparator in _COUNT_LABELS and candidate.value is not None:
+        measure = _COUNT_LABELS[candidate.comparator] % {"value": number_format(candidate.value)}
+    elif candidate.comparator in _COMPARATOR_LABELS and candidate.value is not None:
         measure = _COMPARATOR_LABELS[candidate.comparator] % {
             "value": number_format(candidate.value), "value_max": number_format(candidate.value_max or 0)}
     else:

@@ -1,0 +1,446 @@
+"""The appendix tables of a plan's text: what `authoring.extract` reads after the body.
+
+An appendix opens on a line "PHỤ LỤC …" (or "Phụ lục II", "Phụ lục số 01: …", not "Phụ lục kèm theo") and runs
+to the next one or the end of the text. It is read only if it is a table of numbered rows ("1", "2" … at a line's
+start, or "1 | …" in a table read from Word), numbered in one sequence or again from 1 in each group ("I | Hoàn
+thiện thể chế", "II NHÓM NHIỆM VỤ …", "I.1 | …"). What a table holds is read from its header row:
+
+- a table of assignments, with a lead column ("Cơ quan chủ trì"), gives one task per row (content, lead unit,
+  cooperating units, deadline, product), and a target for each percentage or counted product in it;
+- a table of targets, whose rows name an indicator ("Chỉ tiêu", with "Đơn vị" and "Kết quả" or one column per
+  year) and no lead, gives targets: the value in the row, due by its year column, its deadline column, or the
+  period its group names ("I | Giai đoạn 2025-2027"). A column "Cơ quan chủ trì theo dõi" beside an indicator
+  is who follows it, not a lead.
+
+A table read from Word has one row per line, cells separated by " | "; a table from a PDF's text layer has its
+cells on lines of their own (a unit's name opens the units' cell, a deadline ends it).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from authoring.extract import (
+    AT_LEAST,
+    COUNT,
+    DONE,
+    PERCENT,
+    TARGET,
+    TASK,
+    Candidate,
+    _Due,
+    _due_in,
+    _fold,
+    _Guesser,
+    _Measure,
+    _measures,
+)
+from core.periods import year_last_day
+
+TASKS = "tasks"
+TARGETS = "targets"
+
+_APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:số[ \t]+)?(?:[IVX]{1,4}|\d{1,2})\b[ \t]*"
+                       r"(?:[:.\-–][^\n]*)?$)", re.MULTILINE)
+# A group heading inside a table: "I | Giai đoạn 2025-2027", "I.1 | …", or in capitals "II NHÓM NHIỆM VỤ …".
+_GROUP_CELL = re.compile(r"[ \t]*(?P<number>[IVX]{1,4}(?:\.\d{1,2})*)\.?[ \t]*\|[ \t]*(?P<title>[^|\n]*)")
+_GROUP_LINE = re.compile(r"[IVX]{1,4}\.?\s+\w")
+_ROW = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s+(?P<rest>\S.*))?$")
+# A row of a table read from Word: "1 | …", "1. | …", "1.2 | …".
+_PIPE_NUMBER = re.compile(r"[ \t]*(?P<n>\d{1,2}(?:\.\d{1,2})*)\.?[ \t]*\|(?P<rest>[^\n]*)")
+_UNIT_NAME = (r"(?:Phòng|Ban(?![ \t]+hành)|Các[ \t]+phòng|Các[ \t]+ban|Các[ \t]+cơ[ \t]+quan|Các[ \t]+đơn[ \t]+vị|"
+              r"Văn[ \t]+phòng|Đảng[ \t]+[uủ][ỷy]|UBND|[ỦU][yỷ][ \t]+ban|Sở|Trung[ \t]+tâm|Công[ \t]+an|"
+              r"Các[ \t]+chi[ \t]+bộ)\b")
+# A unit's cell opens a line of the text a PDF gives; inside the cell, the next unit named opens the next one.
+_UNIT_START = re.compile(rf"^[ \t]*{_UNIT_NAME}", re.MULTILINE)
+_UNIT_NEXT = re.compile(rf"(?:^|(?<=\s)){_UNIT_NAME}")
+_ROW_DUE = re.compile(
+    r"(?:Hoàn\s+thành\s+trong\s+)?Quý\s+(?:IV|I{1,3}|[1-4])(?:\s+và\s+Quý\s*(?:IV|I{1,3}|[1-4]))?\s*/\s*\d{4}"
+    r"|(?:Thực\s+hiện\s+)?[Tt]hường\s+xuyên(?:,\s*báo\s+cáo\s+hàng\s+(?:quý|tháng|năm))?"
+    r"|Theo\s+lộ\s+trình(?:\s+\w+)?|Năm\s+20\d{2}|Tháng\s+\d{1,2}\s*/\s*\d{4}|\d{1,2}/\d{1,2}/\d{4}"
+    r"|Không\s+ghi\s+thời\s+hạn"
+)
+_SIGNATURE = re.compile(r"^\s*(?:Nơi\s+nhận|T/M|K/T)\b")
+_TABLE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b.*?(?:Sản\s+phẩm|Kết\s+quả)[^\n]*$",
+                           re.IGNORECASE | re.MULTILINE | re.DOTALL)
+_PIPE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b[^\n]*\|[^\n]*$", re.MULTILINE | re.IGNORECASE)
+_COUNTED = re.compile(r"0\d\s+\w")
+_OUTPUT_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=\.))[-–+•]\s+")
+# The period a group heading names: "Giai đoạn 2025-2027" → 2027, "Năm 2026" → 2026.
+_GROUP_YEAR = re.compile(r"(?:giai\s+đoạn|năm|đến)\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", re.IGNORECASE)
+
+
+class _Row(NamedTuple):
+    number: int
+    start: int
+    end: int
+    period: _Due | None = None  # the year the row's groups name, if any
+
+
+class Appendix(NamedTuple):
+    """One appendix table: where it starts and ends in the text, what it holds (`TASKS` or `TARGETS`), its rows."""
+
+    start: int
+    end: int
+    holds: str
+    rows: list[_Row]
+
+
+# --- the tables ---------------------------------------------------------------------------------------------------
+
+
+def appendices(text: str) -> list[Appendix]:
+    """The appendix tables of `text`, in order. A line starting "Phụ lục" that no table of numbered rows follows is
+    only a mention, and so is a table that holds neither assignments (no lead column) nor indicators."""
+    heads = [match.start() for match in _APPENDIX.finditer(text)]
+    found = []
+    for index, start in enumerate(heads):
+        end = heads[index + 1] if index + 1 < len(heads) else len(text)
+        holds = _holds(text[start:end])
+        rows = _rows(text, start, end) if holds else []
+        if rows:
+            found.append(Appendix(start, end, holds, rows))
+    return found
+
+
+def body_tables(text: str, end: int) -> list[Appendix]:
+    """The tables inside the body (before `end`), with no "PHỤ LỤC" heading: from a header row read from Word ("TT |
+    Chỉ tiêu | …", "STT | Nhiệm vụ | Cơ quan chủ trì | …") to the last line with cells. The body is read without
+    them."""
+    found: list[Appendix] = []
+    for header in _PIPE_HEADER.finditer(text, 0, end):
+        if found and header.start() < found[-1].end:
+            continue
+        stop = header.end()
+        for line in text[header.end():end].splitlines(keepends=True):
+            if line.strip() and "|" not in line:
+                break
+            stop += len(line)
+        holds = _header_holds(header.group(0))
+        rows = _rows(text, header.start(), stop) if holds else []
+        if rows:
+            found.append(Appendix(header.start(), stop, holds, rows))
+    return found
+
+
+def _holds(section: str) -> str | None:
+    """What a table holds, from its header: indicators with values, or assignments with a lead unit ("Cơ quan chủ
+    trì", "Đơn vị thực hiện"); a table from a PDF, whose header is not in cells, is one of assignments if it names
+    "chủ trì"."""
+    header = _PIPE_HEADER.search(section)
+    holds = _header_holds(header.group(0)) if header else None
+    if holds:
+        return holds
+    return TASKS if re.search(r"chủ\s+trì", section, re.IGNORECASE) else None
+
+
+def _header_holds(header: str) -> str | None:
+    if _is_target_table(_target_columns(header)):
+        return TARGETS
+    if any(_LEAD_COLUMN.search(cell) for cell in header.split("|")):
+        return TASKS
+    return None
+
+
+def _rows(text: str, start: int, end: int) -> list[_Row]:
+    """The numbered rows of the table between `start` and `end`: each starts at its number, the next in sequence or
+    1 again after a group heading, and runs to the next row (the last one to the signature or the table's end)."""
+    starts: list[tuple[int, int, _Due | None]] = []
+    groups: dict[int, _Due | None] = {}
+    grouped = False
+    stop = end
+    lines = text[start:end].splitlines(keepends=True)
+    offset = start + len(lines[0]) if lines else start  # the heading "PHỤ LỤC …" itself
+    for line in lines[1:]:
+        begin = offset
+        offset += len(line)
+        if _SIGNATURE.match(line):
+            stop = begin
+            break
+        level = _group_level(line)
+        if level:
+            groups = {depth: due for depth, due in groups.items() if depth < level}
+            groups[level] = _group_year(line)
+            grouped = True
+            continue
+        match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
+        number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
+        last = starts[-1][0] if starts else 0
+        if match and (number == last + 1 or (number == 1 and grouped)):
+            period = next((due for _, due in sorted(groups.items(), reverse=True) if due), None)
+            starts.append((number, begin + line.index(match["n"]), period))
+            grouped = False
+    return [_Row(number, row_start, starts[index + 1][1] if index + 1 < len(starts) else stop, period)
+            for index, (number, row_start, period) in enumerate(starts)]
+
+
+def _group_level(line: str) -> int:
+    """How deep a group heading is ("I" 1, "I.1" 2; "1 | NHÓM …" with no other cell filled 11, under the Roman
+    ones), or 0 for a line that is not one."""
+    cell = _GROUP_CELL.match(line)
+    if cell:
+        return cell["number"].count(".") + 1
+    numbered = _PIPE_NUMBER.match(line)
+    if numbered and sum(bool(_cell(part)) for part in numbered["rest"].split("|")) <= 1:
+        return 11 + numbered["n"].count(".")
+    stripped = line.strip()
+    if _GROUP_LINE.match(stripped) and stripped == stripped.upper():
+        return 1
+    return 0
+
+
+def _group_year(line: str) -> _Due | None:
+    year = _GROUP_YEAR.search(line)
+    return _Due(year_last_day(int(year["y"])), _fold(year.group(0))) if year else None
+
+
+def appendix_candidates(text: str, appendix: Appendix, row: _Row, guesser: _Guesser) -> list[Candidate]:
+    """What one row of `appendix` proposes."""
+    if appendix.holds == TARGETS:
+        return _target_row(text, row, guesser)
+    return _task_row(text, row, guesser)
+
+
+# --- tables of assignments ----------------------------------------------------------------------------------------
+
+
+def _row_text(text: str, row: _Row) -> str:
+    """The row's text with repeated table headers, group headings ("II NHÓM NHIỆM VỤ …") and bare page numbers
+    blanked out, so that offsets into it are offsets into the text."""
+    chunk = text[row.start:row.end]
+
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    chunk = _TABLE_HEADER.sub(blank, chunk)
+    lines = chunk.splitlines(keepends=True)
+    for index, line in enumerate(lines[1:], start=1):
+        stripped = line.strip()
+        if re.fullmatch(r"\d{1,3}", stripped) or _group_level(line):
+            lines[index] = re.sub(r"[^\n]", " ", line)
+    return "".join(lines)
+
+
+def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
+    chunk = _row_text(text, row)
+    if " | " in chunk:
+        return _pipe_row(text, row, chunk, guesser)
+    number = re.match(r"\s*\d{1,2}\s*", chunk)
+    body_start = number.end() if number else 0
+    unit = _UNIT_START.search(chunk, body_start)
+    due = _ROW_DUE.search(chunk, unit.end() if unit else body_start)
+    if not unit or not due or due.start() < unit.start():
+        return []
+    title = _fold(chunk[body_start:unit.start()])
+    lead, cooperating = _units_split(chunk[unit.start():due.start()])
+    output_start = due.end()
+    output = _outputs(chunk[output_start:])
+    title_end = row.start + body_start + len(chunk[body_start:unit.start()].rstrip())
+    return _row_records(
+        row=row, title=(title, row.start + body_start, title_end),
+        lead=lead, cooperating=cooperating, due_text=_fold(due.group(0)), output=output,
+        output_offset=row.start + output_start, chunk=chunk[output_start:], guesser=guesser,
+    )
+
+
+def _units_split(units: str) -> tuple[str, str]:
+    """Lead and cooperating units: the first unit named, then the rest (a blank line or the next unit name parts)."""
+    units = units.strip()
+    blank_line = re.search(r"\n\s*\n", units)
+    following = _UNIT_NEXT.search(units, 1)
+    cut = min(filter(None, (blank_line.start() if blank_line else None, following.start() if following else None)),
+              default=None)
+    if cut is None:
+        return _fold(units), ""
+    return _fold(units[:cut]), _fold(units[cut:])
+
+
+class _Item(NamedTuple):
+    """One product of a row, its bullet dropped, and its span (bullet included) in the row's product text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _outputs(chunk: str) -> list[_Item]:
+    """The products a cell lists ("- A - B", or one per line), or the whole cell when it lists none."""
+    markers = [match.start() for match in _OUTPUT_ITEM.finditer(chunk)]
+    if not markers or chunk[:markers[0]].strip():
+        markers = [len(chunk) - len(chunk.lstrip()), *markers]
+    items = []
+    for index, begin in enumerate(markers):
+        finish = markers[index + 1] if index + 1 < len(markers) else len(chunk)
+        raw = chunk[begin:finish].rstrip()
+        text = _fold(_OUTPUT_ITEM.sub("", raw, count=1) if _OUTPUT_ITEM.match(raw) else raw)
+        if text and text != "-":
+            items.append(_Item(text, begin, begin + len(raw)))
+    return items
+
+
+def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
+                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser) -> list[Candidate]:
+    due = _row_due(due_text) or row.period
+    clause, start, end = title
+    task = Candidate(kind=TASK, clause=clause, start=start, end=end, indicator=guesser.guess(clause, DONE),
+                     comparator=DONE, due=due.day if due else None, due_text=due_text, lead=lead,
+                     cooperating=cooperating, output="\n".join(f"- {item.text}" for item in output))
+    found = [task]
+    for measure in _measures(clause):
+        found.append(Candidate(kind=TARGET, clause=clause, start=start, end=end,
+                               indicator=guesser.guess(clause, measure.comparator), comparator=measure.comparator,
+                               value=measure.value, value_max=measure.value_max, measure=measure.measure,
+                               due=task.due, due_text=due_text))
+    for item in output:
+        # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
+        measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if _COUNTED.match(item.text) else [])
+        for measure in measures:
+            found.append(Candidate(kind=TARGET, clause=_fold(chunk[item.start:item.end]),
+                                   start=output_offset + item.start, end=output_offset + item.end,
+                                   indicator=guesser.guess(item.text, measure.comparator),
+                                   comparator=measure.comparator, value=measure.value, value_max=measure.value_max,
+                                   measure=measure.measure, due=task.due, due_text=due_text))
+    return found
+
+
+def _row_due(due_text: str) -> _Due | None:
+    """A row's deadline: as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year)."""
+    years = re.match(r"Năm\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", due_text)
+    return (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)
+
+
+_LEAD_COLUMN = re.compile(r"chủ\s+trì|(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:thực\s+hiện|phụ\s+trách)", re.IGNORECASE)
+_COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
+    ("lead", _LEAD_COLUMN),
+    ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
+    ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
+    ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),
+    ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc", re.IGNORECASE)),
+)
+_DEFAULT_COLUMNS = ("number", "title", "lead", "cooperating", "due", "output")
+
+
+def _header_above(text: str, row: _Row) -> str | None:
+    header = None
+    for match in _PIPE_HEADER.finditer(text[:row.start]):
+        header = match.group(0)
+    return header
+
+
+def _pipe_columns(text: str, row: _Row) -> tuple[str, ...]:
+    """What each column of a " | " table holds, read from the last header row above `row`."""
+    header = _header_above(text, row)
+    if header is None:
+        return _DEFAULT_COLUMNS
+    columns = []
+    for cell in header.split("|"):
+        name = next((name for name, pattern in _COLUMNS if pattern.search(cell)), "")
+        columns.append(name if name not in columns else "")
+    return tuple(columns) if "title" in columns else _DEFAULT_COLUMNS
+
+
+def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candidate]:
+    """A row of a table read from a .docx: one line, cells separated by " | ", columns named by the header row."""
+    line = chunk.split("\n", 1)[0]
+    cells = line.split(" | ")
+    named = dict(zip(_pipe_columns(text, row), cells, strict=False))
+    title = named.get("title", "").strip()
+    if not title:
+        return []
+    rest = named.get("output", "")
+    output = _outputs(rest)
+    title_start = row.start + line.index(title)
+    output_start = line.rindex(rest) if rest else len(line)
+    return _row_records(row=row, title=(_fold(title), title_start, title_start + len(title)),
+                        lead=_cell(named.get("lead")), cooperating=_cell(named.get("cooperating")),
+                        due_text=_cell(named.get("due")), output=output, output_offset=row.start + output_start,
+                        chunk=rest, guesser=guesser)
+
+
+def _cell(value: str | None) -> str:
+    value = _fold(value or "")
+    return "" if value == "-" else value
+
+
+# --- tables of targets --------------------------------------------------------------------------------------------
+
+_TARGET_COLUMNS = (  # the first that fits wins
+    ("follows", re.compile(r"chủ\s+trì|theo\s+dõi", re.IGNORECASE)),
+    ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
+    ("title", re.compile(r"^\s*(?:tên\s+|nội\s+dung\s+)?chỉ\s+tiêu\b(?!\s+(?:đạt|năm|đến|giai))", re.IGNORECASE)),
+    ("content", re.compile(r"^\s*nội\s+dung\s*$", re.IGNORECASE)),
+    ("measure_unit", re.compile(r"^\s*(?:đơn\s+vị(?:\s+tính)?|đvt)\s*$", re.IGNORECASE)),
+    ("value", re.compile(r"kết\s+quả|mục\s+tiêu|giá\s+trị|chỉ\s+tiêu|^\s*(?:năm\s+)?20\d{2}\s*$", re.IGNORECASE)),
+    ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|lộ\s+trình", re.IGNORECASE)),
+)
+
+
+def _target_columns(header: str) -> list[str]:
+    """What each column of a table of indicators holds: "title", "content", "measure_unit", "value", "due",
+    "follows", "cooperating", or "value:<year>" for a value column whose header names its year ("Năm 2026",
+    "Mục tiêu đến năm 2030")."""
+    columns = []
+    for cell in header.split("|"):
+        name = next((n for n, pattern in _TARGET_COLUMNS if pattern.search(cell)), "")
+        year = re.findall(r"20\d{2}", cell)
+        if name == "value" and year:
+            name = f"value:{year[-1]}"
+        columns.append(name if name not in columns else "")
+    return columns
+
+
+def _is_target_table(columns: list[str]) -> bool:
+    """Indicators with values: a column naming the indicator ("Chỉ tiêu", or "Nội dung" beside a unit of measure
+    "Đơn vị tính"), one or more value columns, and no cooperating units (a table of assignments names them)."""
+    named = "title" in columns or ("content" in columns and "measure_unit" in columns)
+    valued = any(name.startswith("value") for name in columns)
+    return named and valued and "cooperating" not in columns
+
+
+def _target_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
+    """A row of a table of targets: one target per value cell, for the indicator its title names."""
+    line = text[row.start:row.end].split("\n", 1)[0]
+    header = _header_above(text, row) or ""
+    cells = line.split(" | ")
+    named = list(zip(_target_columns(header), cells, strict=False))
+    title = next((cell.strip() for name, cell in named if name == "title"), "") or next(
+        (cell.strip() for name, cell in named if name == "content"), "")
+    if not title:
+        return []
+    measure_unit = next((_fold(cell) for name, cell in named if name == "measure_unit"), "")
+    due_cell = next((_cell(cell) for name, cell in named if name == "due"), "")
+    start = row.start + line.index(title)
+    found = []
+    for name, cell in named:
+        if not name.startswith("value"):
+            continue
+        year = _Due(year_last_day(int(name[6:])), name[6:]) if ":" in name else None
+        due = year or _row_due(due_cell) or row.period
+        for measure in _cell_measures(_cell(cell), measure_unit):
+            found.append(Candidate(kind=TARGET, clause=_fold(title), start=start, end=start + len(title),
+                                   indicator=guesser.guess(title, measure.comparator), comparator=measure.comparator,
+                                   value=measure.value, value_max=measure.value_max, measure=measure.measure,
+                                   due=due.day if due else None, due_text=due.text if due else ""))
+    return found
+
+
+def _cell_measures(cell: str, measure_unit: str) -> list[_Measure]:
+    """The value a cell sets: as a clause would write it ("≥ 95%", "30 - 40%"), or a bare number in the row's unit
+    ("%" a percentage, anything else a count)."""
+    if not cell:
+        return []
+    found = _measures(cell)
+    if found:
+        return found
+    number = re.fullmatch(r"(?:≥|>=|tối\s+thiểu|ít\s+nhất)?\s*(?P<n>\d{1,3}(?:[.,]\d+)?)", cell, re.IGNORECASE)
+    if not number:
+        return []
+    try:
+        value = Decimal(number["n"].replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern admits numbers only
+        return []
+    if measure_unit == "%":
+        return [_Measure(AT_LEAST, value, None, PERCENT)] if value <= 100 else []
+    return [_Measure(AT_LEAST, value, None, COUNT)]
