@@ -197,7 +197,7 @@ def _results(run: ComplianceRun, unit: Unit) -> dict[tuple[int, int], WorkbookRe
         while rows := cursor.fetchmany(RESULTS_BATCH):
             if converters:
                 rows = [_converted(row, converters) for row in rows]
-            results.update(((row[0], row[1]), make(row)) for row in rows)
+            results.update(((result.unit_id, result.indicator_id), result) for result in map(make, rows))
     return results
 
 
