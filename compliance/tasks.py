@@ -39,10 +39,10 @@ def compute_month(period: str) -> int:
              max_retries=PIECE_RETRIES, acks_late=True, reject_on_worker_lost=True)
 def compute_piece(self, run_id: int, path: str) -> dict:
     """One province of a split computation. A transient database error (a lost connection, a deadlock) computes the
-    piece again, up to `PIECE_RETRIES` times after 5, 10, 20 s or so; a worker killed mid-piece leaves its message
-    unacknowledged, so another worker takes it. Each attempt first drops what an earlier one wrote. Any other error,
-    or the last attempt's, fails the run: the previous run stays current, and the month waits for its next request
-    or the nightly recomputation."""
+    piece again, up to `PIECE_RETRIES` times, after at most 5, 10 and 20 s (well inside the month's lease of 180 s);
+    a worker killed mid-piece leaves its message unacknowledged, so another worker takes it. Each attempt first drops
+    what an earlier one wrote. Any other error, or the last attempt's, fails the run: the previous run stays current,
+    and the month waits for its next request or the nightly recomputation."""
     return compliance_piece_compute(run_id=run_id, path=path, retry_left=self.request.retries < PIECE_RETRIES)
 
 
