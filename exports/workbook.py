@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 import xlsxwriter
@@ -104,6 +105,7 @@ def _indent(depth: int) -> str:
     return f"cds-indent-{min(depth, 15)}" if depth > 0 else "cds-text"
 
 
+@lru_cache(maxsize=16384)  # a unit's name is measured on every group sheet, a status label on every row
 def _lines(value, width: float) -> int:
     """How many lines a wrapped text takes in a column, word by word (about 1,1 characters of 11 pt Times per width
     unit): a long word moved to the next line leaves the rest of the line empty."""
