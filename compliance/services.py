@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from celery import chord, group
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -165,7 +165,8 @@ def compliance_compute_split(*, period: dt.date, as_of: dt.datetime | None = Non
     Celery's chord carries it: the pieces form its group and the last task is its body, called with the pieces'
     results once all have finished (the stages reaching above each province travel in them, so no table holds
     them). The lease and the swap are the whole computation's: the run holds the month's lease from here on, each
-    piece renews it while it computes, and only the lease holder swaps. A piece that fails marks the run failed,
+    piece renews it while it computes, and only the lease holder swaps. A piece that fails (after its retries, for a
+    transient database error: `compliance.tasks.compute_piece`) marks the run failed,
     drops its rows and frees the lease, so the body never runs and the previous run stays current; a piece whose
     worker dies lets the lease run out, and the reaper does the same. With `CELERY_TASK_ALWAYS_EAGER` it all runs
     here, in order. Returns the run (current once the body has run), or None as `compliance_compute` does.
@@ -192,8 +193,14 @@ def _split_dispatch(run: ComplianceRun) -> None:
         raise
 
 
-def compliance_piece_compute(*, run_id: int, path: str) -> dict:
-    """One province of a split computation (`compliance_compute_split`); on failure the whole run fails."""
+# A database that went away, a deadlock, a lost connection: the same piece may well succeed a moment later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def compliance_piece_compute(*, run_id: int, path: str, retry_left: bool = False) -> dict:
+    """One province of a split computation (`compliance_compute_split`); on failure the whole run fails, but for a
+    transient database error (`TRANSIENT_ERRORS`) while `retry_left`: then the task computes the piece again (each
+    attempt first drops what an earlier one wrote, `split.piece_compute`), and its last attempt fails the run."""
     run = ComplianceRun.objects.get(pk=run_id)
     try:
         _still_running(run)
@@ -201,10 +208,21 @@ def compliance_piece_compute(*, run_id: int, path: str) -> dict:
             piece = piece_compute(run, path)
         # Another piece failed meanwhile and dropped the run's rows: this one's, written since, go too.
         _still_running(run)
+    except TRANSIENT_ERRORS as exc:
+        if not retry_left:
+            _connection_reset()
+            _run_fail(run, exc)
+        raise
     except Exception as exc:
         _run_fail(run, exc)
         raise
     return piece
+
+
+def _connection_reset() -> None:
+    """A connection lost mid-piece is closed, so the run can still be marked failed on a new one."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def _still_running(run: ComplianceRun) -> None:

@@ -38,13 +38,22 @@ def piece_paths() -> list[str]:
 
 
 def piece_compute(run: ComplianceRun, path: str) -> dict:
-    """One province's subtree: its rows written under the run; returns its row count and the stages reaching above."""
+    """One province's subtree: its rows written under the run; returns its row count and the stages reaching above.
+    What an earlier attempt at the piece wrote (retried after a lost connection, or taken over from a killed worker)
+    is dropped first, so no row is written twice."""
+    piece_rows_drop(run, path)
     month = Month.load(run, units=Unit.objects.filter(path__startswith=path))
     with rows_writing(month):
         tail = region_compute(month, month.units)
     return {"path": path, "count": tail.count,
             "above": [[above, indicator_id, [stage_dump(stage) for stage in found.values()]]
                       for (above, indicator_id), found in tail.above.items()]}
+
+
+def piece_rows_drop(run: ComplianceRun, path: str) -> None:
+    units = Unit.objects.filter(path__startswith=path).values("pk")
+    ComplianceResult.objects.filter(run=run, unit_id__in=units).delete()
+    ReportingResult.objects.filter(run=run, unit_id__in=units).delete()
 
 
 def top_compute(run: ComplianceRun, pieces: list[dict]) -> int:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from compliance.reminders import reminders_send
 from compliance.services import (
+    TRANSIENT_ERRORS,
     compliance_change_apply,
     compliance_compute,
     compliance_compute_split,
@@ -14,6 +15,8 @@ from compliance.services import (
     compliance_split_finish,
 )
 from core.periods import month_parse
+
+PIECE_RETRIES = 3
 
 
 def _previous_month(today: dt.date) -> dt.date:
@@ -32,11 +35,15 @@ def compute_month(period: str) -> int:
     return run.results if run else 0  # None: joined the computation already running, which will run once more
 
 
-@shared_task
-def compute_piece(run_id: int, path: str) -> dict:
-    """One province of a split computation. Not retried: a piece that fails fails the run, the previous run stays
-    current, and the month waits for its next request or the nightly recomputation."""
-    return compliance_piece_compute(run_id=run_id, path=path)
+@shared_task(bind=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=5, retry_backoff_max=60,
+             max_retries=PIECE_RETRIES, acks_late=True, reject_on_worker_lost=True)
+def compute_piece(self, run_id: int, path: str) -> dict:
+    """One province of a split computation. A transient database error (a lost connection, a deadlock) computes the
+    piece again, up to `PIECE_RETRIES` times, after at most 5, 10 and 20 s (well inside the month's lease of 180 s);
+    a worker killed mid-piece leaves its message unacknowledged, so another worker takes it. Each attempt first drops
+    what an earlier one wrote. Any other error, or the last attempt's, fails the run: the previous run stays current,
+    and the month waits for its next request or the nightly recomputation."""
+    return compliance_piece_compute(run_id=run_id, path=path, retry_left=self.request.retries < PIECE_RETRIES)
 
 
 @shared_task

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 import xlsxwriter
@@ -32,6 +33,7 @@ from exports.figures import (  # noqa: F401 - export_data and its records are re
     WorkbookResult,
     annex_figures,
     annex_title,
+    collector_off,
     document_suffix,
     export_data,
     reporting_total,
@@ -103,6 +105,7 @@ def _indent(depth: int) -> str:
     return f"cds-indent-{min(depth, 15)}" if depth > 0 else "cds-text"
 
 
+@lru_cache(maxsize=16384)  # a unit's name is measured on every group sheet, a status label on every row
 def _lines(value, width: float) -> int:
     """How many lines a wrapped text takes in a column, word by word (about 1,1 characters of 11 pt Times per width
     unit): a long word moved to the next line leaves the rest of the line empty."""
@@ -138,6 +141,10 @@ class _Sheet:
         """A row, tall enough for its wrapped texts: LibreOffice keeps a row's stored height and would print
         wrapped lines over each other. `span` is the width of a line merged across the page; `widths` those of a row
         whose cells are merged in groups."""
+        self.row_end(self.put(cells, span=span, widths=widths))
+
+    def put(self, cells: list[Cell], *, span: float | None = None, widths: list[float] | None = None) -> int:
+        """The cells of the current row from its first column; returns how many lines its tallest text takes."""
         widths = [span] if span else widths or self.widths
         lines, row, formats, writers, text = 1, self.row, self.formats, self.writers, self.text
         for column, (value, look) in enumerate(cells):
@@ -147,8 +154,12 @@ class _Sheet:
             if write is text and column < len(widths):
                 lines = max(lines, _lines(value, widths[column]))  # only text wraps
             write(row, column, value, formats[look])
+        return lines
+
+    def row_end(self, lines: int) -> None:
+        """The current row done, as tall as `lines` of text; the next one begins."""
         if lines > 1:
-            self.ws.set_row(row, 14 * lines)
+            self.ws.set_row(self.row, 14 * lines)
         self.row += 1
 
     def _typed(self, value) -> tuple[Callable, object]:
@@ -232,13 +243,14 @@ def write_workbook(data: ExportData, path, *, progress: Callable[[int], None] | 
                    today=None) -> None:
     """The four annexes in order: summary, a sheet per indicator group, report submission, tasks."""
     book = _Book(data, today or timezone.localdate(), progress or (lambda percent: None), path)
-    _summary_sheet(book)
-    book.progress(10)
-    _group_sheets(book)
-    _reporting_sheet(book)
-    book.progress(90)
-    _tasks_sheet(book)
-    book.wb.close()
+    with collector_off():  # a million cells' short-lived objects beside the figures, and no cycles among them
+        _summary_sheet(book)
+        book.progress(10)
+        _group_sheets(book)
+        _reporting_sheet(book)
+        book.progress(90)
+        _tasks_sheet(book)
+        book.wb.close()
     book.progress(100)
 
 
@@ -275,6 +287,47 @@ class _Book:
 
     def unit_cells(self, unit: Unit) -> list[Cell]:
         return [Cell(unit.code), Cell(unit.name, _indent(unit.depth - self.base_depth))]
+
+
+class _Figures:
+    """The four cells an indicator's result fills in a group sheet's row (achieved, total, rate, status), written
+    with their typed methods and looks as `_number_cells` and `_status_cell` give them, but without a `Cell` each:
+    the group sheets hold nine in ten of the workbook's cells. Each status's label, look and lines are found once."""
+
+    def __init__(self, book: "_Book", ws):
+        formats = book.formats
+        self.count, self.percent = formats["cds-count"], formats["cds-percent"]
+        self.formats, self.labels = formats, book.status_labels
+        self.number, self.blank, self.text = ws.write_number, ws.write_blank, ws.write_string
+        self.statuses: dict = {}
+
+    def status(self, status: str | None) -> tuple[str, object, int]:
+        found = self.statuses.get(status)
+        if found is None:
+            cell = _status_cell(status, self.labels)
+            found = self.statuses[status] = (cell.value, self.formats[cell.look],
+                                             _lines(cell.value, INDICATOR_COLUMNS[3]))
+        return found
+
+    def put(self, row: int, column: int, result: WorkbookResult | None) -> int:
+        """The result's four cells from `column`; returns the lines its status takes."""
+        top, bottom, share = annex_figures(result)
+        count, number, blank = self.count, self.number, self.blank
+        if top is None:
+            blank(row, column, None, count)
+        else:
+            number(row, column, top, count)
+        if bottom is None:
+            blank(row, column + 1, None, count)
+        else:
+            number(row, column + 1, bottom, count)
+        if share is None:
+            blank(row, column + 2, None, self.percent)
+        else:
+            number(row, column + 2, share, self.percent)
+        label, look, lines = self.status(result.sub_status if result else None)
+        self.text(row, column + 3, label, look)
+        return lines
 
 
 def _first_page_columns(widths: list[float]) -> int:
@@ -348,17 +401,18 @@ def _group_sheet(book: _Book, number: str, group, indicators: list) -> None:
     # A page break before an indicator's columns where the page is full; the code and unit print on every page.
     ws.ws.set_v_pagebreaks([first for index, first in enumerate(firsts) if index and index % per_page == 0])
     ws.ws.repeat_columns(0, 1)
-    left_out = []
+    left_out, figures, found = [], _Figures(book, ws.ws), data.results.get
+    columns = list(zip(firsts, [indicator.pk for indicator in indicators], strict=True))
     for unit in data.units:
-        results = [data.results.get((unit.pk, indicator.pk)) for indicator in indicators]
-        if unit != data.unit and not any(r is not None and r.target_id for r in results):
+        unit_id = unit.pk
+        results = [(first, found((unit_id, indicator_id))) for first, indicator_id in columns]
+        if unit != data.unit and not any(r is not None and r.target_id for _first, r in results):
             left_out.append(unit)
             continue
-        cells = book.unit_cells(unit)
-        for result in results:
-            cells += [*_number_cells(result), _status_cell(result.sub_status if result else None,
-                                                                book.status_labels)]
-        _append(ws, cells)
+        lines, row = ws.put(book.unit_cells(unit)), ws.row
+        for first, result in results:
+            lines = max(lines, figures.put(row, first, result))
+        ws.row_end(lines)
     if left_out:
         _merged_line(ws, _("%(count)s units bound by no target of this group: %(codes)s") % {
             "count": len(left_out), "codes": _left_out_words(left_out)}, widths)

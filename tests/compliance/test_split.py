@@ -9,10 +9,12 @@ the provinces' top rows; with `CELERY_TASK_ALWAYS_EAGER` the chord runs here, in
 import datetime as dt
 
 import pytest
+from django.db import InterfaceError, OperationalError
 
 from compliance import computation, split
 from compliance.models import ComplianceMonth, ComplianceResult, ComplianceRun, ExpectedReporter, ReportingResult
 from compliance.services import compliance_compute, compliance_compute_split, compliance_piece_compute
+from compliance.tasks import PIECE_RETRIES, compute_piece
 from reports.models import Report
 from targets.models import Counts, Judged, Measure, Rollup
 from tests.compliance.helpers import AFTER_DUE, OCT, report
@@ -150,3 +152,80 @@ def test_the_demo_split_by_province_gives_the_rows_computed_whole(demo_seeded, m
         assert whole[0][0], period
         assert by_province == whole and in_parts == whole, period
 
+
+
+@pytest.fixture
+def retries_inline(monkeypatch):
+    """Celery runs an eager task's retry inline only when it does not propagate the task's errors (it re-raises the
+    retry itself otherwise); the chord's group still raises a piece's final error, as it does with workers."""
+    monkeypatch.setitem(compute_piece.app.conf, "task_eager_propagates", False)
+
+
+def _piece_failing(monkeypatch, path: str, errors: list[Exception]) -> list[str]:
+    """`piece_compute` that, for the piece at `path`, writes its rows then raises the next of `errors` (while any
+    is left); returns the paths of every attempt, in order."""
+    real, attempts = split.piece_compute, []
+
+    def failing(run, piece_path):
+        attempts.append(piece_path)
+        piece = real(run, piece_path)
+        if piece_path == path and errors:
+            raise errors.pop(0)  # after its rows are written: the retry must not count them twice
+        return piece
+
+    monkeypatch.setattr("compliance.services.piece_compute", failing)
+    return attempts
+
+
+def test_a_piece_that_loses_its_connection_once_is_retried_and_counted_once(two_provinces, retries_inline, monkeypatch):
+    before = compliance_compute(period=OCT, as_of=AFTER_DUE)
+    whole = _rows(before)
+    p1, p2 = two_provinces.tree["P1"].path, two_provinces.tree["P2"].path
+    attempts = _piece_failing(monkeypatch, p2, [OperationalError("server closed the connection unexpectedly")])
+    run = compliance_compute_split(period=OCT, as_of=AFTER_DUE)
+    assert (attempts.count(p1), attempts.count(p2)) == (1, 2), "P2 computed twice, P1 once"
+    assert run.is_current and run.state == ComplianceRun.State.DONE and not run.error
+    # Every column of every row as the month computed whole: P2's first attempt wrote rows for itself, its ward and
+    # its 3 cells (5 reporting rows) and they were dropped before the second, which wrote them again.
+    assert _rows(run) == whole
+    assert ReportingResult.objects.filter(run=run, unit__path__startswith=p2).count() == 5
+    assert run.results == ComplianceResult.objects.filter(run=run).count() == before.results
+    assert not ComplianceRun.objects.filter(pk=before.pk).exists(), "the run before it is replaced"
+
+
+def test_a_piece_that_fails_on_a_bug_is_not_retried_and_fails_the_run(two_provinces, retries_inline, monkeypatch):
+    before = compliance_compute(period=OCT, as_of=AFTER_DUE)
+    p2 = two_provinces.tree["P2"].path
+    attempts = _piece_failing(monkeypatch, p2, [ValueError("a bug in the piece"), ValueError("never reached")])
+    with pytest.raises(ValueError, match="a bug in the piece"):
+        compliance_compute_split(period=OCT, as_of=AFTER_DUE)
+    assert attempts.count(p2) == 1, "a bug is not retried"
+    failed = ComplianceRun.objects.exclude(pk=before.pk).get()
+    assert failed.state == ComplianceRun.State.FAILED and not failed.is_current
+    assert failed.error == "a bug in the piece"
+    assert not ComplianceResult.objects.filter(run=failed).exists()
+    assert ComplianceRun.objects.get(pk=before.pk).is_current
+    assert ComplianceMonth.objects.get(period=OCT).holder_id is None
+
+
+def test_a_piece_that_keeps_losing_its_connection_fails_the_run(two_provinces, retries_inline, monkeypatch):
+    before = compliance_compute(period=OCT, as_of=AFTER_DUE)
+    p2 = two_provinces.tree["P2"].path
+    errors = [InterfaceError(f"connection already closed ({n})") for n in range(1, PIECE_RETRIES + 3)]
+    attempts = _piece_failing(monkeypatch, p2, errors)
+    with pytest.raises(InterfaceError):
+        compliance_compute_split(period=OCT, as_of=AFTER_DUE)
+    # The first attempt and PIECE_RETRIES = 3 retries: 4 attempts, the 4th error fails the run.
+    assert attempts.count(p2) == PIECE_RETRIES + 1 == 4
+    failed = ComplianceRun.objects.exclude(pk=before.pk).get()
+    assert failed.state == ComplianceRun.State.FAILED and failed.error == "connection already closed (4)"
+    assert not ComplianceResult.objects.filter(run=failed).exists()
+    assert not ReportingResult.objects.filter(run=failed).exists()
+    assert ComplianceRun.objects.get(pk=before.pk).is_current
+
+
+def test_a_piece_killed_with_its_worker_is_taken_again():
+    """Acknowledged only once done, and given back to the queue when its worker dies mid-piece."""
+    assert compute_piece.acks_late and compute_piece.reject_on_worker_lost
+    assert compute_piece.max_retries == PIECE_RETRIES and set(compute_piece.autoretry_for) == {
+        OperationalError, InterfaceError}
