@@ -1,9 +1,7 @@
 """Computing a month's compliance for every unit, one computation of a month at a time, and swapping it in whole."""
 
 import datetime as dt
-import gc
 import logging
-from contextlib import contextmanager
 
 from celery import chord, group
 from django.conf import settings
@@ -31,6 +29,7 @@ from compliance.runs import (
 )
 from compliance.signals import results_changed_in_place
 from compliance.split import piece_compute, piece_paths, top_compute
+from core.collector import collector_off
 from core.models import OutboxEntry
 from core.outbox import enqueue_after_commit
 
@@ -93,7 +92,7 @@ def _lease_or_wish(*, period: dt.date, as_of: dt.datetime) -> ComplianceRun | No
 def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> bool:
     """Compute and swap in one run; False when it lost the lease meanwhile and its work was discarded."""
     try:
-        with Heartbeat(run), _collector_off():
+        with Heartbeat(run), collector_off():
             count = month_compute(run=run, fail_after=fail_after)
         swapped = _swap_in(run, count)
     except Exception as exc:
@@ -101,17 +100,6 @@ def _run_compute(*, run: ComplianceRun, fail_after: int | None) -> bool:
         raise
     return _swapped_or_dropped(run, swapped)
 
-
-@contextmanager
-def _collector_off():
-    """Millions of short-lived rows and no reference cycles: the cyclic collector would only rescan them."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _swap_in(run: ComplianceRun, count: int) -> bool:
@@ -204,7 +192,7 @@ def compliance_piece_compute(*, run_id: int, path: str, retry_left: bool = False
     run = ComplianceRun.objects.get(pk=run_id)
     try:
         _still_running(run)
-        with Heartbeat(run), _collector_off():
+        with Heartbeat(run), collector_off():
             piece = piece_compute(run, path)
         # Another piece failed meanwhile and dropped the run's rows: this one's, written since, go too.
         _still_running(run)
@@ -237,7 +225,7 @@ def compliance_split_finish(*, run_id: int, pieces: list[dict]) -> ComplianceRun
     if run.state != ComplianceRun.State.RUNNING:
         return None
     try:
-        with Heartbeat(run), _collector_off():
+        with Heartbeat(run), collector_off():
             count = top_compute(run, pieces)
         swapped = _swap_in(run, count)
     except Exception as exc:

@@ -1,10 +1,8 @@
 """The quarter's figures that the report body and its annexes both read, so the two can never disagree."""
 
 import datetime as dt
-import gc
 import re
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from compliance.models import ComplianceResult, ComplianceRun, ReportingResult, Status
 from compliance.selectors import conflict_text
+from core.collector import collector_off
 from core.models import Conflict
 from core.periods import Quarter
 from targets.binding import TargetValue, target_values_for, unit_values_load
@@ -161,18 +160,6 @@ def _asked(judged: list[Judged]) -> list[Judged]:
             asked[unit.pk, target_id] = value
     return [row._replace(asked=asked.get((row.unit.pk, row.target.pk))) for row in judged]
 
-
-@contextmanager
-def collector_off():
-    """Hundreds of thousands of records kept to the end and no reference cycles among them: the cyclic collector
-    would only rescan them again and again as they pile up (a third of the reading's time)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # The run's results in a subtree: the columns `WorkbookResult` names, the subtree chosen by the query itself.

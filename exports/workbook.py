@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.models import ReportingResult, Status
+from core.collector import collector_off
 from core.formatting import number_format
 from exports.figures import (  # noqa: F401 - export_data and its records are read here by callers of the workbook
     ANNEX_GROUPS,
@@ -33,7 +34,6 @@ from exports.figures import (  # noqa: F401 - export_data and its records are re
     WorkbookResult,
     annex_figures,
     annex_title,
-    collector_off,
     document_suffix,
     export_data,
     reporting_total,
