@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.engine import Node, Texts, Verdict, judge, own_value, rolled_value
+from compliance.engine import Judge, Node, Texts, Verdict, own_value, rolled_value
 from compliance.models import (
     ComplianceMonth,
     ComplianceResult,
@@ -150,16 +150,38 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            text = _copy_text(rows, len(columns))
+            if text is not None:
+                cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT text, NULL 'None')",
+                                   io.StringIO(text), size=COPY_CHUNK)
+                return
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for row in rows:
                 writer.writerow(["\\N" if v is None else ("t" if v is True else "f" if v is False else v)
                                  for v in row])
             buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer,
+                               size=COPY_CHUNK)
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
+
+
+def _copy_text(rows: list[tuple], width: int) -> str | None:
+    """The rows in COPY's text format, each value as `str` gives it (None as 'None', True as 'True', which COPY reads
+    with NULL 'None'); None when a value holds a tab, a line break or a backslash, which the text format would have
+    to escape (the caller then writes CSV). Only a text column spelling exactly 'None' would be misread: the columns
+    written are numbers, dates, booleans, statuses, sentences and JSON, none of which does. One C-level formatting
+    per row: CSV's per-value conversions cost more than the COPY itself."""
+    line = "\t".join(["%s"] * width) + "\n"
+    text = "".join([line % row for row in rows])
+    if "\\" in text or "\r" in text or text.count("\n") != len(rows) or text.count("\t") != len(rows) * (width - 1):
+        return None
+    return text
 
 
 class RowWriter:
@@ -237,6 +259,15 @@ class Month:
     # (id of a stage, value, done, baseline) → its verdict. A stage's id names it only while it lives: the verdicts
     # are forgotten with each part's stages (`part_compute`); an approval applied in place makes a Month of its own.
     verdicts: dict = field(default_factory=dict)
+    # id of a stages tuple `_bind` shares → those of its stages judged on each unit's own figures (forgotten with the
+    # verdicts, for the same reason).
+    judged_each: dict = field(default_factory=dict)
+    counted: dict = field(default_factory=dict)  # (meeting, expected) → "3 of 5 units." (see `_counted`)
+    judging: Judge | None = None  # judges the verdicts not yet known, with the words of each stage kept
+
+    def forget(self) -> None:
+        """Drop what was kept of one part's stages and sentences (each part makes its own stages)."""
+        self.verdicts, self.judged_each, self.counted, self.judging = {}, {}, {}, None
 
     def write(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.writer is None:
@@ -356,7 +387,7 @@ def _region_split(units: list[UnitRow]) -> tuple[list[UnitRow], list[list[UnitRo
 def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
     """The phases over one part (complete subtrees, less the parts below it whose `tails` it adds): bind, totals,
     reporting, own values, roll-up, emit. Returns what its top units hand up."""
-    month.verdicts = {}
+    month.forget()
     by_path = {unit.path: unit.id for unit in units}
     unit_ids = None if month.whole and len(units) == len(month.units) else list(by_path.values())
     stages = _bind(month, units)
@@ -543,23 +574,29 @@ def _reporting(month: Month, units: list[UnitRow], unit_ids: list[int] | None = 
 def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], unit_ids: list[int] | None = None
                 ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
     """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
-    baseline_months = {_baseline_month(stage) for held in set(stages.values()) for stage in held}
+    # The tuples of stages are shared between the units of one position: each is looked at once.
+    baseline_months = {_baseline_month(stage) for held in {id(held): held for held in stages.values()}.values()
+                       for stage in held}
     baselines = _baselines(baseline_months, unit_ids) if baseline_months else {}
     flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
     figures = _figures(month.period, flow_ids, unit_ids)
-    overdue_reasons: dict[int, str] = {}
+    indicators = month.indicators
+    overdue_reasons: dict[int, str | None] = {}
     own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
-    for (unit_id, indicator_id), held in stages.items():
-        indicator = month.indicators[indicator_id]
-        figure = figures.get((unit_id, indicator_id))
-        bases = baselines.get((unit_id, indicator_id))
+    for key, held in stages.items():
+        unit_id, indicator_id = key
+        indicator = indicators[indicator_id]
+        figure = figures.get(key)
+        bases = baselines.get(key) if baselines else None
         # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
-        expected = reporting.get(unit_id)
-        if expected and expected.own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
-            overdue_reasons[unit_id] = overdue_reason(month.period, expected.due_on)
-        own = _own_result(month, indicator, held, figure, bases, overdue_reasons.get(unit_id))
-        own_results[(unit_id, indicator_id)] = own
+        if unit_id in overdue_reasons:
+            overdue = overdue_reasons[unit_id]
+        else:
+            expected = reporting.get(unit_id)
+            overdue = overdue_reasons[unit_id] = overdue_reason(month.period, expected.due_on) \
+                if expected and expected.own == ReportingResult.Own.OVERDUE else None
+        own = own_results[key] = _own_result(month, indicator, held, figure, bases, overdue)
         nodes[unit_id][indicator_id] = _own_node(indicator, own, figure, bases)
     return own_results, nodes
 
@@ -572,12 +609,13 @@ def overdue_reason(period: dt.date, due_on: dt.date) -> str:
 def _own_node(indicator: Indicator, own: OwnResult, figure: Figure | None, bases: dict | None) -> Node:
     """What a bound unit adds to its subtree's sums: its counted figures, itself as expected, reporting, meeting."""
     # A zero denominator (0/0, or a reduction without its baseline) stays out of the subtree's sums.
-    counted = own.numerator is not None and bool(own.denominator)
-    return Node(
-        numerator=own.numerator if counted else 0, denominator=own.denominator if counted else 0, expected=1,
-        reporting=int(bool(figure and figure.rows)),
-        meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
-        has_counts=own.numerator is not None, bases=dict(bases) if bases else None)
+    numerator, denominator = own.numerator, own.denominator
+    counted = numerator is not None and denominator
+    # Node's fields in order: numerator, denominator, expected, reporting, meeting, has_counts, bases.
+    return Node(numerator if counted else 0, denominator if counted else 0, 1,
+                1 if figure is not None and figure.rows else 0,
+                1 if _unit_meets(indicator, done=own.done, value=own.value, status=own.status) else 0,
+                numerator is not None, dict(bases) if bases else None)
 
 
 def _baseline_month(stage: Stage) -> dt.date:
@@ -596,38 +634,62 @@ def _worst(verdicts: list[tuple[Stage, Verdict]]) -> tuple[Stage, Verdict]:
 
 def _judge_all(month: Month, indicator: Indicator, stages: Stages, *, value, done, bases) -> tuple[Stage, Verdict]:
     """The value against every stage in force, each from its own baseline month; the worst verdict stands."""
-    verdicts = []
-    for stage in stages:
-        figure = bases.get(_baseline_month(stage)) if bases else None
-        baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
-                                                         denominator=figure[1])
-        # Units of one position with the same value are judged alike: judged once per part (see `Month.verdicts`).
-        key = (id(stage), value, done, baseline)
-        verdict = month.verdicts.get(key)
-        if verdict is None:
-            verdict = month.verdicts[key] = judge(stage=stage, value=value, done=done, month_end=month.month_end,
-                                                  baseline=baseline, texts=month.texts)
-        verdicts.append((stage, verdict))
-    return _worst(verdicts)
+    if len(stages) == 1:
+        return stages[0], _verdict(month, indicator, stages[0], value, done, bases)
+    return _worst([(stage, _verdict(month, indicator, stage, value, done, bases)) for stage in stages])
+
+
+def _verdict(month: Month, indicator: Indicator, stage: Stage, value, done, bases) -> Verdict:
+    """The value against one stage, from the stage's baseline month."""
+    figure = bases.get(_baseline_month(stage)) if bases else None
+    baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
+                                                     denominator=figure[1])
+    # Units of one position with the same value are judged alike: judged once per part (see `Month.verdicts`).
+    key = (id(stage), value, done, baseline)
+    verdict = month.verdicts.get(key)
+    if verdict is None:
+        if month.judging is None:
+            month.judging = Judge(month_end=month.month_end, texts=month.texts)
+        verdict = month.verdicts[key] = month.judging(stage, value, done, baseline)
+    return verdict
+
+
+def _judged_each(month: Month, stages: Stages) -> Stages:
+    """Of the stages in force, those judged on each unit's own figures (not on the totals only)."""
+    kept = month.judged_each.get(id(stages))
+    if kept is None:
+        # The tuple is kept beside its id, so the id cannot name another tuple while the entry lives.
+        kept = month.judged_each[id(stages)] = (stages, tuple(stage for stage in stages if stage.judged_each))
+    return kept[1]
+
+
+def _counted(month: Month, meeting: int, expected: int) -> str:
+    """"3 of 5 units.": the same few sentences for most rows, written once each per part."""
+    said = month.counted.get((meeting, expected))
+    if said is None:
+        said = month.counted[(meeting, expected)] = month.texts.counted % {"meeting": meeting, "expected": expected}
+    return said
 
 
 def _own_result(month: Month, indicator: Indicator, stages: Stages, figure: Figure | None, bases: dict | None,
                 overdue_reason: str | None) -> OwnResult:
-    approved = bool(figure and figure.rows)
-    counts = approved and indicator.has_counts
+    approved = figure is not None and figure.rows > 0
+    has_counts = indicator.has_counts
+    counts = approved and has_counts
     denominator = figure.denominator if counts else None
     # The year's numerator over the months that had a denominator; a lone 0/0 or 3/0 is shown as it was entered.
     numerator = (figure.based_numerator if denominator else figure.numerator) if counts else None
     done = bool(figure.done) if approved and figure.done is not None else None
     value = provisional = path = None
-    if indicator.has_counts:
+    if has_counts:
         value = own_value(measure=indicator.measure, numerator=numerator, denominator=denominator)
-        if figure and (figure.all_numerator, figure.all_denominator) == (numerator, denominator):
-            provisional = value
-        elif figure:
-            provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
-                                    denominator=figure.all_denominator)
-    judged = tuple(stage for stage in stages if stage.judged_each)
+        if figure is not None:
+            if figure.all_numerator == numerator and figure.all_denominator == denominator:
+                provisional = value
+            else:
+                provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
+                                        denominator=figure.all_denominator)
+    judged = _judged_each(month, stages)
     target_id = (judged or stages)[0].target_id
     if overdue_reason is not None:
         status, reason = Status.OVERDUE, overdue_reason
@@ -687,9 +749,9 @@ def _roll_up(units: list[UnitRow], reporting: dict[int, Reporting], nodes: dict[
 def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult,
                      sub_value: Decimal | None) -> tuple[str, str]:
     texts = month.texts
-    counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
+    counted = _counted(month, node.meeting, node.expected)
     alone = node.expected == 1 and own is not NO_OWN
-    if alone and stages and not any(stage.judged_each for stage in stages):
+    if alone and stages and not _judged_each(month, stages):
         # A target judged on totals only, over a subtree where the unit alone counts: nothing more to judge.
         said = own.reason if texts.total_only in own.reason else f"{own.reason} {texts.total_only}"
         return "", f"{counted} {said}"
@@ -716,11 +778,12 @@ def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnRe
     run_id = month.run.pk
     fail_after = None if month.fail_after is None else month.fail_after - month.written
     rows, count = [], 0
+    indicators, total, own_of = month.indicators, judged.total, own_results.get
     for unit_id, by_indicator in nodes.items():
         for indicator_id, node in by_indicator.items():
-            own = own_results.get((unit_id, indicator_id), NO_OWN)
+            key = (unit_id, indicator_id)
             rows.append((run_id, unit_id, indicator_id, *result_row(
-                month, month.indicators[indicator_id], judged.total((unit_id, indicator_id)), node, own)))
+                month, indicators[indicator_id], total(key), node, own_of(key, NO_OWN))))
             count += 1
             if fail_after is not None and count >= fail_after:
                 month.write(ComplianceResult, RESULT_COLUMNS, rows)
@@ -742,7 +805,8 @@ def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, o
     # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
     named = own._replace(target_id=stages[0].target_id) if own.target_id is None and stages else own
     # In RESULT_COLUMNS order: a plain tuple, as the emit phase writes millions of them.
-    return (*named, node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
+    counts = node.has_counts
+    return (*named, node.numerator if counts else None, node.denominator if counts else None,
             node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400],
             bases_dump(node.bases) if node.bases else None)
 

@@ -55,9 +55,28 @@ def day_text(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+# Counts below this are divided over integers; larger ones (never met in practice) take the Decimal route.
+EXACT_BELOW = 10**15
+# The percentages 0,00 to 100,00 as the Decimals `pct` returns, made once: most values are among them.
+_HUNDREDTHS = tuple(Decimal(h).scaleb(-2) for h in range(10001))
+
+
+def hundredths(count: int) -> Decimal:
+    """`count` hundredths as a Decimal of two places (8750 → Decimal('87.50')), as `quantize` would give it."""
+    return _HUNDREDTHS[count] if 0 <= count <= 10000 else Decimal(count).scaleb(-2)
+
+
 def pct(numerator, denominator) -> Decimal | None:
+    """numerator / denominator in percent, rounded half up to hundredths.
+
+    Counts are whole and non-negative, so the rounding is done over integers: ⌊(2·n·10000 + d) / 2d⌋ hundredths is
+    n·100/d rounded half up, exactly (the Decimal route rounds the quotient to 28 digits first, which for counts
+    below EXACT_BELOW never moves it across a half). Anything else takes the Decimal route."""
     if numerator is None or not denominator:
         return None
+    if type(numerator) is int and type(denominator) is int and 0 <= numerator < EXACT_BELOW \
+            and 0 < denominator < EXACT_BELOW:
+        return hundredths((numerator * 20000 + denominator) // (denominator * 2))
     return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
@@ -87,39 +106,71 @@ class Verdict:
 def judge(*, stage: Stage | None, value: Decimal | None, done: bool | None, month_end: dt.date,
           baseline: Decimal | None = None, texts: Texts | None = None) -> Verdict:
     """The status of one value against the target in force, with its reason in words."""
-    if stage is None:
-        return Verdict("", "")
-    texts = texts or Texts()
-    due = day_text(stage.due_on)
-    if stage.comparator == Comparator.DONE:
-        if done is None:
+    return Judge(month_end=month_end, texts=texts)(stage, value, done, baseline)
+
+
+class Judge:
+    """`judge` for one month's many values against the same few stages: what depends on a stage alone (the words of
+    its deadline and target) and on its baseline (its path) is worked out once. A stage is remembered by its id,
+    kept beside it so the id cannot name another stage meanwhile."""
+
+    def __init__(self, *, month_end: dt.date, texts: Texts | None = None):
+        self.month_end = month_end
+        self.texts = texts or Texts()
+        self.words: dict[int, tuple[Stage, dict[str, str]]] = {}
+        self.paths: dict[tuple[int, Decimal | None], tuple[Stage, Decimal, str]] = {}
+
+    def __call__(self, stage: Stage | None, value: Decimal | None, done: bool | None,
+                 baseline: Decimal | None = None) -> Verdict:
+        if stage is None:
+            return Verdict("", "")
+        texts, month_end = self.texts, self.month_end
+        if stage.comparator == Comparator.DONE:
+            due = {"due": day_text(stage.due_on)}
+            if done is None:
+                return Verdict(Status.NO_DATA, texts.no_figures)
+            if done:
+                return Verdict(Status.MET, texts.done % due)
+            if month_end >= stage.due_on:
+                return Verdict(Status.BEHIND, texts.missed % due)
+            status = Status.AT_RISK if (stage.due_on - month_end).days <= MILESTONE_WARNING_DAYS else Status.ON_TRACK
+            return Verdict(status, texts.not_yet % due)
+        if value is None:
             return Verdict(Status.NO_DATA, texts.no_figures)
-        if done:
-            return Verdict(Status.MET, texts.done % {"due": due})
+        words = {**self._stage_words(stage), "value": pct_text(value)}
+        if _meets(stage, value):
+            return Verdict(Status.MET, texts.met % words)
+        path, words["path"] = self._path(stage, baseline)
+        words["month_end"] = day_text(month_end)
         if month_end >= stage.due_on:
-            return Verdict(Status.BEHIND, texts.missed % {"due": due})
-        status = Status.AT_RISK if (stage.due_on - month_end).days <= MILESTONE_WARNING_DAYS else Status.ON_TRACK
-        return Verdict(status, texts.not_yet % {"due": due})
-    if value is None:
-        return Verdict(Status.NO_DATA, texts.no_figures)
-    words = {"value": pct_text(value), "target": pct_text(stage.value), "due": due}
-    if stage.comparator == Comparator.RANGE:
-        words["target"] = f"{pct_text(stage.value)[:-1]} – {pct_text(stage.value_max)}"
-    if stage.comparator == Comparator.AT_MOST:
-        words["target"] = f"≤ {words['target']}"
-    if stage.comparator == Comparator.REDUCE_BY:
-        words["target"] = texts.reduction % {"target": words["target"]}
-    if _meets(stage, value):
-        return Verdict(Status.MET, texts.met % words)
-    path = path_value(stage, _path_start(stage, baseline), month_end)
-    words.update(path=pct_text(path), month_end=day_text(month_end))
-    if month_end >= stage.due_on:
-        return Verdict(Status.BEHIND, texts.late % words, path)
-    lower_is_better = stage.comparator == Comparator.AT_MOST
-    gap = (value - path) if lower_is_better else (path - value)
-    if gap <= 0:
-        return Verdict(Status.ON_TRACK, texts.path % words, path)
-    return Verdict(Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND, texts.path % words, path)
+            return Verdict(Status.BEHIND, texts.late % words, path)
+        lower_is_better = stage.comparator == Comparator.AT_MOST
+        gap = (value - path) if lower_is_better else (path - value)
+        if gap <= 0:
+            return Verdict(Status.ON_TRACK, texts.path % words, path)
+        return Verdict(Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND, texts.path % words, path)
+
+    def _stage_words(self, stage: Stage) -> dict[str, str]:
+        """The stage's target and deadline in words."""
+        kept = self.words.get(id(stage))
+        if kept is None:
+            words = {"target": pct_text(stage.value), "due": day_text(stage.due_on)}
+            if stage.comparator == Comparator.RANGE:
+                words["target"] = f"{pct_text(stage.value)[:-1]} – {pct_text(stage.value_max)}"
+            if stage.comparator == Comparator.AT_MOST:
+                words["target"] = f"≤ {words['target']}"
+            if stage.comparator == Comparator.REDUCE_BY:
+                words["target"] = self.texts.reduction % {"target": words["target"]}
+            kept = self.words[id(stage)] = (stage, words)
+        return kept[1]
+
+    def _path(self, stage: Stage, baseline: Decimal | None) -> tuple[Decimal, str]:
+        """Where the stage's path from the baseline stands at the month's end, and that in words."""
+        kept = self.paths.get((id(stage), baseline))
+        if kept is None:
+            path = path_value(stage, _path_start(stage, baseline), self.month_end)
+            kept = self.paths[(id(stage), baseline)] = (stage, path, pct_text(path))
+        return kept[1], kept[2]
 
 
 def _path_start(stage: Stage, baseline: Decimal | None) -> Decimal:
