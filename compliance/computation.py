@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Max, Min, Q, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Case, Count, Max, Min, Q, Sum, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,16 +86,22 @@ def _figures(period: dt.date, flow_ids: set[int], unit_ids: list[int] | None = N
     names = ("a_num", "a_den", "a_rows", "a_based", "a_done", "p_num", "p_den")
     based = Q(denominator__gt=0)
     rows = values.values("report__unit_id", "indicator_id").annotate(
-        a_num=Sum("numerator", filter=approved), a_den=Sum("denominator", filter=approved),
-        a_rows=Count("id", filter=approved), a_based=Sum("numerator", filter=approved & based),
+        a_num=_whole_sum("numerator", filter=approved), a_den=_whole_sum("denominator", filter=approved),
+        a_rows=Count("id", filter=approved), a_based=_whole_sum("numerator", filter=approved & based),
         a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
-        p_num=Sum("numerator", filter=based), p_den=Sum("denominator"),
+        p_num=_whole_sum("numerator", filter=based), p_den=_whole_sum("denominator"),
     ).values_list("report__unit_id", "indicator_id", *names)
     # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
+
+
+def _whole_sum(column: str, **options) -> Cast:
+    """A sum of counts as a whole number: PostgreSQL sums bigints as numeric, which would arrive as Decimals; as
+    ints they are divided over integers (`engine.pct`) and summed up the tree without Decimal arithmetic."""
+    return Cast(Sum(column, **options), BigIntegerField())
 
 
 def _baselines(months: set[dt.date], unit_ids: list[int] | None = None
