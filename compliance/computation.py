@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, Count, Max, Min, Q, Sum, When
+from django.db.models import BigIntegerField, Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,32 +70,46 @@ def _figures(period: dt.date, flow_ids: set[int], unit_ids: list[int] | None = N
     """(unit, indicator) → approved and provisional sums for the month, or year to date for flows.
 
     Every unit's, or only those of `unit_ids` (an approval applied in place reads its unit's alone)."""
-    year_start = period.replace(month=1)
     values = ReportValue.objects.filter(
         report__status__in=[Report.Status.APPROVED, Report.Status.SUBMITTED],
     )
     if unit_ids is not None:
         values = values.filter(report__unit_id__in=unit_ids)
-    values = values.filter(
-        Q(indicator_id__in=flow_ids, report__period__gte=year_start, report__period__lte=period)
-        | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
-    )
     approved = Q(report__status=Report.Status.APPROVED)
-    # The tuple's order, after unit and indicator. A month with a denominator of 0 (a reduction without its
-    # baseline) keeps its numerator out of the year's sums: a numerator alone would pull the ratio off.
-    names = ("a_num", "a_den", "a_rows", "a_based", "a_done", "p_num", "p_den")
     based = Q(denominator__gt=0)
-    rows = values.values("report__unit_id", "indicator_id").annotate(
-        a_num=_whole_sum("numerator", filter=approved), a_den=_whole_sum("denominator", filter=approved),
-        a_rows=Count("id", filter=approved), a_based=_whole_sum("numerator", filter=approved & based),
-        a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
-        p_num=_whole_sum("numerator", filter=based), p_den=_whole_sum("denominator"),
-    ).values_list("report__unit_id", "indicator_id", *names)
+    # In Figure's order. A month with a denominator of 0 (a reduction without its baseline) keeps its numerator out
+    # of the year's sums: a numerator alone would pull the ratio off.
+    names = ("a_num", "a_den", "a_rows", "a_based", "a_done", "p_num", "p_den")
+    queries = []
+    if flow_ids:
+        queries.append(values.filter(
+            indicator_id__in=flow_ids, report__period__gte=period.replace(month=1), report__period__lte=period,
+        ).values("report__unit_id", "indicator_id").annotate(
+            a_num=_whole_sum("numerator", filter=approved), a_den=_whole_sum("denominator", filter=approved),
+            a_rows=Count("id", filter=approved), a_based=_whole_sum("numerator", filter=approved & based),
+            a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
+            p_num=_whole_sum("numerator", filter=based), p_den=_whole_sum("denominator"),
+        ).values_list("report__unit_id", "indicator_id", *names))
+    # The month's one value of each level indicator (one report per unit and month, one value per indicator in it):
+    # its "sums" are the value itself, read without grouping, which costs PostgreSQL more than the rest together.
+    whole = BigIntegerField()
+    queries.append(values.filter(report__period=period).exclude(indicator_id__in=flow_ids).annotate(
+        a_num=Case(When(approved, then="numerator"), output_field=whole),
+        a_den=Case(When(approved, then="denominator"), output_field=whole),
+        a_rows=Case(When(approved, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        a_based=Case(When(approved & based, then="numerator"), output_field=whole),
+        a_done=Case(When(approved & Q(done=True), then=Value(1)), When(approved & Q(done=False), then=Value(0)),
+                    output_field=IntegerField()),
+        p_num=Case(When(based, then="numerator"), output_field=whole), p_den=F("denominator"),
+    ).values_list("report__unit_id", "indicator_id", *names))
+    figures: dict[tuple[int, int], Figure] = {}
     # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
-    sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
+        for query in queries:
+            sql, params = query.query.sql_with_params()
+            cursor.execute(sql, params)
+            figures.update({(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()})
+    return figures
 
 
 def _whole_sum(column: str, **options) -> Cast:
