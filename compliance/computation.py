@@ -480,17 +480,37 @@ def _bind(month: Month, units: list[UnitRow] | None = None) -> dict[tuple[int, i
     the tree share the work."""
     stages: dict[tuple[int, int], Stages] = {}
     stage_cache: dict[tuple, Stages] = {}
+    # Without values set for named units, the units of one position (`Bindings.for_unit` hands them one dict) are
+    # bound alike: id of that dict → (the dict, its stages by indicator).
+    positions: dict[int, tuple[dict, list[tuple[int, Stages]]]] = {}
     for unit in month.units if units is None else units:
         if not unit.open:
             continue
-        for indicator_id, targets in month.bindings.for_unit(unit, month.period).items():
-            # A value a target sets for the unit or a unit above it replaces the target's own (nearest wins).
-            overrides = month.bindings.overrides(unit.path, targets)
-            key = (tuple(t.pk for t in targets), *sorted(overrides.items()))
-            if key not in stage_cache:
-                stage_cache[key] = stages_in_force(targets, month.month_end, overrides)
-            stages[(unit.id, indicator_id)] = stage_cache[key]
+        bound = month.bindings.for_unit(unit, month.period)
+        if month.bindings.unit_values:
+            found = _unit_stages(month, unit, bound, stage_cache)
+        else:
+            kept = positions.get(id(bound))
+            if kept is None:
+                kept = positions[id(bound)] = (bound, _unit_stages(month, unit, bound, stage_cache))
+            found = kept[1]
+        for indicator_id, held in found:
+            stages[(unit.id, indicator_id)] = held
     return stages
+
+
+def _unit_stages(month: Month, unit: UnitRow, bound: dict[int, list], cache: dict[tuple, Stages]
+                 ) -> list[tuple[int, Stages]]:
+    """The stages in force for each indicator binding the unit, the same tuple for the same targets and values."""
+    found = []
+    for indicator_id, targets in bound.items():
+        # A value a target sets for the unit or a unit above it replaces the target's own (nearest wins).
+        overrides = month.bindings.overrides(unit.path, targets)
+        key = (tuple(t.pk for t in targets), *sorted(overrides.items()))
+        if key not in cache:
+            cache[key] = stages_in_force(targets, month.month_end, overrides)
+        found.append((indicator_id, cache[key]))
+    return found
 
 
 class Judged(NamedTuple):
@@ -601,23 +621,22 @@ def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], uni
     flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
     figures = _figures(month.period, flow_ids, unit_ids)
     indicators = month.indicators
-    overdue_reasons: dict[int, str | None] = {}
     own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
-    for key, held in stages.items():
+    current = overdue = unit_nodes = None
+    for key, held in stages.items():  # a unit's indicators one after the other, as `_bind` found them
         unit_id, indicator_id = key
+        if unit_id != current:
+            current, unit_nodes = unit_id, nodes[unit_id]
+            expected = reporting.get(unit_id)
+            # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
+            overdue = overdue_reason(month.period, expected.due_on) \
+                if expected and expected.own == ReportingResult.Own.OVERDUE else None
         indicator = indicators[indicator_id]
         figure = figures.get(key)
         bases = baselines.get(key) if baselines else None
-        # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
-        if unit_id in overdue_reasons:
-            overdue = overdue_reasons[unit_id]
-        else:
-            expected = reporting.get(unit_id)
-            overdue = overdue_reasons[unit_id] = overdue_reason(month.period, expected.due_on) \
-                if expected and expected.own == ReportingResult.Own.OVERDUE else None
         own = own_results[key] = _own_result(month, indicator, held, figure, bases, overdue)
-        nodes[unit_id][indicator_id] = _own_node(indicator, own, figure, bases)
+        unit_nodes[indicator_id] = _own_node(indicator, own, figure, bases)
     return own_results, nodes
 
 
