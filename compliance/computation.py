@@ -423,12 +423,17 @@ def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
                     stage_reach(reached[(unit_id, indicator_id)], stage)
     reporting = _reporting(month, units, unit_ids)
     expected = {unit_id: r.due_on for unit_id, r in reporting.items()}
-    own_results, nodes = _own_values(month, stages, reporting, unit_ids)
+    judged = Judged(stages, _sorted_stages(reached))
+    # A unit with nothing under it in the part, nor a part below, is its own subtree: its row is written at once.
+    parents = {unit.path[:-STEP] for unit in units} | {path[:-STEP] for tail in tails for path in tail.nodes}
+    leaves = {unit.id for unit in units if unit.path not in parents}
+    rows = ResultRows(month)
+    own_results, nodes = _own_values(month, stages, reporting, unit_ids, judged=judged, leaves=leaves, rows=rows)
     for tail in tails:
         expected.update(tail.expected)
         _tail_add(by_path, tail, reporting, nodes)
     tops = _roll_up(units, reporting, nodes)
-    count = _emit(month, Judged(stages, _sorted_stages(reached)), own_results, nodes, reporting)
+    count = _emit(month, judged, own_results, nodes, reporting, leaves=leaves, rows=rows)
     return Tail({unit.path: nodes.get(unit.id, {}) for unit in tops},
                 {unit.path: reporting[unit.id] for unit in tops if unit.id in reporting}, above, expected,
                 count + sum(tail.count for tail in tails))
@@ -611,23 +616,27 @@ def _reporting(month: Month, units: list[UnitRow], unit_ids: list[int] | None = 
     return reporting
 
 
-def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], unit_ids: list[int] | None = None
+def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], unit_ids: list[int] | None = None, *,
+                judged: "Judged", leaves: set[int], rows: "ResultRows"
                 ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
-    """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
+    """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up. The rows of the
+    `leaves` (units with nothing under them) are complete with it: they are written here, the others' results kept
+    for `_emit`."""
     # The tuples of stages are shared between the units of one position: each is looked at once.
     baseline_months = {_baseline_month(stage) for held in {id(held): held for held in stages.values()}.values()
                        for stage in held}
     baselines = _baselines(baseline_months, unit_ids) if baseline_months else {}
     flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
     figures = _figures(month.period, flow_ids, unit_ids)
-    indicators = month.indicators
+    indicators, run_id, total = month.indicators, month.run.pk, judged.total
     own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
-    current = overdue = unit_nodes = None
+    current = overdue = unit_nodes = leaf = None
+    out, limit = rows.rows, rows.limit
     for key, held in stages.items():  # a unit's indicators one after the other, as `_bind` found them
         unit_id, indicator_id = key
         if unit_id != current:
-            current, unit_nodes = unit_id, nodes[unit_id]
+            current, unit_nodes, leaf = unit_id, nodes[unit_id], unit_id in leaves
             expected = reporting.get(unit_id)
             # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
             overdue = overdue_reason(month.period, expected.due_on) \
@@ -635,8 +644,15 @@ def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], uni
         indicator = indicators[indicator_id]
         figure = figures.get(key)
         bases = baselines.get(key) if baselines else None
-        own = own_results[key] = _own_result(month, indicator, held, figure, bases, overdue)
-        unit_nodes[indicator_id] = _own_node(indicator, own, figure, bases)
+        own = _own_result(month, indicator, held, figure, bases, overdue)
+        node = unit_nodes[indicator_id] = _own_node(indicator, own, figure, bases)
+        if not leaf:
+            own_results[key] = own
+            continue
+        out.append((run_id, unit_id, indicator_id, *result_row(month, indicator, total(key), node, own)))
+        if len(out) >= limit:
+            rows.flush()
+            out, limit = rows.rows, rows.limit
     return own_results, nodes
 
 
@@ -812,28 +828,55 @@ def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: N
 
 
 def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnResult],
-          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting]) -> int:
-    """One result row per unit and indicator, written in batches; then the reporting rows."""
+          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting], *, leaves: set[int],
+          rows: "ResultRows") -> int:
+    """One result row per unit and indicator but the `leaves`' (written with their own values), then the reporting
+    rows. Returns the part's result rows."""
     run_id = month.run.pk
-    fail_after = None if month.fail_after is None else month.fail_after - month.written
-    rows, count = [], 0
     indicators, total, own_of = month.indicators, judged.total, own_results.get
+    out, limit = rows.rows, rows.limit
     for unit_id, by_indicator in nodes.items():
+        if unit_id in leaves:
+            continue
         for indicator_id, node in by_indicator.items():
             key = (unit_id, indicator_id)
-            rows.append((run_id, unit_id, indicator_id, *result_row(
+            out.append((run_id, unit_id, indicator_id, *result_row(
                 month, indicators[indicator_id], total(key), node, own_of(key, NO_OWN))))
-            count += 1
-            if fail_after is not None and count >= fail_after:
-                month.write(ComplianceResult, RESULT_COLUMNS, rows)
-                raise RuntimeError("compliance computation stopped on purpose (fail_after)")
-            if len(rows) >= 50000:
-                month.write(ComplianceResult, RESULT_COLUMNS, rows)
-                rows = []
-    month.write(ComplianceResult, RESULT_COLUMNS, rows)
+            if len(out) >= limit:
+                rows.flush()
+                out, limit = rows.rows, rows.limit
+    rows.flush()
     month.write(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
-    month.written += count
-    return count
+    return rows.count
+
+
+ROWS_AT_ONCE = 50000  # result rows handed to the writer at a time
+
+
+class ResultRows:
+    """A part's result rows on their way to the table, handed over ROWS_AT_ONCE at a time. The phases append to
+    `rows` and call `flush` once it holds `limit` (which a new list replaces: the one handed over is the writer's).
+    With the month's `fail_after`, the computation stops once that many rows are written."""
+
+    def __init__(self, month: Month):
+        self.month = month
+        self.rows: list[tuple] = []
+        self.count = 0
+        self.limit = self._limit()
+
+    def _limit(self) -> int:
+        month = self.month
+        return ROWS_AT_ONCE if month.fail_after is None else max(1, min(ROWS_AT_ONCE, month.fail_after - month.written))
+
+    def flush(self) -> None:
+        month, rows = self.month, self.rows
+        if month.fail_after is not None and month.written + len(rows) >= month.fail_after:
+            month.write(ComplianceResult, RESULT_COLUMNS, rows[:max(0, month.fail_after - month.written)])
+            raise RuntimeError("compliance computation stopped on purpose (fail_after)")
+        month.write(ComplianceResult, RESULT_COLUMNS, rows)
+        month.written += len(rows)
+        self.count += len(rows)
+        self.rows, self.limit = [], self._limit()
 
 
 def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult) -> tuple:
