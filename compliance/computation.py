@@ -15,6 +15,7 @@ from collections import defaultdict
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -103,12 +104,13 @@ def _figures(period: dt.date, flow_ids: set[int], unit_ids: list[int] | None = N
         p_num=Case(When(based, then="numerator"), output_field=whole), p_den=F("denominator"),
     ).values_list("report__unit_id", "indicator_id", *names))
     figures: dict[tuple[int, int], Figure] = {}
+    make = partial(tuple.__new__, Figure)  # Figure's own constructor is a Python function, called 100,000s of times
     # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
     with connection.cursor() as cursor:
         for query in queries:
             sql, params = query.query.sql_with_params()
             cursor.execute(sql, params)
-            figures.update({(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()})
+            figures.update({(row[0], row[1]): make(row[2:]) for row in cursor.fetchall()})
     return figures
 
 
@@ -649,7 +651,8 @@ def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], uni
         if not leaf:
             own_results[key] = own
             continue
-        out.append((run_id, unit_id, indicator_id, *result_row(month, indicator, total(key), node, own)))
+        # A bound unit's own stages are those its total is judged by (`Judged.total`).
+        out.append((run_id, unit_id, indicator_id, *result_row(month, indicator, held or total(key), node, own)))
         if len(out) >= limit:
             rows.flush()
             out, limit = rows.rows, rows.limit
@@ -909,8 +912,11 @@ def bases_load(stored: dict | str | None) -> dict[dt.date, tuple[int, int]] | No
     return {dt.date.fromisoformat(month): (figure[0], figure[1]) for month, figure in stored.items()} or None
 
 
+SAYS_DONE = frozenset({Measure.MILESTONE, Measure.UNIT_SHARE})  # measures where a unit meets its target by being done
+
+
 def _unit_meets(indicator: Indicator, *, done, value, status) -> bool:
-    if indicator.measure in (Measure.MILESTONE, Measure.UNIT_SHARE):
+    if indicator.measure in SAYS_DONE:
         return bool(done)
     if indicator.unit_threshold is not None and value is not None:
         return value >= indicator.unit_threshold

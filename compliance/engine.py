@@ -119,6 +119,7 @@ class Judge:
         self.texts = texts or Texts()
         self.words: dict[int, tuple[Stage, dict[str, str]]] = {}
         self.paths: dict[tuple[int, Decimal | None], tuple[Stage, Decimal, str]] = {}
+        self.said: dict[tuple, tuple[Stage, Verdict]] = {}
 
     def __call__(self, stage: Stage | None, value: Decimal | None, done: bool | None,
                  baseline: Decimal | None = None) -> Verdict:
@@ -137,18 +138,32 @@ class Judge:
             return Verdict(status, texts.not_yet % due)
         if value is None:
             return Verdict(Status.NO_DATA, texts.no_figures)
-        words = {**self._stage_words(stage), "value": pct_text(value)}
         if _meets(stage, value):
-            return Verdict(Status.MET, texts.met % words)
-        path, words["path"] = self._path(stage, baseline)
-        words["month_end"] = day_text(month_end)
-        if month_end >= stage.due_on:
-            return Verdict(Status.BEHIND, texts.late % words, path)
-        lower_is_better = stage.comparator == Comparator.AT_MOST
-        gap = (value - path) if lower_is_better else (path - value)
-        if gap <= 0:
-            return Verdict(Status.ON_TRACK, texts.path % words, path)
-        return Verdict(Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND, texts.path % words, path)
+            status = Status.MET
+        elif month_end >= stage.due_on:
+            status = Status.BEHIND  # said as "not met by the deadline"
+        else:
+            path = self._path(stage, baseline)[0]
+            lower_is_better = stage.comparator == Comparator.AT_MOST
+            gap = (value - path) if lower_is_better else (path - value)
+            status = Status.ON_TRACK if gap <= 0 else (Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND)
+        return self._said(stage, baseline, status, pct_text(value))
+
+    def _said(self, stage: Stage, baseline: Decimal | None, status: str, value_text: str) -> Verdict:
+        """The verdict in words: its sentence reads the value to a tenth, so values that read alike share it."""
+        key = (id(stage), baseline, status, value_text)
+        kept = self.said.get(key)
+        if kept is None:
+            words = {**self._stage_words(stage), "value": value_text}
+            if status == Status.MET:
+                verdict = Verdict(status, self.texts.met % words)
+            else:
+                path, words["path"] = self._path(stage, baseline)
+                words["month_end"] = day_text(self.month_end)
+                late = self.month_end >= stage.due_on
+                verdict = Verdict(status, (self.texts.late if late else self.texts.path) % words, path)
+            kept = self.said[key] = (stage, verdict)
+        return kept[1]
 
     def _stage_words(self, stage: Stage) -> dict[str, str]:
         """The stage's target and deadline in words."""
