@@ -43,6 +43,9 @@ from units.models import Unit
 from units.selectors import unit_open_in_month
 
 STEP = Unit.steplen
+# Enum members compared for every row, bound once: looking a member up on its class costs more than comparing it.
+OVERDUE, NO_DATA, MET = Status.OVERDUE, Status.NO_DATA, Status.MET
+UNIT_SHARE, SUM_RATIO, ALL_DONE = Measure.UNIT_SHARE, Rollup.SUM_RATIO, Rollup.ALL_DONE
 
 
 @dataclass
@@ -286,6 +289,11 @@ class Month:
     judged_each: dict = field(default_factory=dict)
     counted: dict = field(default_factory=dict)  # (meeting, expected) → "3 of 5 units." (see `_counted`)
     judging: Judge | None = None  # judges the verdicts not yet known, with the words of each stage kept
+    counting: frozenset = field(init=False, default=frozenset())  # see __post_init__
+
+    def __post_init__(self):
+        # The indicators counted with a numerator and denominator (`Indicator.has_counts`), asked for every row.
+        self.counting = frozenset(pk for pk, indicator in self.indicators.items() if indicator.has_counts)
 
     def forget(self) -> None:
         """Drop what was kept of one part's stages and sentences (each part makes its own stages)."""
@@ -732,7 +740,7 @@ def _counted(month: Month, meeting: int, expected: int) -> str:
 def _own_result(month: Month, indicator: Indicator, stages: Stages, figure: Figure | None, bases: dict | None,
                 overdue_reason: str | None) -> OwnResult:
     approved = figure is not None and figure.rows > 0
-    has_counts = indicator.has_counts
+    has_counts = indicator.id in month.counting
     counts = approved and has_counts
     denominator = figure.denominator if counts else None
     # The year's numerator over the months that had a denominator; a lone 0/0 or 3/0 is shown as it was entered.
@@ -750,10 +758,10 @@ def _own_result(month: Month, indicator: Indicator, stages: Stages, figure: Figu
     judged = _judged_each(month, stages)
     target_id = (judged or stages)[0].target_id
     if overdue_reason is not None:
-        status, reason = Status.OVERDUE, overdue_reason
+        status, reason = OVERDUE, overdue_reason
     elif numerator is not None and denominator == 0:
-        status, reason = Status.NO_DATA, _zero_denominator_reason(indicator, month.texts)
-    elif indicator.measure == Measure.UNIT_SHARE or not judged:
+        status, reason = NO_DATA, _zero_denominator_reason(indicator, month.texts)
+    elif indicator.measure == UNIT_SHARE or not judged:
         status, reason = _unjudged_own(month.texts, indicator, done=done, judged=bool(judged))
     else:
         stage, verdict = _judge_all(month, indicator, judged, value=value, done=done, bases=bases)
@@ -815,16 +823,16 @@ def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: N
         return "", f"{counted} {said}"
     if node.reporting == 0:
         # Without a target the total is not judged, not even as lacking figures.
-        return (Status.NO_DATA if stages else ""), texts.no_subtree_figures
-    if alone and indicator.measure != Measure.UNIT_SHARE:
+        return (NO_DATA if stages else ""), texts.no_subtree_figures
+    if alone and indicator.measure != UNIT_SHARE:
         # A unit alone in its subtree: the subtree's verdict is its own.
         return own.status, f"{counted} {own.reason}"
     if stages:
-        if indicator.rollup == Rollup.SUM_RATIO and sub_value is None and node.has_counts:
-            return Status.NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"
-        done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
+        if indicator.rollup == SUM_RATIO and sub_value is None and node.has_counts:
+            return NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"
+        done = (node.meeting == node.expected) if indicator.rollup == ALL_DONE else None
         # The total's path starts from the subtree's own baseline month, as each unit's row does.
-        bases = node.bases if indicator.rollup == Rollup.SUM_RATIO else None
+        bases = node.bases if indicator.rollup == SUM_RATIO else None
         _stage, verdict = _judge_all(month, indicator, stages, value=sub_value, done=done, bases=bases)
         return verdict.status, f"{counted} {verdict.reason}"
     return "", counted
@@ -920,4 +928,4 @@ def _unit_meets(indicator: Indicator, *, done, value, status) -> bool:
         return bool(done)
     if indicator.unit_threshold is not None and value is not None:
         return value >= indicator.unit_threshold
-    return status == Status.MET
+    return status == MET

@@ -15,6 +15,9 @@ from targets.binding import Stage
 from targets.models import Comparator, Measure, Rollup
 
 HUNDRED = Decimal(100)
+# Enum members compared for every value judged, bound once: looking a member up on its class costs more than comparing.
+MET, ON_TRACK, AT_RISK, BEHIND, NO_DATA = Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.BEHIND, Status.NO_DATA
+DONE, AT_MOST, REDUCTION, SUM_RATIO = Comparator.DONE, Comparator.AT_MOST, Measure.REDUCTION, Rollup.SUM_RATIO
 AT_RISK_MARGIN = Decimal(10)  # percentage points below the path that still count as "at risk", not "behind"
 MILESTONE_WARNING_DAYS = 92  # a milestone not done within a quarter of its deadline is at risk
 
@@ -91,7 +94,7 @@ def path_value(stage: Stage, baseline: Decimal, month_end: dt.date) -> Decimal:
 
 
 def _meets(stage: Stage, value: Decimal) -> bool:
-    if stage.comparator == Comparator.AT_MOST:
+    if stage.comparator == AT_MOST:
         return value <= stage.value
     return value >= stage.value  # at least, range (its floor), reduce by
 
@@ -126,27 +129,27 @@ class Judge:
         if stage is None:
             return Verdict("", "")
         texts, month_end = self.texts, self.month_end
-        if stage.comparator == Comparator.DONE:
+        if stage.comparator == DONE:
             due = {"due": day_text(stage.due_on)}
             if done is None:
-                return Verdict(Status.NO_DATA, texts.no_figures)
+                return Verdict(NO_DATA, texts.no_figures)
             if done:
-                return Verdict(Status.MET, texts.done % due)
+                return Verdict(MET, texts.done % due)
             if month_end >= stage.due_on:
-                return Verdict(Status.BEHIND, texts.missed % due)
-            status = Status.AT_RISK if (stage.due_on - month_end).days <= MILESTONE_WARNING_DAYS else Status.ON_TRACK
+                return Verdict(BEHIND, texts.missed % due)
+            status = AT_RISK if (stage.due_on - month_end).days <= MILESTONE_WARNING_DAYS else ON_TRACK
             return Verdict(status, texts.not_yet % due)
         if value is None:
-            return Verdict(Status.NO_DATA, texts.no_figures)
+            return Verdict(NO_DATA, texts.no_figures)
         if _meets(stage, value):
-            status = Status.MET
+            status = MET
         elif month_end >= stage.due_on:
-            status = Status.BEHIND  # said as "not met by the deadline"
+            status = BEHIND  # said as "not met by the deadline"
         else:
             path = self._path(stage, baseline)[0]
-            lower_is_better = stage.comparator == Comparator.AT_MOST
+            lower_is_better = stage.comparator == AT_MOST
             gap = (value - path) if lower_is_better else (path - value)
-            status = Status.ON_TRACK if gap <= 0 else (Status.AT_RISK if gap <= AT_RISK_MARGIN else Status.BEHIND)
+            status = ON_TRACK if gap <= 0 else (AT_RISK if gap <= AT_RISK_MARGIN else BEHIND)
         return self._said(stage, baseline, status, pct_text(value))
 
     def _said(self, stage: Stage, baseline: Decimal | None, status: str, value_text: str) -> Verdict:
@@ -155,7 +158,7 @@ class Judge:
         kept = self.said.get(key)
         if kept is None:
             words = {**self._stage_words(stage), "value": value_text}
-            if status == Status.MET:
+            if status == MET:
                 verdict = Verdict(status, self.texts.met % words)
             else:
                 path, words["path"] = self._path(stage, baseline)
@@ -202,7 +205,7 @@ def _path_start(stage: Stage, baseline: Decimal | None) -> Decimal:
 
 def own_value(*, measure: str, numerator, denominator) -> Decimal | None:
     """A unit's percentage: the ratio, or for a reduction the share by which it fell below its baseline."""
-    if measure == Measure.REDUCTION:
+    if measure == REDUCTION:
         ratio = pct(numerator, denominator)
         return None if ratio is None else (HUNDRED - ratio)
     return pct(numerator, denominator)
@@ -245,7 +248,7 @@ class Node:
 
 def rolled_value(node: Node, *, rollup: str, measure: str) -> Decimal | None:
     """The subtree's value by the indicator's rule: ratio of sums, or share of expected units, never a mean."""
-    if rollup == Rollup.SUM_RATIO:
+    if rollup == SUM_RATIO:
         if not node.has_counts:
             return None
         return own_value(measure=measure, numerator=node.numerator, denominator=node.denominator)
