@@ -106,12 +106,12 @@ def test_rows_with_a_value_needing_escapes_are_copied_intact():
 
     width = len(RESULT_COLUMNS)
     plain = (1, 10, 20, None, 3, 4, True, D("75.00"), None, D("83.24"), "at_risk", "đạt.", 3, 4, 1, 1, 0,
-             D("75.00"), "at_risk", "1/1 đơn vị đạt.", None)
+             D("75.00"), "at_risk", "1/1 đơn vị đạt.", '{"2025-12-01": [3, 4]}')
     awkward = (1, 11, 20, None, None, None, False, None, None, None, "", "a\\b\tc\nd", None, None, 1, 0, 0,
                None, "no_data", "None", '{"2025-12-01": [1, 2]}')
     assert len(plain) == len(awkward) == width
     _insert(ComplianceResult, RESULT_COLUMNS, [plain])  # as COPY text
     _insert(ComplianceResult, RESULT_COLUMNS, [awkward])  # as CSV: the reason holds a backslash, a tab, a line break
     stored = {row[1]: row for row in ComplianceResult.objects.filter(run_id=1).values_list(*RESULT_COLUMNS)}
-    assert stored[10] == plain
+    assert stored[10] == plain[:-1] + ({"2025-12-01": [3, 4]},)
     assert stored[11] == awkward[:-1] + ({"2025-12-01": [1, 2]},)
