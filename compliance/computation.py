@@ -15,15 +15,16 @@ from collections import defaultdict
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Max, Min, Q, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.engine import Node, Texts, Verdict, judge, own_value, rolled_value
+from compliance.engine import Judge, Node, Texts, Verdict, own_value, rolled_value
 from compliance.models import (
     ComplianceMonth,
     ComplianceResult,
@@ -42,6 +43,9 @@ from units.models import Unit
 from units.selectors import unit_open_in_month
 
 STEP = Unit.steplen
+# Enum members compared for every row, bound once: looking a member up on its class costs more than comparing it.
+OVERDUE, NO_DATA, MET = Status.OVERDUE, Status.NO_DATA, Status.MET
+UNIT_SHARE, SUM_RATIO, ALL_DONE = Measure.UNIT_SHARE, Rollup.SUM_RATIO, Rollup.ALL_DONE
 
 
 @dataclass
@@ -70,32 +74,53 @@ def _figures(period: dt.date, flow_ids: set[int], unit_ids: list[int] | None = N
     """(unit, indicator) → approved and provisional sums for the month, or year to date for flows.
 
     Every unit's, or only those of `unit_ids` (an approval applied in place reads its unit's alone)."""
-    year_start = period.replace(month=1)
     values = ReportValue.objects.filter(
         report__status__in=[Report.Status.APPROVED, Report.Status.SUBMITTED],
     )
     if unit_ids is not None:
         values = values.filter(report__unit_id__in=unit_ids)
-    values = values.filter(
-        Q(indicator_id__in=flow_ids, report__period__gte=year_start, report__period__lte=period)
-        | (~Q(indicator_id__in=flow_ids) & Q(report__period=period))
-    )
     approved = Q(report__status=Report.Status.APPROVED)
-    # The tuple's order, after unit and indicator. A month with a denominator of 0 (a reduction without its
-    # baseline) keeps its numerator out of the year's sums: a numerator alone would pull the ratio off.
-    names = ("a_num", "a_den", "a_rows", "a_based", "a_done", "p_num", "p_den")
     based = Q(denominator__gt=0)
-    rows = values.values("report__unit_id", "indicator_id").annotate(
-        a_num=Sum("numerator", filter=approved), a_den=Sum("denominator", filter=approved),
-        a_rows=Count("id", filter=approved), a_based=Sum("numerator", filter=approved & based),
-        a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
-        p_num=Sum("numerator", filter=based), p_den=Sum("denominator"),
-    ).values_list("report__unit_id", "indicator_id", *names)
+    # In Figure's order. A month with a denominator of 0 (a reduction without its baseline) keeps its numerator out
+    # of the year's sums: a numerator alone would pull the ratio off.
+    names = ("a_num", "a_den", "a_rows", "a_based", "a_done", "p_num", "p_den")
+    queries = []
+    if flow_ids:
+        queries.append(values.filter(
+            indicator_id__in=flow_ids, report__period__gte=period.replace(month=1), report__period__lte=period,
+        ).values("report__unit_id", "indicator_id").annotate(
+            a_num=_whole_sum("numerator", filter=approved), a_den=_whole_sum("denominator", filter=approved),
+            a_rows=Count("id", filter=approved), a_based=_whole_sum("numerator", filter=approved & based),
+            a_done=Max(Case(When(approved & Q(done=True), then=1), When(approved & Q(done=False), then=0))),
+            p_num=_whole_sum("numerator", filter=based), p_den=_whole_sum("denominator"),
+        ).values_list("report__unit_id", "indicator_id", *names))
+    # The month's one value of each level indicator (one report per unit and month, one value per indicator in it):
+    # its "sums" are the value itself, read without grouping, which costs PostgreSQL more than the rest together.
+    whole = BigIntegerField()
+    queries.append(values.filter(report__period=period).exclude(indicator_id__in=flow_ids).annotate(
+        a_num=Case(When(approved, then="numerator"), output_field=whole),
+        a_den=Case(When(approved, then="denominator"), output_field=whole),
+        a_rows=Case(When(approved, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        a_based=Case(When(approved & based, then="numerator"), output_field=whole),
+        a_done=Case(When(approved & Q(done=True), then=Value(1)), When(approved & Q(done=False), then=Value(0)),
+                    output_field=IntegerField()),
+        p_num=Case(When(based, then="numerator"), output_field=whole), p_den=F("denominator"),
+    ).values_list("report__unit_id", "indicator_id", *names))
+    figures: dict[tuple[int, int], Figure] = {}
+    make = partial(tuple.__new__, Figure)  # Figure's own constructor is a Python function, called 100,000s of times
     # Plain tuples straight from the cursor: the ORM's per-value converters cost more than the query here.
-    sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(row[0], row[1]): Figure(*row[2:]) for row in cursor.fetchall()}
+        for query in queries:
+            sql, params = query.query.sql_with_params()
+            cursor.execute(sql, params)
+            figures.update({(row[0], row[1]): make(row[2:]) for row in cursor.fetchall()})
+    return figures
+
+
+def _whole_sum(column: str, **options) -> Cast:
+    """A sum of counts as a whole number: PostgreSQL sums bigints as numeric, which would arrive as Decimals; as
+    ints they are divided over integers (`engine.pct`) and summed up the tree without Decimal arithmetic."""
+    return Cast(Sum(column, **options), BigIntegerField())
 
 
 def _baselines(months: set[dt.date], unit_ids: list[int] | None = None
@@ -150,16 +175,38 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            text = _copy_text(rows, len(columns))
+            if text is not None:
+                cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT text, NULL 'None')",
+                                   io.StringIO(text), size=COPY_CHUNK)
+                return
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for row in rows:
                 writer.writerow(["\\N" if v is None else ("t" if v is True else "f" if v is False else v)
                                  for v in row])
             buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer,
+                               size=COPY_CHUNK)
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
+
+
+def _copy_text(rows: list[tuple], width: int) -> str | None:
+    """The rows in COPY's text format, each value as `str` gives it (None as 'None', True as 'True', which COPY reads
+    with NULL 'None'); None when a value holds a tab, a line break or a backslash, which the text format would have
+    to escape (the caller then writes CSV). Only a text column spelling exactly 'None' would be misread: the columns
+    written are numbers, dates, booleans, statuses, sentences and JSON, none of which does. One C-level formatting
+    per row: CSV's per-value conversions cost more than the COPY itself."""
+    line = "\t".join(["%s"] * width) + "\n"
+    text = "".join([line % row for row in rows])
+    if "\\" in text or "\r" in text or text.count("\n") != len(rows) or text.count("\t") != len(rows) * (width - 1):
+        return None
+    return text
 
 
 class RowWriter:
@@ -237,6 +284,20 @@ class Month:
     # (id of a stage, value, done, baseline) → its verdict. A stage's id names it only while it lives: the verdicts
     # are forgotten with each part's stages (`part_compute`); an approval applied in place makes a Month of its own.
     verdicts: dict = field(default_factory=dict)
+    # id of a stages tuple `_bind` shares → those of its stages judged on each unit's own figures (forgotten with the
+    # verdicts, for the same reason).
+    judged_each: dict = field(default_factory=dict)
+    counted: dict = field(default_factory=dict)  # (meeting, expected) → "3 of 5 units." (see `_counted`)
+    judging: Judge | None = None  # judges the verdicts not yet known, with the words of each stage kept
+    counting: frozenset = field(init=False, default=frozenset())  # see __post_init__
+
+    def __post_init__(self):
+        # The indicators counted with a numerator and denominator (`Indicator.has_counts`), asked for every row.
+        self.counting = frozenset(pk for pk, indicator in self.indicators.items() if indicator.has_counts)
+
+    def forget(self) -> None:
+        """Drop what was kept of one part's stages and sentences (each part makes its own stages)."""
+        self.verdicts, self.judged_each, self.counted, self.judging = {}, {}, {}, None
 
     def write(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.writer is None:
@@ -356,7 +417,7 @@ def _region_split(units: list[UnitRow]) -> tuple[list[UnitRow], list[list[UnitRo
 def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
     """The phases over one part (complete subtrees, less the parts below it whose `tails` it adds): bind, totals,
     reporting, own values, roll-up, emit. Returns what its top units hand up."""
-    month.verdicts = {}
+    month.forget()
     by_path = {unit.path: unit.id for unit in units}
     unit_ids = None if month.whole and len(units) == len(month.units) else list(by_path.values())
     stages = _bind(month, units)
@@ -372,12 +433,17 @@ def part_compute(month: Month, units: list[UnitRow], tails) -> Tail:
                     stage_reach(reached[(unit_id, indicator_id)], stage)
     reporting = _reporting(month, units, unit_ids)
     expected = {unit_id: r.due_on for unit_id, r in reporting.items()}
-    own_results, nodes = _own_values(month, stages, reporting, unit_ids)
+    judged = Judged(stages, _sorted_stages(reached))
+    # A unit with nothing under it in the part, nor a part below, is its own subtree: its row is written at once.
+    parents = {unit.path[:-STEP] for unit in units} | {path[:-STEP] for tail in tails for path in tail.nodes}
+    leaves = {unit.id for unit in units if unit.path not in parents}
+    rows = ResultRows(month)
+    own_results, nodes = _own_values(month, stages, reporting, unit_ids, judged=judged, leaves=leaves, rows=rows)
     for tail in tails:
         expected.update(tail.expected)
         _tail_add(by_path, tail, reporting, nodes)
     tops = _roll_up(units, reporting, nodes)
-    count = _emit(month, Judged(stages, _sorted_stages(reached)), own_results, nodes, reporting)
+    count = _emit(month, judged, own_results, nodes, reporting, leaves=leaves, rows=rows)
     return Tail({unit.path: nodes.get(unit.id, {}) for unit in tops},
                 {unit.path: reporting[unit.id] for unit in tops if unit.id in reporting}, above, expected,
                 count + sum(tail.count for tail in tails))
@@ -416,9 +482,9 @@ def roll_keep(month: Month, expected: dict[int, dt.date | None]) -> None:
                 roll_kept_at=timezone.now()):
             return
         ExpectedReporter.objects.filter(period=month.period).delete()
-        ExpectedReporter.objects.bulk_create(
-            [ExpectedReporter(period=month.period, unit_id=unit_id, due_on=due_on)
-             for unit_id, due_on in expected.items()], batch_size=5000)
+        # Plain rows (COPY on PostgreSQL): a model object each would cost more than the writing.
+        _insert(ExpectedReporter, ("period", "unit_id", "due_on"),
+                [(month.period, unit_id, due_on) for unit_id, due_on in expected.items()])
 
 
 Stages = tuple[Stage, ...]  # the stages in force for one unit and indicator: one per series of the nearest plan
@@ -429,17 +495,37 @@ def _bind(month: Month, units: list[UnitRow] | None = None) -> dict[tuple[int, i
     the tree share the work."""
     stages: dict[tuple[int, int], Stages] = {}
     stage_cache: dict[tuple, Stages] = {}
+    # Without values set for named units, the units of one position (`Bindings.for_unit` hands them one dict) are
+    # bound alike: id of that dict → (the dict, its stages by indicator).
+    positions: dict[int, tuple[dict, list[tuple[int, Stages]]]] = {}
     for unit in month.units if units is None else units:
         if not unit.open:
             continue
-        for indicator_id, targets in month.bindings.for_unit(unit, month.period).items():
-            # A value a target sets for the unit or a unit above it replaces the target's own (nearest wins).
-            overrides = month.bindings.overrides(unit.path, targets)
-            key = (tuple(t.pk for t in targets), *sorted(overrides.items()))
-            if key not in stage_cache:
-                stage_cache[key] = stages_in_force(targets, month.month_end, overrides)
-            stages[(unit.id, indicator_id)] = stage_cache[key]
+        bound = month.bindings.for_unit(unit, month.period)
+        if month.bindings.unit_values:
+            found = _unit_stages(month, unit, bound, stage_cache)
+        else:
+            kept = positions.get(id(bound))
+            if kept is None:
+                kept = positions[id(bound)] = (bound, _unit_stages(month, unit, bound, stage_cache))
+            found = kept[1]
+        for indicator_id, held in found:
+            stages[(unit.id, indicator_id)] = held
     return stages
+
+
+def _unit_stages(month: Month, unit: UnitRow, bound: dict[int, list], cache: dict[tuple, Stages]
+                 ) -> list[tuple[int, Stages]]:
+    """The stages in force for each indicator binding the unit, the same tuple for the same targets and values."""
+    found = []
+    for indicator_id, targets in bound.items():
+        # A value a target sets for the unit or a unit above it replaces the target's own (nearest wins).
+        overrides = month.bindings.overrides(unit.path, targets)
+        key = (tuple(t.pk for t in targets), *sorted(overrides.items()))
+        if key not in cache:
+            cache[key] = stages_in_force(targets, month.month_end, overrides)
+        found.append((indicator_id, cache[key]))
+    return found
 
 
 class Judged(NamedTuple):
@@ -540,27 +626,44 @@ def _reporting(month: Month, units: list[UnitRow], unit_ids: list[int] | None = 
     return reporting
 
 
-def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], unit_ids: list[int] | None = None
+def _own_values(month: Month, stages: dict, reporting: dict[int, Reporting], unit_ids: list[int] | None = None, *,
+                judged: "Judged", leaves: set[int], rows: "ResultRows"
                 ) -> tuple[dict[tuple[int, int], OwnResult], dict[int, dict[int, Node]]]:
-    """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up."""
-    baseline_months = {_baseline_month(stage) for held in set(stages.values()) for stage in held}
+    """Each unit's own value, provisional value and verdict, and the node it adds to the roll-up. The rows of the
+    `leaves` (units with nothing under them) are complete with it: they are written here, the others' results kept
+    for `_emit`."""
+    # The tuples of stages are shared between the units of one position: each is looked at once.
+    baseline_months = {_baseline_month(stage) for held in {id(held): held for held in stages.values()}.values()
+                       for stage in held}
     baselines = _baselines(baseline_months, unit_ids) if baseline_months else {}
     flow_ids = {pk for pk, i in month.indicators.items() if i.flow == Flow.FLOW}
     figures = _figures(month.period, flow_ids, unit_ids)
-    overdue_reasons: dict[int, str] = {}
+    indicators, run_id, total = month.indicators, month.run.pk, judged.total
     own_results: dict[tuple[int, int], OwnResult] = {}
     nodes: dict[int, dict[int, Node]] = defaultdict(dict)
-    for (unit_id, indicator_id), held in stages.items():
-        indicator = month.indicators[indicator_id]
-        figure = figures.get((unit_id, indicator_id))
-        bases = baselines.get((unit_id, indicator_id))
-        # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
-        expected = reporting.get(unit_id)
-        if expected and expected.own == ReportingResult.Own.OVERDUE and unit_id not in overdue_reasons:
-            overdue_reasons[unit_id] = overdue_reason(month.period, expected.due_on)
-        own = _own_result(month, indicator, held, figure, bases, overdue_reasons.get(unit_id))
-        own_results[(unit_id, indicator_id)] = own
-        nodes[unit_id][indicator_id] = _own_node(indicator, own, figure, bases)
+    current = overdue = unit_nodes = leaf = None
+    out, limit = rows.rows, rows.limit
+    for key, held in stages.items():  # a unit's indicators one after the other, as `_bind` found them
+        unit_id, indicator_id = key
+        if unit_id != current:
+            current, unit_nodes, leaf = unit_id, nodes[unit_id], unit_id in leaves
+            expected = reporting.get(unit_id)
+            # A unit bound now but not recorded as expected for a month that is over is judged, never overdue.
+            overdue = overdue_reason(month.period, expected.due_on) \
+                if expected and expected.own == ReportingResult.Own.OVERDUE else None
+        indicator = indicators[indicator_id]
+        figure = figures.get(key)
+        bases = baselines.get(key) if baselines else None
+        own = _own_result(month, indicator, held, figure, bases, overdue)
+        node = unit_nodes[indicator_id] = _own_node(indicator, own, figure, bases)
+        if not leaf:
+            own_results[key] = own
+            continue
+        # A bound unit's own stages are those its total is judged by (`Judged.total`).
+        out.append((run_id, unit_id, indicator_id, *result_row(month, indicator, held or total(key), node, own)))
+        if len(out) >= limit:
+            rows.flush()
+            out, limit = rows.rows, rows.limit
     return own_results, nodes
 
 
@@ -572,12 +675,13 @@ def overdue_reason(period: dt.date, due_on: dt.date) -> str:
 def _own_node(indicator: Indicator, own: OwnResult, figure: Figure | None, bases: dict | None) -> Node:
     """What a bound unit adds to its subtree's sums: its counted figures, itself as expected, reporting, meeting."""
     # A zero denominator (0/0, or a reduction without its baseline) stays out of the subtree's sums.
-    counted = own.numerator is not None and bool(own.denominator)
-    return Node(
-        numerator=own.numerator if counted else 0, denominator=own.denominator if counted else 0, expected=1,
-        reporting=int(bool(figure and figure.rows)),
-        meeting=int(_unit_meets(indicator, done=own.done, value=own.value, status=own.status)),
-        has_counts=own.numerator is not None, bases=dict(bases) if bases else None)
+    numerator, denominator = own.numerator, own.denominator
+    counted = numerator is not None and denominator
+    # Node's fields in order: numerator, denominator, expected, reporting, meeting, has_counts, bases.
+    return Node(numerator if counted else 0, denominator if counted else 0, 1,
+                1 if figure is not None and figure.rows else 0,
+                1 if _unit_meets(indicator, done=own.done, value=own.value, status=own.status) else 0,
+                numerator is not None, dict(bases) if bases else None)
 
 
 def _baseline_month(stage: Stage) -> dt.date:
@@ -596,44 +700,68 @@ def _worst(verdicts: list[tuple[Stage, Verdict]]) -> tuple[Stage, Verdict]:
 
 def _judge_all(month: Month, indicator: Indicator, stages: Stages, *, value, done, bases) -> tuple[Stage, Verdict]:
     """The value against every stage in force, each from its own baseline month; the worst verdict stands."""
-    verdicts = []
-    for stage in stages:
-        figure = bases.get(_baseline_month(stage)) if bases else None
-        baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
-                                                         denominator=figure[1])
-        # Units of one position with the same value are judged alike: judged once per part (see `Month.verdicts`).
-        key = (id(stage), value, done, baseline)
-        verdict = month.verdicts.get(key)
-        if verdict is None:
-            verdict = month.verdicts[key] = judge(stage=stage, value=value, done=done, month_end=month.month_end,
-                                                  baseline=baseline, texts=month.texts)
-        verdicts.append((stage, verdict))
-    return _worst(verdicts)
+    if len(stages) == 1:
+        return stages[0], _verdict(month, indicator, stages[0], value, done, bases)
+    return _worst([(stage, _verdict(month, indicator, stage, value, done, bases)) for stage in stages])
+
+
+def _verdict(month: Month, indicator: Indicator, stage: Stage, value, done, bases) -> Verdict:
+    """The value against one stage, from the stage's baseline month."""
+    figure = bases.get(_baseline_month(stage)) if bases else None
+    baseline = None if figure is None else own_value(measure=indicator.measure, numerator=figure[0],
+                                                     denominator=figure[1])
+    # Units of one position with the same value are judged alike: judged once per part (see `Month.verdicts`).
+    key = (id(stage), value, done, baseline)
+    verdict = month.verdicts.get(key)
+    if verdict is None:
+        if month.judging is None:
+            month.judging = Judge(month_end=month.month_end, texts=month.texts)
+        verdict = month.verdicts[key] = month.judging(stage, value, done, baseline)
+    return verdict
+
+
+def _judged_each(month: Month, stages: Stages) -> Stages:
+    """Of the stages in force, those judged on each unit's own figures (not on the totals only)."""
+    kept = month.judged_each.get(id(stages))
+    if kept is None:
+        # The tuple is kept beside its id, so the id cannot name another tuple while the entry lives.
+        kept = month.judged_each[id(stages)] = (stages, tuple(stage for stage in stages if stage.judged_each))
+    return kept[1]
+
+
+def _counted(month: Month, meeting: int, expected: int) -> str:
+    """"3 of 5 units.": the same few sentences for most rows, written once each per part."""
+    said = month.counted.get((meeting, expected))
+    if said is None:
+        said = month.counted[(meeting, expected)] = month.texts.counted % {"meeting": meeting, "expected": expected}
+    return said
 
 
 def _own_result(month: Month, indicator: Indicator, stages: Stages, figure: Figure | None, bases: dict | None,
                 overdue_reason: str | None) -> OwnResult:
-    approved = bool(figure and figure.rows)
-    counts = approved and indicator.has_counts
+    approved = figure is not None and figure.rows > 0
+    has_counts = indicator.id in month.counting
+    counts = approved and has_counts
     denominator = figure.denominator if counts else None
     # The year's numerator over the months that had a denominator; a lone 0/0 or 3/0 is shown as it was entered.
     numerator = (figure.based_numerator if denominator else figure.numerator) if counts else None
     done = bool(figure.done) if approved and figure.done is not None else None
     value = provisional = path = None
-    if indicator.has_counts:
+    if has_counts:
         value = own_value(measure=indicator.measure, numerator=numerator, denominator=denominator)
-        if figure and (figure.all_numerator, figure.all_denominator) == (numerator, denominator):
-            provisional = value
-        elif figure:
-            provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
-                                    denominator=figure.all_denominator)
-    judged = tuple(stage for stage in stages if stage.judged_each)
+        if figure is not None:
+            if figure.all_numerator == numerator and figure.all_denominator == denominator:
+                provisional = value
+            else:
+                provisional = own_value(measure=indicator.measure, numerator=figure.all_numerator,
+                                        denominator=figure.all_denominator)
+    judged = _judged_each(month, stages)
     target_id = (judged or stages)[0].target_id
     if overdue_reason is not None:
-        status, reason = Status.OVERDUE, overdue_reason
+        status, reason = OVERDUE, overdue_reason
     elif numerator is not None and denominator == 0:
-        status, reason = Status.NO_DATA, _zero_denominator_reason(indicator, month.texts)
-    elif indicator.measure == Measure.UNIT_SHARE or not judged:
+        status, reason = NO_DATA, _zero_denominator_reason(indicator, month.texts)
+    elif indicator.measure == UNIT_SHARE or not judged:
         status, reason = _unjudged_own(month.texts, indicator, done=done, judged=bool(judged))
     else:
         stage, verdict = _judge_all(month, indicator, judged, value=value, done=done, bases=bases)
@@ -687,51 +815,79 @@ def _roll_up(units: list[UnitRow], reporting: dict[int, Reporting], nodes: dict[
 def _subtree_verdict(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult,
                      sub_value: Decimal | None) -> tuple[str, str]:
     texts = month.texts
-    counted = texts.counted % {"meeting": node.meeting, "expected": node.expected}
+    counted = _counted(month, node.meeting, node.expected)
     alone = node.expected == 1 and own is not NO_OWN
-    if alone and stages and not any(stage.judged_each for stage in stages):
+    if alone and stages and not _judged_each(month, stages):
         # A target judged on totals only, over a subtree where the unit alone counts: nothing more to judge.
         said = own.reason if texts.total_only in own.reason else f"{own.reason} {texts.total_only}"
         return "", f"{counted} {said}"
     if node.reporting == 0:
         # Without a target the total is not judged, not even as lacking figures.
-        return (Status.NO_DATA if stages else ""), texts.no_subtree_figures
-    if alone and indicator.measure != Measure.UNIT_SHARE:
+        return (NO_DATA if stages else ""), texts.no_subtree_figures
+    if alone and indicator.measure != UNIT_SHARE:
         # A unit alone in its subtree: the subtree's verdict is its own.
         return own.status, f"{counted} {own.reason}"
     if stages:
-        if indicator.rollup == Rollup.SUM_RATIO and sub_value is None and node.has_counts:
-            return Status.NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"
-        done = (node.meeting == node.expected) if indicator.rollup == Rollup.ALL_DONE else None
+        if indicator.rollup == SUM_RATIO and sub_value is None and node.has_counts:
+            return NO_DATA, f"{counted} {_zero_denominator_reason(indicator, texts)}"
+        done = (node.meeting == node.expected) if indicator.rollup == ALL_DONE else None
         # The total's path starts from the subtree's own baseline month, as each unit's row does.
-        bases = node.bases if indicator.rollup == Rollup.SUM_RATIO else None
+        bases = node.bases if indicator.rollup == SUM_RATIO else None
         _stage, verdict = _judge_all(month, indicator, stages, value=sub_value, done=done, bases=bases)
         return verdict.status, f"{counted} {verdict.reason}"
     return "", counted
 
 
 def _emit(month: Month, judged: Judged, own_results: dict[tuple[int, int], OwnResult],
-          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting]) -> int:
-    """One result row per unit and indicator, written in batches; then the reporting rows."""
+          nodes: dict[int, dict[int, Node]], reporting: dict[int, Reporting], *, leaves: set[int],
+          rows: "ResultRows") -> int:
+    """One result row per unit and indicator but the `leaves`' (written with their own values), then the reporting
+    rows. Returns the part's result rows."""
     run_id = month.run.pk
-    fail_after = None if month.fail_after is None else month.fail_after - month.written
-    rows, count = [], 0
+    indicators, total, own_of = month.indicators, judged.total, own_results.get
+    out, limit = rows.rows, rows.limit
     for unit_id, by_indicator in nodes.items():
+        if unit_id in leaves:
+            continue
         for indicator_id, node in by_indicator.items():
-            own = own_results.get((unit_id, indicator_id), NO_OWN)
-            rows.append((run_id, unit_id, indicator_id, *result_row(
-                month, month.indicators[indicator_id], judged.total((unit_id, indicator_id)), node, own)))
-            count += 1
-            if fail_after is not None and count >= fail_after:
-                month.write(ComplianceResult, RESULT_COLUMNS, rows)
-                raise RuntimeError("compliance computation stopped on purpose (fail_after)")
-            if len(rows) >= 50000:
-                month.write(ComplianceResult, RESULT_COLUMNS, rows)
-                rows = []
-    month.write(ComplianceResult, RESULT_COLUMNS, rows)
+            key = (unit_id, indicator_id)
+            out.append((run_id, unit_id, indicator_id, *result_row(
+                month, indicators[indicator_id], total(key), node, own_of(key, NO_OWN))))
+            if len(out) >= limit:
+                rows.flush()
+                out, limit = rows.rows, rows.limit
+    rows.flush()
     month.write(ReportingResult, REPORTING_COLUMNS, [r.row(run_id, unit_id) for unit_id, r in reporting.items()])
-    month.written += count
-    return count
+    return rows.count
+
+
+ROWS_AT_ONCE = 50000  # result rows handed to the writer at a time
+
+
+class ResultRows:
+    """A part's result rows on their way to the table, handed over ROWS_AT_ONCE at a time. The phases append to
+    `rows` and call `flush` once it holds `limit` (which a new list replaces: the one handed over is the writer's).
+    With the month's `fail_after`, the computation stops once that many rows are written."""
+
+    def __init__(self, month: Month):
+        self.month = month
+        self.rows: list[tuple] = []
+        self.count = 0
+        self.limit = self._limit()
+
+    def _limit(self) -> int:
+        month = self.month
+        return ROWS_AT_ONCE if month.fail_after is None else max(1, min(ROWS_AT_ONCE, month.fail_after - month.written))
+
+    def flush(self) -> None:
+        month, rows = self.month, self.rows
+        if month.fail_after is not None and month.written + len(rows) >= month.fail_after:
+            month.write(ComplianceResult, RESULT_COLUMNS, rows[:max(0, month.fail_after - month.written)])
+            raise RuntimeError("compliance computation stopped on purpose (fail_after)")
+        month.write(ComplianceResult, RESULT_COLUMNS, rows)
+        month.written += len(rows)
+        self.count += len(rows)
+        self.rows, self.limit = [], self._limit()
 
 
 def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, own: OwnResult) -> tuple:
@@ -742,7 +898,8 @@ def result_row(month: Month, indicator: Indicator, stages: Stages, node: Node, o
     # A total judged only through its scope names the target it is judged by, as a bound unit's row does.
     named = own._replace(target_id=stages[0].target_id) if own.target_id is None and stages else own
     # In RESULT_COLUMNS order: a plain tuple, as the emit phase writes millions of them.
-    return (*named, node.numerator if node.has_counts else None, node.denominator if node.has_counts else None,
+    counts = node.has_counts
+    return (*named, node.numerator if counts else None, node.denominator if counts else None,
             node.expected, node.reporting, node.meeting, sub_value, sub_status, sub_reason[:400],
             bases_dump(node.bases) if node.bases else None)
 
@@ -763,9 +920,12 @@ def bases_load(stored: dict | str | None) -> dict[dt.date, tuple[int, int]] | No
     return {dt.date.fromisoformat(month): (figure[0], figure[1]) for month, figure in stored.items()} or None
 
 
+SAYS_DONE = frozenset({Measure.MILESTONE, Measure.UNIT_SHARE})  # measures where a unit meets its target by being done
+
+
 def _unit_meets(indicator: Indicator, *, done, value, status) -> bool:
-    if indicator.measure in (Measure.MILESTONE, Measure.UNIT_SHARE):
+    if indicator.measure in SAYS_DONE:
         return bool(done)
     if indicator.unit_threshold is not None and value is not None:
         return value >= indicator.unit_threshold
-    return status == Status.MET
+    return status == MET
