@@ -15,12 +15,15 @@ rule-based on how party and state plans are written:
   (range), "tối đa / không quá / dưới 10%" (at_most), "rút ngắn / giảm (ít nhất) 30%" (reduce_by); a block's parts
   separated by ";" or by the end of a sentence give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%"),
   each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …":
-  at_least 3, `measure` "count") or a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50": at_most 4,
-  `measure` "rank"); "ít nhất 01 lần" is how often, not a count;
+  at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50": at_most 4,
+  `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, `measure` "multiple"); "ít nhất 01 lần" is how
+  often, not a count; a figure in a paragraph of prose of several sentences is proposed with its own sentence as
+  its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
-  specific-objectives section, so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …",
-  "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …") or with its
+  specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", whatever the section above it),
+  so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …", "Chỉnh lý …", "Thực hiện …", "Xây
+  dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …", "Hình thành …", "Áp dụng …") or with its
   year ("Năm 2025, dữ liệu … được làm sạch");
 - deadlines: "Quý II/2025" or "Quý II năm 2025" (the quarter's last day), "trong tháng 6/2026" (the month's last
   day; "trước tháng 6/2026" the last day of May), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
@@ -32,8 +35,8 @@ rule-based on how party and state plans are written:
   ("MỤC TIÊU ĐẾN NĂM 2030"), else its latest deadline, with `due_text` left empty because the document did not
   write it;
 - tasks: the appendix tables, and tables in the body read from Word (`authoring.extract_appendix`: a table of
-  assignments gives tasks, a table of indicators gives targets, rows numbered in one sequence or again in each
-  group); a bullet ending "(Ban … chủ trì)"
+  assignments gives tasks, a table of indicators gives targets, also when it names a lead for each row, rows
+  numbered in one sequence or again in each group); a bullet ending "(Ban … chủ trì)"
   is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025").
 
@@ -73,7 +76,8 @@ REDUCE_BY = "reduce_by"
 DONE = "done"
 PERCENT = "percent"  # what a value measures: a percentage,
 COUNT = "count"  # a number of things ("tối thiểu 03 cụm"),
-RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th)
+RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th),
+MULTIPLE = "multiple"  # a multiple of something ("gấp 30 lần GRDP": at least 30 times)
 
 JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure", "due",
                "lead", "cooperating", "output")
@@ -87,6 +91,9 @@ INDICATOR_MIN_FIT = 0.18
 HEAD_BONUS = 1.5
 # An appendix task and a milestone of the plan's body are one deliverable when they share this many word pairs.
 SAME_DELIVERABLE_PAIRS = 5
+# A paragraph of prose (no bullet, no number) of this many sentences or more is not one clause: a figure in it is
+# proposed with its own sentence. A list item, however long, is one clause.
+PARAGRAPH_SENTENCES = 2
 
 
 # --- records ------------------------------------------------------------------------------------------------------
@@ -527,6 +534,8 @@ _COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn)\s+(?P
 # "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
 _RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
                    r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)
+# "gấp 30 lần GRDP", "tăng gấp 2,5 lần": a multiple, at least so many times.
+_MULTIPLE = re.compile(rf"\bgấp\s+(?P<n>{_NUMBER})\s+lần\b", re.IGNORECASE)
 
 
 def _number(text: str) -> Decimal:
@@ -559,10 +568,12 @@ def _measures(part: str) -> list[_Measure]:
 
 
 def _counts_and_ranks(part: str) -> list[_Measure]:
-    """The places in a ranking (at most that place) and the counts (at least so many) a part without a percentage
-    sets, in the order written."""
+    """The places in a ranking (at most that place), the counts (at least so many) and the multiples (at least so
+    many times) a part without a percentage sets, in the order written."""
     found = [(match.start(), _Measure(AT_MOST, Decimal(match["n"] or match["t"] or match["r"]), None, RANK))
              for match in _RANK.finditer(part)]
+    found += [(match.start(), _Measure(AT_LEAST, _number(match["n"]), None, MULTIPLE))
+              for match in _MULTIPLE.finditer(part)]
     found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
               for match in _COUNT.finditer(part)]
     return [measure for _, measure in sorted(found)]
@@ -575,11 +586,13 @@ _DONE_START = re.compile(r"^(?:(?:(?:Trong|Đến|Trước)\s+)?(?:Quý\s+\S+(?:
                          re.IGNORECASE)
 # A deliverable: what a specific objective sets to be done, or, with a day or quarter of its own, a task.
 _DELIVERABLE = r"Xây\s+dựng|Thí\s+điểm|Hoàn\s+thiện|Ứng\s+dụng|Triển\s+khai"
-_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|{_DELIVERABLE})\b",
-                           re.IGNORECASE)
+_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|Hình\s+thành|Áp\s+dụng|"
+                           rf"{_DELIVERABLE})\b", re.IGNORECASE)
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
+# A heading below the sections that sets objectives by a year: "1. Mục tiêu đến hết năm 2026", "Mục tiêu năm 2027".
+_DATED_OBJECTIVES = re.compile(r"^Mục\s+tiêu\b[^.;:]{0,40}?\bnăm\s+20\d{2}", re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
 
 
@@ -591,14 +604,21 @@ class _Context:
     objectives: bool = False
     general: bool = False
     horizon: int | None = None  # the latest year a heading names ("II. MỤC TIÊU ĐẾN NĂM 2030")
+    dated: float = 0.0  # the depth of the heading "Mục tiêu đến năm 2026" whose section is objectives, if any
 
     def enter(self, block: _Block) -> None:
         self.years = [(depth, due) for depth, due in self.years if depth < block.depth]
+        heading = bool(block.marker) and block.depth < 6 and len(block.body) < 80
+        if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
+            self.objectives, self.dated = False, 0.0
         if block.depth == 1:
             self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
             self.general = False
-        elif block.depth == 2 and block.marker and len(block.body) < 80:  # "1. Mục tiêu tổng quát", a heading
+        elif block.depth == 2 and heading:  # "1. Mục tiêu tổng quát", a heading
             self.general = bool(_GENERAL.search(block.body))
+        if heading and block.depth > 1 and not self.objectives and _DATED_OBJECTIVES.match(block.body):
+            # "1. Mục tiêu đến hết năm 2026" under a section not read as the objectives: its blocks are.
+            self.objectives, self.general, self.dated = True, False, block.depth
         year = _heading_year(block)
         if year:
             # A line that is only a period ("- Giai đoạn 2025-2027") dates its siblings after it as well, until
@@ -639,11 +659,13 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
         return []
     due = _due_in(body, ahead=False) or context.due
     found = []
+    sentences = _sentences(block)
     for end, part in _parts(body):
         # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.
         part_due = _due_in(part) or _years_ahead(body[:end]) or due
+        sentence = next((span for span in sentences if span.start < end <= span.end), None)
         for measure in _measures(part):
-            found.append(_target(block, part, measure, part_due, guesser))
+            found.append(_target(block, part, measure, part_due, guesser, sentence=sentence))
     if found:
         return found
     milestone = (_DONE_START.match(body) and (context.objectives or _due_in(body, ahead=False))) or (
@@ -654,9 +676,51 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
     return []
 
 
-def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guesser: _Guesser) -> Candidate:
+class _Sentence(NamedTuple):
+    """One sentence of a paragraph: where it starts and ends in the block's body, and in the text."""
+
+    start: int
+    end: int
+    clause: str
+    text_start: int
+    text_end: int
+
+
+def _sentences(block: _Block) -> list[_Sentence]:
+    """The sentences of a paragraph of prose of `PARAGRAPH_SENTENCES` sentences or more ("Triển khai … của Trung
+    ương. Chú trọng … tối thiểu 80% … . Áp dụng …"), each with its offsets; none for a shorter paragraph or a list
+    item ("- …", "a) …"), whose clause is the whole block. A sentence ends with ". " before a capital ("TP. Hồ Chí
+    Minh" aside, as `_parts` reads it)."""
+    if block.marker:
+        return []
+    pieces = re.split(r"(?<=\.)\s+(?=[^\W\d_])", block.body)
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for piece in pieces:
+        start = block.body.index(piece, offset)
+        offset = start + len(piece)
+        if spans and not piece[:1].isupper():
+            spans[-1] = (spans[-1][0], offset)
+        else:
+            spans.append((start, offset))
+    if len(spans) < PARAGRAPH_SENTENCES:
+        return []
+    found = []
+    for start, end in spans:
+        clause = block.body[start:end]
+        where = re.search(r"\s+".join(map(re.escape, clause.split())), block.raw)
+        if where is None:  # pragma: no cover - the body is the block's words, folded
+            return []
+        found.append(_Sentence(start, end, clause, block.start + where.start(), block.start + where.end()))
+    return found
+
+
+def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guesser: _Guesser,
+            sentence: _Sentence | None = None) -> Candidate:
+    clause, start, end = (sentence.clause, sentence.text_start, sentence.text_end) if sentence else (
+        block.clause, block.start, block.end)
     return Candidate(
-        kind=TARGET, clause=block.clause, start=block.start, end=block.end,
+        kind=TARGET, clause=clause, start=start, end=end,
         indicator=guesser.guess(part, measure.comparator), comparator=measure.comparator, value=measure.value,
         value_max=measure.value_max, measure=measure.measure, due=due.day if due else None,
         due_text=due.text if due else "",
