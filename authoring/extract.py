@@ -766,10 +766,10 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         if task:
             found.append(task)
         found.extend(_block_targets(block, context, guesser))
-    milestones: dict[str, list[str]] = {}
+    milestones: dict[str, list[Candidate]] = {}
     for candidate in found:
         if candidate.kind == TARGET and candidate.comparator == DONE and candidate.indicator:
-            milestones.setdefault(candidate.indicator, []).append(candidate.clause)
+            milestones.setdefault(candidate.indicator, []).append(candidate)
     for table in [*inline, *tables]:
         for row in table.rows:
             found.extend(_scheduled(appendix_candidates(text, table, row, guesser), milestones))
@@ -783,17 +783,20 @@ def _blanked(text: str, spans) -> str:
     return text
 
 
-def _scheduled(row: list[Candidate], milestones: dict[str, list[str]]) -> list[Candidate]:
+def _scheduled(row: list[Candidate], milestones: dict[str, list[Candidate]]) -> list[Candidate]:
     """A row whose task delivers a milestone the body sets also proposes that milestone with the row's deadline: the
     appendix dates it ("Quý I/2026" where the body says 2026), a difference to show, not hide. The same deliverable:
-    the same indicator guessed, and at least `SAME_DELIVERABLE_PAIRS` word pairs in common with the body's clause."""
+    the same indicator guessed, at least `SAME_DELIVERABLE_PAIRS` word pairs in common with the body's clause, and
+    due in the same year (a row due in 2026 towards a milestone of 2030 is a step to it, a task only)."""
     if not row or row[0].kind != TASK:
         return row
     task = row[0]
     if task.due is None or any(c.clause == task.clause for c in row[1:]):
         return row
     pairs = _pairs(task.clause)
-    if not any(len(pairs & _pairs(clause)) >= SAME_DELIVERABLE_PAIRS for clause in milestones.get(task.indicator, ())):
+    if not any(len(pairs & _pairs(body.clause)) >= SAME_DELIVERABLE_PAIRS
+               and (body.due is None or body.due.year == task.due.year)
+               for body in milestones.get(task.indicator, ())):
         return row
     milestone = Candidate(kind=TARGET, clause=task.clause, start=task.start, end=task.end, indicator=task.indicator,
                           comparator=DONE, due=task.due, due_text=task.due_text)

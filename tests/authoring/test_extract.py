@@ -710,3 +710,17 @@ def test_a_figure_in_a_paragraph_of_prose_is_proposed_with_its_own_sentence():
     # A list item stays one clause, however many sentences it has; 100% by its own 2026.
     assert item.clause == "- Năm 2026: 100% văn bản được ký số. Riêng văn bản mật được quản lý riêng."
     assert (item.value, item.due) == (Decimal(100), dt.date(2026, 12, 31))
+
+
+def test_an_appendix_row_due_in_another_year_than_the_bodys_milestone_is_a_task_only():
+    text = (
+        "II. MỤC TIÊU\n\n2. Mục tiêu cụ thể đến năm 2030\n\n"
+        "- Hoàn thành nâng cấp Trung tâm tích hợp dữ liệu của cơ quan đảng tỉnh đặt tại Văn phòng Tỉnh ủy.\n\n"
+        "PHỤ LỤC\n\nSTT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+        "1 | Khảo sát Trung tâm tích hợp dữ liệu đặt tại Văn phòng Tỉnh ủy | Phòng CĐS | Phòng Quản trị | Quý I/2026 | "
+        "Báo cáo khảo sát\n"
+    )
+    found = [(c.kind, c.comparator, c.due) for c in candidates_extract(text, catalogue=seed_catalogue())]
+    # The body's milestone is due by 2030; the row, due Quý I/2026 (31/3/2026), shares its words but not its year: a
+    # step towards it, proposed as a task only, not as the milestone dated again.
+    assert found == [("target", "done", dt.date(2030, 12, 31)), ("task", "done", dt.date(2026, 3, 31))]
