@@ -14,10 +14,10 @@ rule-based on how party and state plans are written:
 - a percentage is a target: "100%" and "tối thiểu / ít nhất / trên 95%" (at_least), "30 - 40%" and "80% - 90%"
   (range), "tối đa / không quá / dưới 10%" (at_most), "rút ngắn / giảm (ít nhất) 30%" (reduce_by); a block's parts
   separated by ";" or by the end of a sentence give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%"),
-  each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …":
-  at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50": at_most 4,
-  `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, `measure` "multiple"); "ít nhất 01 lần" is how
-  often, not a count; a figure in a paragraph of prose of several sentences is proposed with its own sentence as
+  each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …",
+  "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
+  at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, `measure` "multiple"); "ít nhất 01
+  lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several sentences is proposed with its own sentence as
   its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
@@ -528,9 +528,10 @@ class _Measure(NamedTuple):
     measure: str | None = PERCENT
 
 
-# "tối thiểu 03 cụm trung tâm dữ liệu": a count; "ít nhất 01 lần/năm" is how often, not how many.
-_COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
-                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|%)\b)(?=[^\W\d_])", re.IGNORECASE)
+# "tối thiểu 03 cụm trung tâm dữ liệu", "phát triển từ 05 bộ dữ liệu": a count; "ít nhất 01 lần/năm" is how often,
+# "từ 15 tuổi" how old, "từ 03 đến 05 cụm" a span, none of them how many at least.
+_COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn|\btừ)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
+                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|đến|%)\b)(?=[^\W\d_])", re.IGNORECASE)
 # "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
 _RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
                    r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)

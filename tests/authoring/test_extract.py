@@ -724,3 +724,14 @@ def test_an_appendix_row_due_in_another_year_than_the_bodys_milestone_is_a_task_
     # The body's milestone is due by 2030; the row, due Quý I/2026 (31/3/2026), shares its words but not its year: a
     # step towards it, proposed as a task only, not as the milestone dated again.
     assert found == [("target", "done", dt.date(2030, 12, 31)), ("task", "done", dt.date(2026, 3, 31))]
+
+
+def test_a_count_written_from_so_many_is_at_least_that_many():
+    found = read(
+        "KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Mỗi năm phát triển từ 05 bộ dữ liệu mở của Đảng bộ.\n"
+        "- Người từ 60 tuổi được hướng dẫn sử dụng ứng dụng số.\n- Tổ chức từ 03 đến 05 lớp tập huấn.\n"
+    )
+    # "từ 05 bộ": at least 5 datasets, due by the title's 2030. "từ 60 tuổi" says how old, and "từ 03 đến 05 lớp" a
+    # span: neither is proposed as a count.
+    assert [(c.comparator, c.value, c.measure, c.due) for c in found] == [
+        ("at_least", Decimal(5), "count", dt.date(2030, 12, 31))]
