@@ -17,8 +17,8 @@ rule-based on how party and state plans are written:
   each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …",
   "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
   at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, `measure` "multiple"); "ít nhất 01
-  lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several sentences is proposed with its own sentence as
-  its clause (a list item stays one clause);
+  lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several sentences is
+  proposed with its own sentence as its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
   specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", whatever the section above it),
