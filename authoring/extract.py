@@ -4,9 +4,10 @@ Pure Python: no database access; the indicator catalogue is passed in (`catalogu
 rule-based on how party and state plans are written:
 
 - a block is a paragraph, a bullet ("- ", "+ "), or a numbered item ("1.", "2.3.1.", "a)"), its wrapped lines
-  joined (also across a page break, when the sentence goes on in lower case); without blank lines between
-  paragraphs (text from a PDF), a heading's single line or a finished sentence closes its block, but a line ending
-  in a figure or a comma ("đ) Đến hết năm 2045: 100%") goes on on the next, capital or not;
+  joined (also across a page break, when the sentence goes on in lower case, and a heading in capitals wrapped
+  by the page, "II. MỤC" / "TIÊU"); without blank lines between paragraphs (text from a PDF), a heading's single
+  line or a finished sentence closes its block, but a line ending in a figure or a comma ("đ) Đến hết năm 2045:
+  100%") goes on on the next, capital or not;
 - headings carry their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
   "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level; a line
   that is only a period ("- Giai đoạn 2025-2027", "Đến năm 2027:", "Năm 2026:") dates the blocks under it and the
@@ -329,10 +330,17 @@ def _line_opens(current: _Block, tail: str, line: str) -> bool:
     the end of the block so far)."""
     if not line.lstrip()[:1].isupper():
         return False
+    if current.depth == 1 and _capitals(tail) and _capitals(line):
+        return False  # "II. MỤC" / "TIÊU": a heading in capitals wrapped by the page
     if current.marker and current.depth < 6 and current.lines == 1:
         # "1. Mục tiêu chung" is a heading; "đ) Đến hết năm 2045: 100%" or "a) Các chi bộ," is a sentence going on.
         return not _UNFINISHED.search(tail)
     return bool(re.search(r"[.:;!?]\s*$", tail))
+
+
+def _capitals(text: str) -> bool:
+    """Text in capitals: it has letters, and none of them in lower case."""
+    return any(ch.isalpha() for ch in text) and text == text.upper()
 
 
 def _blocks(text: str) -> list[_Block]:

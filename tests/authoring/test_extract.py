@@ -735,3 +735,13 @@ def test_a_count_written_from_so_many_is_at_least_that_many():
     # span: neither is proposed as a count.
     assert [(c.comparator, c.value, c.measure, c.due) for c in found] == [
         ("at_least", Decimal(5), "count", dt.date(2030, 12, 31))]
+
+
+def test_a_heading_in_capitals_wrapped_by_the_page_is_one_heading():
+    text = ("KẾ HOẠCH năm 2027\nI. MỤC\nĐÍCH\n- Nâng cao nhận thức.\n"
+            "II. MỤC\nTIÊU\n- Hoàn thiện cơ sở dữ liệu đảng viên.\n")
+    (milestone,) = read(text)
+    # "II. MỤC" / "TIÊU" is the heading "MỤC TIÊU", so the deliverable under it is a milestone, due by the title's 2027;
+    # "I. MỤC ĐÍCH" is not the objectives, so "Nâng cao nhận thức" is nothing.
+    assert (milestone.comparator, milestone.due, milestone.clause) == (
+        "done", dt.date(2027, 12, 31), "- Hoàn thiện cơ sở dữ liệu đảng viên.")
