@@ -17,15 +17,15 @@ rule-based on how party and state plans are written:
   separated by ";" or by the end of a sentence give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%"),
   each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …",
   "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
-  at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, `measure` "multiple"); "ít nhất 01
-  lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several sentences is
-  proposed with its own sentence as its clause (a list item stays one clause);
+  at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, "gấp đôi" 2, `measure` "multiple");
+  "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several
+  sentences is proposed with its own sentence as its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
-  specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", whatever the section above it),
-  so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …", "Chỉnh lý …", "Thực hiện …", "Xây
-  dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …", "Hình thành …", "Áp dụng …") or with its
-  year ("Năm 2025, dữ liệu … được làm sạch");
+  specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", "Chỉ tiêu năm 2026" or "Mục tiêu
+  cụ thể", whatever the section above it), so is a block that begins with a concrete action ("Số hóa …", "Tích
+  hợp …", "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …",
+  "Hình thành …", "Áp dụng …") or with its year ("Năm 2025, dữ liệu … được làm sạch");
 - deadlines: "Quý II/2025" or "Quý II năm 2025" (the quarter's last day), "trong tháng 6/2026" (the month's last
   day; "trước tháng 6/2026" the last day of May), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
   (the day before, as `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết /
@@ -543,8 +543,8 @@ _COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn|\btừ
 # "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
 _RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
                    r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)
-# "gấp 30 lần GRDP", "tăng gấp 2,5 lần": a multiple, at least so many times.
-_MULTIPLE = re.compile(rf"\bgấp\s+(?P<n>{_NUMBER})\s+lần\b", re.IGNORECASE)
+# "gấp 30 lần GRDP", "tăng gấp 2,5 lần", "tăng gấp đôi": a multiple, at least so many times.
+_MULTIPLE = re.compile(rf"\bgấp\s+(?:(?P<n>{_NUMBER})\s+lần\b|(?P<twice>đôi)\b)", re.IGNORECASE)
 
 
 def _number(text: str) -> Decimal:
@@ -581,7 +581,7 @@ def _counts_and_ranks(part: str) -> list[_Measure]:
     many times) a part without a percentage sets, in the order written."""
     found = [(match.start(), _Measure(AT_MOST, Decimal(match["n"] or match["t"] or match["r"]), None, RANK))
              for match in _RANK.finditer(part)]
-    found += [(match.start(), _Measure(AT_LEAST, _number(match["n"]), None, MULTIPLE))
+    found += [(match.start(), _Measure(AT_LEAST, _number(match["n"]) if match["n"] else Decimal(2), None, MULTIPLE))
               for match in _MULTIPLE.finditer(part)]
     found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
               for match in _COUNT.finditer(part)]
@@ -600,8 +600,9 @@ _ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
-# A heading below the sections that sets objectives by a year: "1. Mục tiêu đến hết năm 2026", "Mục tiêu năm 2027".
-_DATED_OBJECTIVES = re.compile(r"^Mục\s+tiêu\b[^.;:]{0,40}?\bnăm\s+20\d{2}", re.IGNORECASE)
+# A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
+# 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
+_DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
 
 

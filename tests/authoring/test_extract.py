@@ -745,3 +745,23 @@ def test_a_heading_in_capitals_wrapped_by_the_page_is_one_heading():
     # "I. MỤC ĐÍCH" is not the objectives, so "Nâng cao nhận thức" is nothing.
     assert (milestone.comparator, milestone.due, milestone.clause) == (
         "done", dt.date(2027, 12, 31), "- Hoàn thiện cơ sở dữ liệu đảng viên.")
+
+
+def test_a_heading_naming_specific_objectives_or_targets_by_a_year_makes_its_deliverables_milestones():
+    text = (
+        "KẾ HOẠCH năm 2027\nI. ĐỊNH HƯỚNG\n1. Mục tiêu cụ thể\n- Hoàn thiện cơ sở dữ liệu đảng viên.\n"
+        "II. NHIỆM VỤ\n1. Chỉ tiêu năm 2026\n- Thí điểm trợ lý ảo tại Văn phòng.\n2. Giải pháp\n- Hoàn thiện quy chế.\n"
+    )
+    found = read(text)
+    # "Mục tiêu cụ thể" (due by the title's 2027) and "Chỉ tiêu năm 2026" (by 2026) head objectives wherever they
+    # stand; "2. Giải pháp" ends them.
+    assert [(c.comparator, c.due, c.clause) for c in found] == [
+        ("done", dt.date(2027, 12, 31), "- Hoàn thiện cơ sở dữ liệu đảng viên."),
+        ("done", dt.date(2026, 12, 31), "- Thí điểm trợ lý ảo tại Văn phòng.")]
+
+
+def test_doubling_is_a_multiple_of_two():
+    (candidate,) = read("KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Số văn bản ký số tăng gấp đôi so với năm 2025.\n")
+    # "tăng gấp đôi": at least 2 times, due by the title's 2030.
+    assert (candidate.comparator, candidate.value, candidate.measure, candidate.due) == (
+        "at_least", Decimal(2), "multiple", dt.date(2030, 12, 31))
