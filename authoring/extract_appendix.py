@@ -189,7 +189,8 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
 def _group_level(line: str, *, cells: bool = False) -> int:
     """How deep a group heading is ("I" 1, "I.1" 2; "1 | NHÓM …" with no other cell filled 11, under the Roman
     ones), or 0 for a line that is not one. A line opening with a Roman number is a group heading in capitals ("II
-    NHÓM NHIỆM VỤ …"), or in any case between the rows of a table read from Word (`cells`: "II. Xã hội số")."""
+    NHÓM NHIỆM VỤ …"), or in any case between the rows of a table read from Word (`cells`: "II. Xã hội số", alone
+    or with its other cells empty, "II. Xã hội số | - | -")."""
     cell = _GROUP_CELL.match(line)
     if cell:
         return cell["number"].count(".") + 1
@@ -197,7 +198,8 @@ def _group_level(line: str, *, cells: bool = False) -> int:
     if numbered and sum(bool(_cell(part)) for part in numbered["rest"].split("|")) <= 1:
         return 11 + numbered["n"].count(".")
     stripped = line.strip()
-    if _GROUP_LINE.match(stripped) and (stripped == stripped.upper() or (cells and "|" not in stripped)):
+    others = stripped.split("|")[1:]
+    if _GROUP_LINE.match(stripped) and (stripped == stripped.upper() or (cells and not any(map(_cell, others)))):
         return 1
     return 0
 

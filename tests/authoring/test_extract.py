@@ -765,3 +765,13 @@ def test_doubling_is_a_multiple_of_two():
     # "tăng gấp đôi": at least 2 times, due by the title's 2030.
     assert (candidate.comparator, candidate.value, candidate.measure, candidate.due) == (
         "at_least", Decimal(2), "multiple", dt.date(2030, 12, 31))
+
+
+def test_a_group_heading_with_its_other_cells_empty_heads_a_group():
+    text = (
+        "KẾ HOẠCH năm 2030\nPHỤ LỤC\nTT | Chỉ tiêu | Chủ trì\nI. Dữ liệu | - | -\n"
+        "1 | Tỷ lệ văn bản không mật được ký số đạt 95%. | Văn phòng\n"
+        "II. Ứng dụng | - | -\n1 | Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo đạt 60% | Ban Tuyên giáo\n"
+    )
+    # "II. Ứng dụng | - | -", its other cells empty, heads a group: its row numbered 1 again is read (95%, then 60%).
+    assert [(c.kind, c.value) for c in read(text)] == [("target", Decimal(95)), ("target", Decimal(60))]
