@@ -4,9 +4,10 @@ Pure Python: no database access; the indicator catalogue is passed in (`catalogu
 rule-based on how party and state plans are written:
 
 - a block is a paragraph, a bullet ("- ", "+ "), or a numbered item ("1.", "2.3.1.", "a)"), its wrapped lines
-  joined (also across a page break, when the sentence goes on in lower case); without blank lines between
-  paragraphs (text from a PDF), a heading's single line or a finished sentence closes its block, but a line ending
-  in a figure or a comma ("đ) Đến hết năm 2045: 100%") goes on on the next, capital or not;
+  joined (also across a page break, when the sentence goes on in lower case, and a heading in capitals wrapped
+  by the page, "II. MỤC" / "TIÊU"); without blank lines between paragraphs (text from a PDF), a heading's single
+  line or a finished sentence closes its block, but a line ending in a figure or a comma ("đ) Đến hết năm 2045:
+  100%") goes on on the next, capital or not;
 - headings carry their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
   "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level; a line
   that is only a period ("- Giai đoạn 2025-2027", "Đến năm 2027:", "Năm 2026:") dates the blocks under it and the
@@ -14,14 +15,17 @@ rule-based on how party and state plans are written:
 - a percentage is a target: "100%" and "tối thiểu / ít nhất / trên 95%" (at_least), "30 - 40%" and "80% - 90%"
   (range), "tối đa / không quá / dưới 10%" (at_most), "rút ngắn / giảm (ít nhất) 30%" (reduce_by); a block's parts
   separated by ";" or by the end of a sentence give one candidate each ("70% hồ sơ …; riêng đơn thư … đạt 100%"),
-  each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …":
-  at_least 3, `measure` "count") or a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50": at_most 4,
-  `measure` "rank"); "ít nhất 01 lần" is how often, not a count;
+  each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …",
+  "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
+  at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, "gấp đôi" 2, `measure` "multiple");
+  "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several
+  sentences is proposed with its own sentence as its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
-  specific-objectives section, so is a block that begins with a concrete action ("Số hóa …", "Tích hợp …",
-  "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …") or with its
-  year ("Năm 2025, dữ liệu … được làm sạch");
+  specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", "Chỉ tiêu năm 2026" or "Mục tiêu
+  cụ thể", whatever the section above it), so is a block that begins with a concrete action ("Số hóa …", "Tích
+  hợp …", "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …",
+  "Hình thành …", "Áp dụng …") or with its year ("Năm 2025, dữ liệu … được làm sạch");
 - deadlines: "Quý II/2025" or "Quý II năm 2025" (the quarter's last day), "trong tháng 6/2026" (the month's last
   day; "trước tháng 6/2026" the last day of May), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
   (the day before, as `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết /
@@ -32,8 +36,8 @@ rule-based on how party and state plans are written:
   ("MỤC TIÊU ĐẾN NĂM 2030"), else its latest deadline, with `due_text` left empty because the document did not
   write it;
 - tasks: the appendix tables, and tables in the body read from Word (`authoring.extract_appendix`: a table of
-  assignments gives tasks, a table of indicators gives targets, rows numbered in one sequence or again in each
-  group); a bullet ending "(Ban … chủ trì)"
+  assignments gives tasks, a table of indicators gives targets, also when it names a lead for each row, rows
+  numbered in one sequence or again in each group); a bullet ending "(Ban … chủ trì)"
   is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025").
 
@@ -73,7 +77,8 @@ REDUCE_BY = "reduce_by"
 DONE = "done"
 PERCENT = "percent"  # what a value measures: a percentage,
 COUNT = "count"  # a number of things ("tối thiểu 03 cụm"),
-RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th)
+RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th),
+MULTIPLE = "multiple"  # a multiple of something ("gấp 30 lần GRDP": at least 30 times)
 
 JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure", "due",
                "lead", "cooperating", "output")
@@ -87,6 +92,9 @@ INDICATOR_MIN_FIT = 0.18
 HEAD_BONUS = 1.5
 # An appendix task and a milestone of the plan's body are one deliverable when they share this many word pairs.
 SAME_DELIVERABLE_PAIRS = 5
+# A paragraph of prose (no bullet, no number) of this many sentences or more is not one clause: a figure in it is
+# proposed with its own sentence. A list item, however long, is one clause.
+PARAGRAPH_SENTENCES = 2
 
 
 # --- records ------------------------------------------------------------------------------------------------------
@@ -322,10 +330,17 @@ def _line_opens(current: _Block, tail: str, line: str) -> bool:
     the end of the block so far)."""
     if not line.lstrip()[:1].isupper():
         return False
+    if current.depth == 1 and _capitals(tail) and _capitals(line):
+        return False  # "II. MỤC" / "TIÊU": a heading in capitals wrapped by the page
     if current.marker and current.depth < 6 and current.lines == 1:
         # "1. Mục tiêu chung" is a heading; "đ) Đến hết năm 2045: 100%" or "a) Các chi bộ," is a sentence going on.
         return not _UNFINISHED.search(tail)
     return bool(re.search(r"[.:;!?]\s*$", tail))
+
+
+def _capitals(text: str) -> bool:
+    """Text in capitals: it has letters, and none of them in lower case."""
+    return any(ch.isalpha() for ch in text) and text == text.upper()
 
 
 def _blocks(text: str) -> list[_Block]:
@@ -521,12 +536,15 @@ class _Measure(NamedTuple):
     measure: str | None = PERCENT
 
 
-# "tối thiểu 03 cụm trung tâm dữ liệu": a count; "ít nhất 01 lần/năm" is how often, not how many.
-_COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
-                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|%)\b)(?=[^\W\d_])", re.IGNORECASE)
+# "tối thiểu 03 cụm trung tâm dữ liệu", "phát triển từ 05 bộ dữ liệu": a count; "ít nhất 01 lần/năm" is how often,
+# "từ 15 tuổi" how old, "từ 03 đến 05 cụm" a span, none of them how many at least.
+_COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn|\btừ)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
+                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|đến|%)\b)(?=[^\W\d_])", re.IGNORECASE)
 # "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
 _RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
                    r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)
+# "gấp 30 lần GRDP", "tăng gấp 2,5 lần", "tăng gấp đôi": a multiple, at least so many times.
+_MULTIPLE = re.compile(rf"\bgấp\s+(?:(?P<n>{_NUMBER})\s+lần\b|(?P<twice>đôi)\b)", re.IGNORECASE)
 
 
 def _number(text: str) -> Decimal:
@@ -559,10 +577,12 @@ def _measures(part: str) -> list[_Measure]:
 
 
 def _counts_and_ranks(part: str) -> list[_Measure]:
-    """The places in a ranking (at most that place) and the counts (at least so many) a part without a percentage
-    sets, in the order written."""
+    """The places in a ranking (at most that place), the counts (at least so many) and the multiples (at least so
+    many times) a part without a percentage sets, in the order written."""
     found = [(match.start(), _Measure(AT_MOST, Decimal(match["n"] or match["t"] or match["r"]), None, RANK))
              for match in _RANK.finditer(part)]
+    found += [(match.start(), _Measure(AT_LEAST, _number(match["n"]) if match["n"] else Decimal(2), None, MULTIPLE))
+              for match in _MULTIPLE.finditer(part)]
     found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
               for match in _COUNT.finditer(part)]
     return [measure for _, measure in sorted(found)]
@@ -575,11 +595,14 @@ _DONE_START = re.compile(r"^(?:(?:(?:Trong|Đến|Trước)\s+)?(?:Quý\s+\S+(?:
                          re.IGNORECASE)
 # A deliverable: what a specific objective sets to be done, or, with a day or quarter of its own, a task.
 _DELIVERABLE = r"Xây\s+dựng|Thí\s+điểm|Hoàn\s+thiện|Ứng\s+dụng|Triển\s+khai"
-_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|{_DELIVERABLE})\b",
-                           re.IGNORECASE)
+_ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s+lý|Thực\s+hiện|Hình\s+thành|Áp\s+dụng|"
+                           rf"{_DELIVERABLE})\b", re.IGNORECASE)
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
+# A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
+# 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
+_DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
 
 
@@ -591,14 +614,21 @@ class _Context:
     objectives: bool = False
     general: bool = False
     horizon: int | None = None  # the latest year a heading names ("II. MỤC TIÊU ĐẾN NĂM 2030")
+    dated: float = 0.0  # the depth of the heading "Mục tiêu đến năm 2026" whose section is objectives, if any
 
     def enter(self, block: _Block) -> None:
         self.years = [(depth, due) for depth, due in self.years if depth < block.depth]
+        heading = bool(block.marker) and block.depth < 6 and len(block.body) < 80
+        if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
+            self.objectives, self.dated = False, 0.0
         if block.depth == 1:
             self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
             self.general = False
-        elif block.depth == 2 and block.marker and len(block.body) < 80:  # "1. Mục tiêu tổng quát", a heading
+        elif block.depth == 2 and heading:  # "1. Mục tiêu tổng quát", a heading
             self.general = bool(_GENERAL.search(block.body))
+        if heading and block.depth > 1 and not self.objectives and _DATED_OBJECTIVES.match(block.body):
+            # "1. Mục tiêu đến hết năm 2026" under a section not read as the objectives: its blocks are.
+            self.objectives, self.general, self.dated = True, False, block.depth
         year = _heading_year(block)
         if year:
             # A line that is only a period ("- Giai đoạn 2025-2027") dates its siblings after it as well, until
@@ -639,11 +669,13 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
         return []
     due = _due_in(body, ahead=False) or context.due
     found = []
+    sentences = _sentences(block)
     for end, part in _parts(body):
         # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.
         part_due = _due_in(part) or _years_ahead(body[:end]) or due
+        sentence = next((span for span in sentences if span.start < end <= span.end), None)
         for measure in _measures(part):
-            found.append(_target(block, part, measure, part_due, guesser))
+            found.append(_target(block, part, measure, part_due, guesser, sentence=sentence))
     if found:
         return found
     milestone = (_DONE_START.match(body) and (context.objectives or _due_in(body, ahead=False))) or (
@@ -654,9 +686,51 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[
     return []
 
 
-def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guesser: _Guesser) -> Candidate:
+class _Sentence(NamedTuple):
+    """One sentence of a paragraph: where it starts and ends in the block's body, and in the text."""
+
+    start: int
+    end: int
+    clause: str
+    text_start: int
+    text_end: int
+
+
+def _sentences(block: _Block) -> list[_Sentence]:
+    """The sentences of a paragraph of prose of `PARAGRAPH_SENTENCES` sentences or more ("Triển khai … của Trung
+    ương. Chú trọng … tối thiểu 80% … . Áp dụng …"), each with its offsets; none for a shorter paragraph or a list
+    item ("- …", "a) …"), whose clause is the whole block. A sentence ends with ". " before a capital ("TP. Hồ Chí
+    Minh" aside, as `_parts` reads it)."""
+    if block.marker:
+        return []
+    pieces = re.split(r"(?<=\.)\s+(?=[^\W\d_])", block.body)
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for piece in pieces:
+        start = block.body.index(piece, offset)
+        offset = start + len(piece)
+        if spans and not piece[:1].isupper():
+            spans[-1] = (spans[-1][0], offset)
+        else:
+            spans.append((start, offset))
+    if len(spans) < PARAGRAPH_SENTENCES:
+        return []
+    found = []
+    for start, end in spans:
+        clause = block.body[start:end]
+        where = re.search(r"\s+".join(map(re.escape, clause.split())), block.raw)
+        if where is None:  # pragma: no cover - the body is the block's words, folded
+            return []
+        found.append(_Sentence(start, end, clause, block.start + where.start(), block.start + where.end()))
+    return found
+
+
+def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guesser: _Guesser,
+            sentence: _Sentence | None = None) -> Candidate:
+    clause, start, end = (sentence.clause, sentence.text_start, sentence.text_end) if sentence else (
+        block.clause, block.start, block.end)
     return Candidate(
-        kind=TARGET, clause=block.clause, start=block.start, end=block.end,
+        kind=TARGET, clause=clause, start=start, end=end,
         indicator=guesser.guess(part, measure.comparator), comparator=measure.comparator, value=measure.value,
         value_max=measure.value_max, measure=measure.measure, due=due.day if due else None,
         due_text=due.text if due else "",
@@ -702,10 +776,10 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         if task:
             found.append(task)
         found.extend(_block_targets(block, context, guesser))
-    milestones: dict[str, list[str]] = {}
+    milestones: dict[str, list[Candidate]] = {}
     for candidate in found:
         if candidate.kind == TARGET and candidate.comparator == DONE and candidate.indicator:
-            milestones.setdefault(candidate.indicator, []).append(candidate.clause)
+            milestones.setdefault(candidate.indicator, []).append(candidate)
     for table in [*inline, *tables]:
         for row in table.rows:
             found.extend(_scheduled(appendix_candidates(text, table, row, guesser), milestones))
@@ -719,17 +793,20 @@ def _blanked(text: str, spans) -> str:
     return text
 
 
-def _scheduled(row: list[Candidate], milestones: dict[str, list[str]]) -> list[Candidate]:
+def _scheduled(row: list[Candidate], milestones: dict[str, list[Candidate]]) -> list[Candidate]:
     """A row whose task delivers a milestone the body sets also proposes that milestone with the row's deadline: the
     appendix dates it ("Quý I/2026" where the body says 2026), a difference to show, not hide. The same deliverable:
-    the same indicator guessed, and at least `SAME_DELIVERABLE_PAIRS` word pairs in common with the body's clause."""
+    the same indicator guessed, at least `SAME_DELIVERABLE_PAIRS` word pairs in common with the body's clause, and
+    due in the same year (a row due in 2026 towards a milestone of 2030 is a step to it, a task only)."""
     if not row or row[0].kind != TASK:
         return row
     task = row[0]
     if task.due is None or any(c.clause == task.clause for c in row[1:]):
         return row
     pairs = _pairs(task.clause)
-    if not any(len(pairs & _pairs(clause)) >= SAME_DELIVERABLE_PAIRS for clause in milestones.get(task.indicator, ())):
+    if not any(len(pairs & _pairs(body.clause)) >= SAME_DELIVERABLE_PAIRS
+               and (body.due is None or body.due.year == task.due.year)
+               for body in milestones.get(task.indicator, ())):
         return row
     milestone = Candidate(kind=TARGET, clause=task.clause, start=task.start, end=task.end, indicator=task.indicator,
                           comparator=DONE, due=task.due, due_text=task.due_text)

@@ -3,10 +3,13 @@
 An appendix opens on a line "PHỤ LỤC …" (or "Phụ lục II", "Phụ lục số 01: …", not "Phụ lục kèm theo") and runs
 to the next one or the end of the text. It is read only if it is a table of numbered rows ("1", "2" … at a line's
 start, or "1 | …" in a table read from Word), numbered in one sequence or again from 1 in each group ("I | Hoàn
-thiện thể chế", "II NHÓM NHIỆM VỤ …", "I.1 | …"). What a table holds is read from its header row:
+thiện thể chế", "II NHÓM NHIỆM VỤ …", "I.1 | …", and between the rows of a table read from Word "II. Xã hội số"),
+a group's one row perhaps numbered as the group ("3" under "III"). What a table holds is read from its header row:
 
 - a table of assignments, with a lead column ("Cơ quan chủ trì"), gives one task per row (content, lead unit,
   cooperating units, deadline, product), and a target for each percentage or counted product in it;
+- a table of indicators each assigned to a lead ("TT | Chỉ tiêu | Chủ trì", no value column) gives a target for
+  a row that sets a figure ("… đạt 80%", "tối thiểu 05 kịch bản"), not a task, and a task for a row with none;
 - a table of targets, whose rows name an indicator ("Chỉ tiêu", with "Đơn vị" and "Kết quả" or one column per
   year) and no lead, gives targets: the value in the row, due by its year column, its deadline column, or the
   period its group names ("I | Giai đoạn 2025-2027"). A column "Cơ quan chủ trì theo dõi" beside an indicator
@@ -23,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from authoring.extract import (
+    _ROMAN_NUMBER,
     AT_LEAST,
     COUNT,
     DONE,
@@ -41,6 +45,9 @@ from core.periods import year_last_day
 
 TASKS = "tasks"
 TARGETS = "targets"
+# A table naming an indicator for each row and who leads it, with no value column ("TT | Chỉ tiêu | Chủ trì"): a row
+# whose text sets a figure ("… đạt 80%", "tối thiểu 05 kịch bản") is a target, one without is a task.
+ASSIGNED_TARGETS = "assigned targets"
 
 _APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:số[ \t]+)?(?:[IVX]{1,4}|\d{1,2})\b[ \t]*"
                        r"(?:[:.\-–][^\n]*)?$)", re.MULTILINE)
@@ -137,10 +144,11 @@ def _holds(section: str) -> str | None:
 
 
 def _header_holds(header: str) -> str | None:
-    if _is_target_table(_target_columns(header)):
+    columns = _target_columns(header)
+    if _is_target_table(columns):
         return TARGETS
     if any(_LEAD_COLUMN.search(cell) for cell in header.split("|")):
-        return TASKS
+        return ASSIGNED_TARGETS if "title" in columns else TASKS
     return None
 
 
@@ -149,9 +157,10 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
     1 again after a group heading, and runs to the next row (the last one to the signature or the table's end)."""
     starts: list[tuple[int, int, _Due | None]] = []
     groups: dict[int, _Due | None] = {}
-    grouped = False
+    grouped = 0  # after a group heading: its number ("III" 3), the number its only row may carry instead of 1
     stop = end
     lines = text[start:end].splitlines(keepends=True)
+    cells = bool(_PIPE_HEADER.search(text, start, end))
     offset = start + len(lines[0]) if lines else start  # the heading "PHỤ LỤC …" itself
     for line in lines[1:]:
         begin = offset
@@ -159,26 +168,29 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
         if _SIGNATURE.match(line):
             stop = begin
             break
-        level = _group_level(line)
+        level = _group_level(line, cells=cells)
         if level:
             groups = {depth: due for depth, due in groups.items() if depth < level}
             groups[level] = _group_year(line)
-            grouped = True
+            grouped = _group_number(line) or -1
             continue
         match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
         number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
         last = starts[-1][0] if starts else 0
-        if match and (number == last + 1 or (number == 1 and grouped)):
+        # After "III | Phát triển nền tảng số", its rows start at 1 ("1", "3.1"), or its one row is "3".
+        if match and (number == last + 1 or (grouped and number in (1, grouped))):
             period = next((due for _, due in sorted(groups.items(), reverse=True) if due), None)
             starts.append((number, begin + line.index(match["n"]), period))
-            grouped = False
+            grouped = 0
     return [_Row(number, row_start, starts[index + 1][1] if index + 1 < len(starts) else stop, period)
             for index, (number, row_start, period) in enumerate(starts)]
 
 
-def _group_level(line: str) -> int:
+def _group_level(line: str, *, cells: bool = False) -> int:
     """How deep a group heading is ("I" 1, "I.1" 2; "1 | NHÓM …" with no other cell filled 11, under the Roman
-    ones), or 0 for a line that is not one."""
+    ones), or 0 for a line that is not one. A line opening with a Roman number is a group heading in capitals ("II
+    NHÓM NHIỆM VỤ …"), or in any case between the rows of a table read from Word (`cells`: "II. Xã hội số", alone
+    or with its other cells empty, "II. Xã hội số | - | -")."""
     cell = _GROUP_CELL.match(line)
     if cell:
         return cell["number"].count(".") + 1
@@ -186,9 +198,20 @@ def _group_level(line: str) -> int:
     if numbered and sum(bool(_cell(part)) for part in numbered["rest"].split("|")) <= 1:
         return 11 + numbered["n"].count(".")
     stripped = line.strip()
-    if _GROUP_LINE.match(stripped) and stripped == stripped.upper():
+    others = stripped.split("|")[1:]
+    if _GROUP_LINE.match(stripped) and (stripped == stripped.upper() or (cells and not any(map(_cell, others)))):
         return 1
     return 0
+
+
+def _group_number(line: str) -> int:
+    """The number a group heading gives its group: "III | …" 3, "I.2 | …" 2, "2 | NHÓM …" 2 (0 if none)."""
+    number = re.match(r"\s*(?P<n>[IVX]{1,4}|\d{1,2})(?:\.(?P<sub>\d{1,2}))*\b", line)
+    if not number:
+        return 0
+    if number["sub"]:
+        return int(number["sub"])
+    return int(number["n"]) if number["n"].isdigit() else _ROMAN_NUMBER.get(number["n"], 0)
 
 
 def _group_year(line: str) -> _Due | None:
@@ -200,7 +223,11 @@ def appendix_candidates(text: str, appendix: Appendix, row: _Row, guesser: _Gues
     """What one row of `appendix` proposes."""
     if appendix.holds == TARGETS:
         return _target_row(text, row, guesser)
-    return _task_row(text, row, guesser)
+    found = _task_row(text, row, guesser)
+    if appendix.holds == ASSIGNED_TARGETS and found and any(c.clause == found[0].clause for c in found[1:]):
+        # "Tỷ lệ … đạt 80% | Sở Y tế": the row sets a figure for its lead to reach, a target and not a task.
+        return found[1:]
+    return found
 
 
 # --- tables of assignments ----------------------------------------------------------------------------------------
@@ -317,7 +344,7 @@ _COLUMNS = (  # a header cell's words → what the column holds; the first that 
     ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
     ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
     ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),
-    ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc", re.IGNORECASE)),
+    ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc|chỉ\s+tiêu", re.IGNORECASE)),
 )
 _DEFAULT_COLUMNS = ("number", "title", "lead", "cooperating", "due", "output")
 

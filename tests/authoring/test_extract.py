@@ -616,3 +616,162 @@ def test_a_table_of_targets_inside_the_body_is_read_as_one_and_the_body_around_i
         ("- 80% cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.", Decimal(80), dt.date(2027, 12, 31)),
         ("Tỷ lệ văn bản không mật được ký số", Decimal(90), dt.date(2026, 12, 31)),
         ("Tỷ lệ văn bản không mật được ký số", Decimal(100), dt.date(2027, 12, 31))]
+
+
+def test_a_table_of_targets_naming_a_lead_for_each_row_gives_targets_and_its_action_rows_tasks():
+    text = (
+        "KẾ HOẠCH chuyển đổi số đến năm 2030\n\nPHỤ LỤC\nTT | Chỉ tiêu | Chủ trì\nI. Dữ liệu\n"
+        "1 | Tỷ lệ văn bản không mật được ký số đạt 95%. | Văn phòng\n"
+        "2 | Hình thành tối thiểu 03 cụm dữ liệu dùng chung. | Ban Tổ chức\n"
+        "II. Ứng dụng\n1 | Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo đạt tối thiểu 40% | Ban Tuyên giáo\n"
+        "2 | Xây dựng quy chế khai thác dữ liệu | Văn phòng\n"
+    )
+    found = read(text)
+    # "Chỉ tiêu | Chủ trì": each row names an indicator and who leads it. A row setting a figure is a target only:
+    # "đạt 95%" at least 95, "tối thiểu 03 cụm" at least 3 clusters, "tối thiểu 40%" at least 40, all due by the
+    # title's 2030. "II. Ứng dụng", in mixed case between the rows, heads a group, so its rows numbered again from 1
+    # are read; its second row, an action with no figure, stays a task led by Văn phòng.
+    assert [(c.kind, c.comparator, c.value, c.measure, c.due, c.lead) for c in found] == [
+        ("target", "at_least", Decimal(95), "percent", dt.date(2030, 12, 31), ""),
+        ("target", "at_least", Decimal(3), "count", dt.date(2030, 12, 31), ""),
+        ("target", "at_least", Decimal(40), "percent", dt.date(2030, 12, 31), ""),
+        ("task", "done", None, None, None, "Văn phòng")]
+    assert found[2].clause == "Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo đạt tối thiểu 40%"
+    task, target = read("PHỤ LỤC\nTT | Nhiệm vụ | Chủ trì | Thời gian\n"
+                        "1 | Số hóa 100% hồ sơ đảng viên | Ban Tổ chức | Năm 2026\n")
+    # A table of tasks ("Nhiệm vụ") keeps its row with a figure as a task, and the figure as a target beside it.
+    assert [(task.kind, task.lead), (target.kind, target.value)] == [("task", "Ban Tổ chức"), ("target", 100)]
+
+
+def test_a_group_with_one_row_may_number_it_as_the_group():
+    text = (
+        "PHỤ LỤC\nSTT | Nhiệm vụ | Đơn vị thực hiện | Thời gian\nI | Dữ liệu\n"
+        "1.1 | Số hóa hồ sơ đảng viên | Ban Tổ chức | Năm 2026\n1.2 | Làm sạch dữ liệu | Ban Tổ chức | Năm 2026\n"
+        "II | Hạ tầng\n2 | Trang bị máy tính | Văn phòng | Năm 2027\n"
+        "III | Đào tạo\n3.1 | Tập huấn kỹ năng số | Ban Tuyên giáo | Năm 2027\n"
+    )
+    found = read(text)
+    # Group II's one row is numbered "2", as its group, not 1 nor 3 (the next after 1.2): it is a row all the same.
+    assert [(c.kind, c.clause, c.due) for c in found] == [
+        ("task", "Số hóa hồ sơ đảng viên", dt.date(2026, 12, 31)), ("task", "Làm sạch dữ liệu", dt.date(2026, 12, 31)),
+        ("task", "Trang bị máy tính", dt.date(2027, 12, 31)), ("task", "Tập huấn kỹ năng số", dt.date(2027, 12, 31))]
+
+
+def test_a_heading_setting_objectives_by_a_year_makes_its_deliverables_milestones():
+    text = (
+        "KẾ HOẠCH chuyển đổi số\nII. ĐỊNH HƯỚNG\n1. Mục tiêu đến hết năm 2026\n"
+        "- Hoàn thiện cơ sở dữ liệu đảng viên.\n- Hình thành kho dữ liệu dùng chung.\n"
+        "2. Mục tiêu đến năm 2030\n- Áp dụng rộng rãi chữ ký số trong các chi bộ.\n"
+        "3. Giải pháp\n- Xây dựng quy chế khai thác dữ liệu.\nIII. NHIỆM VỤ\n- Triển khai họp trực tuyến.\n"
+    )
+    found = read(text)
+    # "II. ĐỊNH HƯỚNG" names no objectives, but "1. Mục tiêu đến hết năm 2026" and "2. Mục tiêu đến năm 2030" do:
+    # their deliverables ("Hoàn thiện", "Hình thành", "Áp dụng") are milestones due 31/12/2026, 31/12/2026 and
+    # 31/12/2030. "3. Giải pháp" ends them: "Xây dựng quy chế …" under it, and "Triển khai …" under III, are not.
+    assert [(c.kind, c.comparator, c.due, c.clause[:14]) for c in found] == [
+        ("target", "done", dt.date(2026, 12, 31), "- Hoàn thiện c"),
+        ("target", "done", dt.date(2026, 12, 31), "- Hình thành k"),
+        ("target", "done", dt.date(2030, 12, 31), "- Áp dụng rộng")]
+
+
+def test_a_multiple_is_a_target_with_what_it_measures():
+    (candidate,) = read("KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Số giao dịch trực tuyến gấp 2,5 lần so với năm 2025.\n")
+    # "gấp 2,5 lần": at least 2.5 times; "so với năm 2025" is the base, not the deadline: due by the title's 2030.
+    assert (candidate.comparator, candidate.value, candidate.measure, candidate.due) == (
+        "at_least", Decimal("2.5"), "multiple", dt.date(2030, 12, 31))
+
+
+@pytest.mark.django_db
+def test_plan_extract_lists_a_multiple_in_its_own_words(tmp_path, capsys):
+    from django.core.management import call_command
+    from django.utils import translation
+
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("KẾ HOẠCH năm 2030\n- Số giao dịch trực tuyến gấp 30 lần năm 2025.\n", encoding="utf-8")
+    with translation.override("vi"):
+        call_command("plan_extract", str(source))
+    assert "gấp 30 lần trở lên ·" in capsys.readouterr().out
+
+
+def test_a_figure_in_a_paragraph_of_prose_is_proposed_with_its_own_sentence():
+    text = (
+        "KẾ HOẠCH năm 2027\nIII. NHIỆM VỤ\n\na) Thể chế\n\n"
+        "Triển khai các quy định của Trung ương về chuyển đổi số. Chú trọng xây dựng quy\n"
+        "chế để tối thiểu 80% văn bản không mật được ký số. Khuyến khích các chi bộ tham gia.\n\n"
+        "- Năm 2026: 100% văn bản được ký số. Riêng văn bản mật được quản lý riêng.\n"
+    )
+    sentence, item = read(text)
+    # The paragraph's three sentences say three things: the figure's clause is its own sentence, highlighted where it
+    # is written (across the line break). At least 80%, due by the title's 2027.
+    assert sentence.clause == "Chú trọng xây dựng quy chế để tối thiểu 80% văn bản không mật được ký số."
+    assert text[sentence.start:sentence.end] == (
+        "Chú trọng xây dựng quy\nchế để tối thiểu 80% văn bản không mật được ký số.")
+    assert (sentence.value, sentence.due) == (Decimal(80), dt.date(2027, 12, 31))
+    # A list item stays one clause, however many sentences it has; 100% by its own 2026.
+    assert item.clause == "- Năm 2026: 100% văn bản được ký số. Riêng văn bản mật được quản lý riêng."
+    assert (item.value, item.due) == (Decimal(100), dt.date(2026, 12, 31))
+
+
+def test_an_appendix_row_due_in_another_year_than_the_bodys_milestone_is_a_task_only():
+    text = (
+        "II. MỤC TIÊU\n\n2. Mục tiêu cụ thể đến năm 2030\n\n"
+        "- Hoàn thành nâng cấp Trung tâm tích hợp dữ liệu của cơ quan đảng tỉnh đặt tại Văn phòng Tỉnh ủy.\n\n"
+        "PHỤ LỤC\n\nSTT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+        "1 | Khảo sát Trung tâm tích hợp dữ liệu đặt tại Văn phòng Tỉnh ủy | Phòng CĐS | Phòng Quản trị | Quý I/2026 | "
+        "Báo cáo khảo sát\n"
+    )
+    found = [(c.kind, c.comparator, c.due) for c in candidates_extract(text, catalogue=seed_catalogue())]
+    # The body's milestone is due by 2030; the row, due Quý I/2026 (31/3/2026), shares its words but not its year: a
+    # step towards it, proposed as a task only, not as the milestone dated again.
+    assert found == [("target", "done", dt.date(2030, 12, 31)), ("task", "done", dt.date(2026, 3, 31))]
+
+
+def test_a_count_written_from_so_many_is_at_least_that_many():
+    found = read(
+        "KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Mỗi năm phát triển từ 05 bộ dữ liệu mở của Đảng bộ.\n"
+        "- Người từ 60 tuổi được hướng dẫn sử dụng ứng dụng số.\n- Tổ chức từ 03 đến 05 lớp tập huấn.\n"
+    )
+    # "từ 05 bộ": at least 5 datasets, due by the title's 2030. "từ 60 tuổi" says how old, and "từ 03 đến 05 lớp" a
+    # span: neither is proposed as a count.
+    assert [(c.comparator, c.value, c.measure, c.due) for c in found] == [
+        ("at_least", Decimal(5), "count", dt.date(2030, 12, 31))]
+
+
+def test_a_heading_in_capitals_wrapped_by_the_page_is_one_heading():
+    text = ("KẾ HOẠCH năm 2027\nI. MỤC\nĐÍCH\n- Nâng cao nhận thức.\n"
+            "II. MỤC\nTIÊU\n- Hoàn thiện cơ sở dữ liệu đảng viên.\n")
+    (milestone,) = read(text)
+    # "II. MỤC" / "TIÊU" is the heading "MỤC TIÊU", so the deliverable under it is a milestone, due by the title's 2027;
+    # "I. MỤC ĐÍCH" is not the objectives, so "Nâng cao nhận thức" is nothing.
+    assert (milestone.comparator, milestone.due, milestone.clause) == (
+        "done", dt.date(2027, 12, 31), "- Hoàn thiện cơ sở dữ liệu đảng viên.")
+
+
+def test_a_heading_naming_specific_objectives_or_targets_by_a_year_makes_its_deliverables_milestones():
+    text = (
+        "KẾ HOẠCH năm 2027\nI. ĐỊNH HƯỚNG\n1. Mục tiêu cụ thể\n- Hoàn thiện cơ sở dữ liệu đảng viên.\n"
+        "II. NHIỆM VỤ\n1. Chỉ tiêu năm 2026\n- Thí điểm trợ lý ảo tại Văn phòng.\n2. Giải pháp\n- Hoàn thiện quy chế.\n"
+    )
+    found = read(text)
+    # "Mục tiêu cụ thể" (due by the title's 2027) and "Chỉ tiêu năm 2026" (by 2026) head objectives wherever they
+    # stand; "2. Giải pháp" ends them.
+    assert [(c.comparator, c.due, c.clause) for c in found] == [
+        ("done", dt.date(2027, 12, 31), "- Hoàn thiện cơ sở dữ liệu đảng viên."),
+        ("done", dt.date(2026, 12, 31), "- Thí điểm trợ lý ảo tại Văn phòng.")]
+
+
+def test_doubling_is_a_multiple_of_two():
+    (candidate,) = read("KẾ HOẠCH năm 2030\nII. MỤC TIÊU\n- Số văn bản ký số tăng gấp đôi so với năm 2025.\n")
+    # "tăng gấp đôi": at least 2 times, due by the title's 2030.
+    assert (candidate.comparator, candidate.value, candidate.measure, candidate.due) == (
+        "at_least", Decimal(2), "multiple", dt.date(2030, 12, 31))
+
+
+def test_a_group_heading_with_its_other_cells_empty_heads_a_group():
+    text = (
+        "KẾ HOẠCH năm 2030\nPHỤ LỤC\nTT | Chỉ tiêu | Chủ trì\nI. Dữ liệu | - | -\n"
+        "1 | Tỷ lệ văn bản không mật được ký số đạt 95%. | Văn phòng\n"
+        "II. Ứng dụng | - | -\n1 | Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo đạt 60% | Ban Tuyên giáo\n"
+    )
+    # "II. Ứng dụng | - | -", its other cells empty, heads a group: its row numbered 1 again is read (95%, then 60%).
+    assert [(c.kind, c.value) for c in read(text)] == [("target", Decimal(95)), ("target", Decimal(60))]

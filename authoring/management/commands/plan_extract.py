@@ -6,8 +6,9 @@ document's text); `indicator` (a catalogue code, or null when no indicator's wor
 `comparator` ("at_least", "range", "at_most", "reduce_by", "done"); `value` and `value_max` (numbers or null);
 `measure`, what the value counts: "percent" (a percentage: "tối thiểu 95%"), "count" (a number of things: "tối thiểu
 03 cụm" is at_least 3), "rank" (a place in a ranking: "thuộc nhóm 4 nước dẫn đầu" is at_most 4, the 4th place or
-better), null for "done"; `due` (ISO date, the last day it is due by); for tasks `lead`, `cooperating` and `output`
-as the document writes them (empty strings for targets).
+better), "multiple" (a multiple of something: "gấp 30 lần GRDP" is at_least 30), null for "done"; `due` (ISO date,
+the last day it is due by); for tasks `lead`, `cooperating` and `output` as the document writes them (empty strings
+for targets).
 """
 
 import json
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from authoring.documents import document_text
-from authoring.extract import COUNT, RANK, TASK, Candidate, candidates_extract, catalogue_from_indicators
+from authoring.extract import COUNT, MULTIPLE, RANK, TASK, Candidate, candidates_extract, catalogue_from_indicators
 from core.exceptions import ApplicationError
 from core.formatting import date_format, number_format
 from targets.models import Indicator
@@ -79,6 +80,8 @@ def _candidate_heading(candidate: Candidate) -> str:
     kind = _("Task") if candidate.kind == TASK else _("Target")
     if candidate.measure == RANK and candidate.value is not None:
         measure = _("ranked %(value)s or better") % {"value": number_format(candidate.value)}
+    elif candidate.measure == MULTIPLE and candidate.value is not None:
+        measure = _("%(value)s times or more") % {"value": number_format(candidate.value)}
     elif candidate.measure == COUNT and candidate.comparator in _COUNT_LABELS and candidate.value is not None:
         measure = _COUNT_LABELS[candidate.comparator] % {"value": number_format(candidate.value)}
     elif candidate.comparator in _COMPARATOR_LABELS and candidate.value is not None:
