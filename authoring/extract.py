@@ -37,9 +37,21 @@ rule-based on how party and state plans are written:
   write it;
 - tasks: the appendix tables, and tables in the body read from Word (`authoring.extract_appendix`: a table of
   assignments gives tasks, a table of indicators gives targets, also when it names a lead for each row, rows
-  numbered in one sequence or again in each group); a bullet ending "(Ban … chủ trì)"
+  numbered in one sequence or again in each group, a row under a merged number cell a task of its own; a scoring
+  sheet, "Tiêu chí | Điểm chuẩn", gives nothing and is not read as the body); a bullet ending "(Ban … chủ trì)"
   is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
-  day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025").
+  day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025"); tasks written in prose (`authoring.extract_tasks`:
+  an item with its "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn …: …", "Sản phẩm: …" lines, or, in a tasks
+  section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …"); an item with neither a lead nor
+  a deadline is not a task, and a task's item is never also a milestone;
+- what is not asked of anyone gives no target: a section on the present situation ("1. Hiện trạng", "Thực trạng",
+  "Kết quả đạt được"), a part opening "Hiện nay" or saying "đến nay đã", a share in brackets "(chiếm 32,2%)", an
+  award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), points ("cộng 05 điểm", "tổng số điểm"); nor is a
+  numbered subheading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"), an action followed by what it means
+  ("- Triển khai cáp quang: Đảm bảo …") or an activity listed under "Nội dung thực hiện" a milestone; under the
+  objectives a count needs no comparator word ("+ Lắp đặt mới trạm 5G: 58 trạm", "nâng tổng số trạm: 188 trạm",
+  "phát triển 58 trạm"; not the breakdown in brackets), and a sentence introducing a list ("…, cụ thể như sau:")
+  still sets its own percentage.
 
 Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
 the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:

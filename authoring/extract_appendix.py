@@ -15,6 +15,11 @@ a group's one row perhaps numbered as the group ("3" under "III"). What a table 
   period its group names ("I | Giai đoạn 2025-2027"). A column "Cơ quan chủ trì theo dõi" beside an indicator
   is who follows it, not a lead.
 
+A scoring sheet ("STT | Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm", "Thang điểm", "Điểm tối đa") holds criteria
+with points for judging a campaign: neither targets nor tasks (`scoring_sheets`, blanked out of the body). A row of a
+table read from Word without a number of its own ("Xây dựng hạ tầng dự phòng … | Trung tâm …", under the number
+cell merged above it) is a row of its own, its cells from the second column on.
+
 A table read from Word has one row per line, cells separated by " | "; a table from a PDF's text layer has its
 cells on lines of their own (a unit's name opens the units' cell, a deadline ends it).
 """
