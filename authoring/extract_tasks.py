@@ -30,9 +30,11 @@ from authoring.extract import (
     TASK,
     Candidate,
     _Block,
+    _Due,
     _due_in,
     _fold,
 )
+from core.periods import year_last_day
 
 # "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định".
 _FIELD = re.compile(
@@ -163,8 +165,25 @@ def _dated_lines(blocks: list[_Block], fields: list[int]) -> list[int]:
     return found
 
 
+# "năm 2025 và các năm tiếp theo", "hằng năm", "thường xuyên": recurring work, no one deadline.
+_RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+năm|thường\s+xuyên", re.IGNORECASE)
+# "năm 2026 - 2027": due by the end of the last year.
+_YEARS = re.compile(r"^(?:năm\s+)?20\d{2}\s*[-–]\s*(?:năm\s+)?(?P<y>20\d{2})\b", re.IGNORECASE)
+
+
+def _deadline(due_text: str) -> _Due | None:
+    """The day a deadline line gives: none for recurring work, the last year of a span of years, else as a clause
+    writes it ("trước ngày 01 tháng 01 năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
+    if not due_text or _RECURRING.search(due_text):
+        return None
+    years = _YEARS.match(due_text)
+    if years:
+        return _Due(year_last_day(int(years["y"])), _fold(years.group(0)))
+    return _due_in(due_text)
+
+
 def _task(block: _Block, fields: _Fields, due_text: str) -> Candidate:
-    due = _due_in(due_text) if due_text else None
+    due = _deadline(due_text)
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
                      due=due.day if due else None, due_text=due.text if due else "", lead=fields.lead,
                      cooperating=fields.cooperating, output=fields.output)

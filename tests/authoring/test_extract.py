@@ -899,3 +899,13 @@ def test_a_row_under_a_merged_number_cell_is_a_task_of_its_own():
         ("task", "Nâng cấp mạng nội bộ của cơ quan", "Văn phòng", "Sở Tài chính"),
         ("task", "Sao lưu dữ liệu dự phòng hằng tuần cho hệ thống", "Trung tâm dữ liệu", "Văn phòng"),
         ("task", "Mua sắm máy chủ mới", "Sở Tài chính", "")]
+
+
+def test_a_task_for_a_span_of_years_is_due_by_its_last_and_recurring_work_by_no_day():
+    text = (
+        "II. NỘI DUNG\n\n1. Xây dựng cổng thông tin về dữ liệu đảng viên\n\n- Cơ quan thực hiện: Văn phòng.\n\n"
+        "- Thời gian thực hiện: năm 2026 - 2027.\n\n2. Tập huấn kỹ năng số cho cán bộ\n\n- Cơ quan chủ trì: Ban "
+        "Tổ chức.\n\n- Thời gian thực hiện: năm 2026 và các năm tiếp theo.\n"
+    )
+    # "năm 2026 - 2027": by 31/12/2027; "năm 2026 và các năm tiếp theo" is recurring work, with no one deadline.
+    assert [(c.lead, c.due) for c in read(text)] == [("Văn phòng", dt.date(2027, 12, 31)), ("Ban Tổ chức", None)]
