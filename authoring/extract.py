@@ -733,7 +733,7 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
 # thể"), points in a scoring sheet ("cộng 02 điểm").
 _NOT_ASKED = re.compile(
     r"^\s*(?:Hiện\s+nay|Hiện\s+có|Đến\s+nay|Tính\s+đến\s+(?:nay|thời\s+điểm|ngày))\b|\bđến\s+nay\s+đã\b|\(\s*chiếm\s+\d"
-    r"|\b(?:Bằng|Giấy)\s+khen\b|\bkhen\s+thưởng\b|\b(?:tập\s+thể|cá\s+nhân)\s*,\s*\d{1,3}(?:[.,]\d+)?\s*%"
+    r"|\b(?:Bằng|Giấy)\s+khen\b|\b(?:tập\s+thể|cá\s+nhân)\s*,\s*\d{1,3}(?:[.,]\d+)?\s*%"
     r"|\b(?:số|cộng|trừ|chấm|thang)\s+(?:trực\s+tiếp\s+)?(?:\d{1,3}\s+)?điểm\b|\bđiểm\s+(?:chuẩn|tối\s+đa|cộng)\b",
     re.IGNORECASE,
 )
@@ -743,7 +743,7 @@ _DESCRIBED = re.compile(r"^[^:;.]{3,80}:\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺ
 # 5G", "nâng tổng số trạm 5G: 188 trạm"; a breakdown in brackets ("(Trong đó: VNPT: 25 trạm …)") is not one.
 _BARE_COUNT = re.compile(
     r"(?:^[^:;()]{3,80}:\s*|\bnâng\s+tổng\s+số[^:;()]{0,60}?:?\s*|\b(?:phát\s+triển|lắp\s+đặt|đầu\s+tư|xây\s+dựng)"
-    r"(?:\s+mới)?\s+)(?P<n>\d{1,3}(?:\.\d{3})*)\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|%)\b)(?=[^\W\d_])",
+    r"(?:\s+mới)?\s+)(?P<n>\d{1,3}(?:\.\d{3})*)\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|tỷ|triệu|nghìn|ngàn|đồng|%)\b)(?=[^\W\d_])",
     re.IGNORECASE,
 )
 

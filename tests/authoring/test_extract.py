@@ -850,9 +850,11 @@ def test_a_figure_on_the_present_situation_is_not_a_target():
 def test_award_quotas_and_points_are_not_targets():
     text = (
         "II. MỤC TIÊU\n\n- Chủ tịch tặng Bằng khen cho tập thể, cá nhân xuất sắc, tỷ lệ không quá 10% tập thể, 5% cá "
-        "nhân.\n\n- Nếu có từ 02 đơn vị có tổng số điểm bằng nhau thì xét đơn vị có nhiều hồ sơ hơn.\n"
+        "nhân.\n\n- Nếu có từ 02 đơn vị có tổng số điểm bằng nhau thì xét đơn vị có nhiều hồ sơ hơn.\n\n"
+        "- 100% hồ sơ khen thưởng được xử lý trên môi trường số.\n"
     )
-    assert read(text) == []
+    # The quota and the points set nothing; digitising the award files is a target all the same (100%).
+    assert [(c.comparator, c.value) for c in read(text)] == [("at_least", Decimal(100))]
 
 
 def test_counts_with_no_comparator_word_under_the_objectives_are_counts():
@@ -860,11 +862,11 @@ def test_counts_with_no_comparator_word_under_the_objectives_are_counts():
         "KẾ HOẠCH phát triển trạm 5G giai đoạn 2026 - 2030\n\nII. NỘI DUNG THỰC HIỆN\n\n2. Kế hoạch phát triển\n\n"
         "+ Lắp đặt mới trạm phát sóng: 40 trạm (Trong đó: Viettel: 25 trạm, VNPT: 15 trạm);\n\n"
         "+ Nâng cấp trạm 4G lên 5G: 60 trạm, nâng tổng số trạm 5G: 90 trạm.\n\n"
-        "- Phát triển 12 bến xe điện tử.\n\n"
+        "- Phát triển 12 bến xe điện tử.\n\n- Đầu tư 300 tỷ đồng cho hạ tầng.\n\n"
         "III. TỔ CHỨC THỰC HIỆN\n\n- Sở Tài chính: 02 cán bộ theo dõi.\n"
     )
     # 40, then 60 and 90, then 12, each at least so many, due by the title's 2030; the breakdown in brackets (25,
-    # 15) is not a count to reach, nor is a count outside the objectives.
+    # 15) is not a count to reach, nor is money ("300 tỷ đồng") or a count outside the objectives.
     assert [(c.comparator, c.value, c.measure, c.due) for c in read(text)] == [
         ("at_least", Decimal(n), "count", dt.date(2030, 12, 31)) for n in (40, 60, 90, 12)]
 
