@@ -37,9 +37,21 @@ rule-based on how party and state plans are written:
   write it;
 - tasks: the appendix tables, and tables in the body read from Word (`authoring.extract_appendix`: a table of
   assignments gives tasks, a table of indicators gives targets, also when it names a lead for each row, rows
-  numbered in one sequence or again in each group); a bullet ending "(Ban … chủ trì)"
+  numbered in one sequence or again in each group, a row under a merged number cell a task of its own; a scoring
+  sheet, "Tiêu chí | Điểm chuẩn", gives nothing and is not read as the body); a bullet ending "(Ban … chủ trì)"
   is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
-  day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025").
+  day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025"); tasks written in prose (`authoring.extract_tasks`:
+  an item with its "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn …: …", "Sản phẩm: …" lines, or, in a tasks
+  section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …"); an item with neither a lead nor
+  a deadline is not a task, and a task's item is never also a milestone;
+- what is not asked of anyone gives no target: a section on the present situation ("1. Hiện trạng", "Thực trạng",
+  "Kết quả đạt được"), a part opening "Hiện nay" or saying "đến nay đã", a share in brackets "(chiếm 32,2%)", an
+  award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), points ("cộng 05 điểm", "tổng số điểm"); nor is a
+  numbered subheading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"), an action followed by what it means
+  ("- Triển khai cáp quang: Đảm bảo …") or an activity listed under "Nội dung thực hiện" a milestone; under the
+  objectives a count needs no comparator word ("+ Lắp đặt mới trạm 5G: 58 trạm", "nâng tổng số trạm: 188 trạm",
+  "phát triển 58 trạm"; not the breakdown in brackets), and a sentence introducing a list ("…, cụ thể như sau:")
+  still sets its own percentage.
 
 Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
 the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:
@@ -315,8 +327,9 @@ def _line_start(line: str) -> tuple[str, float] | None:
     return None
 
 
-# A line that cannot end a sentence: a figure waits for what it counts, a comma for the rest of the list.
-_UNFINISHED = re.compile(r"(?:\d\s*%|,)\s*$")
+# A line that cannot end a sentence: a figure waits for what it counts, a comma for the rest of the list, a word
+# such as "của" or "về" for its object ("5. Xây dựng Nghị định của" / "Chính phủ").
+_UNFINISHED = re.compile(r"(?:\d\s*%|,|(?<!\w)(?:của|và|về|cho|với|các|những|tại|theo|để|trên|bằng|thuộc))\s*$")
 
 
 def _wrapped_across(previous: str, line: str) -> bool:
@@ -599,10 +612,15 @@ _ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s
                            rf"{_DELIVERABLE})\b", re.IGNORECASE)
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
+_ACTIVITIES = re.compile(r"NỘI\s+DUNG\s+(?:THỰC\s+HIỆN|NHIỆM\s+VỤ|CÔNG\s+VIỆC)", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
 # A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
 # 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
 _DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
+# A section on the present situation: "1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được".
+_SITUATION = re.compile(r"(?:Thực\s+trạng|Hiện\s+trạng|Tình\s+hình\s+(?:thực\s+hiện|triển\s+khai|chung)|"
+                        r"Kết\s+quả\s+(?:đạt\s+được|thực\s+hiện)|Đánh\s+giá\s+(?:tình\s+hình|kết\s+quả|thực\s+trạng))",
+                        re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
 
 
@@ -615,14 +633,25 @@ class _Context:
     general: bool = False
     horizon: int | None = None  # the latest year a heading names ("II. MỤC TIÊU ĐẾN NĂM 2030")
     dated: float = 0.0  # the depth of the heading "Mục tiêu đến năm 2026" whose section is objectives, if any
+    situation: float = 0.0  # the depth of the heading "1. Hiện trạng" whose section describes what is, if any
+    activities: bool = False  # in "II. NỘI DUNG THỰC HIỆN": an action listed there is work to do, not a milestone
+
+    @property
+    def baseline(self) -> bool:
+        return bool(self.situation)
 
     def enter(self, block: _Block) -> None:
         self.years = [(depth, due) for depth, due in self.years if depth < block.depth]
         heading = bool(block.marker) and block.depth < 6 and len(block.body) < 80
+        if heading and self.situation and block.depth <= self.situation:
+            self.situation = 0.0
+        if heading and _SITUATION.match(block.body):
+            self.situation = block.depth
         if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
             self.objectives, self.dated = False, 0.0
         if block.depth == 1:
             self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
+            self.activities = bool(_ACTIVITIES.search(block.body[:60]))
             self.general = False
         elif block.depth == 2 and heading:  # "1. Mục tiêu tổng quát", a heading
             self.general = bool(_GENERAL.search(block.body))
@@ -663,27 +692,71 @@ def _parts(body: str) -> list[tuple[int, str]]:
     return parts
 
 
-def _block_targets(block: _Block, context: _Context, guesser: _Guesser) -> list[Candidate]:
+def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assigned: bool = False,
+                   nested: bool = False) -> list[Candidate]:
+    """The figures a block sets and, failing those, the milestone it is; none in a section on the present situation
+    (`context.baseline`). An `assigned` block is a task's item or field (`authoring.extract_tasks`), never a
+    milestone; a `nested` one has blocks under it."""
     body = block.body
-    if not body or body.endswith(":"):
+    if not body or context.baseline:
         return []
+    introduces = body.endswith(":")  # "… cụ thể như sau:" introduces what follows; its own percentage still counts
     due = _due_in(body, ahead=False) or context.due
     found = []
     sentences = _sentences(block)
     for end, part in _parts(body):
+        if _NOT_ASKED.search(part):
+            continue
         # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.
         part_due = _due_in(part) or _years_ahead(body[:end]) or due
         sentence = next((span for span in sentences if span.start < end <= span.end), None)
-        for measure in _measures(part):
+        measures = _measures(part)
+        if introduces:
+            measures = [measure for measure in measures if measure.measure == PERCENT]
+        elif not measures and context.objectives and not context.general:
+            measures = _bare_counts(part)
+        for measure in measures:
             found.append(_target(block, part, measure, part_due, guesser, sentence=sentence))
-    if found:
+    if found or introduces or assigned:
         return found
     milestone = (_DONE_START.match(body) and (context.objectives or _due_in(body, ahead=False))) or (
         context.objectives and not context.general and block.depth >= 2
-        and (_ACTION_START.match(body) or (_LEAD_YEAR.match(body) and not block.marker)))
+        and ((_ACTION_START.match(body) and not context.activities) or (_LEAD_YEAR.match(body) and not block.marker))
+        and not _subheading(block, nested) and not _DESCRIBED.match(body))
     if milestone and not _LEAD_UNIT.search(body):
         return [_target(block, body, _Measure(DONE, None, None, None), due, guesser)]
     return []
+
+
+# What a figure says that is not asked of anyone: the present situation ("Hiện nay …", "đến nay đã …", "(chiếm
+# 32,2%)" after a count; "Kinh tế số chiếm 45% GRDP" is a target), an award quota ("Bằng khen … không quá 10% tập
+# thể"), points in a scoring sheet ("cộng 02 điểm").
+_NOT_ASKED = re.compile(
+    r"^\s*(?:Hiện\s+nay|Hiện\s+có|Đến\s+nay|Tính\s+đến\s+(?:nay|thời\s+điểm|ngày))\b|\bđến\s+nay\s+đã\b|\(\s*chiếm\s+\d"
+    r"|\b(?:Bằng|Giấy)\s+khen\b|\b(?:tập\s+thể|cá\s+nhân)\s*,\s*\d{1,3}(?:[.,]\d+)?\s*%"
+    r"|\b(?:số|cộng|trừ|chấm|thang)\s+(?:trực\s+tiếp\s+)?(?:\d{1,3}\s+)?điểm\b|\bđiểm\s+(?:chuẩn|tối\s+đa|cộng)\b",
+    re.IGNORECASE,
+)
+# A bullet naming an action and then saying what it is: "- Triển khai cáp quang: Đảm bảo đường truyền …".
+_DESCRIBED = re.compile(r"^[^:;.]{3,80}:\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
+# A count written with no comparator word, in the objectives: "+ Lắp đặt mới trạm 5G: 58 trạm", "phát triển 58 trạm
+# 5G", "nâng tổng số trạm 5G: 188 trạm"; a breakdown in brackets ("(Trong đó: VNPT: 25 trạm …)") is not one.
+_BARE_COUNT = re.compile(
+    r"(?:^[^:;()]{3,80}:\s*|\bnâng\s+tổng\s+số[^:;()]{0,60}?:?\s*|\b(?:phát\s+triển|lắp\s+đặt|đầu\s+tư|xây\s+dựng)"
+    r"(?:\s+mới)?\s+)(?P<n>\d{1,3}(?:\.\d{3})*)\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|tỷ|triệu|nghìn|ngàn|đồng|%)\b)(?=[^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _bare_counts(part: str) -> list[_Measure]:
+    plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
+    return [_Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT)
+            for match in _BARE_COUNT.finditer(plain)]
+
+
+def _subheading(block: _Block, nested: bool) -> bool:
+    """A numbered heading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"): it names what the items do."""
+    return nested and bool(block.marker) and block.depth < 6 and len(block.body) < 100 and not block.body.endswith(".")
 
 
 class _Sentence(NamedTuple):
@@ -762,28 +835,44 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         appendices,
         appendix_candidates,
         body_tables,
+        scoring_sheets,
     )
 
     guesser = _Guesser(catalogue)
     tables = appendices(text)
     body_end = tables[0].start if tables else len(text)
-    inline = body_tables(text, body_end)
-    found: list[Candidate] = []
+    inline = sorted([*body_tables(text, body_end), *scoring_sheets(text, body_end)], key=lambda table: table.start)
+    from authoring.extract_tasks import prose_tasks
+
+    blocks = _blocks(_blanked(text[:body_end], inline))
+    found, taken = prose_tasks(blocks, _sections(blocks))
     context = _Context()
-    for block in _blocks(_blanked(text[:body_end], inline)):
+    for index, block in enumerate(blocks):
         context.enter(block)
-        task = _bullet_task(block, context)
+        task = None if index in taken else _bullet_task(block, context)
         if task:
             found.append(task)
-        found.extend(_block_targets(block, context, guesser))
+        nested = index + 1 < len(blocks) and blocks[index + 1].depth > block.depth
+        found.extend(_block_targets(block, context, guesser, assigned=index in taken, nested=nested))
+    found.sort(key=lambda candidate: candidate.start)
     milestones: dict[str, list[Candidate]] = {}
     for candidate in found:
         if candidate.kind == TARGET and candidate.comparator == DONE and candidate.indicator:
             milestones.setdefault(candidate.indicator, []).append(candidate)
-    for table in [*inline, *tables]:
+    for table in [*inline, *tables]:  # a scoring sheet has no rows
         for row in table.rows:
             found.extend(_scheduled(appendix_candidates(text, table, row, guesser), milestones))
     return _years_filled(text, found, context.horizon)
+
+
+def _sections(blocks: list[_Block]) -> list[str]:
+    """The title of the top-level section ("II. NỘI DUNG") each block is in, the block itself for a top heading."""
+    titles, title = [], ""
+    for block in blocks:
+        if block.depth == 1:
+            title = block.body[:80]
+        titles.append(title)
+    return titles
 
 
 def _blanked(text: str, spans) -> str:

@@ -15,6 +15,11 @@ a group's one row perhaps numbered as the group ("3" under "III"). What a table 
   period its group names ("I | Giai đoạn 2025-2027"). A column "Cơ quan chủ trì theo dõi" beside an indicator
   is who follows it, not a lead.
 
+A scoring sheet ("STT | Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm", "Thang điểm", "Điểm tối đa") holds criteria
+with points for judging a campaign: neither targets nor tasks (`scoring_sheets`, blanked out of the body). A row of a
+table read from Word without a number of its own ("Xây dựng hạ tầng dự phòng … | Trung tâm …", under the number
+cell merged above it) is a row of its own, its cells from the second column on.
+
 A table read from Word has one row per line, cells separated by " | "; a table from a PDF's text layer has its
 cells on lines of their own (a unit's name opens the units' cell, a deadline ends it).
 """
@@ -48,12 +53,15 @@ TARGETS = "targets"
 # A table naming an indicator for each row and who leads it, with no value column ("TT | Chỉ tiêu | Chủ trì"): a row
 # whose text sets a figure ("… đạt 80%", "tối thiểu 05 kịch bản") is a target, one without is a task.
 ASSIGNED_TARGETS = "assigned targets"
+POINTS = "points"  # a scoring sheet: read for nothing
 
 _APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:số[ \t]+)?(?:[IVX]{1,4}|\d{1,2})\b[ \t]*"
                        r"(?:[:.\-–][^\n]*)?$)", re.MULTILINE)
 # A group heading inside a table: "I | Giai đoạn 2025-2027", "I.1 | …", or in capitals "II NHÓM NHIỆM VỤ …".
 _GROUP_CELL = re.compile(r"[ \t]*(?P<number>[IVX]{1,4}(?:\.\d{1,2})*)\.?[ \t]*\|[ \t]*(?P<title>[^|\n]*)")
 _GROUP_LINE = re.compile(r"[IVX]{1,4}\.?\s+\w")
+# A row with no number of its own in a table read from Word: its text, then at least one more cell filled.
+_UNNUMBERED = re.compile(r"[ \t]*[^\W\d_][^|\n]{10,}\|[ \t]*[^\s|-][^\n]*$")
 _ROW = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s+(?P<rest>\S.*))?$")
 # A row of a table read from Word: "1 | …", "1. | …", "1.2 | …".
 _PIPE_NUMBER = re.compile(r"[ \t]*(?P<n>\d{1,2}(?:\.\d{1,2})*)\.?[ \t]*\|(?P<rest>[^\n]*)")
@@ -132,18 +140,43 @@ def body_tables(text: str, end: int) -> list[Appendix]:
     return found
 
 
+def scoring_sheets(text: str, end: int) -> list[Appendix]:
+    """The scoring sheets before `end` (a header row read from Word naming points, "STT | Tiêu chí | Điểm chuẩn |
+    Hướng dẫn chấm điểm", to the last line with cells): they set no target and assign no task, so the body is read
+    without them, and no clause spans one."""
+    found: list[Appendix] = []
+    for header in _PIPE_HEADER.finditer(text, 0, end):
+        if not _POINTS.search(header.group(0)) or (found and header.start() < found[-1].end):
+            continue
+        stop = header.end()
+        for line in text[header.end():end].splitlines(keepends=True):
+            if line.strip() and "|" not in line:
+                break
+            stop += len(line)
+        found.append(Appendix(header.start(), stop, POINTS, []))
+    return found
+
+
 def _holds(section: str) -> str | None:
     """What a table holds, from its header: indicators with values, or assignments with a lead unit ("Cơ quan chủ
     trì", "Đơn vị thực hiện"); a table from a PDF, whose header is not in cells, is one of assignments if it names
     "chủ trì"."""
     header = _PIPE_HEADER.search(section)
     holds = _header_holds(header.group(0)) if header else None
-    if holds:
+    if holds or (header and _POINTS.search(header.group(0))):
         return holds
     return TASKS if re.search(r"chủ\s+trì", section, re.IGNORECASE) else None
 
 
+# A scoring sheet ("Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm", "Thang điểm", "Điểm tối đa"): criteria with points,
+# for judging an emulation campaign, not targets to meet nor tasks to do.
+_POINTS = re.compile(r"(?<!\w)(?:điểm\s+(?:chuẩn|tối\s+đa|số)|thang\s+điểm|chấm\s+điểm|số\s+điểm)(?!\w)"
+                     r"|(?:^|\|)\s*điểm\s*(?:\||$)", re.IGNORECASE | re.MULTILINE)
+
+
 def _header_holds(header: str) -> str | None:
+    if _POINTS.search(header):
+        return None
     columns = _target_columns(header)
     if _is_target_table(columns):
         return TARGETS
@@ -177,6 +210,10 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
         match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
         number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
         last = starts[-1][0] if starts else 0
+        if not match and cells and starts and not grouped and _UNNUMBERED.match(line):
+            # "Xây dựng hạ tầng dự phòng … | Trung tâm …": a row of its own under the number cell merged above it.
+            starts.append((last, begin + len(line) - len(line.lstrip()), starts[-1][2]))
+            continue
         # After "III | Phát triển nền tảng số", its rows start at 1 ("1", "3.1"), or its one row is "3".
         if match and (number == last + 1 or (grouped and number in (1, grouped))):
             period = next((due for _, due in sorted(groups.items(), reverse=True) if due), None)
@@ -372,6 +409,8 @@ def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candi
     """A row of a table read from a .docx: one line, cells separated by " | ", columns named by the header row."""
     line = chunk.split("\n", 1)[0]
     cells = line.split(" | ")
+    if not _PIPE_NUMBER.match(line):  # a row under a merged number cell: its first cell is the next column's
+        cells = ["", *cells]
     named = dict(zip(_pipe_columns(text, row), cells, strict=False))
     title = named.get("title", "").strip()
     if not title:

@@ -775,3 +775,139 @@ def test_a_group_heading_with_its_other_cells_empty_heads_a_group():
     )
     # "II. Ứng dụng | - | -", its other cells empty, heads a group: its row numbered 1 again is read (95%, then 60%).
     assert [(c.kind, c.value) for c in read(text)] == [("target", Decimal(95)), ("target", Decimal(60))]
+
+
+# --- tasks written in prose, and what is not a target -------------------------------------------------------------
+
+
+def test_an_item_followed_by_its_lead_cooperating_deadline_and_product_lines_is_a_task():
+    text = (
+        "II. NỘI DUNG\n\n1. Xây dựng kho dữ liệu văn kiện số\n\n- Cơ quan chủ trì: Ban Tuyên giáo.\n\n"
+        "- Cơ quan phối hợp: Văn phòng Tỉnh ủy, các huyện ủy.\n\n"
+        "- Thời hạn hoàn thành: trước ngày 30 tháng 6 năm 2026.\n\n- Sản phẩm: Kho dữ liệu được đưa vào sử dụng.\n\n"
+        "2. Tăng cường tuyên truyền về chuyển đổi số\n\n- Nội dung: tuyên truyền trên báo, đài của tỉnh.\n"
+    )
+    (task,) = read(text)
+    # Item 1: its lines give the lead, the cooperating units, the product and the deadline "trước ngày 30/6/2026",
+    # due the day before, 29/6/2026. Item 2 names neither a lead nor a deadline: not a task, and not a milestone.
+    assert (task.kind, task.clause, task.lead, task.cooperating, task.due, task.output) == (
+        "task", "1. Xây dựng kho dữ liệu văn kiện số", "Ban Tuyên giáo", "Văn phòng Tỉnh ủy, các huyện ủy",
+        dt.date(2026, 6, 29), "Kho dữ liệu được đưa vào sử dụng")
+
+
+def test_a_deadline_line_introducing_dated_lines_makes_each_of_them_a_task_led_by_who_it_names():
+    text = (
+        "II. NỘI DUNG\n\n1. Rà soát quy chế làm việc\n\n- Cơ quan thực hiện: Văn phòng Tỉnh ủy.\n\n"
+        "- Thời gian thực hiện:\n\n+ Các ban đảng gửi kết quả rà soát về Văn phòng Tỉnh ủy trước ngày 15/3/2026.\n\n"
+        "+ Văn phòng Tỉnh ủy tổng hợp, báo cáo Thường trực Tỉnh ủy trước ngày 31/3/2026.\n"
+    )
+    # Two tasks, not the item: "trước ngày 15/3/2026" is due 14/3, "trước ngày 31/3/2026" 30/3.
+    assert [(c.kind, c.lead, c.due) for c in read(text)] == [
+        ("task", "Các ban đảng", dt.date(2026, 3, 14)), ("task", "Văn phòng Tỉnh ủy", dt.date(2026, 3, 30))]
+
+
+def test_an_item_of_a_tasks_section_naming_its_lead_in_its_own_words_is_a_task():
+    text = (
+        "III. NHIỆM VỤ, GIẢI PHÁP\n\n1. Sở Nội vụ chủ trì, phối hợp với Sở Tài chính xây dựng quy chế lưu trữ điện "
+        "tử; thời hạn hoàn thành: Quý II/2026.\n\n2. Tăng cường tuyên truyền về chuyển đổi số trong đảng viên.\n\n"
+        "IV. KINH PHÍ\n\n1. Sở Tài chính chủ trì tổng hợp dự toán kinh phí hằng năm.\n"
+    )
+    (task,) = read(text)
+    # "Quý II/2026" ends on 30/6/2026. Item 2 has no lead and no deadline; the budget section assigns no task.
+    assert (task.kind, task.lead, task.cooperating, task.due) == (
+        "task", "Sở Nội vụ", "Sở Tài chính", dt.date(2026, 6, 30))
+
+
+def test_an_item_heading_wrapped_after_a_word_such_as_cua_goes_on_on_the_next_line():
+    text = "II. NỘI DUNG\n\n1. Ban hành quy chế của\nBan Thường vụ về lưu trữ số\n\n- Cơ quan chủ trì: Văn phòng.\n"
+    (task,) = read(text)
+    assert (task.clause, task.lead) == ("1. Ban hành quy chế của Ban Thường vụ về lưu trữ số", "Văn phòng")
+
+
+def test_a_scoring_sheet_is_not_a_table_of_targets_and_no_clause_spans_it():
+    text = (
+        "KẾ HOẠCH năm 2026\n\nII. MỤC TIÊU\n\n- 100% văn bản được ký số.\n\nPHỤ LỤC\n\nTHANG ĐIỂM THI ĐUA\n\n"
+        "STT | Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm\n"
+        "1 | Tỷ lệ hồ sơ được số hóa | 20 | Đạt 100% được 20 điểm; từ 80 - 90% được 10 điểm\n"
+        "2 | Đơn vị đạt tỷ lệ 100% văn bản ký số được cộng 05 điểm | 5 | Cộng 05 điểm\n"
+    )
+    # Only the body's 100%; the sheet's criteria and points set nothing.
+    assert [(c.clause, c.value) for c in read(text)] == [("- 100% văn bản được ký số.", Decimal(100))]
+
+
+def test_a_figure_on_the_present_situation_is_not_a_target():
+    text = (
+        "KẾ HOẠCH năm 2027\n\nII. NỘI DUNG\n\n1. Hiện trạng\n\n- Toàn tỉnh có 87 trạm. Trong đó, có 28 trạm 5G "
+        "(chiếm 32,2%).\n\n- 60% hồ sơ được xử lý trực tuyến.\n\n2. Mục tiêu\n\n"
+        "- Hiện nay, 45% hồ sơ được xử lý trực tuyến; đến năm 2027 đạt 90%.\n\n- Kinh tế số chiếm 45% GRDP.\n"
+    )
+    # Under "1. Hiện trạng" nothing is asked; under "2. Mục tiêu" the part opening "Hiện nay" says what is, the
+    # part after ";" asks 90% by 2027; "chiếm 45% GRDP" outside brackets is a share to reach (45, by the title's 2027).
+    assert [(c.comparator, c.value, c.due) for c in read(text)] == [
+        ("at_least", Decimal(90), dt.date(2027, 12, 31)), ("at_least", Decimal(45), dt.date(2027, 12, 31))]
+
+
+def test_award_quotas_and_points_are_not_targets():
+    text = (
+        "II. MỤC TIÊU\n\n- Chủ tịch tặng Bằng khen cho tập thể, cá nhân xuất sắc, tỷ lệ không quá 10% tập thể, 5% cá "
+        "nhân.\n\n- Nếu có từ 02 đơn vị có tổng số điểm bằng nhau thì xét đơn vị có nhiều hồ sơ hơn.\n\n"
+        "- 100% hồ sơ khen thưởng được xử lý trên môi trường số.\n"
+    )
+    # The quota and the points set nothing; digitising the award files is a target all the same (100%).
+    assert [(c.comparator, c.value) for c in read(text)] == [("at_least", Decimal(100))]
+
+
+def test_counts_with_no_comparator_word_under_the_objectives_are_counts():
+    text = (
+        "KẾ HOẠCH phát triển trạm 5G giai đoạn 2026 - 2030\n\nII. NỘI DUNG THỰC HIỆN\n\n2. Kế hoạch phát triển\n\n"
+        "+ Lắp đặt mới trạm phát sóng: 40 trạm (Trong đó: Viettel: 25 trạm, VNPT: 15 trạm);\n\n"
+        "+ Nâng cấp trạm 4G lên 5G: 60 trạm, nâng tổng số trạm 5G: 90 trạm.\n\n"
+        "- Phát triển 12 bến xe điện tử.\n\n- Đầu tư 300 tỷ đồng cho hạ tầng.\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\n\n- Sở Tài chính: 02 cán bộ theo dõi.\n"
+    )
+    # 40, then 60 and 90, then 12, each at least so many, due by the title's 2030; the breakdown in brackets (25,
+    # 15) is not a count to reach, nor is money ("300 tỷ đồng") or a count outside the objectives.
+    assert [(c.comparator, c.value, c.measure, c.due) for c in read(text)] == [
+        ("at_least", Decimal(n), "count", dt.date(2030, 12, 31)) for n in (40, 60, 90, 12)]
+
+
+def test_a_percentage_in_a_sentence_introducing_a_list_is_read():
+    text = "Trong giai đoạn 2026 - 2030, bảo đảm trạm 5G đạt 100% tại các khu công nghiệp, cụ thể như sau:\n"
+    (candidate,) = read(text)
+    # "đạt 100%" with no "tỷ lệ" before it: at least 100, due by the period's last year, 2030.
+    assert (candidate.comparator, candidate.value, candidate.due) == ("at_least", Decimal(100), dt.date(2030, 12, 31))
+
+
+def test_subheadings_operational_bullets_and_listed_activities_are_not_milestones():
+    text = (
+        "KẾ HOẠCH năm 2030\n\nII. MỤC TIÊU\n\n2.1. Xây dựng trạm 5G, mạng lõi\n\n"
+        "- Triển khai cáp quang: Đảm bảo đường truyền tốc độ cao.\n\n- Xây dựng kho dữ liệu dùng chung của tỉnh.\n\n"
+        "III. NỘI DUNG THỰC HIỆN\n\n- Xây dựng, nâng cấp hạ tầng công nghệ thông tin của tỉnh.\n"
+    )
+    # The heading with bullets under it names what they do; "Triển khai cáp quang: Đảm bảo …" says how; the
+    # activities listed under "Nội dung thực hiện" are work, not milestones. The deliverable alone is one (2030).
+    assert [(c.comparator, c.due, c.clause) for c in read(text)] == [
+        ("done", dt.date(2030, 12, 31), "- Xây dựng kho dữ liệu dùng chung của tỉnh.")]
+
+
+def test_a_row_under_a_merged_number_cell_is_a_task_of_its_own():
+    text = (
+        "PHỤ LỤC NHIỆM VỤ\n\nTT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\nI | Hạ tầng\n"
+        "1 | Nâng cấp mạng nội bộ của cơ quan | Văn phòng | Sở Tài chính | Quý IV/2026\n"
+        "Sao lưu dữ liệu dự phòng hằng tuần cho hệ thống | Trung tâm dữ liệu | Văn phòng\n"
+        "2 | Mua sắm máy chủ mới | Sở Tài chính | - | Năm 2027\n"
+    )
+    assert [(c.kind, c.clause, c.lead, c.cooperating) for c in read(text)] == [
+        ("task", "Nâng cấp mạng nội bộ của cơ quan", "Văn phòng", "Sở Tài chính"),
+        ("task", "Sao lưu dữ liệu dự phòng hằng tuần cho hệ thống", "Trung tâm dữ liệu", "Văn phòng"),
+        ("task", "Mua sắm máy chủ mới", "Sở Tài chính", "")]
+
+
+def test_a_task_for_a_span_of_years_is_due_by_its_last_and_recurring_work_by_no_day():
+    text = (
+        "II. NỘI DUNG\n\n1. Xây dựng cổng thông tin về dữ liệu đảng viên\n\n- Cơ quan thực hiện: Văn phòng.\n\n"
+        "- Thời gian thực hiện: năm 2026 - 2027.\n\n2. Tập huấn kỹ năng số cho cán bộ\n\n- Cơ quan chủ trì: Ban "
+        "Tổ chức.\n\n- Thời gian thực hiện: năm 2026 và các năm tiếp theo.\n"
+    )
+    # "năm 2026 - 2027": by 31/12/2027; "năm 2026 và các năm tiếp theo" is recurring work, with no one deadline.
+    assert [(c.lead, c.due) for c in read(text)] == [("Văn phòng", dt.date(2027, 12, 31)), ("Ban Tổ chức", None)]

@@ -59,6 +59,24 @@ in `test_extract.py` on sentences of its own; all seven state plans are now the 
 gives: 144 — 42, 42, 1.00, 1.00; 179 — 125, 125, 1.00, 1.00; 310 — 15, 15, 1.00, 1.00; 2597 — 35, 35, 1.00, 1.00;
 indicator accuracy 87/92; the first set stayed at 617 — 1.00, 1.00; 597 — 1.00, 1.00; 2629 — 0.98, 0.98; and the
 seeds as they were. A third fresh set measures the finished reading.
+
+Third held-out set. Four more state plans, transcribed by hand before the reading above was run on them once: Kế
+hoạch 157/KH-UBND (UBND thành phố Cần Thơ, chi trả trợ cấp xã hội không dùng tiền mặt), Kế hoạch 987/KH-UBND (UBND
+tỉnh Nghệ An, 5G và IoT trong các khu công nghiệp), Quyết định 2820/QĐ-UBND (UBND Thành phố Hồ Chí Minh, cơ sở dữ
+liệu quốc gia về quy hoạch) and Quyết định 2623/QĐ-TTg (Kế hoạch triển khai Luật Bảo vệ dữ liệu cá nhân); public
+texts, kept out of the repository. First run: 157 — 5 transcribed, 25 candidates, recall 1.00, precision 0.32; 987 —
+6, 5, 0.17, 0.20; 2820 — 28, 30, 0.93, 0.83; 2623 — 10, 3, 0.00, 0.00; all four 0.65 and 0.54. The causes: tasks
+written in prose (an item followed by "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn ban hành: trước ngày
+…") not read at all; a scoring sheet ("Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm") read as targets, some with the
+whole table as clause; a figure on the present situation ("Hiện trạng", "(chiếm 32,2%)") and an award quota ("không
+quá 10% tập thể, 5% cá nhân") read as targets; counts with no comparator word ("+ Lắp đặt mới trạm: 58 trạm") and a
+percentage in a sentence introducing a list not read; subheadings, actions followed by what they mean and the
+activities of "Nội dung thực hiện" proposed as milestones; rows under a merged number cell dropped. With those rules
+(each tested in `test_extract.py` on sentences of its own; texts 8–11 are no longer held out, all eleven state plans
+are now the development set), the same command gives: 157 — 5, 5, 1.00, 1.00; 987 — 6, 6, 1.00, 1.00; 2820 — 28,
+28, 1.00, 1.00; 2623 — 10, 10, 1.00, 1.00; indicator accuracy 11/11 (none of them fits the catalogue, and none is
+guessed); the second set stayed at 1.00 and 1.00 on each plan (indicator 87/92), the first at 617 — 1.00, 1.00; 597
+— 1.00, 1.00; 2629 — 0.98, 0.98; and the seeds as they were. No fresh set has measured this round.
 """
 
 import datetime as dt
