@@ -129,6 +129,9 @@ PORTAL_IMPORT_MAX_ROWS = env.int("PORTAL_IMPORT_MAX_ROWS", default=50_000)  # bu
 PORTAL_REQUEST_MAX_BYTES = env.int("PORTAL_REQUEST_MAX_BYTES", default=max(
     PORTAL_EVIDENCE_MAX_BYTES, PORTAL_IMPORT_MAX_BYTES, PORTAL_PLAN_DOCUMENT_MAX_BYTES) + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A plan read from its document is accepted in one form of a dozen fields per candidate: a provincial plan with an
+# appendix gives 100–300 candidates, far past Django's 1.000 fields. The body stays capped by the size above.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=20_000)
 
 # Sign-in goes through allauth (the admin's login too, see config/urls.py) so rate limits and MFA apply everywhere.
 AUTHENTICATION_BACKENDS = [

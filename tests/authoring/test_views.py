@@ -347,3 +347,21 @@ def test_changing_a_targets_value_keeps_a_scope_above_the_issuer_and_its_kinds(c
     target.refresh_from_db()
     assert (target.value, target.scope_unit_id, sorted(target.applies_to_kinds)) == (
         90, world.province.pk, ["commune", "ward"])
+
+
+def test_a_long_plan_read_from_its_document_is_accepted_in_one_form(client, world):
+    """A provincial plan's appendix gives a few hundred candidates, a dozen fields each: 300 × 12 = 3.600 fields,
+    past Django's default of 1.000, which refused the form and lost the reviewer's choices."""
+    lines = [f"{n}. Đến hết năm 2026, tối thiểu 95% văn bản của nhóm {n} được ký số." for n in range(1, 301)]
+    document = "Kế hoạch chuyển đổi số\n\nII. MỤC TIÊU CỤ THỂ\n" + "\n".join(lines)
+    client.force_login(world.author)
+    fields = {**_plan_fields(world), "text": document, "action": "create"}
+    for n, line in enumerate(lines, start=1):
+        fields.update({f"c{n}-accept": "on", f"c{n}-kind": "target", f"c{n}-indicator": "ky_so",
+                       f"c{n}-comparator": "at_least", f"c{n}-value": "95", f"c{n}-value_max": "",
+                       f"c{n}-due": "2026", f"c{n}-clause": line, f"c{n}-lead": "", f"c{n}-cooperating": "",
+                       f"c{n}-output": "", f"c{n}-scope": ""})
+    assert len(fields) > 3_600
+    response = client.post("/plans/new/from-document/", fields)
+    assert response.status_code == 302
+    assert Plan.objects.get(issuer=world.commune).targets.count() == 300
