@@ -128,16 +128,22 @@ def body_tables(text: str, end: int) -> list[Appendix]:
     for header in _PIPE_HEADER.finditer(text, 0, end):
         if found and header.start() < found[-1].end:
             continue
-        stop = header.end()
-        for line in text[header.end():end].splitlines(keepends=True):
-            if line.strip() and "|" not in line:
-                break
-            stop += len(line)
+        stop = _cells_end(text, header.end(), end)
         holds = _header_holds(header.group(0))
         rows = _rows(text, header.start(), stop) if holds else []
         if rows:
             found.append(Appendix(header.start(), stop, holds, rows))
     return found
+
+
+def _cells_end(text: str, start: int, end: int) -> int:
+    """Where the table that goes on at `start` ends: after its last line with cells (blank lines inside it kept)."""
+    stop = start
+    for line in text[start:end].splitlines(keepends=True):
+        if line.strip() and "|" not in line:
+            break
+        stop += len(line)
+    return stop
 
 
 def scoring_sheets(text: str, end: int) -> list[Appendix]:
@@ -148,11 +154,7 @@ def scoring_sheets(text: str, end: int) -> list[Appendix]:
     for header in _PIPE_HEADER.finditer(text, 0, end):
         if not _POINTS.search(header.group(0)) or (found and header.start() < found[-1].end):
             continue
-        stop = header.end()
-        for line in text[header.end():end].splitlines(keepends=True):
-            if line.strip() and "|" not in line:
-                break
-            stop += len(line)
+        stop = _cells_end(text, header.end(), end)
         found.append(Appendix(header.start(), stop, POINTS, []))
     return found
 
