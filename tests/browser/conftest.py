@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -22,6 +23,11 @@ def browser():
             executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # The ORM calls a test makes while Playwright's loop runs open a connection of their own context, which the
+        # test's teardown does not see: closed here, or the test database cannot be dropped at the end of the run.
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
 
 
 @pytest.fixture
