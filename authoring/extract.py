@@ -78,6 +78,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
+from authoring.extract_skip import not_asked, situation_heading
 from core.periods import ROMAN, Quarter, month_last_day, year_last_day
 
 TARGET = "target"
@@ -617,10 +618,6 @@ _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
 # A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
 # 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
 _DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
-# A section on the present situation: "1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được".
-_SITUATION = re.compile(r"(?:Thực\s+trạng|Hiện\s+trạng|Tình\s+hình\s+(?:thực\s+hiện|triển\s+khai|chung)|"
-                        r"Kết\s+quả\s+(?:đạt\s+được|thực\s+hiện)|Đánh\s+giá\s+(?:tình\s+hình|kết\s+quả|thực\s+trạng))",
-                        re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
 
 
@@ -645,7 +642,7 @@ class _Context:
         heading = bool(block.marker) and block.depth < 6 and len(block.body) < 80
         if heading and self.situation and block.depth <= self.situation:
             self.situation = 0.0
-        if heading and _SITUATION.match(block.body):
+        if heading and situation_heading(block.body):
             self.situation = block.depth
         if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
             self.objectives, self.dated = False, 0.0
@@ -705,7 +702,7 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
     found = []
     sentences = _sentences(block)
     for end, part in _parts(body):
-        if _NOT_ASKED.search(part):
+        if not_asked(part):
             continue
         # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.
         part_due = _due_in(part) or _years_ahead(body[:end]) or due
@@ -728,15 +725,6 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
     return []
 
 
-# What a figure says that is not asked of anyone: the present situation ("Hiện nay …", "đến nay đã …", "(chiếm
-# 32,2%)" after a count; "Kinh tế số chiếm 45% GRDP" is a target), an award quota ("Bằng khen … không quá 10% tập
-# thể"), points in a scoring sheet ("cộng 02 điểm").
-_NOT_ASKED = re.compile(
-    r"^\s*(?:Hiện\s+nay|Hiện\s+có|Đến\s+nay|Tính\s+đến\s+(?:nay|thời\s+điểm|ngày))\b|\bđến\s+nay\s+đã\b|\(\s*chiếm\s+\d"
-    r"|\b(?:Bằng|Giấy)\s+khen\b|\b(?:tập\s+thể|cá\s+nhân)\s*,\s*\d{1,3}(?:[.,]\d+)?\s*%"
-    r"|\b(?:số|cộng|trừ|chấm|thang)\s+(?:trực\s+tiếp\s+)?(?:\d{1,3}\s+)?điểm\b|\bđiểm\s+(?:chuẩn|tối\s+đa|cộng)\b",
-    re.IGNORECASE,
-)
 # A bullet naming an action and then saying what it is: "- Triển khai cáp quang: Đảm bảo đường truyền …".
 _DESCRIBED = re.compile(r"^[^:;.]{3,80}:\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
 # A count written with no comparator word, in the objectives: "+ Lắp đặt mới trạm 5G: 58 trạm", "phát triển 58 trạm
