@@ -76,11 +76,11 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             owners.setdefault(owner, []).append(index)
     found: list[tuple[int, Candidate]] = []
     taken: set[int] = set()
-    for owner, fields in owners.items():
+    for owner, fields in _assignments(blocks, owners):
         read = _fields_read([blocks[index] for index in fields])
         if not read.lead and not read.due_text and not read.due_intro:
             continue
-        taken.update([owner, *fields])
+        taken.update(range(owner, fields[-1] + 1))
         dated = _dated_lines(blocks, fields) if read.due_intro else []
         if dated:
             taken.update(dated)
@@ -88,6 +88,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
                          for index in dated)
         else:
             found.append((owner, _task(blocks[owner], read, read.due_text)))
+    taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
         if index in taken or not block.marker or not _TASKS_SECTION.search(sections[index]):
             continue
@@ -99,15 +100,44 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
 
 
 def _owner(blocks: list[_Block], index: int) -> int | None:
-    """The item a field line belongs to: the nearest block above it, less deep, that is not a field itself."""
+    """The item a field line belongs to: the nearest marked block above it, less deep, that is not a field itself
+    (a paragraph without a marker between them is read by `_assignments`)."""
     depth = blocks[index].depth
     for above in range(index - 1, -1, -1):
         block = blocks[above]
         if block.depth < depth:
             if _FIELD.match(block.body):
                 return None  # "+ …" under "- Thời gian thực hiện:" is a dated line, read with its item
-            return above if block.marker else None
+            if block.marker:
+                return above
+            depth = block.depth
     return None
+
+
+def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tuple[int, list[int]]]:
+    """Each item's field lines, split where an item holds several assignments: a heading ("4. Nâng cao năng lực …")
+    over bullets, each group of bullets followed by its own "Đơn vị chủ trì: …" lines, is one task per group, named
+    by the group's first bullet; the heading only names what they share. An item whose fields follow it directly
+    stays one task."""
+    found: list[tuple[int, list[int]]] = []
+    for owner, fields in owners.items():
+        runs: list[list[int]] = []
+        for index in fields:
+            if runs and (blocks[runs[-1][-1]].body.endswith(":") or all(
+                    _FIELD.match(blocks[between].body) for between in range(runs[-1][-1] + 1, index))):
+                runs[-1].append(index)  # only fields, or the lines a field introduces ("+ … trước ngày …"), between
+            else:
+                runs.append([index])
+        previous = owner
+        for run in runs:
+            first = next((between for between in range(previous + 1, run[0])
+                          if not _FIELD.match(blocks[between].body)), None)
+            if first is None and found and found[-1][0] == owner:
+                found[-1][1].extend(run)
+            else:
+                found.append((first if first is not None else owner, run))
+            previous = run[-1]
+    return found
 
 
 def _fields_read(fields: list[_Block]) -> _Fields:

@@ -911,3 +911,25 @@ def test_a_task_for_a_span_of_years_is_due_by_its_last_and_recurring_work_by_no_
     )
     # "năm 2026 - 2027": by 31/12/2027; "năm 2026 và các năm tiếp theo" is recurring work, with no one deadline.
     assert [(c.lead, c.due) for c in read(text)] == [("Văn phòng", dt.date(2027, 12, 31)), ("Ban Tổ chức", None)]
+
+
+# --- fourth round: one task per assignment, measures beyond percentages, conditions -------------------------------
+
+
+def test_a_heading_over_several_assignments_gives_one_task_per_assignment_and_none_for_itself():
+    text = (
+        "III. NHIỆM VỤ, GIẢI PHÁP\n\n2. Nâng cao năng lực cán bộ làm công tác pháp chế\n\n"
+        "- Tổ chức lớp tập huấn soạn thảo văn bản cho cán bộ.\n\n- Biên soạn tài liệu hướng dẫn nghiệp vụ.\n\n"
+        "Đơn vị chủ trì: Sở Tư pháp.\n\nĐơn vị phối hợp: Sở Nội vụ.\n\nThời gian thực hiện: Năm 2026.\n\n"
+        "- Cử cán bộ đi học tập kinh nghiệm ở tỉnh bạn.\n\nĐơn vị chủ trì: Sở Nội vụ.\n\n"
+        "Thời gian thực hiện: Hằng năm.\n\n3. Tổ chức hội thảo về xây dựng pháp luật\n\n"
+        "Tham mưu tổ chức hội thảo chuyên đề của tỉnh.\n\n- Đơn vị chủ trì: Văn phòng UBND tỉnh.\n"
+    )
+    # Heading 2 holds two assignments, each ending with its own "Đơn vị chủ trì": two tasks, each named by its first
+    # bullet; heading 3's assignment is the paragraph under it, led by the "- Đơn vị chủ trì" bullet. No heading is
+    # a task.
+    assert [(c.kind, c.clause, c.lead, c.cooperating, c.due) for c in read(text)] == [
+        ("task", "- Tổ chức lớp tập huấn soạn thảo văn bản cho cán bộ.", "Sở Tư pháp", "Sở Nội vụ",
+         dt.date(2026, 12, 31)),
+        ("task", "- Cử cán bộ đi học tập kinh nghiệm ở tỉnh bạn.", "Sở Nội vụ", "", None),
+        ("task", "Tham mưu tổ chức hội thảo chuyên đề của tỉnh.", "Văn phòng UBND tỉnh", "", None)]
