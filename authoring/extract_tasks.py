@@ -77,7 +77,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
     found: list[tuple[int, Candidate]] = []
     taken: set[int] = set()
     for owner, fields in _assignments(blocks, owners):
-        read = _fields_read([blocks[index] for index in fields])
+        read = _fields_read([blocks[index] for index in fields], _under(blocks, fields))
         if not read.lead and not read.due_text and not read.due_intro:
             continue
         taken.update(range(owner, fields[-1] + 1))
@@ -87,7 +87,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             found.extend((index, _task(blocks[index], _actor(blocks[index].body, read), _fold(blocks[index].body)))
                          for index in dated)
         else:
-            found.append((owner, _task(blocks[owner], read, read.due_text)))
+            found.append((owner, _task(_named(blocks, owner, fields), read, read.due_text)))
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
         if index in taken or not block.marker or not _TASKS_SECTION.search(sections[index]):
@@ -140,12 +140,51 @@ def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tup
     return found
 
 
-def _fields_read(fields: list[_Block]) -> _Fields:
+def _under(blocks: list[_Block], fields: list[int]) -> dict[int, list[_Block]]:
+    """The lines each field introduces ("- Cơ quan thực hiện:" then "+ Sở Văn hóa chủ trì, …"), by position."""
+    found: dict[int, list[_Block]] = {}
+    for position, index in enumerate(fields):
+        depth = blocks[index].depth
+        for below in range(index + 1, len(blocks)):
+            if blocks[below].depth <= depth:
+                break
+            found.setdefault(position, []).append(blocks[below])
+    return found
+
+
+# An item named only by its label ("a) Hoạt động 1", "Nhiệm vụ 2:"): what it is lies in its "Nội dung: …" line.
+_LABEL = re.compile(r"^(?:Hoạt\s+động|Nhiệm\s+vụ|Công\s+việc)\s+(?:\d{1,2}|[IVX]{1,4})\s*[.:]?$", re.IGNORECASE)
+_CONTENT = re.compile(r"^Nội\s+dung\s*:", re.IGNORECASE)
+
+
+def _named(blocks: list[_Block], owner: int, fields: list[int]) -> _Block:
+    """The block a task's clause is: its item, or for an item named only by its label, its "Nội dung" line with
+    the lines under it."""
+    if not _LABEL.match(blocks[owner].body):
+        return blocks[owner]
+    content = next((index for index in fields if _CONTENT.match(blocks[index].body)), None)
+    if content is None:
+        return blocks[owner]
+    last = content
+    while last + 1 < len(blocks) and blocks[last + 1].depth > blocks[content].depth:
+        last += 1
+    first = blocks[content]
+    raw = " ".join(block.raw for block in blocks[content:last + 1])
+    return _Block(start=first.start, end=blocks[last].end, raw=raw, depth=first.depth, marker=first.marker,
+                  body=_fold(raw))
+
+
+def _fields_read(fields: list[_Block], under: dict[int, list[_Block]] | None = None) -> _Fields:
+    """What an item's field lines say; a lead line that only introduces the lines under it ("- Cơ quan thực hiện:"
+    then "+ Sở Văn hóa và Thể thao chủ trì, phối hợp với …") is read from the first of them naming a lead."""
     values: dict[str, str] = {}
     due_intro = False
-    for block in fields:
+    for position, block in enumerate(fields):
         match = _FIELD.match(block.body)
         name, value = _fold(match["name"]).lower(), match["value"].strip()
+        if not value and ("chủ trì" in name or "thực hiện" in name) and not name.startswith(("thời", "tiến")):
+            value = next((line.body for line in (under or {}).get(position, []) if _LEAD_IN_WORDS.match(line.body)),
+                         "")
         if "chủ trì" in name or "phụ trách" in name:
             key = "lead"
         elif "thực hiện" in name and not name.startswith(("thời", "tiến")):
@@ -160,7 +199,12 @@ def _fields_read(fields: list[_Block]) -> _Fields:
         else:
             continue
         values.setdefault(key, value.rstrip("."))
-    return _Fields(lead=_unit_name(values.get("lead") or values.get("doer") or ""),
+    lead = values.get("lead") or values.get("doer") or ""
+    worded = _LEAD_IN_WORDS.match(lead)  # "Sở Nội vụ chủ trì, phối hợp với các sở, …"
+    cooperating = _COOPERATING.search(lead) if worded else None
+    if cooperating and "cooperating" not in values:
+        values["cooperating"] = _fold(cooperating["units"])
+    return _Fields(lead=_fold(worded["lead"]) if worded else _unit_name(lead),
                    cooperating=values.get("cooperating", ""), due_text=values.get("due", ""),
                    output=values.get("output", ""), due_intro=due_intro)
 

@@ -933,3 +933,19 @@ def test_a_heading_over_several_assignments_gives_one_task_per_assignment_and_no
          dt.date(2026, 12, 31)),
         ("task", "- Cử cán bộ đi học tập kinh nghiệm ở tỉnh bạn.", "Sở Nội vụ", "", None),
         ("task", "Tham mưu tổ chức hội thảo chuyên đề của tỉnh.", "Văn phòng UBND tỉnh", "", None)]
+
+
+def test_an_activity_named_by_its_label_is_read_by_its_content_and_led_by_the_unit_its_lines_name():
+    text = (
+        "III. NỘI DUNG HOẠT ĐỘNG\n\n1. Truyền thông về bình đẳng giới\n\na) Hoạt động 1\n\n"
+        "- Nội dung: Tổ chức diễn đàn thanh niên về bình đẳng giới.\n\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Đoàn Thanh niên.\n\nb) Hoạt động 2\n\n"
+        "- Nội dung: In tờ rơi phát tại các khu phố.\n\n- Cơ quan thực hiện:\n\n"
+        "+ Sở Văn hóa và Thể thao chủ trì, phối hợp với các phường.\n\n+ Báo Thành phố đăng tin.\n"
+    )
+    # The label "Hoạt động 1" is not what is to be done: the "Nội dung" line is. "Sở Nội vụ chủ trì, phối hợp với
+    # Đoàn Thanh niên" gives the lead and the cooperating unit; for Hoạt động 2 they sit in the "+" line under
+    # "Cơ quan thực hiện:".
+    assert [(c.kind, c.clause, c.lead, c.cooperating) for c in read(text)] == [
+        ("task", "- Nội dung: Tổ chức diễn đàn thanh niên về bình đẳng giới.", "Sở Nội vụ", "Đoàn Thanh niên"),
+        ("task", "- Nội dung: In tờ rơi phát tại các khu phố.", "Sở Văn hóa và Thể thao", "các phường")]
