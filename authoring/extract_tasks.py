@@ -44,11 +44,12 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 # A section whose numbered items assign work: "III. NHIỆM VỤ, GIẢI PHÁP", "IV. TỔ CHỨC THỰC HIỆN".
-_TASKS_SECTION = re.compile(r"NHIỆM\s+VỤ|GIẢI\s+PHÁP|TỔ\s+CHỨC\s+THỰC\s+HIỆN", re.IGNORECASE)
+_TASKS_SECTION = re.compile(r"NHIỆM\s+VỤ|GIẢI\s+PHÁP|TỔ\s+CHỨC\s+THỰC\s+HIỆN|CHẾ\s+ĐỘ\s+BÁO\s+CÁO", re.IGNORECASE)
 _UNIT = (r"(?:Bộ|Sở|Ban|Ủy\s+ban|UBND|Văn\s+phòng|Công\s+an|Trung\s+tâm|Đảng\s+[uủ][ỷy]|Thành\s+[uủ][ỷy]|"
          r"Tỉnh\s+[uủ][ỷy]|Hội|Đoàn|Liên\s+đoàn|Mặt\s+trận|Viện|Phòng|Cục|Các\s+(?:sở|bộ|cơ\s+quan|đơn\s+vị|ban))")
 # "Bộ Công an chủ trì, …", "Giao Sở Tài chính chủ trì …": the unit named before "chủ trì", at the item's start.
-_LEAD_IN_WORDS = re.compile(rf"^(?:Giao\s+(?:cho\s+)?)?(?P<lead>{_UNIT}\b[^,;:.()]{{0,80}}?)\s+(?:là\s+cơ\s+quan\s+)?"
+_LEAD_IN_WORDS = re.compile(rf"^(?:Đồng\s+thời\s*,\s*)?(?:[Gg]iao\s+(?:cho\s+)?)?(?P<lead>{_UNIT}\b[^,;:.()]{{0,80}}?)"
+                            r"\s+(?:là\s+cơ\s+quan\s+)?"
                             r"chủ\s+trì\b")
 _COOPERATING = re.compile(r"phối\s+hợp\s+với\s+(?P<units>[^;.]{3,160}?)(?=\s+(?:xây\s+dựng|tổ\s+chức|triển\s+khai|"
                           r"thực\s+hiện|nghiên\s+cứu|rà\s+soát|hoàn\s+thiện|ban\s+hành|trình|tham\s+mưu|để)\b|[;.]|$)",
@@ -90,7 +91,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             found.append((owner, _task(_named(blocks, owner, fields), read, read.due_text)))
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
-        if index in taken or not block.marker or not _TASKS_SECTION.search(sections[index]):
+        if index in taken or not _TASKS_SECTION.search(sections[index]):
             continue
         task = _worded_task(block)
         if task:
@@ -263,14 +264,23 @@ def _task(block: _Block, fields: _Fields, due_text: str) -> Candidate:
                      cooperating=fields.cooperating, output=fields.output)
 
 
+# "Đồng thời, giao Công an tỉnh chủ trì …": a paragraph assigning another task.
+_ALSO = re.compile(r"Đồng\s+thời\s*,\s*giao\b", re.IGNORECASE)
+# "xong trong tháng 12/2025", "(hoàn thành trong tháng 11/2025)": a deadline by the month.
+_WITHIN_MONTH = re.compile(r"(?:xong|hoàn\s+thành)\s+(?:trong|trước)\s+tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)20\d{2}",
+                           re.IGNORECASE)
+
+
 def _worded_task(block: _Block) -> Candidate | None:
     """An item of a tasks section that names its lead in its own words, or has a deadline of its own."""
     body = block.body
     lead = _LEAD_IN_WORDS.match(body)
     written = _DEADLINE_WORDS.search(body)
-    dated = bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body))
+    dated = bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
     if not lead and not written and (not dated or _DONE_START.match(body)):
         return None  # "Hoàn thành … trước ngày 01/7/2025" with no lead is a milestone of the plan
+    if not block.marker and not dated and not _ALSO.match(body):
+        return None  # a paragraph goes on with the item above it, unless it sets a deadline or assigns anew
     due = _due_in(written["due"]) if written else None
     due = due or (_due_in(body) if dated else None)
     cooperating = _COOPERATING.search(body) if lead else None
