@@ -35,3 +35,21 @@ def situation_heading(heading: str) -> bool:
 def not_asked(part: str) -> bool:
     """Whether a part of a clause says what is, a quota or points rather than what someone must reach."""
     return bool(_NOT_ASKED.search(part))
+
+
+# "Đề án “Đầu tư xây dựng ít nhất 01 triệu căn hộ …”": a figure in the title a cited document bears.
+_CITED_TITLE = re.compile(r"(?:Đề\s+án|Chương\s+trình|Dự\s+án|Kế\s+hoạch|Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Luật)"
+                          r"\s*[“\"](?P<title>[^”\"]{1,300})[”\"]", re.IGNORECASE)
+# "… thấp dưới 30% có thể điều chỉnh mục tiêu": a condition under which a target may change, not a target.
+_CONDITION = re.compile(r"\d{1,3}(?:[.,]\d+)?\s*%(?=\s+(?:thì\s+)?(?:có\s+thể|được\s+phép)\s+điều\s+chỉnh\b)",
+                        re.IGNORECASE)
+
+
+def unasked_blanked(part: str) -> str:
+    """The part with what sets no target blanked out, each character by a space so offsets still hold: the titles
+    of cited documents and the figures of a condition."""
+    spans = [match.span("title") for match in _CITED_TITLE.finditer(part)]
+    spans += [match.span() for match in _CONDITION.finditer(part)]
+    for start, end in spans:
+        part = part[:start] + " " * (end - start) + part[end:]
+    return part

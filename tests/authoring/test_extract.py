@@ -963,3 +963,37 @@ def test_an_item_naming_only_a_deadline_in_a_tasks_section_is_a_task_and_so_is_a
     assert [(c.kind, c.lead, c.due) for c in read(text)] == [
         ("task", "", dt.date(2026, 12, 31)), ("task", "Sở Tài chính", None), ("task", "Sở Nội vụ", None),
         ("task", "", dt.date(2026, 12, 15))]
+
+
+def test_rates_ratios_multiples_and_a_fall_from_one_level_to_another_are_read_with_their_measure():
+    text = (
+        "II. MỤC TIÊU\n\n1. Mục tiêu cụ thể\n\n- Chỉ tiêu 1: Tỷ số giới tính khi sinh ở mức 108 bé trai/100 bé gái "
+        "vào năm 2027.\n\n- Chỉ tiêu 2: Tỷ lệ tử vong mẹ dưới 5/100.000 trẻ đẻ sống vào năm 2027.\n\n"
+        "- Chỉ tiêu 3: Tỷ suất sinh tuổi vị thành niên giảm từ 25 ca/1.000 phụ nữ xuống 20 ca/1.000 phụ nữ "
+        "vào năm 2027.\n\n- Chỉ tiêu 4: Giảm thời gian làm việc nhà không lương của nữ so với nam còn 1,5 lần "
+        "vào năm 2027.\n\n- Chỉ tiêu 5: Có ít nhất một trạm y tế làm điểm tư vấn vào năm 2027.\n"
+    )
+    # "ở mức 108 bé trai/100 bé gái": a ratio (words before "/100"), a level to stay under: at most 108.
+    # "dưới 5/100.000": a rate, at most 5. "giảm từ 25 … xuống 20 ca/1.000": at most 20, and 25, the start, is no
+    # target. "còn 1,5 lần": at most 1.5 times. "ít nhất một trạm": a count, at least 1. All due 31/12/2027.
+    assert [(c.comparator, c.value, c.measure, c.due) for c in read(text)] == [
+        ("at_most", Decimal("108"), "ratio", dt.date(2027, 12, 31)),
+        ("at_most", Decimal("5"), "rate", dt.date(2027, 12, 31)),
+        ("at_most", Decimal("20"), "rate", dt.date(2027, 12, 31)),
+        ("at_most", Decimal("1.5"), "multiple", dt.date(2027, 12, 31)),
+        ("at_least", Decimal("1"), "count", dt.date(2027, 12, 31))]
+
+
+def test_a_condition_and_a_cited_title_set_no_target_and_a_stage_keeps_its_own_year():
+    text = (
+        "II. MỤC TIÊU ĐẾN NĂM 2030\n\n- Năm 2026 đạt 70% cơ quan có lãnh đạo chủ chốt là nữ. Ngành có tỷ lệ nữ "
+        "thấp dưới 20% có thể điều chỉnh mục tiêu.\n\n- Các sở bám sát Đề án “Xây dựng ít nhất 02 trung tâm dữ liệu "
+        "giai đoạn 2021 - 2030” của tỉnh.\n\n- Phấn đấu đạt 30% xã “không ma túy” năm 2026, bảo đảm đến hết năm "
+        "2030 đạt 60% xã “không ma túy”.\n"
+    )
+    # 70% is asked by 2026; "dưới 20% có thể điều chỉnh" only says when the target may change; "ít nhất 02" is in
+    # the cited Đề án's title. 30% is the 2026 stage (its year follows it, before "đến hết năm 2030"); 60% is 2030.
+    assert [(c.comparator, c.value, c.due) for c in read(text) if c.kind == "target"] == [
+        ("at_least", Decimal("70"), dt.date(2026, 12, 31)),
+        ("at_least", Decimal("30"), dt.date(2026, 12, 31)),
+        ("at_least", Decimal("60"), dt.date(2030, 12, 31))]
