@@ -13,7 +13,13 @@ bulleted items rather than tables, in two shapes:
   "Giao Sở Tài chính chủ trì …", "… Thời hạn hoàn thành: Quý II/2026") or with a deadline of its own ("trước ngày
   …", "Quý II/2026").
 
-An item with neither a lead nor a deadline is not a task. Each task's clause is the item as written.
+A heading holding several assignments, each a group of bullets followed by its own field lines, gives one task
+per group (named by its first bullet), and none for itself; an activity named only by its label ("a) Hoạt động 1")
+is read by its "Nội dung: …" line, its lead also from a "+" line under "Cơ quan thực hiện:"; "X chủ trì, phối hợp
+với Y" in a lead line gives the lead X and the cooperating Y. In a tasks or reporting section ("Chế độ báo cáo"), an
+item naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, and so is a paragraph "Đồng thời,
+giao X chủ trì …". An item with neither a lead nor a deadline is not a task. Each task's clause is the item as
+written.
 """
 
 from __future__ import annotations
