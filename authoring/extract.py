@@ -43,16 +43,17 @@ rule-based on how party and state plans are written:
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025"); tasks written in prose (`authoring.extract_tasks`:
   an item with its "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn …: …", "Sản phẩm: …" lines, or, in a tasks
   section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …", or only a deadline; one task per
-  assignment under a heading holding several, an activity named by its label read by its "Nội dung" line); an item with neither a lead nor
-  a deadline is not a task, and a task's item is never also a milestone;
+  assignment under a heading holding several, an activity named by its label read by its "Nội dung" line); an item
+  with neither a lead nor a deadline is not a task, and a task's item is never also a milestone;
 - a rate or ratio is a level to stay under unless a word asks for more ("dưới 4/100.000", "ở mức 107 trẻ trai/100
   trẻ gái": at most 4, 107), and so are "còn 1,7 lần" and the end of a fall ("giảm từ 23 … xuống 18 ca/1.000": at
   most 18, the start value no target); "ít nhất một cơ sở" is a count; a figure followed by its own year and then
   another ("20% … năm 2025, … đến hết năm 2030 đạt 50%") is due that year;
 - what is not asked of anyone gives no target (`authoring.extract_skip`): a condition ("dưới 30% có thể điều
   chỉnh"), a figure in a cited document's title ("Đề án “… ít nhất 01 triệu căn hộ …”"), a section on the present
-  situation ("1. Hiện trạng", "Thực trạng", "Kết quả đạt được"), a part opening "Hiện nay" or saying "đến nay đã", a share in brackets "(chiếm 32,2%)", an
-  award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), points ("cộng 05 điểm", "tổng số điểm"); nor is a
+  situation ("1. Hiện trạng", "Thực trạng", "Kết quả đạt được"), a part opening "Hiện nay" or saying "đến nay
+  đã", a share in brackets "(chiếm 32,2%)", an award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), points
+  ("cộng 05 điểm", "tổng số điểm"); nor is a
   numbered subheading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"), an action followed by what it means
   ("- Triển khai cáp quang: Đảm bảo …") or an activity listed under "Nội dung thực hiện" a milestone; under the
   objectives a count needs no comparator word ("+ Lắp đặt mới trạm 5G: 58 trạm", "nâng tổng số trạm: 188 trạm",

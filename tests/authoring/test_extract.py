@@ -954,7 +954,8 @@ def test_an_activity_named_by_its_label_is_read_by_its_content_and_led_by_the_un
 def test_an_item_naming_only_a_deadline_in_a_tasks_section_is_a_task_and_so_is_a_paragraph_assigning_anew():
     text = (
         "IV. TỔ CHỨC THỰC HIỆN\n\n1. Các phường xây dựng kế hoạch triển khai xong trong tháng 12/2026.\n\n"
-        "2. Giao Sở Tài chính chủ trì bố trí kinh phí.\n\nĐồng thời, giao Sở Nội vụ chủ trì theo dõi việc thực hiện.\n\n"
+        "2. Giao Sở Tài chính chủ trì bố trí kinh phí.\n\n"
+        "Đồng thời, giao Sở Nội vụ chủ trì theo dõi việc thực hiện.\n\n"
         "Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị báo cáo Ủy ban nhân dân tỉnh.\n\n"
         "V. CHẾ ĐỘ BÁO CÁO\n\nCác sở gửi báo cáo về Sở Nội vụ trước ngày 16 tháng 12 năm 2026.\n"
     )
