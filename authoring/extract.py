@@ -42,11 +42,18 @@ rule-based on how party and state plans are written:
   is a task led by that unit, and so, outside the objectives, is a deliverable ("Xây dựng …", "Triển khai …") with a
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025"); tasks written in prose (`authoring.extract_tasks`:
   an item with its "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn …: …", "Sản phẩm: …" lines, or, in a tasks
-  section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …"); an item with neither a lead nor
-  a deadline is not a task, and a task's item is never also a milestone;
-- what is not asked of anyone gives no target: a section on the present situation ("1. Hiện trạng", "Thực trạng",
-  "Kết quả đạt được"), a part opening "Hiện nay" or saying "đến nay đã", a share in brackets "(chiếm 32,2%)", an
-  award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), points ("cộng 05 điểm", "tổng số điểm"); nor is a
+  section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …", or only a deadline; one task per
+  assignment under a heading holding several, an activity named by its label read by its "Nội dung" line); an item
+  with neither a lead nor a deadline is not a task, and a task's item is never also a milestone;
+- a rate or ratio is a level to stay under unless a word asks for more ("dưới 4/100.000", "ở mức 107 trẻ trai/100
+  trẻ gái": at most 4, 107), and so are "còn 1,7 lần" and the end of a fall ("giảm từ 23 … xuống 18 ca/1.000": at
+  most 18, the start value no target); "ít nhất một cơ sở" is a count; a figure followed by its own year and then
+  another ("20% … năm 2025, … đến hết năm 2030 đạt 50%") is due that year;
+- what is not asked of anyone gives no target (`authoring.extract_skip`): a condition ("dưới 30% có thể điều
+  chỉnh"), a figure in a cited document's title ("Đề án “… ít nhất 01 triệu căn hộ …”"), a section on the present
+  situation ("1. Hiện trạng", "Thực trạng", "Kết quả đạt được"), a part opening "Hiện nay" or saying "đến nay
+  đã", a share in brackets "(chiếm 32,2%)", an award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), points
+  ("cộng 05 điểm", "tổng số điểm"); nor is a
   numbered subheading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"), an action followed by what it means
   ("- Triển khai cáp quang: Đảm bảo …") or an activity listed under "Nội dung thực hiện" a milestone; under the
   objectives a count needs no comparator word ("+ Lắp đặt mới trạm 5G: 58 trạm", "nâng tổng số trạm: 188 trạm",
@@ -78,6 +85,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
+from authoring.extract_skip import not_asked, situation_heading, unasked_blanked
 from core.periods import ROMAN, Quarter, month_last_day, year_last_day
 
 TARGET = "target"
@@ -90,7 +98,9 @@ DONE = "done"
 PERCENT = "percent"  # what a value measures: a percentage,
 COUNT = "count"  # a number of things ("tối thiểu 03 cụm"),
 RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th),
-MULTIPLE = "multiple"  # a multiple of something ("gấp 30 lần GRDP": at least 30 times)
+MULTIPLE = "multiple"  # a multiple of something ("gấp 30 lần GRDP": at least 30 times; "còn 1,7 lần": at most)
+RATIO = "ratio"  # so many of one thing to 100 of another ("107 trẻ trai/100 trẻ gái": at most 107)
+RATE = "rate"  # so many per 1.000, 100.000 … ("dưới 4/100.000", "xuống 18 ca sinh/1.000 phụ nữ": at most)
 
 JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure", "due",
                "lead", "cooperating", "output")
@@ -547,6 +557,41 @@ class _Measure(NamedTuple):
     value: Decimal | None
     value_max: Decimal | None
     measure: str | None = PERCENT
+    at: int = -1  # where the figure stands in its part, when it matters (`_staged`)
+
+
+# "giảm từ 23 ca sinh/1.000 phụ nữ xuống 18 ca sinh/1.000 phụ nữ": the start value is not asked; the end value is,
+# at most (a rate when a base follows it, a percentage, else a count).
+_FROM_DOWN_TO = re.compile(
+    rf"(?<![\d.,])từ\s+(?:mức\s+)?{_NUMBER}[^;]{{0,60}}?\s+xuống\s+(?:còn\s+|dưới\s+|mức\s+)*(?P<n>{_NUMBER})"
+    r"(?P<pct>\s*%)?(?P<per>(?:\s+[^\W\d_]+){0,4}\s*/\s*(?:100|1\.000|10\.000|100\.000)(?![\d.,]))?", re.IGNORECASE)
+# "dưới 4/100.000 trẻ sinh ra còn sống", "ở mức 107 trẻ sơ sinh trai/100 trẻ sơ sinh gái": a rate, or a ratio when
+# words stand between the figure and "/100"; not a date ("ngày 15/11") nor a document number ("số 12/2025").
+_PER = re.compile(rf"(?<![\d.,/])(?P<n>{_NUMBER})(?P<words>(?:\s+[^\W\d_]+){{0,4}})\s*/\s*"
+                  r"(?P<per>100|1\.000|10\.000|100\.000)(?![\d.,/])(?=\s+[^\W\d_])", re.IGNORECASE)
+_PER_AT_LEAST = re.compile(r"(?:trên|ít\s+nhất|tối\s+thiểu|không\s+ít\s+hơn|đạt|tăng\s+lên)\s*$", re.IGNORECASE)
+
+
+def _rates(part: str) -> tuple[list[_Measure], list[tuple[int, int]]]:
+    """The rates and ratios a part sets, and where they stand (so the figures in them are not read again). A rate
+    or ratio is a level to stay under ("dưới 4/100.000", "ở mức 107 trẻ trai/100 trẻ gái", "xuống 18/1.000") unless
+    a word before it asks for more ("trên", "ít nhất", "đạt")."""
+    found: list[_Measure] = []
+    taken: list[tuple[int, int]] = []
+    for match in _FROM_DOWN_TO.finditer(part):
+        measure = PERCENT if match["pct"] else (RATE if match["per"] else COUNT)
+        found.append(_Measure(AT_MOST, _number(match["n"]), None, measure, match.start("n")))
+        taken.append(match.span())
+    for match in _PER.finditer(part):
+        if any(start <= match.start() < end for start, end in taken) or re.search(
+                r"(?:ngày|số|năm)\s*$", part[max(0, match.start() - 8):match.start()], re.IGNORECASE):
+            continue
+        measure = RATIO if match["words"].strip() and match["per"] == "100" else RATE
+        before = part[max(0, match.start() - 20):match.start()]
+        comparator = AT_LEAST if _PER_AT_LEAST.search(before) else AT_MOST
+        found.append(_Measure(comparator, _number(match["n"]), None, measure, match.start()))
+        taken.append(match.span())
+    return found, taken
 
 
 # "tối thiểu 03 cụm trung tâm dữ liệu", "phát triển từ 05 bộ dữ liệu": a count; "ít nhất 01 lần/năm" is how often,
@@ -560,18 +605,26 @@ _RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|đ�
 _MULTIPLE = re.compile(rf"\bgấp\s+(?:(?P<n>{_NUMBER})\s+lần\b|(?P<twice>đôi)\b)", re.IGNORECASE)
 
 
+# "giảm … còn 1,7 lần": down to a multiple, at most so many times.
+_DOWN_TO_MULTIPLE = re.compile(rf"\bcòn\s+(?P<n>{_NUMBER})\s+lần\b", re.IGNORECASE)
+# "có ít nhất một cơ sở y tế": a count written as a word ("ít nhất một trong các dịch vụ" is one of several, not a
+# count; "năm" is left out, being also a year).
+_COUNT_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_COUNT_WORD = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn)\s+(?P<w>một|hai|ba|bốn|sáu|bảy|tám|chín|mười)"
+                         r"\s+(?!trong\b|lần\b|năm\b|tháng\b|ngày\b)(?=[^\W\d_])", re.IGNORECASE)
+
+
 def _number(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
 
 
 def _measures(part: str) -> list[_Measure]:
     """Every percentage a part of a clause sets, with its comparator."""
-    found: list[_Measure] = []
-    taken: list[tuple[int, int]] = []
+    found, taken = _rates(part)
     for match in _RANGE.finditer(part):
         low, high = _number(match["lo"]), _number(match["hi"])
-        if low < high <= 100:
-            found.append(_Measure(RANGE, low, high))
+        if low < high <= 100 and not any(start <= match.start() < end for start, end in taken):
+            found.append(_Measure(RANGE, low, high, PERCENT, match.start()))
             taken.append(match.span())
     for match in _PERCENT.finditer(part):
         if any(start <= match.start() < end for start, end in taken):
@@ -581,12 +634,12 @@ def _measures(part: str) -> list[_Measure]:
             continue
         before = part[max(0, match.start() - 30):match.start()]
         if _REDUCE.search(before):
-            found.append(_Measure(REDUCE_BY, value, None))
+            found.append(_Measure(REDUCE_BY, value, None, PERCENT, match.start()))
         elif _AT_MOST.search(before):
-            found.append(_Measure(AT_MOST, value, None))
+            found.append(_Measure(AT_MOST, value, None, PERCENT, match.start()))
         else:
-            found.append(_Measure(AT_LEAST, value, None))
-    return found or _counts_and_ranks(part)
+            found.append(_Measure(AT_LEAST, value, None, PERCENT, match.start()))
+    return sorted(found, key=lambda measure: measure.at) or _counts_and_ranks(part)
 
 
 def _counts_and_ranks(part: str) -> list[_Measure]:
@@ -596,8 +649,12 @@ def _counts_and_ranks(part: str) -> list[_Measure]:
              for match in _RANK.finditer(part)]
     found += [(match.start(), _Measure(AT_LEAST, _number(match["n"]) if match["n"] else Decimal(2), None, MULTIPLE))
               for match in _MULTIPLE.finditer(part)]
+    found += [(match.start(), _Measure(AT_MOST, _number(match["n"]), None, MULTIPLE))
+              for match in _DOWN_TO_MULTIPLE.finditer(part)]
     found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
               for match in _COUNT.finditer(part)]
+    found += [(match.start(), _Measure(AT_LEAST, Decimal(_COUNT_WORDS[match["w"].lower()]), None, COUNT))
+              for match in _COUNT_WORD.finditer(part)]
     return [measure for _, measure in sorted(found)]
 
 
@@ -617,10 +674,6 @@ _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
 # A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
 # 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
 _DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
-# A section on the present situation: "1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được".
-_SITUATION = re.compile(r"(?:Thực\s+trạng|Hiện\s+trạng|Tình\s+hình\s+(?:thực\s+hiện|triển\s+khai|chung)|"
-                        r"Kết\s+quả\s+(?:đạt\s+được|thực\s+hiện)|Đánh\s+giá\s+(?:tình\s+hình|kết\s+quả|thực\s+trạng))",
-                        re.IGNORECASE)
 _LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
 
 
@@ -645,7 +698,7 @@ class _Context:
         heading = bool(block.marker) and block.depth < 6 and len(block.body) < 80
         if heading and self.situation and block.depth <= self.situation:
             self.situation = 0.0
-        if heading and _SITUATION.match(block.body):
+        if heading and situation_heading(block.body):
             self.situation = block.depth
         if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
             self.objectives, self.dated = False, 0.0
@@ -705,18 +758,20 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
     found = []
     sentences = _sentences(block)
     for end, part in _parts(body):
-        if _NOT_ASKED.search(part):
+        if not_asked(part):
             continue
         # A part's own deadline ("… nhóm 60 nước … vào năm 2028; … vào năm 2030"), else the clause's.
         part_due = _due_in(part) or _years_ahead(body[:end]) or due
         sentence = next((span for span in sentences if span.start < end <= span.end), None)
-        measures = _measures(part)
+        measures = _measures(unasked_blanked(part))
         if introduces:
             measures = [measure for measure in measures if measure.measure == PERCENT]
         elif not measures and context.objectives and not context.general:
             measures = _bare_counts(part)
-        for measure in measures:
-            found.append(_target(block, part, measure, part_due, guesser, sentence=sentence))
+        for number, measure in enumerate(measures):
+            following = measures[number + 1].at if number + 1 < len(measures) else len(part)
+            staged = _staged(part[measure.at:following]) if measure.at >= 0 else None
+            found.append(_target(block, part, measure, staged or part_due, guesser, sentence=sentence))
     if found or introduces or assigned:
         return found
     milestone = (_DONE_START.match(body) and (context.objectives or _due_in(body, ahead=False))) or (
@@ -728,15 +783,16 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
     return []
 
 
-# What a figure says that is not asked of anyone: the present situation ("Hiện nay …", "đến nay đã …", "(chiếm
-# 32,2%)" after a count; "Kinh tế số chiếm 45% GRDP" is a target), an award quota ("Bằng khen … không quá 10% tập
-# thể"), points in a scoring sheet ("cộng 02 điểm").
-_NOT_ASKED = re.compile(
-    r"^\s*(?:Hiện\s+nay|Hiện\s+có|Đến\s+nay|Tính\s+đến\s+(?:nay|thời\s+điểm|ngày))\b|\bđến\s+nay\s+đã\b|\(\s*chiếm\s+\d"
-    r"|\b(?:Bằng|Giấy)\s+khen\b|\b(?:tập\s+thể|cá\s+nhân)\s*,\s*\d{1,3}(?:[.,]\d+)?\s*%"
-    r"|\b(?:số|cộng|trừ|chấm|thang)\s+(?:trực\s+tiếp\s+)?(?:\d{1,3}\s+)?điểm\b|\bđiểm\s+(?:chuẩn|tối\s+đa|cộng)\b",
-    re.IGNORECASE,
-)
+def _staged(after: str) -> _Due | None:
+    """The year a figure is due by when the words after it name one year and then another before the next figure
+    ("đạt 20% xã, phường … năm 2025, bảo đảm đến hết năm 2030 đạt 50%": 20% by 2025); else None, and the part's
+    deadline holds."""
+    years = re.findall(r"năm\s+(20\d{2})\b", after, re.IGNORECASE)
+    if len(years) < 2 or years[0] == years[1]:
+        return None
+    return _Due(year_last_day(int(years[0])), f"năm {years[0]}")
+
+
 # A bullet naming an action and then saying what it is: "- Triển khai cáp quang: Đảm bảo đường truyền …".
 _DESCRIBED = re.compile(r"^[^:;.]{3,80}:\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
 # A count written with no comparator word, in the objectives: "+ Lắp đặt mới trạm 5G: 58 trạm", "phát triển 58 trạm

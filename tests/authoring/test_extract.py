@@ -911,3 +911,90 @@ def test_a_task_for_a_span_of_years_is_due_by_its_last_and_recurring_work_by_no_
     )
     # "năm 2026 - 2027": by 31/12/2027; "năm 2026 và các năm tiếp theo" is recurring work, with no one deadline.
     assert [(c.lead, c.due) for c in read(text)] == [("Văn phòng", dt.date(2027, 12, 31)), ("Ban Tổ chức", None)]
+
+
+# --- fourth round: one task per assignment, measures beyond percentages, conditions -------------------------------
+
+
+def test_a_heading_over_several_assignments_gives_one_task_per_assignment_and_none_for_itself():
+    text = (
+        "III. NHIỆM VỤ, GIẢI PHÁP\n\n2. Nâng cao năng lực cán bộ làm công tác pháp chế\n\n"
+        "- Tổ chức lớp tập huấn soạn thảo văn bản cho cán bộ.\n\n- Biên soạn tài liệu hướng dẫn nghiệp vụ.\n\n"
+        "Đơn vị chủ trì: Sở Tư pháp.\n\nĐơn vị phối hợp: Sở Nội vụ.\n\nThời gian thực hiện: Năm 2026.\n\n"
+        "- Cử cán bộ đi học tập kinh nghiệm ở tỉnh bạn.\n\nĐơn vị chủ trì: Sở Nội vụ.\n\n"
+        "Thời gian thực hiện: Hằng năm.\n\n3. Tổ chức hội thảo về xây dựng pháp luật\n\n"
+        "Tham mưu tổ chức hội thảo chuyên đề của tỉnh.\n\n- Đơn vị chủ trì: Văn phòng UBND tỉnh.\n"
+    )
+    # Heading 2 holds two assignments, each ending with its own "Đơn vị chủ trì": two tasks, each named by its first
+    # bullet; heading 3's assignment is the paragraph under it, led by the "- Đơn vị chủ trì" bullet. No heading is
+    # a task.
+    assert [(c.kind, c.clause, c.lead, c.cooperating, c.due) for c in read(text)] == [
+        ("task", "- Tổ chức lớp tập huấn soạn thảo văn bản cho cán bộ.", "Sở Tư pháp", "Sở Nội vụ",
+         dt.date(2026, 12, 31)),
+        ("task", "- Cử cán bộ đi học tập kinh nghiệm ở tỉnh bạn.", "Sở Nội vụ", "", None),
+        ("task", "Tham mưu tổ chức hội thảo chuyên đề của tỉnh.", "Văn phòng UBND tỉnh", "", None)]
+
+
+def test_an_activity_named_by_its_label_is_read_by_its_content_and_led_by_the_unit_its_lines_name():
+    text = (
+        "III. NỘI DUNG HOẠT ĐỘNG\n\n1. Truyền thông về bình đẳng giới\n\na) Hoạt động 1\n\n"
+        "- Nội dung: Tổ chức diễn đàn thanh niên về bình đẳng giới.\n\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Đoàn Thanh niên.\n\nb) Hoạt động 2\n\n"
+        "- Nội dung: In tờ rơi phát tại các khu phố.\n\n- Cơ quan thực hiện:\n\n"
+        "+ Sở Văn hóa và Thể thao chủ trì, phối hợp với các phường.\n\n+ Báo Thành phố đăng tin.\n"
+    )
+    # The label "Hoạt động 1" is not what is to be done: the "Nội dung" line is. "Sở Nội vụ chủ trì, phối hợp với
+    # Đoàn Thanh niên" gives the lead and the cooperating unit; for Hoạt động 2 they sit in the "+" line under
+    # "Cơ quan thực hiện:".
+    assert [(c.kind, c.clause, c.lead, c.cooperating) for c in read(text)] == [
+        ("task", "- Nội dung: Tổ chức diễn đàn thanh niên về bình đẳng giới.", "Sở Nội vụ", "Đoàn Thanh niên"),
+        ("task", "- Nội dung: In tờ rơi phát tại các khu phố.", "Sở Văn hóa và Thể thao", "các phường")]
+
+
+def test_an_item_naming_only_a_deadline_in_a_tasks_section_is_a_task_and_so_is_a_paragraph_assigning_anew():
+    text = (
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Các phường xây dựng kế hoạch triển khai xong trong tháng 12/2026.\n\n"
+        "2. Giao Sở Tài chính chủ trì bố trí kinh phí.\n\n"
+        "Đồng thời, giao Sở Nội vụ chủ trì theo dõi việc thực hiện.\n\n"
+        "Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị báo cáo Ủy ban nhân dân tỉnh.\n\n"
+        "V. CHẾ ĐỘ BÁO CÁO\n\nCác sở gửi báo cáo về Sở Nội vụ trước ngày 16 tháng 12 năm 2026.\n"
+    )
+    # "xong trong tháng 12/2026": due the month's last day, 31/12/2026; "trước ngày 16 tháng 12 năm 2026": the day
+    # before, 15/12/2026. The closing paragraph on difficulties assigns nothing.
+    assert [(c.kind, c.lead, c.due) for c in read(text)] == [
+        ("task", "", dt.date(2026, 12, 31)), ("task", "Sở Tài chính", None), ("task", "Sở Nội vụ", None),
+        ("task", "", dt.date(2026, 12, 15))]
+
+
+def test_rates_ratios_multiples_and_a_fall_from_one_level_to_another_are_read_with_their_measure():
+    text = (
+        "II. MỤC TIÊU\n\n1. Mục tiêu cụ thể\n\n- Chỉ tiêu 1: Tỷ số giới tính khi sinh ở mức 108 bé trai/100 bé gái "
+        "vào năm 2027.\n\n- Chỉ tiêu 2: Tỷ lệ tử vong mẹ dưới 5/100.000 trẻ đẻ sống vào năm 2027.\n\n"
+        "- Chỉ tiêu 3: Tỷ suất sinh tuổi vị thành niên giảm từ 25 ca/1.000 phụ nữ xuống 20 ca/1.000 phụ nữ "
+        "vào năm 2027.\n\n- Chỉ tiêu 4: Giảm thời gian làm việc nhà không lương của nữ so với nam còn 1,5 lần "
+        "vào năm 2027.\n\n- Chỉ tiêu 5: Có ít nhất một trạm y tế làm điểm tư vấn vào năm 2027.\n"
+    )
+    # "ở mức 108 bé trai/100 bé gái": a ratio (words before "/100"), a level to stay under: at most 108.
+    # "dưới 5/100.000": a rate, at most 5. "giảm từ 25 … xuống 20 ca/1.000": at most 20, and 25, the start, is no
+    # target. "còn 1,5 lần": at most 1.5 times. "ít nhất một trạm": a count, at least 1. All due 31/12/2027.
+    assert [(c.comparator, c.value, c.measure, c.due) for c in read(text)] == [
+        ("at_most", Decimal("108"), "ratio", dt.date(2027, 12, 31)),
+        ("at_most", Decimal("5"), "rate", dt.date(2027, 12, 31)),
+        ("at_most", Decimal("20"), "rate", dt.date(2027, 12, 31)),
+        ("at_most", Decimal("1.5"), "multiple", dt.date(2027, 12, 31)),
+        ("at_least", Decimal("1"), "count", dt.date(2027, 12, 31))]
+
+
+def test_a_condition_and_a_cited_title_set_no_target_and_a_stage_keeps_its_own_year():
+    text = (
+        "II. MỤC TIÊU ĐẾN NĂM 2030\n\n- Năm 2026 đạt 70% cơ quan có lãnh đạo chủ chốt là nữ. Ngành có tỷ lệ nữ "
+        "thấp dưới 20% có thể điều chỉnh mục tiêu.\n\n- Các sở bám sát Đề án “Xây dựng ít nhất 02 trung tâm dữ liệu "
+        "giai đoạn 2021 - 2030” của tỉnh.\n\n- Phấn đấu đạt 30% xã “không ma túy” năm 2026, bảo đảm đến hết năm "
+        "2030 đạt 60% xã “không ma túy”.\n"
+    )
+    # 70% is asked by 2026; "dưới 20% có thể điều chỉnh" only says when the target may change; "ít nhất 02" is in
+    # the cited Đề án's title. 30% is the 2026 stage (its year follows it, before "đến hết năm 2030"); 60% is 2030.
+    assert [(c.comparator, c.value, c.due) for c in read(text) if c.kind == "target"] == [
+        ("at_least", Decimal("70"), dt.date(2026, 12, 31)),
+        ("at_least", Decimal("30"), dt.date(2026, 12, 31)),
+        ("at_least", Decimal("60"), dt.date(2030, 12, 31))]

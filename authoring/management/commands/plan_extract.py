@@ -6,7 +6,11 @@ document's text); `indicator` (a catalogue code, or null when no indicator's wor
 `comparator` ("at_least", "range", "at_most", "reduce_by", "done"); `value` and `value_max` (numbers or null);
 `measure`, what the value counts: "percent" (a percentage: "tối thiểu 95%"), "count" (a number of things: "tối thiểu
 03 cụm" is at_least 3), "rank" (a place in a ranking: "thuộc nhóm 4 nước dẫn đầu" is at_most 4, the 4th place or
-better), "multiple" (a multiple of something: "gấp 30 lần GRDP" is at_least 30), null for "done"; `due` (ISO date,
+better), "multiple" (a multiple of something: "gấp 30 lần GRDP" is at_least 30, "giảm … còn 1,7 lần" at_most 1.7),
+"ratio" (so many of one thing to 100 of another: "ở mức 107 trẻ trai/100 trẻ gái" is at_most 107), "rate" (so many
+per 1.000, 100.000 …, the base as the clause writes it: "dưới 4/100.000" is at_most 4); a rate or ratio is at_most
+unless a word before it asks for more ("trên", "ít nhất", "đạt": at_least); "giảm từ 23 … xuống 18 ca sinh/1.000"
+is at_most 18, the start value 23 being no target; null for "done"; `due` (ISO date,
 the last day it is due by); for tasks `lead`, `cooperating` and `output` as the document writes them (empty strings
 for targets).
 """
@@ -19,7 +23,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from authoring.documents import document_text
-from authoring.extract import COUNT, MULTIPLE, RANK, TASK, Candidate, candidates_extract, catalogue_from_indicators
+from authoring.extract import (
+    AT_MOST,
+    COUNT,
+    MULTIPLE,
+    RANK,
+    RATE,
+    RATIO,
+    TASK,
+    Candidate,
+    candidates_extract,
+    catalogue_from_indicators,
+)
 from core.exceptions import ApplicationError
 from core.formatting import date_format, number_format
 from targets.models import Indicator
@@ -80,6 +95,8 @@ def _candidate_heading(candidate: Candidate) -> str:
     kind = _("Task") if candidate.kind == TASK else _("Target")
     if candidate.measure == RANK and candidate.value is not None:
         measure = _("ranked %(value)s or better") % {"value": number_format(candidate.value)}
+    elif candidate.measure in (RATE, RATIO) or (candidate.measure == MULTIPLE and candidate.comparator == AT_MOST):
+        measure = _COUNT_LABELS.get(candidate.comparator, "%(value)s") % {"value": number_format(candidate.value)}
     elif candidate.measure == MULTIPLE and candidate.value is not None:
         measure = _("%(value)s times or more") % {"value": number_format(candidate.value)}
     elif candidate.measure == COUNT and candidate.comparator in _COUNT_LABELS and candidate.value is not None:

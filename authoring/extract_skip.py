@@ -1,0 +1,55 @@
+"""What a plan says that is not asked of anyone: the rules `authoring.extract` applies before reading a figure.
+
+- a section on the present situation ("1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được"): a baseline;
+- a part opening "Hiện nay", "Đến nay" or saying "đến nay đã", a share in brackets after a count ("(chiếm 32,2%)"):
+  the present situation ("Kinh tế số chiếm 45% GRDP" is a target);
+- an award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân");
+- points in a scoring sheet ("cộng 02 điểm", "tổng số điểm", "điểm chuẩn").
+"""
+
+from __future__ import annotations
+
+import re
+
+# A section on the present situation: "1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được".
+SITUATION = re.compile(r"(?:Thực\s+trạng|Hiện\s+trạng|Tình\s+hình\s+(?:thực\s+hiện|triển\s+khai|chung)|"
+                       r"Kết\s+quả\s+(?:đạt\s+được|thực\s+hiện)|Đánh\s+giá\s+(?:tình\s+hình|kết\s+quả|thực\s+trạng))",
+                       re.IGNORECASE)
+
+# What a figure says that is not asked of anyone: the present situation ("Hiện nay …", "đến nay đã …", "(chiếm
+# 32,2%)" after a count; "Kinh tế số chiếm 45% GRDP" is a target), an award quota ("Bằng khen … không quá 10% tập
+# thể"), points in a scoring sheet ("cộng 02 điểm").
+_NOT_ASKED = re.compile(
+    r"^\s*(?:Hiện\s+nay|Hiện\s+có|Đến\s+nay|Tính\s+đến\s+(?:nay|thời\s+điểm|ngày))\b|\bđến\s+nay\s+đã\b|\(\s*chiếm\s+\d"
+    r"|\b(?:Bằng|Giấy)\s+khen\b|\b(?:tập\s+thể|cá\s+nhân)\s*,\s*\d{1,3}(?:[.,]\d+)?\s*%"
+    r"|\b(?:số|cộng|trừ|chấm|thang)\s+(?:trực\s+tiếp\s+)?(?:\d{1,3}\s+)?điểm\b|\bđiểm\s+(?:chuẩn|tối\s+đa|cộng)\b",
+    re.IGNORECASE,
+)
+
+
+def situation_heading(heading: str) -> bool:
+    """Whether a heading opens a section on the present situation."""
+    return bool(SITUATION.match(heading))
+
+
+def not_asked(part: str) -> bool:
+    """Whether a part of a clause says what is, a quota or points rather than what someone must reach."""
+    return bool(_NOT_ASKED.search(part))
+
+
+# "Đề án “Đầu tư xây dựng ít nhất 01 triệu căn hộ …”": a figure in the title a cited document bears.
+_CITED_TITLE = re.compile(r"(?:Đề\s+án|Chương\s+trình|Dự\s+án|Kế\s+hoạch|Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Luật)"
+                          r"\s*[“\"](?P<title>[^”\"]{1,300})[”\"]", re.IGNORECASE)
+# "… thấp dưới 30% có thể điều chỉnh mục tiêu": a condition under which a target may change, not a target.
+_CONDITION = re.compile(r"\d{1,3}(?:[.,]\d+)?\s*%(?=\s+(?:thì\s+)?(?:có\s+thể|được\s+phép)\s+điều\s+chỉnh\b)",
+                        re.IGNORECASE)
+
+
+def unasked_blanked(part: str) -> str:
+    """The part with what sets no target blanked out, each character by a space so offsets still hold: the titles
+    of cited documents and the figures of a condition."""
+    spans = [match.span("title") for match in _CITED_TITLE.finditer(part)]
+    spans += [match.span() for match in _CONDITION.finditer(part)]
+    for start, end in spans:
+        part = part[:start] + " " * (end - start) + part[end:]
+    return part
