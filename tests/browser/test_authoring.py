@@ -103,8 +103,8 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     assert x_plan.targets.get() in targets_for_unit(unit=world.x, period=october)
 
 
-@pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_office_amends_an_issued_plan_over_two_saves_and_applies_it(browser, live_server, world, shot, viewport):
+def _issued_by_office(world) -> Plan:
+    """Commune X's plan, issued by its Văn phòng reviewer `vanphong.x`: target 1, ≥ 80% of documents signed."""
     from authoring.services import plan_issue
 
     office = MembershipFactory(user=UserFactory(username="vanphong.x"), unit=world.x,
@@ -114,6 +114,12 @@ def test_office_amends_an_issued_plan_over_two_saves_and_applies_it(browser, liv
     plan.authors.add(office)
     TargetFactory(plan=plan, position=1, indicator=world.signed, value=80, clause="Tối thiểu 80% văn bản được ký số")
     plan_issue(by=office, plan=plan)
+    return plan
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_office_amends_an_issued_plan_over_two_saves_and_applies_it(browser, live_server, world, shot, viewport):
+    plan = _issued_by_office(world)
     page = login(browser, live_server, "vanphong.x")
     page.set_viewport_size(VIEWPORTS[viewport])
 
@@ -149,17 +155,9 @@ def test_office_amends_an_issued_plan_over_two_saves_and_applies_it(browser, liv
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_office_amends_an_issued_plans_heading_through_the_working_copy(browser, live_server, world, shot, viewport):
-    from authoring.services import plan_issue
-
-    office = MembershipFactory(user=UserFactory(username="vanphong.x"), unit=world.x,
-                               role=Membership.Role.REVIEWER).user
     later = PlanFactory(issuer=world.province, key="p-2026-2030", number="2-KH/TU", year_start=2026, year_end=2030,
                         source_text="Kế hoạch giai đoạn của tỉnh")
-    plan = Plan.objects.create(key="x-2026", issuer=world.x, title="Kế hoạch xã X", year_start=2026, year_end=2026,
-                               status=PlanStatus.DRAFT, parent=world.parent)
-    plan.authors.add(office)
-    TargetFactory(plan=plan, position=1, indicator=world.signed, value=80, clause="Tối thiểu 80% văn bản được ký số")
-    plan_issue(by=office, plan=plan)
+    plan = _issued_by_office(world)
     page = login(browser, live_server, "vanphong.x")
     page.set_viewport_size(VIEWPORTS[viewport])
 
