@@ -311,7 +311,7 @@ def _fold(text: str) -> str:
 
 
 _HEADING = re.compile(
-    r"(?P<marker>[IVX]{1,4}\s*[.\-–]|[IVX]{1,4}(?=\s+[A-ZĐÂĂÊÔƠƯ]{2})|\d{1,2}(?:\.\d{1,2})*[.)](?=\s)"
+    r"(?P<marker>[IVX]{1,4}\s*[.\-–]|[IVX]{1,4}(?=\s+[A-ZĐÂĂÊÔƠƯ]{2})|\d{1,2}(?:\.\d{1,2})*[.)](?=\s|$)"
     r"|\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?:\.\d{1,2})*-(?=\s)|[a-zđ]\s*[.)](?=\s))\s*"
 )
 _BULLET = re.compile(r"(?P<marker>[-–+•*])\s+")
@@ -347,18 +347,38 @@ def _wrapped_across(previous: str, line: str) -> bool:
     return not re.search(r"[.:;!?…)”\"]\s*$", previous) and line.lstrip()[:1].islower()
 
 
-def _line_opens(current: _Block, tail: str, line: str) -> bool:
+def _line_opens(current: _Block, tail: str, line: str, *, spaced: bool = False) -> bool:
     """A line with no marker that still opens a paragraph (text from a PDF, where paragraphs are not separated by a
     blank line): it starts in upper case after a heading's single line, or after a sentence that ended (`tail` is
-    the end of the block so far)."""
+    the end of the block so far). In a text that separates its paragraphs by blank lines (`spaced`), an item's
+    first line is never a paragraph of its own: "3. Bộ Tư lệnh" / "Thành phố chủ trì …" and "1." / "Trên cơ sở …"
+    are items wrapped by the page."""
     if not line.lstrip()[:1].isupper():
         return False
     if current.depth == 1 and _capitals(tail) and _capitals(line):
         return False  # "II. MỤC" / "TIÊU": a heading in capitals wrapped by the page
+    if current.marker and current.lines == 1 and current.end - current.start <= len(current.marker):
+        return False  # "4." alone on its line: the item's words follow
     if current.marker and current.depth < 6 and current.lines == 1:
         # "1. Mục tiêu chung" is a heading; "đ) Đến hết năm 2045: 100%" or "a) Các chi bộ," is a sentence going on.
-        return not _UNFINISHED.search(tail)
+        return not spaced and not _UNFINISHED.search(tail)
     return bool(re.search(r"[.:;!?]\s*$", tail))
+
+
+# A text whose items nearly all follow a blank line separates its paragraphs by blank lines (`_line_opens`).
+SPACED_ITEMS = 0.9
+
+
+def _spaced(lines: list[str]) -> bool:
+    """Whether the text separates its paragraphs by blank lines: at least `SPACED_ITEMS` of the lines opening an
+    item (a bullet or a number; not a table's row) follow a blank line, out of ten or more."""
+    items = after_blank = 0
+    for index, line in enumerate(lines):
+        if " | " in line or not _line_start(line.rstrip("\r\n")):
+            continue
+        items += 1
+        after_blank += index == 0 or not lines[index - 1].strip()
+    return items >= 10 and after_blank >= SPACED_ITEMS * items
 
 
 def _capitals(text: str) -> bool:
@@ -372,7 +392,9 @@ def _blocks(text: str) -> list[_Block]:
     offset = 0
     heading_depth = 1.0
     gap = False
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    spaced = _spaced(lines)
+    for line in lines:
         begin, content = offset, line.rstrip("\r\n")
         offset += len(line)
         if not content.strip():
@@ -383,7 +405,7 @@ def _blocks(text: str) -> list[_Block]:
         if gap and current is not None and not _wrapped_across(tail, content):
             current = None
         gap = False
-        if opened is None and current is not None and _line_opens(current, tail, content):
+        if opened is None and current is not None and _line_opens(current, tail, content, spaced=spaced):
             opened = ("", heading_depth + 0.5)
         if opened is None and current is not None:
             current.end = begin + len(content.rstrip())
@@ -642,6 +664,23 @@ def _measures(part: str) -> list[_Measure]:
     return sorted(found, key=lambda measure: measure.at) or _counts_and_ranks(part)
 
 
+def _listed_counts(part: str, counts: list[re.Match]) -> list[tuple[int, _Measure]]:
+    """The counts listed after a count of the same things, with no comparator word of their own ("ít nhất 100 doanh
+    nghiệp khởi nghiệp, 50 doanh nghiệp khoa học …, trong đó có 20 doanh nghiệp …"): each is at least so many."""
+    found: list[tuple[int, _Measure]] = []
+    seen = {match.start("n") for match in counts}
+    for count in counts:
+        noun = re.match(r"[^\W\d_]+", part[count.end():])
+        if noun is None:
+            continue
+        listed = re.compile(rf"(?<![\d.,/])(?P<n>\d{{1,3}}(?:\.\d{{3}})*)\s+{re.escape(noun.group(0))}\b")
+        for match in listed.finditer(part, count.end()):
+            if match.start("n") not in seen:
+                seen.add(match.start("n"))
+                found.append((match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT)))
+    return found
+
+
 def _counts_and_ranks(part: str) -> list[_Measure]:
     """The places in a ranking (at most that place), the counts (at least so many) and the multiples (at least so
     many times) a part without a percentage sets, in the order written."""
@@ -651,8 +690,10 @@ def _counts_and_ranks(part: str) -> list[_Measure]:
               for match in _MULTIPLE.finditer(part)]
     found += [(match.start(), _Measure(AT_MOST, _number(match["n"]), None, MULTIPLE))
               for match in _DOWN_TO_MULTIPLE.finditer(part)]
+    counts = list(_COUNT.finditer(part))
     found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
-              for match in _COUNT.finditer(part)]
+              for match in counts]
+    found += _listed_counts(part, counts)
     found += [(match.start(), _Measure(AT_LEAST, Decimal(_COUNT_WORDS[match["w"].lower()]), None, COUNT))
               for match in _COUNT_WORD.finditer(part)]
     return [measure for _, measure in sorted(found)]
@@ -669,12 +710,15 @@ _ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s
                            rf"{_DELIVERABLE})\b", re.IGNORECASE)
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
+_AIMS = re.compile(r"MỤC\s+TIÊU|CHỈ\s+TIÊU", re.IGNORECASE)
 _ACTIVITIES = re.compile(r"NỘI\s+DUNG\s+(?:THỰC\s+HIỆN|NHIỆM\s+VỤ|CÔNG\s+VIỆC)", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
 # A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
 # 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
 _DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
-_LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
+# "… (Ban Tuyên giáo chủ trì)": a task led by that unit; "1. Sở Tài chính (cơ quan chủ trì)" names the plan's lead.
+_LEAD_UNIT = re.compile(r"\((?![Cc]ơ\s+quan\s+chủ\s+trì\)|[Đđ]ơn\s+vị\s+chủ\s+trì\))(?P<lead>[^()]{3,80}?)"
+                        r"\s+chủ\s+trì\)\s*\.?\s*$")
 
 
 @dataclass(slots=True)
@@ -688,6 +732,7 @@ class _Context:
     dated: float = 0.0  # the depth of the heading "Mục tiêu đến năm 2026" whose section is objectives, if any
     situation: float = 0.0  # the depth of the heading "1. Hiện trạng" whose section describes what is, if any
     activities: bool = False  # in "II. NỘI DUNG THỰC HIỆN": an action listed there is work to do, not a milestone
+    aimed: bool = False  # a section named for the objectives ("I. MỤC TIÊU") has been read
 
     @property
     def baseline(self) -> bool:
@@ -703,7 +748,10 @@ class _Context:
         if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
             self.objectives, self.dated = False, 0.0
         if block.depth == 1:
-            self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
+            # After "I. MỤC TIÊU", a section "III. NỘI DUNG CỦA KẾ HOẠCH" holds the work, not more objectives.
+            named = bool(_AIMS.search(block.body[:60]))
+            self.objectives = named or (not self.aimed and bool(_OBJECTIVES.search(block.body[:60])))
+            self.aimed = self.aimed or named
             self.activities = bool(_ACTIVITIES.search(block.body[:60]))
             self.general = False
         elif block.depth == 2 and heading:  # "1. Mục tiêu tổng quát", a heading
@@ -804,10 +852,17 @@ _BARE_COUNT = re.compile(
 )
 
 
+# A count of people, sessions or products, with no verb before it, in the objectives: "đào tạo 3.000 lượt nhân lực",
+# "tập huấn cho 500 người", "20 mô hình", "150 sản phẩm"; not the end of a span ("từ 03 đến 05 lớp").
+_COUNTED = re.compile(r"(?<![\d.,/])(?<!đến\s)(?<![-–]\s)(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
+                      r"(?=(?:lượt|người|mô\s+hình|sản\s+phẩm|học\s+viên|lớp)\b)", re.IGNORECASE)
+
+
 def _bare_counts(part: str) -> list[_Measure]:
     plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
-    return [_Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT)
-            for match in _BARE_COUNT.finditer(plain)]
+    found = {match.start("n"): match["n"] for match in _BARE_COUNT.finditer(plain)}
+    found.update({match.start("n"): match["n"] for match in _COUNTED.finditer(plain)})
+    return [_Measure(AT_LEAST, Decimal(found[at].replace(".", "")), None, COUNT) for at in sorted(found)]
 
 
 def _subheading(block: _Block, nested: bool) -> bool:
@@ -858,9 +913,13 @@ def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guess
             sentence: _Sentence | None = None) -> Candidate:
     clause, start, end = (sentence.clause, sentence.text_start, sentence.text_end) if sentence else (
         block.clause, block.start, block.end)
+    # The catalogue's indicators are shares, milestones and reductions: a count ("3.000 lượt nhân lực"), a rank, a
+    # multiple or a rate is none of them, whatever its words.
+    shared = measure.measure in (PERCENT, None)
     return Candidate(
         kind=TARGET, clause=clause, start=start, end=end,
-        indicator=guesser.guess(part, measure.comparator), comparator=measure.comparator, value=measure.value,
+        indicator=guesser.guess(part, measure.comparator) if shared else None, comparator=measure.comparator,
+        value=measure.value,
         value_max=measure.value_max, measure=measure.measure, due=due.day if due else None,
         due_text=due.text if due else "",
     )

@@ -39,23 +39,27 @@ from authoring.extract import (
     _Due,
     _due_in,
     _fold,
+    words_fold,
 )
+from authoring.extract_duties import UNIT, duty_unit, recurring_day
 from core.periods import year_last_day
 
-# "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định".
+# "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định"; a deadline line
+# may leave out its colon ("Thời gian thực hiện sau khi Chiến lược … được ban hành").
 _FIELD = re.compile(
     r"^(?P<name>(?:Cơ\s+quan|Đơn\s+vị|Bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp|phụ\s+trách)|Chủ\s+trì|"
     r"Phối\s+hợp|Thời\s+(?:hạn|gian|điểm)(?:\s+[^\W\d_]+){0,3}|Tiến\s+độ(?:\s+[^\W\d_]+){0,2}|Sản\s+phẩm"
-    r"(?:\s+[^\W\d_]+){0,2}|Kết\s+quả(?:\s+[^\W\d_]+){0,2}|Nội\s+dung)\s*:\s*(?P<value>.*)$",
+    r"(?:\s+[^\W\d_]+){0,2}|Kết\s+quả(?:\s+[^\W\d_]+){0,2}|Nội\s+dung|Nhiệm\s+vụ)"
+    r"(?:\s*:\s*|(?:(?<=hiện)|(?<=thành))\s+(?=(?:sau\s+khi|trước|trong|đến)\s))(?P<value>.*)$",
     re.IGNORECASE,
 )
 # A section whose numbered items assign work: "III. NHIỆM VỤ, GIẢI PHÁP", "IV. TỔ CHỨC THỰC HIỆN".
 _TASKS_SECTION = re.compile(r"NHIỆM\s+VỤ|GIẢI\s+PHÁP|TỔ\s+CHỨC\s+THỰC\s+HIỆN|CHẾ\s+ĐỘ\s+BÁO\s+CÁO", re.IGNORECASE)
-_UNIT = (r"(?:Bộ|Sở|Ban|Ủy\s+ban|UBND|Văn\s+phòng|Công\s+an|Trung\s+tâm|Đảng\s+[uủ][ỷy]|Thành\s+[uủ][ỷy]|"
-         r"Tỉnh\s+[uủ][ỷy]|Hội|Đoàn|Liên\s+đoàn|Mặt\s+trận|Viện|Phòng|Cục|Các\s+(?:sở|bộ|cơ\s+quan|đơn\s+vị|ban))")
-# "Bộ Công an chủ trì, …", "Giao Sở Tài chính chủ trì …": the unit named before "chủ trì", at the item's start.
+_UNIT = UNIT
+# "Bộ Công an chủ trì, …", "Giao Sở Tài chính chủ trì …", "Sở X là cơ quan thường trực, chủ trì …": the unit named
+# before "chủ trì", at the item's start.
 _LEAD_IN_WORDS = re.compile(rf"^(?:Đồng\s+thời\s*,\s*)?(?:[Gg]iao\s+(?:cho\s+)?)?(?P<lead>{_UNIT}\b[^,;:.()]{{0,80}}?)"
-                            r"\s+(?:là\s+cơ\s+quan\s+)?"
+                            r"\s+(?:là\s+cơ\s+quan(?:\s+[^\W\d_]+){0,3}?\s*,\s*|là\s+cơ\s+quan\s+)?"
                             r"chủ\s+trì\b")
 _COOPERATING = re.compile(r"phối\s+hợp\s+với\s+(?P<units>[^;.]{3,160}?)(?=\s+(?:xây\s+dựng|tổ\s+chức|triển\s+khai|"
                           r"thực\s+hiện|nghiên\s+cứu|rà\s+soát|hoàn\s+thiện|ban\s+hành|trình|tham\s+mưu|để)\b|[;.]|$)",
@@ -81,7 +85,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         owner = _owner(blocks, index)
         if owner is not None:
             owners.setdefault(owner, []).append(index)
-    found: list[tuple[int, Candidate]] = []
+    found: list[tuple[int, Candidate]] = []  # each task with where it stands in the text
     taken: set[int] = set()
     for owner, fields in _assignments(blocks, owners):
         read = _fields_read([blocks[index] for index in fields], _under(blocks, fields))
@@ -91,34 +95,51 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         dated = _dated_lines(blocks, fields) if read.due_intro else []
         if dated:
             taken.update(dated)
-            found.extend((index, _task(blocks[index], _actor(blocks[index].body, read), _fold(blocks[index].body)))
-                         for index in dated)
+            found.extend((blocks[index].start, _task(blocks[index], _actor(blocks[index].body, read),
+                                                     _fold(blocks[index].body))) for index in dated)
         else:
-            found.append((owner, _task(_named(blocks, owner, fields), read, read.due_text)))
+            found.extend((block.start, _task(block, read, read.due_text)) for block in _named(blocks, owner, fields))
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
         if index in taken or not _TASKS_SECTION.search(sections[index]):
             continue
         task = _worded_task(block)
+        if task is None:
+            task, below = _duty_dated_below(blocks, index)
+            taken.update(below)
         if task:
-            found.append((index, task))
+            found.append((block.start, task))
             taken.add(index)
     return [task for _, task in sorted(found, key=lambda pair: pair[0])], taken
 
 
 def _owner(blocks: list[_Block], index: int) -> int | None:
     """The item a field line belongs to: the nearest marked block above it, less deep, that is not a field itself
-    (a paragraph without a marker between them is read by `_assignments`)."""
+    (a paragraph without a marker between them is read by `_assignments`), nor a section's heading ("II. THỜI GIAN
+    VÀ PHẠM VI" over "1. Thời gian: từ nay đến năm 2030" says when the plan runs). The lines under a lead line that
+    only introduces them ("b) Cơ quan thực hiện:" then "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …") are fields of
+    the same item."""
     depth = blocks[index].depth
     for above in range(index - 1, -1, -1):
         block = blocks[above]
         if block.depth < depth:
-            if _FIELD.match(block.body):
+            field = _FIELD.match(block.body)
+            if field and _introduces_units(field):
+                depth = block.depth
+                continue
+            if field:
                 return None  # "+ …" under "- Thời gian thực hiện:" is a dated line, read with its item
             if block.marker:
-                return above
+                return above if block.depth > 1 else None
             depth = block.depth
     return None
+
+
+def _introduces_units(field: re.Match) -> bool:
+    """A lead line with nothing after its colon: "b) Cơ quan thực hiện:", the units in the lines under it."""
+    name = _fold(field["name"]).lower()
+    return not field["value"].strip() and not name.startswith(("thời", "tiến")) and (
+        "thực hiện" in name or "chủ trì" in name or "phối hợp" in name)
 
 
 def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tuple[int, list[int]]]:
@@ -161,24 +182,40 @@ def _under(blocks: list[_Block], fields: list[int]) -> dict[int, list[_Block]]:
 
 # An item named only by its label ("a) Hoạt động 1", "Nhiệm vụ 2:"): what it is lies in its "Nội dung: …" line.
 _LABEL = re.compile(r"^(?:Hoạt\s+động|Nhiệm\s+vụ|Công\s+việc)\s+(?:\d{1,2}|[IVX]{1,4})\s*[.:]?$", re.IGNORECASE)
-_CONTENT = re.compile(r"^Nội\s+dung\s*:", re.IGNORECASE)
+# What an item is to do, written under a label: "- Nội dung: …" (what one activity holds), "a) Nhiệm vụ: …" (the
+# task, or with nothing after the colon, the tasks in the bullets under it).
+_CONTENT = re.compile(r"^(?:(?P<content>Nội\s+dung)|(?P<tasks>Nhiệm\s+vụ))\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 
 
-def _named(blocks: list[_Block], owner: int, fields: list[int]) -> _Block:
-    """The block a task's clause is: its item, or for an item named only by its label, its "Nội dung" line with
-    the lines under it."""
-    if not _LABEL.match(blocks[owner].body):
-        return blocks[owner]
+def _named(blocks: list[_Block], owner: int, fields: list[int]) -> list[_Block]:
+    """The blocks a task's clause is, one task each: its item; or its content line with the lines under it, the
+    label not being the task, when the item writes its task under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ:
+    Tham mưu …"), is named only by its label ("a) Hoạt động 1" then "- Nội dung: Tổ chức diễn đàn …") or says in its
+    "Nội dung" line the same action in full ("2. Rà soát văn bản" then "- Nội dung: Rà soát các văn bản …"); or,
+    when "Nhiệm vụ:" only introduces bullets ("- Triển khai …", "- Phối hợp …"), each bullet, a task of its own."""
     content = next((index for index in fields if _CONTENT.match(blocks[index].body)), None)
     if content is None:
-        return blocks[owner]
-    last = content
-    while last + 1 < len(blocks) and blocks[last + 1].depth > blocks[content].depth:
-        last += 1
+        return [blocks[owner]]
+    label = _CONTENT.match(blocks[content].body)
+    under = _under(blocks, [content]).get(0, [])
+    if label["tasks"] and not label["value"].strip() and under:
+        depth = under[0].depth
+        return [block for block in under if block.depth == depth]
+    if not (label["tasks"] or _LABEL.match(blocks[owner].body) or _restated(blocks[owner].body, label["value"])):
+        return [blocks[owner]]
+    last = content + len(under)
     first = blocks[content]
     raw = " ".join(block.raw for block in blocks[content:last + 1])
-    return _Block(start=first.start, end=blocks[last].end, raw=raw, depth=first.depth, marker=first.marker,
-                  body=_fold(raw))
+    return [_Block(start=first.start, end=blocks[last].end, raw=raw, depth=first.depth, marker=first.marker,
+                   body=_fold(raw))]
+
+
+def _restated(heading: str, content: str) -> bool:
+    """Whether a content line opens with the heading's action, saying it in full ("Rà soát văn bản quy phạm pháp
+    luật" and "Rà soát các văn bản quy phạm pháp luật có liên quan …"); "Xây dựng Cổng thông tin" and "Cổng thông
+    tin … cung cấp …" describe a deliverable, the heading naming the task."""
+    heading_words, content_words = words_fold(heading)[:2], words_fold(content)[:2]
+    return len(heading_words) == 2 and heading_words == content_words
 
 
 def _fields_read(fields: list[_Block], under: dict[int, list[_Block]] | None = None) -> _Fields:
@@ -247,7 +284,7 @@ def _dated_lines(blocks: list[_Block], fields: list[int]) -> list[int]:
 
 
 # "năm 2025 và các năm tiếp theo", "hằng năm", "thường xuyên": recurring work, no one deadline.
-_RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+năm|thường\s+xuyên", re.IGNORECASE)
+_RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+(?:năm|quý|tháng)|thường\s+xuyên", re.IGNORECASE)
 # "năm 2026 - 2027": due by the end of the last year.
 _YEARS = re.compile(r"^(?:năm\s+)?20\d{2}\s*[-–]\s*(?:năm\s+)?(?P<y>20\d{2})\b", re.IGNORECASE)
 
@@ -264,9 +301,11 @@ def _deadline(due_text: str) -> _Due | None:
 
 
 def _task(block: _Block, fields: _Fields, due_text: str) -> Candidate:
+    """A task with its fields; recurring work ("Thường xuyên", "Hằng năm") has no one day, its words kept."""
     due = _deadline(due_text)
+    written = due.text if due else (_fold(due_text).rstrip(".") if _RECURRING.search(due_text) else "")
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
-                     due=due.day if due else None, due_text=due.text if due else "", lead=fields.lead,
+                     due=due.day if due else None, due_text=written, lead=fields.lead,
                      cooperating=fields.cooperating, output=fields.output)
 
 
@@ -277,12 +316,24 @@ _WITHIN_MONTH = re.compile(r"(?:xong|hoàn\s+thành)\s+(?:trong|trước)\s+thá
                            re.IGNORECASE)
 
 
+def _dated(body: str) -> bool:
+    """Whether a clause sets a deadline of its own: a day, a quarter or a month."""
+    return bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
+
+
+def _recurring_duty(block: _Block) -> bool:
+    """An item naming its unit and a day that comes back each month or year ("- Sở X tổng hợp, báo cáo … trước ngày
+    30/11 hằng năm", `authoring.extract_duties`); a closing paragraph asking for reports so is not one."""
+    return bool(block.marker and recurring_day(block.body) and duty_unit(block.body))
+
+
 def _worded_task(block: _Block) -> Candidate | None:
-    """An item of a tasks section that names its lead in its own words, or has a deadline of its own."""
+    """An item of a tasks section that names its lead in its own words, or has a deadline of its own; led, failing
+    "chủ trì", by the unit it opens with ("Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm")."""
     body = block.body
     lead = _LEAD_IN_WORDS.match(body)
     written = _DEADLINE_WORDS.search(body)
-    dated = bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
+    dated = _dated(body) or _recurring_duty(block)
     if not lead and not written and (not dated or _DONE_START.match(body)):
         return None  # "Hoàn thành … trước ngày 01/7/2025" with no lead is a milestone of the plan
     if not block.marker and not dated and not _ALSO.match(body):
@@ -291,6 +342,30 @@ def _worded_task(block: _Block) -> Candidate | None:
     due = due or (_due_in(body) if dated else None)
     cooperating = _COOPERATING.search(body) if lead else None
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
-                     due=due.day if due else None, due_text=due.text if due else "",
-                     lead=_fold(lead["lead"]) if lead else "",
+                     due=due.day if due else None, due_text=due.text if due else recurring_day(body),
+                     lead=_fold(lead["lead"]) if lead else duty_unit(body),
                      cooperating=_fold(cooperating["units"]) if cooperating else "")
+
+
+def _duty_dated_below(blocks: list[_Block], index: int) -> tuple[Candidate | None, list[int]]:
+    """An item of duties opening with its unit ("1. Sở X theo dõi, đôn đốc …; tham mưu … báo cáo …") whose deadline
+    is in a line under it naming no unit of its own ("- … trước ngày 20 hằng tháng …"): a task led by that unit, due
+    as that line says; the lines under it are read with it. None, and no line, otherwise."""
+    block = blocks[index]
+    lead = duty_unit(block.body)
+    if not lead or not block.marker or block.body.endswith(":"):
+        return None, []  # "2. Các bộ, ngành có trách nhiệm:" introduces the duties under it, each read on its own
+    below = []
+    for after in range(index + 1, len(blocks)):
+        if blocks[after].depth <= block.depth:
+            break
+        below.append(after)
+    dated = next((after for after in below if (_dated(blocks[after].body) or recurring_day(blocks[after].body))
+                  and not duty_unit(blocks[after].body)), None)
+    if dated is None:
+        return None, []
+    body = blocks[dated].body
+    due = _due_in(body)
+    return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
+                     due=due.day if due else None, due_text=due.text if due else recurring_day(body),
+                     lead=lead), below
