@@ -7,7 +7,8 @@ rule-based on how party and state plans are written:
   joined (also across a page break, when the sentence goes on in lower case, and a heading in capitals wrapped
   by the page, "II. MỤC" / "TIÊU"); without blank lines between paragraphs (text from a PDF), a heading's single
   line or a finished sentence closes its block, but a line ending in a figure or a comma ("đ) Đến hết năm 2045:
-  100%") goes on on the next, capital or not;
+  100%") goes on on the next, capital or not; in a text whose items nearly all follow a blank line, an item's first
+  line is never a block of its own ("3. Bộ Tư lệnh" / "Thành phố chủ trì …", "4." / "Phối hợp kiểm tra …");
 - headings carry their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
   "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level; a line
   that is only a period ("- Giai đoạn 2025-2027", "Đến năm 2027:", "Năm 2026:") dates the blocks under it and the
@@ -18,14 +19,17 @@ rule-based on how party and state plans are written:
   each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …",
   "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
   at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, "gấp đôi" 2, `measure` "multiple");
-  "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several
+  "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a count listed after a count of the same things
+  is one too ("ít nhất 100 doanh nghiệp …, 50 doanh nghiệp …, trong đó có 20 doanh nghiệp …"); a figure in a
+  paragraph of prose of several
   sentences is proposed with its own sentence as its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
   specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", "Chỉ tiêu năm 2026" or "Mục tiêu
   cụ thể", whatever the section above it), so is a block that begins with a concrete action ("Số hóa …", "Tích
   hợp …", "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …",
-  "Hình thành …", "Áp dụng …") or with its year ("Năm 2025, dữ liệu … được làm sạch");
+  "Hình thành …", "Áp dụng …") or with its year ("Năm 2025, dữ liệu … được làm sạch"); once a plan has a section
+  named for its objectives ("I. MỤC TIÊU"), a later "III. NỘI DUNG CỦA KẾ HOẠCH" lists its work, not milestones;
 - deadlines: "Quý II/2025" or "Quý II năm 2025" (the quarter's last day), "trong tháng 6/2026" (the month's last
   day; "trước tháng 6/2026" the last day of May), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
   (the day before, as `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết /
@@ -43,8 +47,10 @@ rule-based on how party and state plans are written:
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025"); tasks written in prose (`authoring.extract_tasks`:
   an item with its "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn …: …", "Sản phẩm: …" lines, or, in a tasks
   section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …", or only a deadline; one task per
-  assignment under a heading holding several, an activity named by its label read by its "Nội dung" line); an item
-  with neither a lead nor a deadline is not a task, and a task's item is never also a milestone;
+  assignment under a heading holding several, a task written under "Nhiệm vụ:" or "Nội dung:" read by its content,
+  one per bullet under "Nhiệm vụ:"; the duties of "Tổ chức thực hiện" naming their unit and a deadline, a recurring
+  one, "trước ngày 15 hằng tháng", giving no day, `authoring.extract_duties`); an item with neither a lead nor a
+  deadline is not a task, "1. Sở Tài chính (cơ quan chủ trì)" is none, and a task's item is never also a milestone;
 - a rate or ratio is a level to stay under unless a word asks for more ("dưới 4/100.000", "ở mức 107 trẻ trai/100
   trẻ gái": at most 4, 107), and so are "còn 1,7 lần" and the end of a fall ("giảm từ 23 … xuống 18 ca/1.000": at
   most 18, the start value no target); "ít nhất một cơ sở" is a count; a figure followed by its own year and then
@@ -57,15 +63,17 @@ rule-based on how party and state plans are written:
   numbered subheading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"), an action followed by what it means
   ("- Triển khai cáp quang: Đảm bảo …") or an activity listed under "Nội dung thực hiện" a milestone; under the
   objectives a count needs no comparator word ("+ Lắp đặt mới trạm 5G: 58 trạm", "nâng tổng số trạm: 188 trạm",
-  "phát triển 58 trạm"; not the breakdown in brackets), and a sentence introducing a list ("…, cụ thể như sau:")
-  still sets its own percentage.
+  "phát triển 58 trạm"; not the breakdown in brackets), nor does a count of people, sessions or products ("đào tạo
+  3.000 lượt nhân lực", "200 người", "20 mô hình"), and a sentence introducing a list ("…, cụ thể như sau:") still
+  sets its own percentage.
 
 Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
 the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:
 TF-IDF over syllables and syllable pairs with diacritics folded, a milestone preferring milestone indicators, the
 indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"); none when
 the best one fits poorly (`INDICATOR_MIN_SCORE`, `INDICATOR_MIN_FIT`: the clause must also say most of what the
-indicator's name says), since a wrong guess costs the reviewer more than none.
+indicator's name says), since a wrong guess costs the reviewer more than none; and none for a count, a rank, a
+multiple or a rate, the catalogue's indicators being shares, milestones and reductions.
 
 For the pages that let a person accept, edit or reject what is proposed: call `document_text` (authoring.documents)
 on the upload, then `candidates_extract(document.text, catalogue=catalogue_from_indicators(indicators))`, and

@@ -14,12 +14,21 @@ bulleted items rather than tables, in two shapes:
   …", "Quý II/2026").
 
 A heading holding several assignments, each a group of bullets followed by its own field lines, gives one task
-per group (named by its first bullet), and none for itself; an activity named only by its label ("a) Hoạt động 1")
-is read by its "Nội dung: …" line, its lead also from a "+" line under "Cơ quan thực hiện:"; "X chủ trì, phối hợp
-với Y" in a lead line gives the lead X and the cooperating Y. In a tasks or reporting section ("Chế độ báo cáo"), an
-item naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, and so is a paragraph "Đồng thời,
-giao X chủ trì …". An item with neither a lead nor a deadline is not a task. Each task's clause is the item as
-written.
+per group (named by its first bullet, unless that bullet only introduces a list, "… bao gồm:"), and none for itself;
+an activity named only by its label ("a) Hoạt động 1") is read by its "Nội dung: …" line, its lead also from a "+"
+line under "Cơ quan thực hiện:"; "X chủ trì, phối hợp với Y" in a lead line gives the lead X and the cooperating Y.
+A task written under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ: Tham mưu …", "b) Cơ quan thực hiện:" with
+"- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …" under it, "c) Thời gian thực hiện: …") is its content, the label not
+being its text; a "Nhiệm vụ:" with nothing after its colon introduces bullets, each a task with the block's lead,
+cooperating units and deadline; a "Nội dung:" line saying its heading's action in full ("2. Rà soát văn bản" then
+"- Nội dung: Rà soát các văn bản …") is the task too. A deadline line may leave out its colon ("Thời gian thực hiện
+sau khi … ban hành"); a numbered line under a section's heading ("II. THỜI GIAN VÀ PHẠM VI", "1. Thời gian: …")
+says when the plan runs and is no field of a task. In a tasks or reporting section ("Chế độ báo cáo"), an item
+naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, led by the unit it opens with if
+any, and so is a paragraph "Đồng thời, giao X chủ trì …"; so are the duties naming their unit and a deadline
+(`authoring.extract_duties`: "Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm", recurring, due None, its words in
+`due_text`, as for a deadline line "Thường xuyên" or "Hằng năm"). An item with neither a lead nor a deadline is not
+a task. Each task's clause is the item as written.
 """
 
 from __future__ import annotations
@@ -160,6 +169,8 @@ def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tup
         for run in runs:
             first = next((between for between in range(previous + 1, run[0])
                           if not _FIELD.match(blocks[between].body)), None)
+            if first is not None and previous == owner and blocks[first].body.endswith(":"):
+                first = None  # "- Các nội dung hỗ trợ bao gồm:" introduces the item's own list: the item names it
             if first is None and found and found[-1][0] == owner:
                 found[-1][1].extend(run)
             else:

@@ -1036,19 +1036,23 @@ def test_a_noi_dung_line_names_the_task_when_it_says_the_headings_action_in_full
         "II. NỘI DUNG\n\n2. Rà soát văn bản quy phạm pháp luật\n\n- Nội dung: Rà soát các văn bản quy phạm pháp luật "
         "do tỉnh ban hành có liên quan đến Luật.\n\n- Cơ quan thực hiện: Sở Tư pháp.\n\n"
         "3. Xây dựng cổng thông tin về tiêu chuẩn\n\n- Nội dung: Cổng thông tin cung cấp các tiêu chuẩn hiện hành.\n\n"
-        "- Cơ quan chủ trì: Sở Khoa học và Công nghệ.\n\n"
+        "- Cơ quan chủ trì: Sở Khoa học và Công nghệ.\n\n4. Tổ chức hỗ trợ thi hành Luật\n\n"
+        "- Các nội dung hỗ trợ bao gồm:\n\n+ Hướng dẫn áp dụng Luật;\n\n+ Tiếp nhận kiến nghị của doanh nghiệp.\n\n"
+        "- Cơ quan thực hiện: Các sở, ngành.\n\n"
         "III. THỜI GIAN VÀ PHẠM VI\n\n1. Thời gian: từ nay đến năm 2030.\n\n"
         "IV. TỔ CHỨC THỰC HIỆN\n\n5.\nTổ chức triển khai Chiến lược tiêu chuẩn quốc gia\n\n"
         "Thời gian thực hiện sau khi Chiến lược được ban hành.\n"
     )
     # Item 2's "Nội dung" says its heading's action ("Rà soát …") in full: that line is the task. Item 3's
-    # describes the portal the heading asks for: the heading is the task. "1. Thời gian: …" says when the plan runs,
+    # describes the portal the heading asks for: the heading is the task, and so is item 4's, its first bullet only
+    # introducing a list ("… bao gồm:"). "1. Thời gian: …" says when the plan runs,
     # not a task of section III. Item 5, its number alone on a line, is read with the line after it, a task by its
     # deadline line even without a colon (a condition, no day: due None).
     assert [(c.clause, c.lead, c.due) for c in read(text)] == [
         ("- Nội dung: Rà soát các văn bản quy phạm pháp luật do tỉnh ban hành có liên quan đến Luật.", "Sở Tư pháp",
          None),
         ("3. Xây dựng cổng thông tin về tiêu chuẩn", "Sở Khoa học và Công nghệ", None),
+        ("4. Tổ chức hỗ trợ thi hành Luật", "Các sở, ngành", None),
         ("5. Tổ chức triển khai Chiến lược tiêu chuẩn quốc gia", "", None)]
 
 
