@@ -105,7 +105,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         if dated:
             taken.update(dated)
             found.extend((blocks[index].start, _task(blocks[index], _actor(blocks[index].body, read),
-                                                     _fold(blocks[index].body))) for index in dated)
+                                                     _fold(blocks[index].body), line=False)) for index in dated)
         else:
             found.extend((block.start, _task(block, read, read.due_text)) for block in _named(blocks, owner, fields))
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
@@ -301,9 +301,10 @@ _YEARS = re.compile(r"^(?:năm\s+)?20\d{2}\s*[-–]\s*(?:năm\s+)?(?P<y>20\d{2})
 
 
 def _deadline(due_text: str) -> _Due | None:
-    """The day a deadline line gives: none for recurring work, the last year of a span of years, else as a clause
-    writes it ("trước ngày 01 tháng 01 năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
-    if not due_text or _RECURRING.search(due_text):
+    """The day a deadline line gives: none for recurring work unless it writes a day ("hằng tháng, trước ngày
+    15/3/2026" is that day), the last year of a span of years, else as a clause writes it ("trước ngày 01 tháng 01
+    năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
+    if not due_text or (_RECURRING.search(due_text) and not (_BEFORE.search(due_text) or _BY_DATE.search(due_text))):
         return None
     years = _YEARS.match(due_text)
     if years:
@@ -311,10 +312,11 @@ def _deadline(due_text: str) -> _Due | None:
     return _due_in(due_text)
 
 
-def _task(block: _Block, fields: _Fields, due_text: str) -> Candidate:
-    """A task with its fields; recurring work ("Thường xuyên", "Hằng năm") has no one day, its words kept."""
+def _task(block: _Block, fields: _Fields, due_text: str, *, line: bool = True) -> Candidate:
+    """A task with its fields; recurring work ("Thường xuyên", "Hằng năm") has no one day, the deadline `line`'s
+    words kept (not when `due_text` is a whole dated line, "+ … trước ngày …")."""
     due = _deadline(due_text)
-    written = due.text if due else (_fold(due_text).rstrip(".") if _RECURRING.search(due_text) else "")
+    written = due.text if due else (_fold(due_text).rstrip(".") if line and _RECURRING.search(due_text) else "")
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
                      due=due.day if due else None, due_text=written, lead=fields.lead,
                      cooperating=fields.cooperating, output=fields.output)

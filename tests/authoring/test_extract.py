@@ -1127,3 +1127,15 @@ def test_counts_listed_after_a_count_and_counts_of_people_or_sessions_are_counts
     # "Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo".
     counts = [(c.value, c.measure, c.due, c.indicator) for c in read(text) if c.kind == "target"]
     assert counts[:6] == [(Decimal(n), "count", dt.date(2030, 12, 31), None) for n in (40, 25, 10, 4, 1500, 200)]
+
+
+def test_work_done_each_month_has_no_day_unless_its_line_writes_one():
+    text = (
+        "II. NỘI DUNG\n\n1. Rà soát quy chế làm việc\n\n- Cơ quan thực hiện: Văn phòng.\n\n- Thời gian thực hiện:\n\n"
+        "+ Hằng tháng, các ban gửi kết quả về Văn phòng trước ngày 15/3/2026.\n\n2. Cập nhật dữ liệu đảng viên\n\n"
+        "- Cơ quan chủ trì: Văn phòng.\n\n- Thời gian thực hiện: Hằng tháng.\n"
+    )
+    # The dated line says "hằng tháng" but writes its day: due the day before 15/3/2026, 14/3/2026. Item 2 is done
+    # each month: no one day, "Hằng tháng" kept as written.
+    assert [(c.clause[:2], c.due, c.due_text) for c in read(text)] == [
+        ("+ ", dt.date(2026, 3, 14), "trước ngày 15/3/2026"), ("2.", None, "Hằng tháng")]
