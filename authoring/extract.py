@@ -7,7 +7,8 @@ rule-based on how party and state plans are written:
   joined (also across a page break, when the sentence goes on in lower case, and a heading in capitals wrapped
   by the page, "II. MỤC" / "TIÊU"); without blank lines between paragraphs (text from a PDF), a heading's single
   line or a finished sentence closes its block, but a line ending in a figure or a comma ("đ) Đến hết năm 2045:
-  100%") goes on on the next, capital or not;
+  100%") goes on on the next, capital or not; in a text whose items nearly all follow a blank line, an item's first
+  line is never a block of its own ("3. Bộ Tư lệnh" / "Thành phố chủ trì …", "4." / "Phối hợp kiểm tra …");
 - headings carry their year down to the blocks under them ("a. Năm 2026", "2.3.3. Năm 2027",
   "Mục tiêu cụ thể năm 2026", "Phấn đấu đến hết năm 2026:"), until a heading of the same or a higher level; a line
   that is only a period ("- Giai đoạn 2025-2027", "Đến năm 2027:", "Năm 2026:") dates the blocks under it and the
@@ -18,14 +19,17 @@ rule-based on how party and state plans are written:
   each due by its own deadline if it writes one; a part without a percentage may set a count ("tối thiểu 03 cụm …",
   "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
   at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, "gấp đôi" 2, `measure` "multiple");
-  "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a figure in a paragraph of prose of several
+  "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a count listed after a count of the same things
+  is one too ("ít nhất 100 doanh nghiệp …, 50 doanh nghiệp …, trong đó có 20 doanh nghiệp …"); a figure in a
+  paragraph of prose of several
   sentences is proposed with its own sentence as its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
   objectives or with a deadline of its own (among the tasks, an undated one restates work); in the
   specific-objectives section (also under a heading "Mục tiêu đến hết năm 2026", "Chỉ tiêu năm 2026" or "Mục tiêu
   cụ thể", whatever the section above it), so is a block that begins with a concrete action ("Số hóa …", "Tích
   hợp …", "Chỉnh lý …", "Thực hiện …", "Xây dựng …", "Thí điểm …", "Hoàn thiện …", "Ứng dụng …", "Triển khai …",
-  "Hình thành …", "Áp dụng …") or with its year ("Năm 2025, dữ liệu … được làm sạch");
+  "Hình thành …", "Áp dụng …") or with its year ("Năm 2025, dữ liệu … được làm sạch"); once a plan has a section
+  named for its objectives ("I. MỤC TIÊU"), a later "III. NỘI DUNG CỦA KẾ HOẠCH" lists its work, not milestones;
 - deadlines: "Quý II/2025" or "Quý II năm 2025" (the quarter's last day), "trong tháng 6/2026" (the month's last
   day; "trước tháng 6/2026" the last day of May), "trước ngày 01/7/2025" or "trước ngày 31 tháng 12 năm 2025"
   (the day before, as `portal.seeding.due_parse` reads "before"), "năm 2027" leading the block or "trong / đến hết /
@@ -43,8 +47,10 @@ rule-based on how party and state plans are written:
   day or quarter of its own ("… trước ngày 31 tháng 12 năm 2025"); tasks written in prose (`authoring.extract_tasks`:
   an item with its "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời hạn …: …", "Sản phẩm: …" lines, or, in a tasks
   section, naming its lead in its own words, "Bộ Công an chủ trì, phối hợp với …", or only a deadline; one task per
-  assignment under a heading holding several, an activity named by its label read by its "Nội dung" line); an item
-  with neither a lead nor a deadline is not a task, and a task's item is never also a milestone;
+  assignment under a heading holding several, a task written under "Nhiệm vụ:" or "Nội dung:" read by its content,
+  one per bullet under "Nhiệm vụ:"; the duties of "Tổ chức thực hiện" naming their unit and a deadline, a recurring
+  one, "trước ngày 15 hằng tháng", giving no day, `authoring.extract_duties`); an item with neither a lead nor a
+  deadline is not a task, "1. Sở Tài chính (cơ quan chủ trì)" is none, and a task's item is never also a milestone;
 - a rate or ratio is a level to stay under unless a word asks for more ("dưới 4/100.000", "ở mức 107 trẻ trai/100
   trẻ gái": at most 4, 107), and so are "còn 1,7 lần" and the end of a fall ("giảm từ 23 … xuống 18 ca/1.000": at
   most 18, the start value no target); "ít nhất một cơ sở" is a count; a figure followed by its own year and then
@@ -57,15 +63,17 @@ rule-based on how party and state plans are written:
   numbered subheading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"), an action followed by what it means
   ("- Triển khai cáp quang: Đảm bảo …") or an activity listed under "Nội dung thực hiện" a milestone; under the
   objectives a count needs no comparator word ("+ Lắp đặt mới trạm 5G: 58 trạm", "nâng tổng số trạm: 188 trạm",
-  "phát triển 58 trạm"; not the breakdown in brackets), and a sentence introducing a list ("…, cụ thể như sau:")
-  still sets its own percentage.
+  "phát triển 58 trạm"; not the breakdown in brackets), nor does a count of people, sessions or products ("đào tạo
+  3.000 lượt nhân lực", "200 người", "20 mô hình"), and a sentence introducing a list ("…, cụ thể như sau:") still
+  sets its own percentage.
 
 Each candidate keeps its clause (the block with its line breaks folded into spaces) and the offsets of that block in
 the text, so a page can highlight it (`marked_segments`). The indicator is guessed from the catalogue's words:
 TF-IDF over syllables and syllable pairs with diacritics folded, a milestone preferring milestone indicators, the
 indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"); none when
 the best one fits poorly (`INDICATOR_MIN_SCORE`, `INDICATOR_MIN_FIT`: the clause must also say most of what the
-indicator's name says), since a wrong guess costs the reviewer more than none.
+indicator's name says), since a wrong guess costs the reviewer more than none; and none for a count, a rank, a
+multiple or a rate, the catalogue's indicators being shares, milestones and reductions.
 
 For the pages that let a person accept, edit or reject what is proposed: call `document_text` (authoring.documents)
 on the upload, then `candidates_extract(document.text, catalogue=catalogue_from_indicators(indicators))`, and
@@ -311,7 +319,7 @@ def _fold(text: str) -> str:
 
 
 _HEADING = re.compile(
-    r"(?P<marker>[IVX]{1,4}\s*[.\-–]|[IVX]{1,4}(?=\s+[A-ZĐÂĂÊÔƠƯ]{2})|\d{1,2}(?:\.\d{1,2})*[.)](?=\s)"
+    r"(?P<marker>[IVX]{1,4}\s*[.\-–]|[IVX]{1,4}(?=\s+[A-ZĐÂĂÊÔƠƯ]{2})|\d{1,2}(?:\.\d{1,2})*[.)](?=\s|$)"
     r"|\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?:\.\d{1,2})*-(?=\s)|[a-zđ]\s*[.)](?=\s))\s*"
 )
 _BULLET = re.compile(r"(?P<marker>[-–+•*])\s+")
@@ -347,18 +355,38 @@ def _wrapped_across(previous: str, line: str) -> bool:
     return not re.search(r"[.:;!?…)”\"]\s*$", previous) and line.lstrip()[:1].islower()
 
 
-def _line_opens(current: _Block, tail: str, line: str) -> bool:
+def _line_opens(current: _Block, tail: str, line: str, *, spaced: bool = False) -> bool:
     """A line with no marker that still opens a paragraph (text from a PDF, where paragraphs are not separated by a
     blank line): it starts in upper case after a heading's single line, or after a sentence that ended (`tail` is
-    the end of the block so far)."""
+    the end of the block so far). In a text that separates its paragraphs by blank lines (`spaced`), an item's
+    first line is never a paragraph of its own: "3. Bộ Tư lệnh" / "Thành phố chủ trì …" and "1." / "Trên cơ sở …"
+    are items wrapped by the page."""
     if not line.lstrip()[:1].isupper():
         return False
     if current.depth == 1 and _capitals(tail) and _capitals(line):
         return False  # "II. MỤC" / "TIÊU": a heading in capitals wrapped by the page
+    if current.marker and current.lines == 1 and current.end - current.start <= len(current.marker):
+        return False  # "4." alone on its line: the item's words follow
     if current.marker and current.depth < 6 and current.lines == 1:
         # "1. Mục tiêu chung" is a heading; "đ) Đến hết năm 2045: 100%" or "a) Các chi bộ," is a sentence going on.
-        return not _UNFINISHED.search(tail)
+        return not spaced and not _UNFINISHED.search(tail)
     return bool(re.search(r"[.:;!?]\s*$", tail))
+
+
+# A text whose items nearly all follow a blank line separates its paragraphs by blank lines (`_line_opens`).
+SPACED_ITEMS = 0.9
+
+
+def _spaced(lines: list[str]) -> bool:
+    """Whether the text separates its paragraphs by blank lines: at least `SPACED_ITEMS` of the lines opening an
+    item (a bullet or a number; not a table's row) follow a blank line, out of ten or more."""
+    items = after_blank = 0
+    for index, line in enumerate(lines):
+        if " | " in line or not _line_start(line.rstrip("\r\n")):
+            continue
+        items += 1
+        after_blank += index == 0 or not lines[index - 1].strip()
+    return items >= 10 and after_blank >= SPACED_ITEMS * items
 
 
 def _capitals(text: str) -> bool:
@@ -372,7 +400,9 @@ def _blocks(text: str) -> list[_Block]:
     offset = 0
     heading_depth = 1.0
     gap = False
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    spaced = _spaced(lines)
+    for line in lines:
         begin, content = offset, line.rstrip("\r\n")
         offset += len(line)
         if not content.strip():
@@ -383,7 +413,7 @@ def _blocks(text: str) -> list[_Block]:
         if gap and current is not None and not _wrapped_across(tail, content):
             current = None
         gap = False
-        if opened is None and current is not None and _line_opens(current, tail, content):
+        if opened is None and current is not None and _line_opens(current, tail, content, spaced=spaced):
             opened = ("", heading_depth + 0.5)
         if opened is None and current is not None:
             current.end = begin + len(content.rstrip())
@@ -642,6 +672,23 @@ def _measures(part: str) -> list[_Measure]:
     return sorted(found, key=lambda measure: measure.at) or _counts_and_ranks(part)
 
 
+def _listed_counts(part: str, counts: list[re.Match]) -> list[tuple[int, _Measure]]:
+    """The counts listed after a count of the same things, with no comparator word of their own ("ít nhất 100 doanh
+    nghiệp khởi nghiệp, 50 doanh nghiệp khoa học …, trong đó có 20 doanh nghiệp …"): each is at least so many."""
+    found: list[tuple[int, _Measure]] = []
+    seen = {match.start("n") for match in counts}
+    for count in counts:
+        noun = re.match(r"[^\W\d_]+", part[count.end():])
+        if noun is None:
+            continue
+        listed = re.compile(rf"(?<![\d.,/])(?P<n>\d{{1,3}}(?:\.\d{{3}})*)\s+{re.escape(noun.group(0))}\b")
+        for match in listed.finditer(part, count.end()):
+            if match.start("n") not in seen:
+                seen.add(match.start("n"))
+                found.append((match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT)))
+    return found
+
+
 def _counts_and_ranks(part: str) -> list[_Measure]:
     """The places in a ranking (at most that place), the counts (at least so many) and the multiples (at least so
     many times) a part without a percentage sets, in the order written."""
@@ -651,8 +698,10 @@ def _counts_and_ranks(part: str) -> list[_Measure]:
               for match in _MULTIPLE.finditer(part)]
     found += [(match.start(), _Measure(AT_MOST, _number(match["n"]), None, MULTIPLE))
               for match in _DOWN_TO_MULTIPLE.finditer(part)]
+    counts = list(_COUNT.finditer(part))
     found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
-              for match in _COUNT.finditer(part)]
+              for match in counts]
+    found += _listed_counts(part, counts)
     found += [(match.start(), _Measure(AT_LEAST, Decimal(_COUNT_WORDS[match["w"].lower()]), None, COUNT))
               for match in _COUNT_WORD.finditer(part)]
     return [measure for _, measure in sorted(found)]
@@ -669,12 +718,15 @@ _ACTION_START = re.compile(rf"^(?:Số\s+h(?:oá|óa|oa)|Tích\s+hợp|Chỉnh\s
                            rf"{_DELIVERABLE})\b", re.IGNORECASE)
 _TASK_START = re.compile(rf"^(?:{_DELIVERABLE})\b", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNORECASE)
+_AIMS = re.compile(r"MỤC\s+TIÊU|CHỈ\s+TIÊU", re.IGNORECASE)
 _ACTIVITIES = re.compile(r"NỘI\s+DUNG\s+(?:THỰC\s+HIỆN|NHIỆM\s+VỤ|CÔNG\s+VIỆC)", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
 # A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
 # 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
 _DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
-_LEAD_UNIT = re.compile(r"\((?P<lead>[^()]{3,80}?)\s+chủ\s+trì\)\s*\.?\s*$")
+# "… (Ban Tuyên giáo chủ trì)": a task led by that unit; "1. Sở Tài chính (cơ quan chủ trì)" names the plan's lead.
+_LEAD_UNIT = re.compile(r"\((?![Cc]ơ\s+quan\s+chủ\s+trì\)|[Đđ]ơn\s+vị\s+chủ\s+trì\))(?P<lead>[^()]{3,80}?)"
+                        r"\s+chủ\s+trì\)\s*\.?\s*$")
 
 
 @dataclass(slots=True)
@@ -688,6 +740,7 @@ class _Context:
     dated: float = 0.0  # the depth of the heading "Mục tiêu đến năm 2026" whose section is objectives, if any
     situation: float = 0.0  # the depth of the heading "1. Hiện trạng" whose section describes what is, if any
     activities: bool = False  # in "II. NỘI DUNG THỰC HIỆN": an action listed there is work to do, not a milestone
+    aimed: bool = False  # a section named for the objectives ("I. MỤC TIÊU") has been read
 
     @property
     def baseline(self) -> bool:
@@ -703,7 +756,10 @@ class _Context:
         if self.dated and heading and block.depth <= self.dated:  # the dated objectives' section has ended
             self.objectives, self.dated = False, 0.0
         if block.depth == 1:
-            self.objectives = bool(_OBJECTIVES.search(block.body[:60]))
+            # After "I. MỤC TIÊU", a section "III. NỘI DUNG CỦA KẾ HOẠCH" holds the work, not more objectives.
+            named = bool(_AIMS.search(block.body[:60]))
+            self.objectives = named or (not self.aimed and bool(_OBJECTIVES.search(block.body[:60])))
+            self.aimed = self.aimed or named
             self.activities = bool(_ACTIVITIES.search(block.body[:60]))
             self.general = False
         elif block.depth == 2 and heading:  # "1. Mục tiêu tổng quát", a heading
@@ -804,10 +860,17 @@ _BARE_COUNT = re.compile(
 )
 
 
+# A count of people, sessions or products, with no verb before it, in the objectives: "đào tạo 3.000 lượt nhân lực",
+# "tập huấn cho 500 người", "20 mô hình", "150 sản phẩm"; not the end of a span ("từ 03 đến 05 lớp").
+_COUNTED = re.compile(r"(?<![\d.,/])(?<!đến\s)(?<![-–]\s)(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
+                      r"(?=(?:lượt|người|mô\s+hình|sản\s+phẩm|học\s+viên|lớp)\b)", re.IGNORECASE)
+
+
 def _bare_counts(part: str) -> list[_Measure]:
     plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
-    return [_Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT)
-            for match in _BARE_COUNT.finditer(plain)]
+    found = {match.start("n"): match["n"] for match in _BARE_COUNT.finditer(plain)}
+    found.update({match.start("n"): match["n"] for match in _COUNTED.finditer(plain)})
+    return [_Measure(AT_LEAST, Decimal(found[at].replace(".", "")), None, COUNT) for at in sorted(found)]
 
 
 def _subheading(block: _Block, nested: bool) -> bool:
@@ -858,9 +921,13 @@ def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guess
             sentence: _Sentence | None = None) -> Candidate:
     clause, start, end = (sentence.clause, sentence.text_start, sentence.text_end) if sentence else (
         block.clause, block.start, block.end)
+    # The catalogue's indicators are shares, milestones and reductions: a count ("3.000 lượt nhân lực"), a rank, a
+    # multiple or a rate is none of them, whatever its words.
+    shared = measure.measure in (PERCENT, None)
     return Candidate(
         kind=TARGET, clause=clause, start=start, end=end,
-        indicator=guesser.guess(part, measure.comparator), comparator=measure.comparator, value=measure.value,
+        indicator=guesser.guess(part, measure.comparator) if shared else None, comparator=measure.comparator,
+        value=measure.value,
         value_max=measure.value_max, measure=measure.measure, due=due.day if due else None,
         due_text=due.text if due else "",
     )

@@ -14,12 +14,21 @@ bulleted items rather than tables, in two shapes:
   …", "Quý II/2026").
 
 A heading holding several assignments, each a group of bullets followed by its own field lines, gives one task
-per group (named by its first bullet), and none for itself; an activity named only by its label ("a) Hoạt động 1")
-is read by its "Nội dung: …" line, its lead also from a "+" line under "Cơ quan thực hiện:"; "X chủ trì, phối hợp
-với Y" in a lead line gives the lead X and the cooperating Y. In a tasks or reporting section ("Chế độ báo cáo"), an
-item naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, and so is a paragraph "Đồng thời,
-giao X chủ trì …". An item with neither a lead nor a deadline is not a task. Each task's clause is the item as
-written.
+per group (named by its first bullet, unless that bullet only introduces a list, "… bao gồm:"), and none for itself;
+an activity named only by its label ("a) Hoạt động 1") is read by its "Nội dung: …" line, its lead also from a "+"
+line under "Cơ quan thực hiện:"; "X chủ trì, phối hợp với Y" in a lead line gives the lead X and the cooperating Y.
+A task written under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ: Tham mưu …", "b) Cơ quan thực hiện:" with
+"- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …" under it, "c) Thời gian thực hiện: …") is its content, the label not
+being its text; a "Nhiệm vụ:" with nothing after its colon introduces bullets, each a task with the block's lead,
+cooperating units and deadline; a "Nội dung:" line saying its heading's action in full ("2. Rà soát văn bản" then
+"- Nội dung: Rà soát các văn bản …") is the task too. A deadline line may leave out its colon ("Thời gian thực hiện
+sau khi … ban hành"); a numbered line under a section's heading ("II. THỜI GIAN VÀ PHẠM VI", "1. Thời gian: …")
+says when the plan runs and is no field of a task. In a tasks or reporting section ("Chế độ báo cáo"), an item
+naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, led by the unit it opens with if
+any, and so is a paragraph "Đồng thời, giao X chủ trì …"; so are the duties naming their unit and a deadline
+(`authoring.extract_duties`: "Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm", recurring, due None, its words in
+`due_text`, as for a deadline line "Thường xuyên" or "Hằng năm"). An item with neither a lead nor a deadline is not
+a task. Each task's clause is the item as written.
 """
 
 from __future__ import annotations
@@ -39,23 +48,27 @@ from authoring.extract import (
     _Due,
     _due_in,
     _fold,
+    words_fold,
 )
+from authoring.extract_duties import UNIT, duty_unit, recurring_day
 from core.periods import year_last_day
 
-# "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định".
+# "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định"; a deadline line
+# may leave out its colon ("Thời gian thực hiện sau khi Chiến lược … được ban hành").
 _FIELD = re.compile(
     r"^(?P<name>(?:Cơ\s+quan|Đơn\s+vị|Bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp|phụ\s+trách)|Chủ\s+trì|"
     r"Phối\s+hợp|Thời\s+(?:hạn|gian|điểm)(?:\s+[^\W\d_]+){0,3}|Tiến\s+độ(?:\s+[^\W\d_]+){0,2}|Sản\s+phẩm"
-    r"(?:\s+[^\W\d_]+){0,2}|Kết\s+quả(?:\s+[^\W\d_]+){0,2}|Nội\s+dung)\s*:\s*(?P<value>.*)$",
+    r"(?:\s+[^\W\d_]+){0,2}|Kết\s+quả(?:\s+[^\W\d_]+){0,2}|Nội\s+dung|Nhiệm\s+vụ)"
+    r"(?:\s*:\s*|(?:(?<=hiện)|(?<=thành))\s+(?=(?:sau\s+khi|trước|trong|đến)\s))(?P<value>.*)$",
     re.IGNORECASE,
 )
 # A section whose numbered items assign work: "III. NHIỆM VỤ, GIẢI PHÁP", "IV. TỔ CHỨC THỰC HIỆN".
 _TASKS_SECTION = re.compile(r"NHIỆM\s+VỤ|GIẢI\s+PHÁP|TỔ\s+CHỨC\s+THỰC\s+HIỆN|CHẾ\s+ĐỘ\s+BÁO\s+CÁO", re.IGNORECASE)
-_UNIT = (r"(?:Bộ|Sở|Ban|Ủy\s+ban|UBND|Văn\s+phòng|Công\s+an|Trung\s+tâm|Đảng\s+[uủ][ỷy]|Thành\s+[uủ][ỷy]|"
-         r"Tỉnh\s+[uủ][ỷy]|Hội|Đoàn|Liên\s+đoàn|Mặt\s+trận|Viện|Phòng|Cục|Các\s+(?:sở|bộ|cơ\s+quan|đơn\s+vị|ban))")
-# "Bộ Công an chủ trì, …", "Giao Sở Tài chính chủ trì …": the unit named before "chủ trì", at the item's start.
+_UNIT = UNIT
+# "Bộ Công an chủ trì, …", "Giao Sở Tài chính chủ trì …", "Sở X là cơ quan thường trực, chủ trì …": the unit named
+# before "chủ trì", at the item's start.
 _LEAD_IN_WORDS = re.compile(rf"^(?:Đồng\s+thời\s*,\s*)?(?:[Gg]iao\s+(?:cho\s+)?)?(?P<lead>{_UNIT}\b[^,;:.()]{{0,80}}?)"
-                            r"\s+(?:là\s+cơ\s+quan\s+)?"
+                            r"\s+(?:là\s+cơ\s+quan(?:\s+[^\W\d_]+){0,3}?\s*,\s*|là\s+cơ\s+quan\s+)?"
                             r"chủ\s+trì\b")
 _COOPERATING = re.compile(r"phối\s+hợp\s+với\s+(?P<units>[^;.]{3,160}?)(?=\s+(?:xây\s+dựng|tổ\s+chức|triển\s+khai|"
                           r"thực\s+hiện|nghiên\s+cứu|rà\s+soát|hoàn\s+thiện|ban\s+hành|trình|tham\s+mưu|để)\b|[;.]|$)",
@@ -81,7 +94,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         owner = _owner(blocks, index)
         if owner is not None:
             owners.setdefault(owner, []).append(index)
-    found: list[tuple[int, Candidate]] = []
+    found: list[tuple[int, Candidate]] = []  # each task with where it stands in the text
     taken: set[int] = set()
     for owner, fields in _assignments(blocks, owners):
         read = _fields_read([blocks[index] for index in fields], _under(blocks, fields))
@@ -91,34 +104,51 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         dated = _dated_lines(blocks, fields) if read.due_intro else []
         if dated:
             taken.update(dated)
-            found.extend((index, _task(blocks[index], _actor(blocks[index].body, read), _fold(blocks[index].body)))
-                         for index in dated)
+            found.extend((blocks[index].start, _task(blocks[index], _actor(blocks[index].body, read),
+                                                     _fold(blocks[index].body), line=False)) for index in dated)
         else:
-            found.append((owner, _task(_named(blocks, owner, fields), read, read.due_text)))
+            found.extend((block.start, _task(block, read, read.due_text)) for block in _named(blocks, owner, fields))
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
         if index in taken or not _TASKS_SECTION.search(sections[index]):
             continue
         task = _worded_task(block)
+        if task is None:
+            task, below = _duty_dated_below(blocks, index)
+            taken.update(below)
         if task:
-            found.append((index, task))
+            found.append((block.start, task))
             taken.add(index)
     return [task for _, task in sorted(found, key=lambda pair: pair[0])], taken
 
 
 def _owner(blocks: list[_Block], index: int) -> int | None:
     """The item a field line belongs to: the nearest marked block above it, less deep, that is not a field itself
-    (a paragraph without a marker between them is read by `_assignments`)."""
+    (a paragraph without a marker between them is read by `_assignments`), nor a section's heading ("II. THỜI GIAN
+    VÀ PHẠM VI" over "1. Thời gian: từ nay đến năm 2030" says when the plan runs). The lines under a lead line that
+    only introduces them ("b) Cơ quan thực hiện:" then "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …") are fields of
+    the same item."""
     depth = blocks[index].depth
     for above in range(index - 1, -1, -1):
         block = blocks[above]
         if block.depth < depth:
-            if _FIELD.match(block.body):
+            field = _FIELD.match(block.body)
+            if field and _introduces_units(field):
+                depth = block.depth
+                continue
+            if field:
                 return None  # "+ …" under "- Thời gian thực hiện:" is a dated line, read with its item
             if block.marker:
-                return above
+                return above if block.depth > 1 else None
             depth = block.depth
     return None
+
+
+def _introduces_units(field: re.Match) -> bool:
+    """A lead line with nothing after its colon: "b) Cơ quan thực hiện:", the units in the lines under it."""
+    name = _fold(field["name"]).lower()
+    return not field["value"].strip() and not name.startswith(("thời", "tiến")) and (
+        "thực hiện" in name or "chủ trì" in name or "phối hợp" in name)
 
 
 def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tuple[int, list[int]]]:
@@ -139,6 +169,8 @@ def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tup
         for run in runs:
             first = next((between for between in range(previous + 1, run[0])
                           if not _FIELD.match(blocks[between].body)), None)
+            if first is not None and previous == owner and blocks[first].body.endswith(":"):
+                first = None  # "- Các nội dung hỗ trợ bao gồm:" introduces the item's own list: the item names it
             if first is None and found and found[-1][0] == owner:
                 found[-1][1].extend(run)
             else:
@@ -161,24 +193,40 @@ def _under(blocks: list[_Block], fields: list[int]) -> dict[int, list[_Block]]:
 
 # An item named only by its label ("a) Hoạt động 1", "Nhiệm vụ 2:"): what it is lies in its "Nội dung: …" line.
 _LABEL = re.compile(r"^(?:Hoạt\s+động|Nhiệm\s+vụ|Công\s+việc)\s+(?:\d{1,2}|[IVX]{1,4})\s*[.:]?$", re.IGNORECASE)
-_CONTENT = re.compile(r"^Nội\s+dung\s*:", re.IGNORECASE)
+# What an item is to do, written under a label: "- Nội dung: …" (what one activity holds), "a) Nhiệm vụ: …" (the
+# task, or with nothing after the colon, the tasks in the bullets under it).
+_CONTENT = re.compile(r"^(?:(?P<content>Nội\s+dung)|(?P<tasks>Nhiệm\s+vụ))\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 
 
-def _named(blocks: list[_Block], owner: int, fields: list[int]) -> _Block:
-    """The block a task's clause is: its item, or for an item named only by its label, its "Nội dung" line with
-    the lines under it."""
-    if not _LABEL.match(blocks[owner].body):
-        return blocks[owner]
+def _named(blocks: list[_Block], owner: int, fields: list[int]) -> list[_Block]:
+    """The blocks a task's clause is, one task each: its item; or its content line with the lines under it, the
+    label not being the task, when the item writes its task under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ:
+    Tham mưu …"), is named only by its label ("a) Hoạt động 1" then "- Nội dung: Tổ chức diễn đàn …") or says in its
+    "Nội dung" line the same action in full ("2. Rà soát văn bản" then "- Nội dung: Rà soát các văn bản …"); or,
+    when "Nhiệm vụ:" only introduces bullets ("- Triển khai …", "- Phối hợp …"), each bullet, a task of its own."""
     content = next((index for index in fields if _CONTENT.match(blocks[index].body)), None)
     if content is None:
-        return blocks[owner]
-    last = content
-    while last + 1 < len(blocks) and blocks[last + 1].depth > blocks[content].depth:
-        last += 1
+        return [blocks[owner]]
+    label = _CONTENT.match(blocks[content].body)
+    under = _under(blocks, [content]).get(0, [])
+    if label["tasks"] and not label["value"].strip() and under:
+        depth = under[0].depth
+        return [block for block in under if block.depth == depth]
+    if not (label["tasks"] or _LABEL.match(blocks[owner].body) or _restated(blocks[owner].body, label["value"])):
+        return [blocks[owner]]
+    last = content + len(under)
     first = blocks[content]
     raw = " ".join(block.raw for block in blocks[content:last + 1])
-    return _Block(start=first.start, end=blocks[last].end, raw=raw, depth=first.depth, marker=first.marker,
-                  body=_fold(raw))
+    return [_Block(start=first.start, end=blocks[last].end, raw=raw, depth=first.depth, marker=first.marker,
+                   body=_fold(raw))]
+
+
+def _restated(heading: str, content: str) -> bool:
+    """Whether a content line opens with the heading's action, saying it in full ("Rà soát văn bản quy phạm pháp
+    luật" and "Rà soát các văn bản quy phạm pháp luật có liên quan …"); "Xây dựng Cổng thông tin" and "Cổng thông
+    tin … cung cấp …" describe a deliverable, the heading naming the task."""
+    heading_words, content_words = words_fold(heading)[:2], words_fold(content)[:2]
+    return len(heading_words) == 2 and heading_words == content_words
 
 
 def _fields_read(fields: list[_Block], under: dict[int, list[_Block]] | None = None) -> _Fields:
@@ -247,15 +295,16 @@ def _dated_lines(blocks: list[_Block], fields: list[int]) -> list[int]:
 
 
 # "năm 2025 và các năm tiếp theo", "hằng năm", "thường xuyên": recurring work, no one deadline.
-_RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+năm|thường\s+xuyên", re.IGNORECASE)
+_RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+(?:năm|quý|tháng)|thường\s+xuyên", re.IGNORECASE)
 # "năm 2026 - 2027": due by the end of the last year.
 _YEARS = re.compile(r"^(?:năm\s+)?20\d{2}\s*[-–]\s*(?:năm\s+)?(?P<y>20\d{2})\b", re.IGNORECASE)
 
 
 def _deadline(due_text: str) -> _Due | None:
-    """The day a deadline line gives: none for recurring work, the last year of a span of years, else as a clause
-    writes it ("trước ngày 01 tháng 01 năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
-    if not due_text or _RECURRING.search(due_text):
+    """The day a deadline line gives: none for recurring work unless it writes a day ("hằng tháng, trước ngày
+    15/3/2026" is that day), the last year of a span of years, else as a clause writes it ("trước ngày 01 tháng 01
+    năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
+    if not due_text or (_RECURRING.search(due_text) and not (_BEFORE.search(due_text) or _BY_DATE.search(due_text))):
         return None
     years = _YEARS.match(due_text)
     if years:
@@ -263,10 +312,13 @@ def _deadline(due_text: str) -> _Due | None:
     return _due_in(due_text)
 
 
-def _task(block: _Block, fields: _Fields, due_text: str) -> Candidate:
+def _task(block: _Block, fields: _Fields, due_text: str, *, line: bool = True) -> Candidate:
+    """A task with its fields; recurring work ("Thường xuyên", "Hằng năm") has no one day, the deadline `line`'s
+    words kept (not when `due_text` is a whole dated line, "+ … trước ngày …")."""
     due = _deadline(due_text)
+    written = due.text if due else (_fold(due_text).rstrip(".") if line and _RECURRING.search(due_text) else "")
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
-                     due=due.day if due else None, due_text=due.text if due else "", lead=fields.lead,
+                     due=due.day if due else None, due_text=written, lead=fields.lead,
                      cooperating=fields.cooperating, output=fields.output)
 
 
@@ -277,12 +329,24 @@ _WITHIN_MONTH = re.compile(r"(?:xong|hoàn\s+thành)\s+(?:trong|trước)\s+thá
                            re.IGNORECASE)
 
 
+def _dated(body: str) -> bool:
+    """Whether a clause sets a deadline of its own: a day, a quarter or a month."""
+    return bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
+
+
+def _recurring_duty(block: _Block) -> bool:
+    """An item naming its unit and a day that comes back each month or year ("- Sở X tổng hợp, báo cáo … trước ngày
+    30/11 hằng năm", `authoring.extract_duties`); a closing paragraph asking for reports so is not one."""
+    return bool(block.marker and recurring_day(block.body) and duty_unit(block.body))
+
+
 def _worded_task(block: _Block) -> Candidate | None:
-    """An item of a tasks section that names its lead in its own words, or has a deadline of its own."""
+    """An item of a tasks section that names its lead in its own words, or has a deadline of its own; led, failing
+    "chủ trì", by the unit it opens with ("Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm")."""
     body = block.body
     lead = _LEAD_IN_WORDS.match(body)
     written = _DEADLINE_WORDS.search(body)
-    dated = bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
+    dated = _dated(body) or _recurring_duty(block)
     if not lead and not written and (not dated or _DONE_START.match(body)):
         return None  # "Hoàn thành … trước ngày 01/7/2025" with no lead is a milestone of the plan
     if not block.marker and not dated and not _ALSO.match(body):
@@ -291,6 +355,30 @@ def _worded_task(block: _Block) -> Candidate | None:
     due = due or (_due_in(body) if dated else None)
     cooperating = _COOPERATING.search(body) if lead else None
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
-                     due=due.day if due else None, due_text=due.text if due else "",
-                     lead=_fold(lead["lead"]) if lead else "",
+                     due=due.day if due else None, due_text=due.text if due else recurring_day(body),
+                     lead=_fold(lead["lead"]) if lead else duty_unit(body),
                      cooperating=_fold(cooperating["units"]) if cooperating else "")
+
+
+def _duty_dated_below(blocks: list[_Block], index: int) -> tuple[Candidate | None, list[int]]:
+    """An item of duties opening with its unit ("1. Sở X theo dõi, đôn đốc …; tham mưu … báo cáo …") whose deadline
+    is in a line under it naming no unit of its own ("- … trước ngày 20 hằng tháng …"): a task led by that unit, due
+    as that line says; the lines under it are read with it. None, and no line, otherwise."""
+    block = blocks[index]
+    lead = duty_unit(block.body)
+    if not lead or not block.marker or block.body.endswith(":"):
+        return None, []  # "2. Các bộ, ngành có trách nhiệm:" introduces the duties under it, each read on its own
+    below = []
+    for after in range(index + 1, len(blocks)):
+        if blocks[after].depth <= block.depth:
+            break
+        below.append(after)
+    dated = next((after for after in below if (_dated(blocks[after].body) or recurring_day(blocks[after].body))
+                  and not duty_unit(blocks[after].body)), None)
+    if dated is None:
+        return None, []
+    body = blocks[dated].body
+    due = _due_in(body)
+    return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
+                     due=due.day if due else None, due_text=due.text if due else recurring_day(body),
+                     lead=lead), below

@@ -960,10 +960,11 @@ def test_an_item_naming_only_a_deadline_in_a_tasks_section_is_a_task_and_so_is_a
         "V. CHẾ ĐỘ BÁO CÁO\n\nCác sở gửi báo cáo về Sở Nội vụ trước ngày 16 tháng 12 năm 2026.\n"
     )
     # "xong trong tháng 12/2026": due the month's last day, 31/12/2026; "trước ngày 16 tháng 12 năm 2026": the day
-    # before, 15/12/2026. The closing paragraph on difficulties assigns nothing.
+    # before, 15/12/2026, led by the units the paragraph opens with ("Các phường" names no kind of body the reading
+    # knows). The closing paragraph on difficulties assigns nothing.
     assert [(c.kind, c.lead, c.due) for c in read(text)] == [
         ("task", "", dt.date(2026, 12, 31)), ("task", "Sở Tài chính", None), ("task", "Sở Nội vụ", None),
-        ("task", "", dt.date(2026, 12, 15))]
+        ("task", "Các sở", dt.date(2026, 12, 15))]
 
 
 def test_rates_ratios_multiples_and_a_fall_from_one_level_to_another_are_read_with_their_measure():
@@ -998,3 +999,143 @@ def test_a_condition_and_a_cited_title_set_no_target_and_a_stage_keeps_its_own_y
         ("at_least", Decimal("70"), dt.date(2026, 12, 31)),
         ("at_least", Decimal("30"), dt.date(2026, 12, 31)),
         ("at_least", Decimal("60"), dt.date(2030, 12, 31))]
+
+
+# --- fifth round: tasks under labels, duties in "Tổ chức thực hiện", counts in lists --------------------------------
+
+
+def _spaced(*paragraphs: str) -> str:
+    """A text as the crawled plans give it: each paragraph after a blank line, its lines wrapped by the page."""
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def test_a_task_written_under_nhiem_vu_is_its_content_one_task_per_bullet_with_the_blocks_units_and_deadline():
+    text = _spaced(
+        "II. NHIỆM VỤ", "1. Về hạ tầng", "a) Nhiệm vụ: Nâng cấp mạng nội bộ\nCủa các phòng chuyên môn.",
+        "b) Cơ quan thực hiện:", "- Đơn vị chủ trì: Văn phòng.", "- Đơn vị phối hợp: Sở Tài chính.",
+        "c) Thời gian thực hiện: Hoàn thành trong năm 2026.", "2. Về dữ liệu", "a) Nhiệm vụ:",
+        "- Số hóa hồ sơ lưu trữ của cơ quan.", "- Chuẩn hóa danh mục dữ liệu dùng chung.", "b) Cơ quan thực hiện:",
+        "- Đơn vị chủ trì: Trung tâm dữ liệu.", "- Đơn vị phối hợp: Các phòng chuyên môn.",
+        "c) Thời gian thực hiện: Thực hiện thường xuyên.",
+    )
+    # The label "a) Nhiệm vụ:" is not the task: its words are (the line wrapped by the page, "Của …" in capitals,
+    # still the same item). Under item 2 it introduces two bullets: two tasks, each led by "Trung tâm dữ liệu" with
+    # "Các phòng chuyên môn". "Hoàn thành trong năm 2026" is due 31/12/2026; "Thực hiện thường xuyên" is recurring
+    # work, no one day, its words kept. The headings "1. Về hạ tầng", "2. Về dữ liệu" are no task.
+    assert [(c.kind, c.clause, c.lead, c.cooperating, c.due, c.due_text) for c in read(text)] == [
+        ("task", "a) Nhiệm vụ: Nâng cấp mạng nội bộ Của các phòng chuyên môn.", "Văn phòng", "Sở Tài chính",
+         dt.date(2026, 12, 31), "trong năm 2026"),
+        ("task", "- Số hóa hồ sơ lưu trữ của cơ quan.", "Trung tâm dữ liệu", "Các phòng chuyên môn", None,
+         "Thực hiện thường xuyên"),
+        ("task", "- Chuẩn hóa danh mục dữ liệu dùng chung.", "Trung tâm dữ liệu", "Các phòng chuyên môn", None,
+         "Thực hiện thường xuyên")]
+
+
+def test_a_noi_dung_line_names_the_task_when_it_says_the_headings_action_in_full():
+    text = (
+        "II. NỘI DUNG\n\n2. Rà soát văn bản quy phạm pháp luật\n\n- Nội dung: Rà soát các văn bản quy phạm pháp luật "
+        "do tỉnh ban hành có liên quan đến Luật.\n\n- Cơ quan thực hiện: Sở Tư pháp.\n\n"
+        "3. Xây dựng cổng thông tin về tiêu chuẩn\n\n- Nội dung: Cổng thông tin cung cấp các tiêu chuẩn hiện hành.\n\n"
+        "- Cơ quan chủ trì: Sở Khoa học và Công nghệ.\n\n4. Tổ chức hỗ trợ thi hành Luật\n\n"
+        "- Các nội dung hỗ trợ bao gồm:\n\n+ Hướng dẫn áp dụng Luật;\n\n+ Tiếp nhận kiến nghị của doanh nghiệp.\n\n"
+        "- Cơ quan thực hiện: Các sở, ngành.\n\n"
+        "III. THỜI GIAN VÀ PHẠM VI\n\n1. Thời gian: từ nay đến năm 2030.\n\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n\n5.\nTổ chức triển khai Chiến lược tiêu chuẩn quốc gia\n\n"
+        "Thời gian thực hiện sau khi Chiến lược được ban hành.\n"
+    )
+    # Item 2's "Nội dung" says its heading's action ("Rà soát …") in full: that line is the task. Item 3's
+    # describes the portal the heading asks for: the heading is the task, and so is item 4's, its first bullet only
+    # introducing a list ("… bao gồm:"). "1. Thời gian: …" says when the plan runs,
+    # not a task of section III. Item 5, its number alone on a line, is read with the line after it, a task by its
+    # deadline line even without a colon (a condition, no day: due None).
+    assert [(c.clause, c.lead, c.due) for c in read(text)] == [
+        ("- Nội dung: Rà soát các văn bản quy phạm pháp luật do tỉnh ban hành có liên quan đến Luật.", "Sở Tư pháp",
+         None),
+        ("3. Xây dựng cổng thông tin về tiêu chuẩn", "Sở Khoa học và Công nghệ", None),
+        ("4. Tổ chức hỗ trợ thi hành Luật", "Các sở, ngành", None),
+        ("5. Tổ chức triển khai Chiến lược tiêu chuẩn quốc gia", "", None)]
+
+
+def test_in_a_text_spaced_by_blank_lines_an_items_first_line_cut_by_the_page_goes_on_on_the_next():
+    items = [f"- Tuyên truyền nội dung {n} của Kế hoạch." for n in range(1, 9)]
+    text = _spaced(
+        "V. TỔ CHỨC THỰC HIỆN", *items, "1. Giao Sở\nNông nghiệp và Môi trường là cơ quan đầu mối, chủ trì, hướng dẫn "
+        "thực hiện Kế hoạch.", "3. Bộ Tư lệnh\nThành phố chủ trì, phối hợp với Sở Y tế tổ chức tập huấn cho dân quân.",
+        "4. Sở Tài chính (cơ quan chủ trì)", "- Bố trí kinh phí thực hiện Kế hoạch.",
+    )
+    # Ten items, each after a blank line: "3. Bộ Tư lệnh" / "Thành phố chủ trì …" is one item cut by the page, led
+    # by "Bộ Tư lệnh Thành phố", and so is "1. Giao Sở" / "Nông nghiệp … là cơ quan đầu mối, chủ trì …". "4. Sở Tài
+    # chính (cơ quan chủ trì)" names a unit and its role, heading its duties: not a task led by "cơ quan".
+    assert [(c.clause[:20], c.lead, c.cooperating) for c in read(text)] == [
+        ("1. Giao Sở Nông nghi", "Sở Nông nghiệp và Môi trường", ""),
+        ("3. Bộ Tư lệnh Thành ", "Bộ Tư lệnh Thành phố", "Sở Y tế")]
+
+
+def test_duties_naming_their_unit_and_a_deadline_are_tasks_and_a_recurring_deadline_is_no_one_day():
+    text = (
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ theo dõi, đôn đốc các phường thực hiện Kế hoạch; tham mưu báo cáo "
+        "Ủy ban nhân dân tỉnh\n\n- Kết quả cập nhật lên phần mềm theo dõi trước ngày 20 hằng tháng.\n\n"
+        "2. Các sở, ban, ngành căn cứ Kế hoạch này xây dựng kế hoạch của đơn vị; báo cáo kết quả trước ngày 15 hằng "
+        "tháng.\n\n3. Sở Tài chính là cơ quan thường trực, chủ trì bố trí kinh phí.\n\n"
+        "4. Sở Y tế phối hợp với các phường tuyên truyền về Kế hoạch.\n\n"
+        "5. Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm.\n\n"
+        "6. Ủy ban nhân dân các phường gửi báo cáo năm về Sở Nội vụ trước ngày 20/11.\n\n"
+        "7. Các sở, ban, ngành gửi báo cáo sơ kết trước ngày 20/11/2026.\n\n"
+        "Trong quá trình thực hiện, các đơn vị báo cáo về Sở Nội vụ trước ngày 10 hằng tháng.\n"
+    )
+    # 1: its unit and, in the line under it naming no unit, "trước ngày 20 hằng tháng" (that line is read with it).
+    # 2: the units it opens with. 3: "là cơ quan thường trực, chủ trì": the lead. 4: a role with no deadline nor
+    # "chủ trì": no task. 5, 6: a day coming back each year ("30/11 hằng năm"; "20/11" written without a year in a
+    # plan of several years): no one day, the words kept. 7: "trước ngày 20/11/2026" is a day, due 19/11/2026.
+    # The closing paragraph asking for reports is no item of duties.
+    assert [(c.clause[:2], c.lead, c.due, c.due_text) for c in read(text)] == [
+        ("1.", "Sở Nội vụ", None, "trước ngày 20 hằng tháng"),
+        ("2.", "Các sở, ban, ngành", None, "trước ngày 15 hằng tháng"),
+        ("3.", "Sở Tài chính", None, ""),
+        ("5.", "Sở Nội vụ", None, "trước ngày 30/11 hằng năm"),
+        ("6.", "Ủy ban nhân dân các phường", None, "trước ngày 20/11"),
+        ("7.", "Các sở, ban, ngành", dt.date(2026, 11, 19), "trước ngày 20/11/2026")]
+
+
+def test_actions_in_the_work_section_of_a_plan_with_objectives_are_not_milestones():
+    text = (
+        "KẾ HOẠCH đến năm 2030\n\nI. MỤC TIÊU\n\n- 100% hồ sơ được số hóa.\n\n"
+        "- Xây dựng kho dữ liệu dùng chung của tỉnh.\n\nII. NỘI DUNG CỦA KẾ HOẠCH\n\n"
+        "- Xây dựng cơ sở dữ liệu về tài liệu tuyên truyền.\n\n- Hoàn thiện quy chế khai thác dữ liệu.\n\n"
+        "- Tập huấn cho 80% cán bộ về an toàn thông tin.\n"
+    )
+    # Under "I. MỤC TIÊU" the deliverable is a milestone (2030); once the plan has its objectives, "II. NỘI DUNG CỦA
+    # KẾ HOẠCH" lists the work: its actions set nothing, its percentage (80%) is still a target, due 2030.
+    assert [(c.comparator, c.value, c.due, c.clause) for c in read(text)] == [
+        ("at_least", Decimal(100), dt.date(2030, 12, 31), "- 100% hồ sơ được số hóa."),
+        ("done", None, dt.date(2030, 12, 31), "- Xây dựng kho dữ liệu dùng chung của tỉnh."),
+        ("at_least", Decimal(80), dt.date(2030, 12, 31), "- Tập huấn cho 80% cán bộ về an toàn thông tin.")]
+
+
+def test_counts_listed_after_a_count_and_counts_of_people_or_sessions_are_counts():
+    text = (
+        "KẾ HOẠCH đến năm 2030\n\nII. MỤC TIÊU\n\n2. Mục tiêu cụ thể\n\n"
+        "- Hình thành ít nhất 40 hợp tác xã kiểu mới, 25 hợp tác xã ứng dụng công nghệ số; đồng thời có ít nhất 10 "
+        "doanh nghiệp dẫn dắt, trong đó có 4 doanh nghiệp công nghệ cao.\n\n"
+        "- Đào tạo 1.500 lượt cơ quan, đơn vị ứng dụng trí tuệ nhân tạo.\n\n"
+        "- Tập huấn cho 200 người dân về thương mại điện tử.\n\n"
+        "- Ban hành Quyết định 12 người ký.\n"
+    )
+    # 40, then 25 "hợp tác xã" listed after it; 10, then 4 "doanh nghiệp" within it: four counts, at least each.
+    # "1.500 lượt" and "200 người" count people trained, with no comparator word: at least 1500 and 200. All due by
+    # the title's 2030. A count is no share: "1.500 lượt cơ quan, đơn vị ứng dụng trí tuệ nhân tạo" does not guess
+    # "Tỷ lệ cơ quan, đơn vị ứng dụng trí tuệ nhân tạo".
+    counts = [(c.value, c.measure, c.due, c.indicator) for c in read(text) if c.kind == "target"]
+    assert counts[:6] == [(Decimal(n), "count", dt.date(2030, 12, 31), None) for n in (40, 25, 10, 4, 1500, 200)]
+
+
+def test_work_done_each_month_has_no_day_unless_its_line_writes_one():
+    text = (
+        "II. NỘI DUNG\n\n1. Rà soát quy chế làm việc\n\n- Cơ quan thực hiện: Văn phòng.\n\n- Thời gian thực hiện:\n\n"
+        "+ Hằng tháng, các ban gửi kết quả về Văn phòng trước ngày 15/3/2026.\n\n2. Cập nhật dữ liệu đảng viên\n\n"
+        "- Cơ quan chủ trì: Văn phòng.\n\n- Thời gian thực hiện: Hằng tháng.\n"
+    )
+    # The dated line says "hằng tháng" but writes its day: due the day before 15/3/2026, 14/3/2026. Item 2 is done
+    # each month: no one day, "Hằng tháng" kept as written.
+    assert [(c.clause[:2], c.due, c.due_text) for c in read(text)] == [
+        ("+ ", dt.date(2026, 3, 14), "trước ngày 15/3/2026"), ("2.", None, "Hằng tháng")]

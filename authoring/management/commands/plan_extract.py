@@ -10,9 +10,10 @@ better), "multiple" (a multiple of something: "gấp 30 lần GRDP" is at_least 
 "ratio" (so many of one thing to 100 of another: "ở mức 107 trẻ trai/100 trẻ gái" is at_most 107), "rate" (so many
 per 1.000, 100.000 …, the base as the clause writes it: "dưới 4/100.000" is at_most 4); a rate or ratio is at_most
 unless a word before it asks for more ("trên", "ít nhất", "đạt": at_least); "giảm từ 23 … xuống 18 ca sinh/1.000"
-is at_most 18, the start value 23 being no target; null for "done"; `due` (ISO date,
-the last day it is due by); for tasks `lead`, `cooperating` and `output` as the document writes them (empty strings
-for targets).
+is at_most 18, the start value 23 being no target; null for "done"; `due` (ISO date, the last day it is due by;
+null for a task with no day: recurring work, "trước ngày 15 hằng tháng", "trước ngày 30/11 hằng năm", "Thường
+xuyên", whose words stay in the clause); for tasks `lead`, `cooperating` and `output` as the document writes them
+(empty strings for targets).
 """
 
 import json
