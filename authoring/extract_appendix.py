@@ -46,6 +46,7 @@ from authoring.extract import (
     _Measure,
     _measures,
 )
+from authoring.extract_tables import Cell, continues, has_continuations, letter_group, row_lines
 from core.periods import year_last_day
 
 TASKS = "tasks"
@@ -195,7 +196,9 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
     grouped = 0  # after a group heading: its number ("III" 3), the number its only row may carry instead of 1
     stop = end
     lines = text[start:end].splitlines(keepends=True)
-    cells = bool(_PIPE_HEADER.search(text, start, end))
+    header = _PIPE_HEADER.search(text, start, end)
+    cells = bool(header)
+    columns = _header_columns(header.group(0)) if header else ()
     offset = start + len(lines[0]) if lines else start  # the heading "PHỤ LỤC …" itself
     for line in lines[1:]:
         begin = offset
@@ -212,9 +215,10 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
         match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
         number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
         last = starts[-1][0] if starts else 0
-        if not match and cells and starts and not grouped and _UNNUMBERED.match(line):
+        if not match and cells and starts and _unnumbered_row(line, columns, grouped=bool(grouped)):
             # "Xây dựng hạ tầng dự phòng … | Trung tâm …": a row of its own under the number cell merged above it.
             starts.append((last, begin + len(line) - len(line.lstrip()), starts[-1][2]))
+            grouped = 0
             continue
         # After "III | Phát triển nền tảng số", its rows start at 1 ("1", "3.1"), or its one row is "3".
         if match and (number == last + 1 or (grouped and number in (1, grouped))):
@@ -225,6 +229,21 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
             for index, (number, row_start, period) in enumerate(starts)]
 
 
+def _unnumbered_row(line: str, columns: tuple[str, ...], *, grouped: bool) -> bool:
+    """Whether a line with cells and no number is a row of its own under a number cell merged above it: every cell
+    but the number's filled (also right after a group row), or, in a table whose rows do not run over several
+    lines, a task and at least one more cell. A line of units alone ("Ủy ban nhân dân các tỉnh | Đài …" where the
+    task column comes first) names more units for the row above, and a line that `continues` its row is part of
+    it."""
+    if not _UNNUMBERED.match(line) or continues(line, columns):
+        return False
+    width = len(line.split(" | "))
+    if columns and width >= len(columns) - 1:
+        return True
+    units_only = len(columns) > 1 and columns[1] == "title" and _UNIT_START.match(line)
+    return not grouped and not units_only
+
+
 def _group_level(line: str, *, cells: bool = False) -> int:
     """How deep a group heading is ("I" 1, "I.1" 2; "1 | NHÓM …" with no other cell filled 11, under the Roman
     ones), or 0 for a line that is not one. A line opening with a Roman number is a group heading in capitals ("II
@@ -233,6 +252,8 @@ def _group_level(line: str, *, cells: bool = False) -> int:
     cell = _GROUP_CELL.match(line)
     if cell:
         return cell["number"].count(".") + 1
+    if letter_group(line):
+        return 1
     numbered = _PIPE_NUMBER.match(line)
     if numbered and sum(bool(_cell(part)) for part in numbered["rest"].split("|")) <= 1:
         return 11 + numbered["n"].count(".")
@@ -347,8 +368,11 @@ def _outputs(chunk: str) -> list[_Item]:
 
 
 def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
-                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser) -> list[Candidate]:
-    due = _row_due(due_text) or row.period
+                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser,
+                 measured: bool = True) -> list[Candidate]:
+    """The row's task and the targets its task cell sets, and, when `measured`, those each product sets (a row
+    read line by line, not `measured`, also takes a deadline cell of a bare year or period)."""
+    due = _row_due(due_text, bare=not measured) or row.period
     clause, start, end = title
     task = Candidate(kind=TASK, clause=clause, start=start, end=end, indicator=guesser.guess(clause, DONE),
                      comparator=DONE, due=due.day if due else None, due_text=due_text, lead=lead,
@@ -359,7 +383,7 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
                                indicator=guesser.guess(clause, measure.comparator), comparator=measure.comparator,
                                value=measure.value, value_max=measure.value_max, measure=measure.measure,
                                due=task.due, due_text=due_text))
-    for item in output:
+    for item in output if measured else ():
         # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
         measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if _COUNTED.match(item.text) else [])
         for measure in measures:
@@ -371,18 +395,26 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
     return found
 
 
-def _row_due(due_text: str) -> _Due | None:
-    """A row's deadline: as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year)."""
-    years = re.match(r"Năm\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", due_text)
-    return (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)
+def _row_due(due_text: str, *, bare: bool = False) -> _Due | None:
+    """A row's deadline: as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year); with
+    `bare`, also a cell of a year or period alone ("2030", "2026 - 2030")."""
+    years = re.match(r"Năm\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", due_text) or (
+        re.fullmatch(r"(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})\.?", due_text) if bare else None)
+    found = (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)
+    before = None if found else re.search(r"trước\s+năm\s+(?P<y>20\d{2})", due_text, re.IGNORECASE)
+    # "Trước năm 2030": done by the end of the year before.
+    return _Due(year_last_day(int(before["y"]) - 1), _fold(before.group(0))) if before else found
 
 
 _LEAD_COLUMN = re.compile(r"chủ\s+trì|(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:thực\s+hiện|phụ\s+trách)", re.IGNORECASE)
 _COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
     ("lead", _LEAD_COLUMN),
     ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
-    ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
+    # "Chỉ tiêu đạt được": what the task achieves, an outcome like a product.
+    ("output", re.compile(r"sản\s+phẩm|kết\s+quả|chỉ\s+tiêu\s+(?:cần\s+|phải\s+)?đạt", re.IGNORECASE)),
     ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),
+    # "Thuộc nhóm nhiệm vụ, hành động": the group a task belongs to, the task only when no other column names it.
+    ("group", re.compile(r"^\s*(?:thuộc\s+)?nhóm\b", re.IGNORECASE)),
     ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc|chỉ\s+tiêu", re.IGNORECASE)),
 )
 _DEFAULT_COLUMNS = ("number", "title", "lead", "cooperating", "due", "output")
@@ -398,17 +430,29 @@ def _header_above(text: str, row: _Row) -> str | None:
 def _pipe_columns(text: str, row: _Row) -> tuple[str, ...]:
     """What each column of a " | " table holds, read from the last header row above `row`."""
     header = _header_above(text, row)
-    if header is None:
-        return _DEFAULT_COLUMNS
-    columns = []
+    return _DEFAULT_COLUMNS if header is None else _header_columns(header)
+
+
+def _header_columns(header: str) -> tuple[str, ...]:
+    """What each column holds, by its header cell's words (`_COLUMNS`). Beside the task's name ("Tên dự án, nhiệm
+    vụ"), a column of its content ("Nội dung chính") is "content", read for the figures it sets; a column of the
+    task's group is the task only when no other column is."""
+    columns: list[str] = []
     for cell in header.split("|"):
         name = next((name for name, pattern in _COLUMNS if pattern.search(cell)), "")
+        if name == "title" and "title" in columns and re.search(r"nội\s+dung", cell, re.IGNORECASE):
+            name = "content"
         columns.append(name if name not in columns else "")
+    if "title" not in columns and "group" in columns:
+        columns[columns.index("group")] = "title"
     return tuple(columns) if "title" in columns else _DEFAULT_COLUMNS
 
 
 def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candidate]:
     """A row of a table read from a .docx: one line, cells separated by " | ", columns named by the header row."""
+    columns = _pipe_columns(text, row)
+    if "content" in columns or "group" in columns or has_continuations(chunk, columns):
+        return _lines_row(row, chunk, columns, guesser)
     line = chunk.split("\n", 1)[0]
     cells = line.split(" | ")
     if not _PIPE_NUMBER.match(line):  # a row under a merged number cell: its first cell is the next column's
@@ -425,6 +469,56 @@ def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candi
                         lead=_cell(named.get("lead")), cooperating=_cell(named.get("cooperating")),
                         due_text=_cell(named.get("due")), output=output, output_offset=row.start + output_start,
                         chunk=rest, guesser=guesser)
+
+
+def _lines_row(row: _Row, chunk: str, columns: tuple[str, ...], guesser: _Guesser) -> list[Candidate]:
+    """A row whose cells run over several lines (`authoring.extract_tables`): one task per line with a task cell,
+    with the row's lead and cooperating units where the line has none of its own, and a target for each figure in
+    its task, its outcome ("Chỉ tiêu đạt được", "Sản phẩm") or its content ("Nội dung chính") cell, due when the
+    line is. A figure in an outcome or content cell keeps the whole cell as its clause: the cell is what the row
+    asks, its bullets parts of one answer."""
+    found: list[Candidate] = []
+    for named in row_lines(chunk, row.start, columns):
+        title = named.get("title")
+        if not title or not _cell(title.text):
+            continue
+        output = named.get("output")
+        items = _outputs(output.text) if output else []
+        records = _row_records(
+            row=row, title=(_fold(title.text), title.start, title.end), lead=_cell(_text(named, "lead")),
+            cooperating=_cell(_text(named, "cooperating")), due_text=_cell(_text(named, "due")), output=items,
+            output_offset=0, chunk="", guesser=guesser, measured=False)
+        task = records[0]
+        found.extend(records)
+        for name in ("output", "content"):
+            cell = named.get(name)
+            if cell:
+                found.extend(_cell_targets(cell, task, guesser, counted=name == "output"))
+    return found
+
+
+def _text(named: dict[str, Cell], name: str) -> str:
+    cell = named.get(name)
+    return cell.text if cell else ""
+
+
+def _cell_targets(cell: Cell, task: Candidate, guesser: _Guesser, *, counted: bool) -> list[Candidate]:
+    """A target for each figure the items of an outcome or content `cell` set, the whole cell its clause, due when
+    the item says ("… vào năm 2030") or else when `task` is; in an outcome cell a counted product ("02 lớp tập huấn
+    được tổ chức") is a milestone."""
+    found = []
+    clause = _fold(cell.text)
+    for item in _outputs(cell.text):
+        measures = _measures(item.text) or (
+            [_Measure(DONE, None, None, None)] if counted and _COUNTED.match(item.text) else [])
+        own = _due_in(item.text) if measures else None  # "… vào năm 2030: Hà Nội có tối thiểu 200 công trình"
+        for measure in measures:
+            found.append(Candidate(kind=TARGET, clause=clause, start=cell.start, end=cell.end,
+                                   indicator=guesser.guess(item.text, measure.comparator),
+                                   comparator=measure.comparator, value=measure.value, value_max=measure.value_max,
+                                   measure=measure.measure, due=own.day if own else task.due,
+                                   due_text=own.text if own else task.due_text))
+    return found
 
 
 def _cell(value: str | None) -> str:

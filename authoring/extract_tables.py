@@ -1,0 +1,97 @@
+"""The shape of a table of assignments read from Word, where one row's cells run over several lines.
+
+Word gives a table one line per row, its cells separated by " | ". When a row's first cells (its number, its lead
+and cooperating units, the group of tasks it belongs to) are merged over several tasks, each further task is a line
+of its own holding only the cells that differ: the task, what it achieves and its deadline ("- Rà soát … | - Bộ công
+cụ … được ban hành | Giai đoạn 2026 - 2027"). Such a line
+
+- continues the row above it when it has fewer cells than the header, and its last cell is a deadline under a header
+  whose last column is the deadline (`continues`): its cells are the row's last columns, and the columns it lacks
+  are the row's first line's (`row_lines`);
+- is one task of its own (its task cell, one line however many bullets it lists), with the row's lead and
+  cooperating units.
+
+Group rows of such a table may be lettered: "A. | BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" (`letter_group`). What each column
+holds is read from the header by `authoring.extract_appendix`; a column naming the group of tasks ("Thuộc nhóm nhiệm
+vụ") is not the task when the header also has the task's content ("Nội dung nhiệm vụ").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+SEPARATOR = " | "
+# The deadline cell a continuation line ends with: a year, a period, or work that goes on ("thường xuyên").
+_DEADLINE_CELL = re.compile(
+    r"20\d{2}|thường\s+xuyên|liên\s+tục|h[àằ]ng\s+(?:năm|quý|tháng)|\bquý\s+(?:IV|I{1,3}|[1-4])\b", re.IGNORECASE)
+_DEADLINE_WORDS = 40  # a cell longer than this is content that mentions a year, not a deadline
+# A lettered group row: "A. | BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", its title in capitals and no other cell.
+_LETTER_GROUP = re.compile(r"[ \t]*[A-ZĐ]\.[ \t]*\|[ \t]*(?P<title>[^|\n]*[^\W\d_][^|\n]*?)[ \t]*$")
+_NUMBERED = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-ZĐ])\.?[ \t]*\|")
+
+
+class Cell(NamedTuple):
+    """One cell of a line: its text as written and its span in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def letter_group(line: str) -> bool:
+    """Whether `line` is a lettered group row ("A. | BỘ XÂY DỰNG")."""
+    group = _LETTER_GROUP.match(line.rstrip("\r\n"))
+    return bool(group) and group["title"] == group["title"].upper()
+
+
+def cells(line: str, offset: int = 0) -> list[Cell]:
+    """The cells of one line of a table read from Word, each with its span (`offset` is where the line starts)."""
+    found, start = [], 0
+    line = line.rstrip("\r\n")
+    for part in line.split(SEPARATOR):
+        stripped = part.strip()
+        begin = start + (part.index(stripped) if stripped else 0)
+        found.append(Cell(stripped, offset + begin, offset + begin + len(stripped)))
+        start += len(part) + len(SEPARATOR)
+    return found
+
+
+def continues(line: str, columns: tuple[str, ...]) -> bool:
+    """Whether `line` carries on the row above: not numbered, fewer cells than the header, ending with a deadline
+    cell under a header whose last column is the deadline."""
+    if SEPARATOR not in line or _NUMBERED.match(line) or not columns or columns[-1] != "due":
+        return False
+    found = cells(line)
+    last = found[-1].text
+    return (1 < len(found) < len(columns) and bool(_DEADLINE_CELL.search(last))
+            and len(last.split()) <= _DEADLINE_WORDS)
+
+
+def row_lines(chunk: str, offset: int, columns: tuple[str, ...]) -> list[dict[str, Cell]]:
+    """The lines of one row (`chunk`, at `offset` in the text), each as its cells by column name: the first line's
+    from the left (the number cell, or without it under a number merged above), a continuation line's from the
+    right, the columns it lacks taken from the first line."""
+    lines = chunk.splitlines(keepends=True)
+    if not lines:
+        return []
+    first = cells(lines[0], offset)
+    if not _NUMBERED.match(lines[0]):  # a row under a merged number cell: its first cell is the next column's
+        first = [Cell("", offset, offset), *first]
+    head = {name: cell for name, cell in zip(columns, first, strict=False) if name}
+    found = [head]
+    position = offset + len(lines[0])
+    for line in lines[1:]:
+        if continues(line, columns):
+            own = cells(line, position)
+            named = dict(head)
+            named.update({name: cell for name, cell in zip(columns[len(columns) - len(own):], own, strict=True)
+                          if name})
+            found.append(named)
+        position += len(line)
+    return found
+
+
+def has_continuations(chunk: str, columns: tuple[str, ...]) -> bool:
+    """Whether the row in `chunk` runs over more than its first line."""
+    return any(continues(line, columns) for line in chunk.splitlines()[1:])
