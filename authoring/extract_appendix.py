@@ -46,7 +46,15 @@ from authoring.extract import (
     _Measure,
     _measures,
 )
-from authoring.extract_tables import Cell, continues, has_continuations, letter_group, row_lines
+from authoring.extract_tables import (
+    Cell,
+    continues,
+    has_continuations,
+    letter_group,
+    quantities,
+    quantity_lines,
+    row_lines,
+)
 from core.periods import year_last_day
 
 TASKS = "tasks"
@@ -55,6 +63,8 @@ TARGETS = "targets"
 # whose text sets a figure ("… đạt 80%", "tối thiểu 05 kịch bản") is a target, one without is a task.
 ASSIGNED_TARGETS = "assigned targets"
 POINTS = "points"  # a scoring sheet: read for nothing
+# A table of quantities of work, its last column the total each line asks for ("Tổng số (mẫu)"): one count each.
+QUANTITIES = "quantities"
 
 _APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:số[ \t]+)?(?:[IVX]{1,4}|\d{1,2})\b[ \t]*"
                        r"(?:[:.\-–][^\n]*)?$)", re.MULTILINE)
@@ -185,7 +195,7 @@ def _header_holds(header: str) -> str | None:
         return TARGETS
     if any(_LEAD_COLUMN.search(cell) for cell in header.split("|")):
         return ASSIGNED_TARGETS if "title" in columns else TASKS
-    return None
+    return QUANTITIES if quantities(header) else None
 
 
 def _rows(text: str, start: int, end: int) -> list[_Row]:
@@ -283,6 +293,12 @@ def appendix_candidates(text: str, appendix: Appendix, row: _Row, guesser: _Gues
     """What one row of `appendix` proposes."""
     if appendix.holds == TARGETS:
         return _target_row(text, row, guesser)
+    if appendix.holds == QUANTITIES:
+        return [Candidate(kind=TARGET, clause=line.clause, start=line.start, end=line.end,
+                          indicator=guesser.guess(line.clause, AT_LEAST), comparator=AT_LEAST,
+                          value=Decimal(line.total), measure=COUNT, due=row.period.day if row.period else None,
+                          due_text=row.period.text if row.period else "")
+                for line in quantity_lines(_row_text(text, row), row.start)]
     found = _task_row(text, row, guesser)
     if appendix.holds == ASSIGNED_TARGETS and found and any(c.clause == found[0].clause for c in found[1:]):
         # "Tỷ lệ … đạt 80% | Sở Y tế": the row sets a figure for its lead to reach, a target and not a task.

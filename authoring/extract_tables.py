@@ -95,3 +95,40 @@ def row_lines(chunk: str, offset: int, columns: tuple[str, ...]) -> list[dict[st
 def has_continuations(chunk: str, columns: tuple[str, ...]) -> bool:
     """Whether the row in `chunk` runs over more than its first line."""
     return any(continues(line, columns) for line in chunk.splitlines()[1:])
+
+
+# --- tables of quantities -----------------------------------------------------------------------------------------
+
+# The last column of a table of quantities of work: "Tổng số (mẫu)", "Tổng cộng".
+_TOTAL_COLUMN = re.compile(r"^\s*tổng\s+(?:số|cộng)\b", re.IGNORECASE)
+_WHOLE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})*|\d{1,6}")
+
+
+class Quantity(NamedTuple):
+    """One line of a table of quantities: the line as written, its span, and the total its last cell gives."""
+
+    clause: str
+    start: int
+    end: int
+    total: int
+
+
+def quantities(header: str) -> bool:
+    """Whether a header is that of a table of quantities of work (what is monitored, how often, how many samples),
+    its last column the total each line asks for ("Tổng số (mẫu)")."""
+    return bool(_TOTAL_COLUMN.match(header.split("|")[-1]))
+
+
+def quantity_lines(chunk: str, offset: int) -> list[Quantity]:
+    """The lines of one row of a table of quantities (`chunk`, at `offset` in the text) whose last cell is a whole
+    number: the row's own line and each line continuing it ("- Kim loại nặng | 02 lần/năm | … | 15 | 30")."""
+    found = []
+    position = offset
+    for line in chunk.splitlines(keepends=True):
+        own = cells(line, position) if SEPARATOR in line else []
+        if len(own) > 1 and _WHOLE_NUMBER.fullmatch(own[-1].text):
+            total = int(own[-1].text.replace(".", ""))
+            if total:
+                found.append(Quantity(" ".join(line.split()), own[0].start, own[-1].end, total))
+        position += len(line)
+    return found

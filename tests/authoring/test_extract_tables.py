@@ -138,3 +138,20 @@ def test_a_line_that_does_not_end_with_a_deadline_stays_a_row_of_its_own():
         ("Xây dựng trung tâm dữ liệu của tỉnh", "Sở Khoa học và Công nghệ"),
         ("Sao lưu dữ liệu của trung tâm hằng ngày", "Trung tâm Chuyển đổi số"),
     ]
+
+
+def test_a_table_of_quantities_asks_for_the_total_each_line_gives():
+    text = ("KẾ HOẠCH\nkiểm tra an toàn thông tin năm 2026\n\nPHỤ LỤC II\n\n"
+            "TT | Đối tượng kiểm tra | Nội dung kiểm tra | Số lần/năm | Tổng số (lượt)\n"
+            "1 | Cổng thông tin điện tử của tỉnh | - Rà quét lỗ hổng | 04 | 1.200\n"
+            "- Kiểm tra sao lưu | 02 | 24\n"
+            "2 | Hệ thống thư điện tử | - Rà quét lỗ hổng | 04 | 0\n")
+    found = read(text)
+    # One count per line whose last cell ("Tổng số") is a whole number: "1.200" → 1200, the continuation line's
+    # "24" → 24; a total of 0 asks nothing. No deadline in the table → the title's year, 31/12/2026.
+    assert [(t.kind, t.comparator, t.value, t.measure, t.due) for t in found] == [
+        ("target", "at_least", Decimal(1200), "count", dt.date(2026, 12, 31)),
+        ("target", "at_least", Decimal(24), "count", dt.date(2026, 12, 31)),
+    ]
+    assert found[1].clause == "- Kiểm tra sao lưu | 02 | 24"
+    assert text[found[1].start:found[1].end] == "- Kiểm tra sao lưu | 02 | 24"
