@@ -15,6 +15,12 @@ a group's one row perhaps numbered as the group ("3" under "III"). What a table 
   period its group names ("I | Giai đoạn 2025-2027"). A column "Cơ quan chủ trì theo dõi" beside an indicator
   is who follows it, not a lead.
 
+A table of assignments whose rows run over several lines ("1 | lead | cooperating | group | task | outcome |
+deadline", then "- task | - outcome | deadline") gives one task per line (`authoring.extract_tables`), its task
+from the content column ("Nội dung nhiệm vụ") rather than the group's ("Thuộc nhóm nhiệm vụ"), and a target for each
+figure in its outcome ("Chỉ tiêu đạt được") or content ("Nội dung chính", beside "Tên dự án") cell. A table of
+quantities of work, its last column a total ("Tổng số (mẫu)") and no lead, gives a count per line.
+
 A scoring sheet ("STT | Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm", "Thang điểm", "Điểm tối đa") holds criteria
 with points for judging a campaign: neither targets nor tasks (`scoring_sheets`, blanked out of the body). A row of a
 table read from Word without a number of its own ("Xây dựng hạ tầng dự phòng … | Trung tâm …", under the number
@@ -242,9 +248,9 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
 def _unnumbered_row(line: str, columns: tuple[str, ...], *, grouped: bool) -> bool:
     """Whether a line with cells and no number is a row of its own under a number cell merged above it: every cell
     but the number's filled (also right after a group row), or, in a table whose rows do not run over several
-    lines, a task and at least one more cell. A line of units alone ("Ủy ban nhân dân các tỉnh | Đài …" where the
-    task column comes first) names more units for the row above, and a line that `continues` its row is part of
-    it."""
+    lines, a task and at least one more cell. A line opening with a unit's name where the task column comes first
+    ("Ủy ban nhân dân các tỉnh | Đài …": more units of the row above) is no row, and a line that `continues` its row
+    is part of it."""
     if not _UNNUMBERED.match(line) or continues(line, columns):
         return False
     width = len(line.split(" | "))
