@@ -53,12 +53,16 @@ from authoring.extract import (
     _measures,
 )
 from authoring.extract_tables import (
+    COUNTED,
     Cell,
+    Item,
+    cell_targets,
     continues,
     has_continuations,
     letter_group,
+    outputs,
     quantities,
-    quantity_lines,
+    quantity_targets,
     row_lines,
 )
 from core.periods import year_last_day
@@ -98,8 +102,6 @@ _SIGNATURE = re.compile(r"^\s*(?:Nơi\s+nhận|T/M|K/T)\b")
 _TABLE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b.*?(?:Sản\s+phẩm|Kết\s+quả)[^\n]*$",
                            re.IGNORECASE | re.MULTILINE | re.DOTALL)
 _PIPE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b[^\n]*\|[^\n]*$", re.MULTILINE | re.IGNORECASE)
-_COUNTED = re.compile(r"0\d\s+\w")
-_OUTPUT_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=\.))[-–+•]\s+")
 # The period a group heading names: "Giai đoạn 2025-2027" → 2027, "Năm 2026" → 2026.
 _GROUP_YEAR = re.compile(r"(?:giai\s+đoạn|năm|đến)\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", re.IGNORECASE)
 
@@ -300,11 +302,7 @@ def appendix_candidates(text: str, appendix: Appendix, row: _Row, guesser: _Gues
     if appendix.holds == TARGETS:
         return _target_row(text, row, guesser)
     if appendix.holds == QUANTITIES:
-        return [Candidate(kind=TARGET, clause=line.clause, start=line.start, end=line.end,
-                          indicator=guesser.guess(line.clause, AT_LEAST), comparator=AT_LEAST,
-                          value=Decimal(line.total), measure=COUNT, due=row.period.day if row.period else None,
-                          due_text=row.period.text if row.period else "")
-                for line in quantity_lines(_row_text(text, row), row.start)]
+        return quantity_targets(_row_text(text, row), row.start, row.period, guesser)
     found = _task_row(text, row, guesser)
     if appendix.holds == ASSIGNED_TARGETS and found and any(c.clause == found[0].clause for c in found[1:]):
         # "Tỷ lệ … đạt 80% | Sở Y tế": the row sets a figure for its lead to reach, a target and not a task.
@@ -345,7 +343,7 @@ def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
     title = _fold(chunk[body_start:unit.start()])
     lead, cooperating = _units_split(chunk[unit.start():due.start()])
     output_start = due.end()
-    output = _outputs(chunk[output_start:])
+    output = outputs(chunk[output_start:])
     title_end = row.start + body_start + len(chunk[body_start:unit.start()].rstrip())
     return _row_records(
         row=row, title=(title, row.start + body_start, title_end),
@@ -366,31 +364,8 @@ def _units_split(units: str) -> tuple[str, str]:
     return _fold(units[:cut]), _fold(units[cut:])
 
 
-class _Item(NamedTuple):
-    """One product of a row, its bullet dropped, and its span (bullet included) in the row's product text."""
-
-    text: str
-    start: int
-    end: int
-
-
-def _outputs(chunk: str) -> list[_Item]:
-    """The products a cell lists ("- A - B", or one per line), or the whole cell when it lists none."""
-    markers = [match.start() for match in _OUTPUT_ITEM.finditer(chunk)]
-    if not markers or chunk[:markers[0]].strip():
-        markers = [len(chunk) - len(chunk.lstrip()), *markers]
-    items = []
-    for index, begin in enumerate(markers):
-        finish = markers[index + 1] if index + 1 < len(markers) else len(chunk)
-        raw = chunk[begin:finish].rstrip()
-        text = _fold(_OUTPUT_ITEM.sub("", raw, count=1) if _OUTPUT_ITEM.match(raw) else raw)
-        if text and text != "-":
-            items.append(_Item(text, begin, begin + len(raw)))
-    return items
-
-
 def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
-                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser,
+                 output: list[Item], output_offset: int, chunk: str, guesser: _Guesser,
                  measured: bool = True) -> list[Candidate]:
     """The row's task and the targets its task cell sets, and, when `measured`, those each product sets (a row
     read line by line, not `measured`, also takes a deadline cell of a bare year or period)."""
@@ -407,7 +382,7 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
                                due=task.due, due_text=due_text))
     for item in output if measured else ():
         # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
-        measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if _COUNTED.match(item.text) else [])
+        measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if COUNTED.match(item.text) else [])
         for measure in measures:
             found.append(Candidate(kind=TARGET, clause=_fold(chunk[item.start:item.end]),
                                    start=output_offset + item.start, end=output_offset + item.end,
@@ -484,7 +459,7 @@ def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candi
     if not title:
         return []
     rest = named.get("output", "")
-    output = _outputs(rest)
+    output = outputs(rest)
     title_start = row.start + line.index(title)
     output_start = line.rindex(rest) if rest else len(line)
     return _row_records(row=row, title=(_fold(title), title_start, title_start + len(title)),
@@ -505,7 +480,7 @@ def _lines_row(row: _Row, chunk: str, columns: tuple[str, ...], guesser: _Guesse
         if not title or not _cell(title.text):
             continue
         output = named.get("output")
-        items = _outputs(output.text) if output else []
+        items = outputs(output.text) if output else []
         records = _row_records(
             row=row, title=(_fold(title.text), title.start, title.end), lead=_cell(_text(named, "lead")),
             cooperating=_cell(_text(named, "cooperating")), due_text=_cell(_text(named, "due")), output=items,
@@ -515,32 +490,13 @@ def _lines_row(row: _Row, chunk: str, columns: tuple[str, ...], guesser: _Guesse
         for name in ("output", "content"):
             cell = named.get(name)
             if cell:
-                found.extend(_cell_targets(cell, task, guesser, counted=name == "output"))
+                found.extend(cell_targets(cell, task, guesser, counted=name == "output"))
     return found
 
 
 def _text(named: dict[str, Cell], name: str) -> str:
     cell = named.get(name)
     return cell.text if cell else ""
-
-
-def _cell_targets(cell: Cell, task: Candidate, guesser: _Guesser, *, counted: bool) -> list[Candidate]:
-    """A target for each figure the items of an outcome or content `cell` set, the whole cell its clause, due when
-    the item says ("… vào năm 2030") or else when `task` is; in an outcome cell a counted product ("02 lớp tập huấn
-    được tổ chức") is a milestone."""
-    found = []
-    clause = _fold(cell.text)
-    for item in _outputs(cell.text):
-        measures = _measures(item.text) or (
-            [_Measure(DONE, None, None, None)] if counted and _COUNTED.match(item.text) else [])
-        own = _due_in(item.text) if measures else None  # "… vào năm 2030: Hà Nội có tối thiểu 200 công trình"
-        for measure in measures:
-            found.append(Candidate(kind=TARGET, clause=clause, start=cell.start, end=cell.end,
-                                   indicator=guesser.guess(item.text, measure.comparator),
-                                   comparator=measure.comparator, value=measure.value, value_max=measure.value_max,
-                                   measure=measure.measure, due=own.day if own else task.due,
-                                   due_text=own.text if own else task.due_text))
-    return found
 
 
 def _cell(value: str | None) -> str:

@@ -13,13 +13,32 @@ cụ … được ban hành | Giai đoạn 2026 - 2027"). Such a line
 
 Group rows of such a table may be lettered: "A. | BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" (`letter_group`). What each column
 holds is read from the header by `authoring.extract_appendix`; a column naming the group of tasks ("Thuộc nhóm nhiệm
-vụ") is not the task when the header also has the task's content ("Nội dung nhiệm vụ").
+vụ") is not the task when the header also has the task's content ("Nội dung nhiệm vụ"). A figure in a line's outcome
+or content cell is a target (`cell_targets`).
+
+A table of quantities of work ("TT | Đối tượng | Thông số | Tần suất | … | Tổng số (mẫu)"), its last column a total
+and no lead, asks each line for its total, a count (`quantity_targets`), its continuation lines too.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import NamedTuple
+
+from authoring.extract import (
+    AT_LEAST,
+    COUNT,
+    DONE,
+    TARGET,
+    Candidate,
+    _Due,
+    _due_in,
+    _fold,
+    _Guesser,
+    _Measure,
+    _measures,
+)
 
 SEPARATOR = " | "
 # The deadline cell a continuation line ends with: a year, a period, or work that goes on ("thường xuyên").
@@ -28,6 +47,9 @@ _DEADLINE_CELL = re.compile(
 _DEADLINE_WORDS = 40  # a cell longer than this is content that mentions a year, not a deadline
 # A lettered group row: "A. | BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", its title in capitals and no other cell.
 _LETTER_GROUP = re.compile(r"[ \t]*[A-ZĐ]\.[ \t]*\|[ \t]*(?P<title>[^|\n]*[^\W\d_][^|\n]*?)[ \t]*$")
+# "02 Lớp tập huấn được tổ chức": a counted product, a milestone.
+COUNTED = re.compile(r"0\d\s+\w")
+_OUTPUT_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=\.))[-–+•]\s+")
 _NUMBERED = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[A-ZĐ])\.?[ \t]*\|")
 
 
@@ -37,6 +59,29 @@ class Cell(NamedTuple):
     text: str
     start: int
     end: int
+
+
+class Item(NamedTuple):
+    """One product of a row, its bullet dropped, and its span (bullet included) in the row's product text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def outputs(chunk: str) -> list[Item]:
+    """The products a cell lists ("- A - B", or one per line), or the whole cell when it lists none."""
+    markers = [match.start() for match in _OUTPUT_ITEM.finditer(chunk)]
+    if not markers or chunk[:markers[0]].strip():
+        markers = [len(chunk) - len(chunk.lstrip()), *markers]
+    items = []
+    for index, begin in enumerate(markers):
+        finish = markers[index + 1] if index + 1 < len(markers) else len(chunk)
+        raw = chunk[begin:finish].rstrip()
+        text = _fold(_OUTPUT_ITEM.sub("", raw, count=1) if _OUTPUT_ITEM.match(raw) else raw)
+        if text and text != "-":
+            items.append(Item(text, begin, begin + len(raw)))
+    return items
 
 
 def letter_group(line: str) -> bool:
@@ -92,6 +137,25 @@ def row_lines(chunk: str, offset: int, columns: tuple[str, ...]) -> list[dict[st
     return found
 
 
+def cell_targets(cell: Cell, task: Candidate, guesser: _Guesser, *, counted: bool) -> list[Candidate]:
+    """A target for each figure the items of an outcome or content `cell` set, the whole cell its clause (the cell
+    is what the row asks, its bullets parts of one answer), due when the item says ("… vào năm 2030") or else when
+    `task` is; in an outcome cell a counted product ("02 lớp tập huấn được tổ chức") is a milestone."""
+    found = []
+    clause = _fold(cell.text)
+    for item in outputs(cell.text):
+        measures = _measures(item.text) or (
+            [_Measure(DONE, None, None, None)] if counted and COUNTED.match(item.text) else [])
+        own = _due_in(item.text) if measures else None  # "… vào năm 2030: Hà Nội có tối thiểu 200 công trình"
+        for measure in measures:
+            found.append(Candidate(kind=TARGET, clause=clause, start=cell.start, end=cell.end,
+                                   indicator=guesser.guess(item.text, measure.comparator),
+                                   comparator=measure.comparator, value=measure.value, value_max=measure.value_max,
+                                   measure=measure.measure, due=own.day if own else task.due,
+                                   due_text=own.text if own else task.due_text))
+    return found
+
+
 def has_continuations(chunk: str, columns: tuple[str, ...]) -> bool:
     """Whether the row in `chunk` runs over more than its first line."""
     return any(continues(line, columns) for line in chunk.splitlines()[1:])
@@ -132,3 +196,12 @@ def quantity_lines(chunk: str, offset: int) -> list[Quantity]:
                 found.append(Quantity(" ".join(line.split()), own[0].start, own[-1].end, total))
         position += len(line)
     return found
+
+
+def quantity_targets(chunk: str, offset: int, period: _Due | None, guesser: _Guesser) -> list[Candidate]:
+    """One count per line of a row of a table of quantities: at least its total, due by the period its group names
+    (else the plan's year)."""
+    return [Candidate(kind=TARGET, clause=line.clause, start=line.start, end=line.end,
+                      indicator=guesser.guess(line.clause, AT_LEAST), comparator=AT_LEAST, value=Decimal(line.total),
+                      measure=COUNT, due=period.day if period else None, due_text=period.text if period else "")
+            for line in quantity_lines(chunk, offset)]
