@@ -15,6 +15,12 @@ a group's one row perhaps numbered as the group ("3" under "III"). What a table 
   period its group names ("I | Giai đoạn 2025-2027"). A column "Cơ quan chủ trì theo dõi" beside an indicator
   is who follows it, not a lead.
 
+A table of assignments whose rows run over several lines ("1 | lead | cooperating | group | task | outcome |
+deadline", then "- task | - outcome | deadline") gives one task per line (`authoring.extract_tables`), its task
+from the content column ("Nội dung nhiệm vụ") rather than the group's ("Thuộc nhóm nhiệm vụ"), and a target for each
+figure in its outcome ("Chỉ tiêu đạt được") or content ("Nội dung chính", beside "Tên dự án") cell. A table of
+quantities of work, its last column a total ("Tổng số (mẫu)") and no lead, gives a count per line.
+
 A scoring sheet ("STT | Tiêu chí | Điểm chuẩn | Hướng dẫn chấm điểm", "Thang điểm", "Điểm tối đa") holds criteria
 with points for judging a campaign: neither targets nor tasks (`scoring_sheets`, blanked out of the body). A row of a
 table read from Word without a number of its own ("Xây dựng hạ tầng dự phòng … | Trung tâm …", under the number
@@ -46,6 +52,19 @@ from authoring.extract import (
     _Measure,
     _measures,
 )
+from authoring.extract_tables import (
+    COUNTED,
+    Cell,
+    Item,
+    cell_targets,
+    continues,
+    has_continuations,
+    letter_group,
+    outputs,
+    quantities,
+    quantity_targets,
+    row_lines,
+)
 from core.periods import year_last_day
 
 TASKS = "tasks"
@@ -54,6 +73,8 @@ TARGETS = "targets"
 # whose text sets a figure ("… đạt 80%", "tối thiểu 05 kịch bản") is a target, one without is a task.
 ASSIGNED_TARGETS = "assigned targets"
 POINTS = "points"  # a scoring sheet: read for nothing
+# A table of quantities of work, its last column the total each line asks for ("Tổng số (mẫu)"): one count each.
+QUANTITIES = "quantities"
 
 _APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC\b|Phụ[ \t]+lục[ \t]+(?:số[ \t]+)?(?:[IVX]{1,4}|\d{1,2})\b[ \t]*"
                        r"(?:[:.\-–][^\n]*)?$)", re.MULTILINE)
@@ -81,8 +102,6 @@ _SIGNATURE = re.compile(r"^\s*(?:Nơi\s+nhận|T/M|K/T)\b")
 _TABLE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b.*?(?:Sản\s+phẩm|Kết\s+quả)[^\n]*$",
                            re.IGNORECASE | re.MULTILINE | re.DOTALL)
 _PIPE_HEADER = re.compile(r"^[ \t]*(?:STT|TT)\b[^\n]*\|[^\n]*$", re.MULTILINE | re.IGNORECASE)
-_COUNTED = re.compile(r"0\d\s+\w")
-_OUTPUT_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=\.))[-–+•]\s+")
 # The period a group heading names: "Giai đoạn 2025-2027" → 2027, "Năm 2026" → 2026.
 _GROUP_YEAR = re.compile(r"(?:giai\s+đoạn|năm|đến)\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", re.IGNORECASE)
 
@@ -184,7 +203,7 @@ def _header_holds(header: str) -> str | None:
         return TARGETS
     if any(_LEAD_COLUMN.search(cell) for cell in header.split("|")):
         return ASSIGNED_TARGETS if "title" in columns else TASKS
-    return None
+    return QUANTITIES if quantities(header) else None
 
 
 def _rows(text: str, start: int, end: int) -> list[_Row]:
@@ -195,7 +214,9 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
     grouped = 0  # after a group heading: its number ("III" 3), the number its only row may carry instead of 1
     stop = end
     lines = text[start:end].splitlines(keepends=True)
-    cells = bool(_PIPE_HEADER.search(text, start, end))
+    header = _PIPE_HEADER.search(text, start, end)
+    cells = bool(header)
+    columns = _header_columns(header.group(0)) if header else ()
     offset = start + len(lines[0]) if lines else start  # the heading "PHỤ LỤC …" itself
     for line in lines[1:]:
         begin = offset
@@ -212,9 +233,10 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
         match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
         number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
         last = starts[-1][0] if starts else 0
-        if not match and cells and starts and not grouped and _UNNUMBERED.match(line):
+        if not match and cells and starts and _unnumbered_row(line, columns, grouped=bool(grouped)):
             # "Xây dựng hạ tầng dự phòng … | Trung tâm …": a row of its own under the number cell merged above it.
             starts.append((last, begin + len(line) - len(line.lstrip()), starts[-1][2]))
+            grouped = 0
             continue
         # After "III | Phát triển nền tảng số", its rows start at 1 ("1", "3.1"), or its one row is "3".
         if match and (number == last + 1 or (grouped and number in (1, grouped))):
@@ -225,6 +247,21 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
             for index, (number, row_start, period) in enumerate(starts)]
 
 
+def _unnumbered_row(line: str, columns: tuple[str, ...], *, grouped: bool) -> bool:
+    """Whether a line with cells and no number is a row of its own under a number cell merged above it: every cell
+    but the number's filled (also right after a group row), or, in a table whose rows do not run over several
+    lines, a task and at least one more cell. A line opening with a unit's name where the task column comes first
+    ("Ủy ban nhân dân các tỉnh | Đài …": more units of the row above) is no row, and a line that `continues` its row
+    is part of it."""
+    if not _UNNUMBERED.match(line) or continues(line, columns):
+        return False
+    width = len(line.split(" | "))
+    if columns and width >= len(columns) - 1:
+        return True
+    units_only = len(columns) > 1 and columns[1] == "title" and _UNIT_START.match(line)
+    return not grouped and not units_only
+
+
 def _group_level(line: str, *, cells: bool = False) -> int:
     """How deep a group heading is ("I" 1, "I.1" 2; "1 | NHÓM …" with no other cell filled 11, under the Roman
     ones), or 0 for a line that is not one. A line opening with a Roman number is a group heading in capitals ("II
@@ -233,6 +270,8 @@ def _group_level(line: str, *, cells: bool = False) -> int:
     cell = _GROUP_CELL.match(line)
     if cell:
         return cell["number"].count(".") + 1
+    if letter_group(line):
+        return 1
     numbered = _PIPE_NUMBER.match(line)
     if numbered and sum(bool(_cell(part)) for part in numbered["rest"].split("|")) <= 1:
         return 11 + numbered["n"].count(".")
@@ -262,6 +301,8 @@ def appendix_candidates(text: str, appendix: Appendix, row: _Row, guesser: _Gues
     """What one row of `appendix` proposes."""
     if appendix.holds == TARGETS:
         return _target_row(text, row, guesser)
+    if appendix.holds == QUANTITIES:
+        return quantity_targets(_row_text(text, row), row.start, row.period, guesser)
     found = _task_row(text, row, guesser)
     if appendix.holds == ASSIGNED_TARGETS and found and any(c.clause == found[0].clause for c in found[1:]):
         # "Tỷ lệ … đạt 80% | Sở Y tế": the row sets a figure for its lead to reach, a target and not a task.
@@ -302,7 +343,7 @@ def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
     title = _fold(chunk[body_start:unit.start()])
     lead, cooperating = _units_split(chunk[unit.start():due.start()])
     output_start = due.end()
-    output = _outputs(chunk[output_start:])
+    output = outputs(chunk[output_start:])
     title_end = row.start + body_start + len(chunk[body_start:unit.start()].rstrip())
     return _row_records(
         row=row, title=(title, row.start + body_start, title_end),
@@ -323,32 +364,12 @@ def _units_split(units: str) -> tuple[str, str]:
     return _fold(units[:cut]), _fold(units[cut:])
 
 
-class _Item(NamedTuple):
-    """One product of a row, its bullet dropped, and its span (bullet included) in the row's product text."""
-
-    text: str
-    start: int
-    end: int
-
-
-def _outputs(chunk: str) -> list[_Item]:
-    """The products a cell lists ("- A - B", or one per line), or the whole cell when it lists none."""
-    markers = [match.start() for match in _OUTPUT_ITEM.finditer(chunk)]
-    if not markers or chunk[:markers[0]].strip():
-        markers = [len(chunk) - len(chunk.lstrip()), *markers]
-    items = []
-    for index, begin in enumerate(markers):
-        finish = markers[index + 1] if index + 1 < len(markers) else len(chunk)
-        raw = chunk[begin:finish].rstrip()
-        text = _fold(_OUTPUT_ITEM.sub("", raw, count=1) if _OUTPUT_ITEM.match(raw) else raw)
-        if text and text != "-":
-            items.append(_Item(text, begin, begin + len(raw)))
-    return items
-
-
 def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
-                 output: list[_Item], output_offset: int, chunk: str, guesser: _Guesser) -> list[Candidate]:
-    due = _row_due(due_text) or row.period
+                 output: list[Item], output_offset: int, chunk: str, guesser: _Guesser,
+                 measured: bool = True) -> list[Candidate]:
+    """The row's task and the targets its task cell sets, and, when `measured`, those each product sets (a row
+    read line by line, not `measured`, also takes a deadline cell of a bare year or period)."""
+    due = _row_due(due_text, bare=not measured) or row.period
     clause, start, end = title
     task = Candidate(kind=TASK, clause=clause, start=start, end=end, indicator=guesser.guess(clause, DONE),
                      comparator=DONE, due=due.day if due else None, due_text=due_text, lead=lead,
@@ -359,9 +380,9 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
                                indicator=guesser.guess(clause, measure.comparator), comparator=measure.comparator,
                                value=measure.value, value_max=measure.value_max, measure=measure.measure,
                                due=task.due, due_text=due_text))
-    for item in output:
+    for item in output if measured else ():
         # "02 Lớp tập huấn được tổ chức": a counted product is a milestone due when the row is.
-        measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if _COUNTED.match(item.text) else [])
+        measures = _measures(item.text) or ([_Measure(DONE, None, None, None)] if COUNTED.match(item.text) else [])
         for measure in measures:
             found.append(Candidate(kind=TARGET, clause=_fold(chunk[item.start:item.end]),
                                    start=output_offset + item.start, end=output_offset + item.end,
@@ -371,18 +392,26 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
     return found
 
 
-def _row_due(due_text: str) -> _Due | None:
-    """A row's deadline: as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year)."""
-    years = re.match(r"Năm\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", due_text)
-    return (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)
+def _row_due(due_text: str, *, bare: bool = False) -> _Due | None:
+    """A row's deadline: as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year); with
+    `bare`, also a cell of a year or period alone ("2030", "2026 - 2030")."""
+    years = re.match(r"Năm\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", due_text) or (
+        re.fullmatch(r"(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})\.?", due_text) if bare else None)
+    found = (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)
+    before = None if found else re.search(r"trước\s+năm\s+(?P<y>20\d{2})", due_text, re.IGNORECASE)
+    # "Trước năm 2030": done by the end of the year before.
+    return _Due(year_last_day(int(before["y"]) - 1), _fold(before.group(0))) if before else found
 
 
 _LEAD_COLUMN = re.compile(r"chủ\s+trì|(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:thực\s+hiện|phụ\s+trách)", re.IGNORECASE)
 _COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
     ("lead", _LEAD_COLUMN),
     ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),
-    ("output", re.compile(r"sản\s+phẩm|kết\s+quả", re.IGNORECASE)),
+    # "Chỉ tiêu đạt được": what the task achieves, an outcome like a product.
+    ("output", re.compile(r"sản\s+phẩm|kết\s+quả|chỉ\s+tiêu\s+(?:cần\s+|phải\s+)?đạt", re.IGNORECASE)),
     ("due", re.compile(r"thời\s+(?:gian|hạn)|hoàn\s+thành|tiến\s+độ", re.IGNORECASE)),
+    # "Thuộc nhóm nhiệm vụ, hành động": the group a task belongs to, the task only when no other column names it.
+    ("group", re.compile(r"^\s*(?:thuộc\s+)?nhóm\b", re.IGNORECASE)),
     ("title", re.compile(r"nội\s+dung|nhiệm\s+vụ|công\s+việc|chỉ\s+tiêu", re.IGNORECASE)),
 )
 _DEFAULT_COLUMNS = ("number", "title", "lead", "cooperating", "due", "output")
@@ -398,17 +427,29 @@ def _header_above(text: str, row: _Row) -> str | None:
 def _pipe_columns(text: str, row: _Row) -> tuple[str, ...]:
     """What each column of a " | " table holds, read from the last header row above `row`."""
     header = _header_above(text, row)
-    if header is None:
-        return _DEFAULT_COLUMNS
-    columns = []
+    return _DEFAULT_COLUMNS if header is None else _header_columns(header)
+
+
+def _header_columns(header: str) -> tuple[str, ...]:
+    """What each column holds, by its header cell's words (`_COLUMNS`). Beside the task's name ("Tên dự án, nhiệm
+    vụ"), a column of its content ("Nội dung chính") is "content", read for the figures it sets; a column of the
+    task's group is the task only when no other column is."""
+    columns: list[str] = []
     for cell in header.split("|"):
         name = next((name for name, pattern in _COLUMNS if pattern.search(cell)), "")
+        if name == "title" and "title" in columns and re.search(r"nội\s+dung", cell, re.IGNORECASE):
+            name = "content"
         columns.append(name if name not in columns else "")
+    if "title" not in columns and "group" in columns:
+        columns[columns.index("group")] = "title"
     return tuple(columns) if "title" in columns else _DEFAULT_COLUMNS
 
 
 def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candidate]:
     """A row of a table read from a .docx: one line, cells separated by " | ", columns named by the header row."""
+    columns = _pipe_columns(text, row)
+    if "content" in columns or "group" in columns or has_continuations(chunk, columns):
+        return _lines_row(row, chunk, columns, guesser)
     line = chunk.split("\n", 1)[0]
     cells = line.split(" | ")
     if not _PIPE_NUMBER.match(line):  # a row under a merged number cell: its first cell is the next column's
@@ -418,13 +459,44 @@ def _pipe_row(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candi
     if not title:
         return []
     rest = named.get("output", "")
-    output = _outputs(rest)
+    output = outputs(rest)
     title_start = row.start + line.index(title)
     output_start = line.rindex(rest) if rest else len(line)
     return _row_records(row=row, title=(_fold(title), title_start, title_start + len(title)),
                         lead=_cell(named.get("lead")), cooperating=_cell(named.get("cooperating")),
                         due_text=_cell(named.get("due")), output=output, output_offset=row.start + output_start,
                         chunk=rest, guesser=guesser)
+
+
+def _lines_row(row: _Row, chunk: str, columns: tuple[str, ...], guesser: _Guesser) -> list[Candidate]:
+    """A row whose cells run over several lines (`authoring.extract_tables`): one task per line with a task cell,
+    with the row's lead and cooperating units where the line has none of its own, and a target for each figure in
+    its task, its outcome ("Chỉ tiêu đạt được", "Sản phẩm") or its content ("Nội dung chính") cell, due when the
+    line is. A figure in an outcome or content cell keeps the whole cell as its clause: the cell is what the row
+    asks, its bullets parts of one answer."""
+    found: list[Candidate] = []
+    for named in row_lines(chunk, row.start, columns):
+        title = named.get("title")
+        if not title or not _cell(title.text):
+            continue
+        output = named.get("output")
+        items = outputs(output.text) if output else []
+        records = _row_records(
+            row=row, title=(_fold(title.text), title.start, title.end), lead=_cell(_text(named, "lead")),
+            cooperating=_cell(_text(named, "cooperating")), due_text=_cell(_text(named, "due")), output=items,
+            output_offset=0, chunk="", guesser=guesser, measured=False)
+        task = records[0]
+        found.extend(records)
+        for name in ("output", "content"):
+            cell = named.get(name)
+            if cell:
+                found.extend(cell_targets(cell, task, guesser, counted=name == "output"))
+    return found
+
+
+def _text(named: dict[str, Cell], name: str) -> str:
+    cell = named.get(name)
+    return cell.text if cell else ""
 
 
 def _cell(value: str | None) -> str:

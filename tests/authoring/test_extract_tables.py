@@ -1,0 +1,157 @@
+"""Tables of assignments read from Word whose cells run over several lines, each rule on a short table of its own."""
+
+import datetime as dt
+from decimal import Decimal
+
+from authoring.extract import Candidate, candidates_extract, catalogue_from_indicators
+
+HEADER = ("STT | Cơ quan chủ trì | Cơ quan phối hợp | Thuộc nhóm nhiệm vụ | Nội dung nhiệm vụ | Chỉ tiêu đạt được | "
+          "Thời hạn hoàn thành\n")
+
+
+def read(text: str) -> list[Candidate]:
+    return candidates_extract(text, catalogue=catalogue_from_indicators([]))
+
+
+def tasks(found: list[Candidate]) -> list[Candidate]:
+    return [candidate for candidate in found if candidate.kind == "task"]
+
+
+def targets(found: list[Candidate]) -> list[Candidate]:
+    return [candidate for candidate in found if candidate.kind == "target"]
+
+
+def test_the_content_column_is_the_task_and_not_the_group_it_belongs_to():
+    text = ("PHỤ LỤC I\n\n" + HEADER
+            + "1 | Sở Khoa học và Công nghệ | Văn phòng UBND tỉnh | Hạ tầng số | - Nâng cấp mạng diện rộng của tỉnh. | "
+              "- 100% xã được kết nối mạng diện rộng. | Năm 2026\n")
+    found = read(text)
+    (task,) = tasks(found)
+    assert task.clause == "- Nâng cấp mạng diện rộng của tỉnh."
+    assert text[task.start:task.end] == task.clause
+    assert (task.lead, task.cooperating, task.due) == (
+        "Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh", dt.date(2026, 12, 31))  # "Năm 2026" → 31/12/2026
+    assert task.output == "- 100% xã được kết nối mạng diện rộng."
+    (target,) = targets(found)
+    # "100%" in the outcome column ("Chỉ tiêu đạt được") → at least 100, due when the row is: 31/12/2026.
+    assert (target.comparator, target.value, target.due) == ("at_least", Decimal(100), dt.date(2026, 12, 31))
+    assert target.clause == "- 100% xã được kết nối mạng diện rộng."
+
+
+def test_each_continuation_line_is_a_task_with_the_rows_lead_and_its_own_deadline():
+    text = ("PHỤ LỤC I\n\n" + HEADER
+            + "1 | Sở Khoa học và Công nghệ | Sở Tài chính | Dữ liệu số | - Xây dựng kho dữ liệu dùng chung. | "
+              "- Kho dữ liệu được phê duyệt. | Năm 2026\n"
+              "- Kết nối kho dữ liệu với các sở. | - Ít nhất 05 sở được kết nối. | Giai đoạn 2026 - 2027\n"
+              "- Tập huấn khai thác dữ liệu. - Hướng dẫn sử dụng. | - Cán bộ được tập huấn. | Thực hiện thường xuyên\n"
+              "2 | Sở Nội vụ | Các xã | Nhân lực số | - Đào tạo kỹ năng số cho công chức. | "
+              "- 80% công chức được đào tạo. | Năm 2027\n")
+    found = read(text)
+    assert [task.clause for task in tasks(found)] == [
+        "- Xây dựng kho dữ liệu dùng chung.",
+        "- Kết nối kho dữ liệu với các sở.",
+        "- Tập huấn khai thác dữ liệu. - Hướng dẫn sử dụng.",  # one line, one task, however many bullets
+        "- Đào tạo kỹ năng số cho công chức.",
+    ]
+    # The continuation lines carry the row's lead and cooperating units; the next numbered row has its own.
+    assert [(task.lead, task.cooperating) for task in tasks(found)] == [
+        ("Sở Khoa học và Công nghệ", "Sở Tài chính"), ("Sở Khoa học và Công nghệ", "Sở Tài chính"),
+        ("Sở Khoa học và Công nghệ", "Sở Tài chính"), ("Sở Nội vụ", "Các xã")]
+    # Each line its own deadline: "Năm 2026" → 31/12/2026; "Giai đoạn 2026 - 2027" → the period's end, 31/12/2027;
+    # "Thực hiện thường xuyên" names no day (and the text no plan year) → none; "Năm 2027" → 31/12/2027.
+    assert [task.due for task in tasks(found)] == [
+        dt.date(2026, 12, 31), dt.date(2027, 12, 31), None, dt.date(2027, 12, 31)]
+    # "Ít nhất 05 sở" → at least 5 (a count), due with its line, 31/12/2027; "80%" → at least 80, due 31/12/2027.
+    assert [(t.comparator, t.value, t.measure, t.due) for t in targets(found)] == [
+        ("at_least", Decimal(5), "count", dt.date(2027, 12, 31)),
+        ("at_least", Decimal(80), "percent", dt.date(2027, 12, 31)),
+    ]
+    assert targets(found)[0].clause == "- Ít nhất 05 sở được kết nối."
+
+
+def test_lettered_group_rows_restart_the_numbering_and_a_row_may_have_no_number():
+    text = ("PHỤ LỤC I\n\n" + HEADER
+            + "A. | SỞ KHOA HỌC VÀ CÔNG NGHỆ\n"
+              "1 | Sở Khoa học và Công nghệ | Các sở | Hạ tầng số | - Nâng cấp trung tâm dữ liệu. | "
+              "- Trung tâm dữ liệu được nâng cấp. | Năm 2026\n"
+              "B. | SỞ NỘI VỤ\n"
+              "1 | Sở Nội vụ | Các sở | Nhân lực số | - Tuyển dụng chuyên gia chuyển đổi số. | - Ít nhất 03 chuyên gia "
+              "được tuyển dụng. | Năm 2027\n"
+              "C. | VĂN PHÒNG UBND TỈNH\n"
+              "Văn phòng UBND tỉnh | Các sở | Chính quyền số | - Vận hành hệ thống họp trực tuyến. | - Hệ thống được "
+              "vận hành. | Năm 2026\n")
+    found = read(text)
+    # The "1" after "B." is the first row of a new group (it was dropped as out of sequence); the line after "C."
+    # fills every column but the number: a row of its own, its first cell the lead.
+    assert [(task.clause, task.lead) for task in tasks(found)] == [
+        ("- Nâng cấp trung tâm dữ liệu.", "Sở Khoa học và Công nghệ"),
+        ("- Tuyển dụng chuyên gia chuyển đổi số.", "Sở Nội vụ"),
+        ("- Vận hành hệ thống họp trực tuyến.", "Văn phòng UBND tỉnh"),
+    ]
+    # "Ít nhất 03 chuyên gia" → at least 3, due "Năm 2027" → 31/12/2027; the group rows give nothing.
+    assert [(t.comparator, t.value, t.due) for t in targets(found)] == [("at_least", Decimal(3), dt.date(2027, 12, 31))]
+
+
+def test_beside_the_tasks_name_the_content_column_is_read_for_its_figures():
+    text = ("PHỤ LỤC II\n\nSTT | Tên nhiệm vụ | Nội dung chính | Cơ quan chủ trì | Cơ quan phối hợp | "
+            "Thời gian thực hiện\n"
+            "1 | Chuyển đổi số trong giáo dục | - Triển khai học bạ số. - Sản phẩm: 100% trường học sử dụng học bạ "
+            "số. | Sở Giáo dục và Đào tạo | Các xã | 2026 - 2027\n")
+    found = read(text)
+    (task,) = tasks(found)
+    assert (task.clause, task.lead, task.due) == (
+        "Chuyển đổi số trong giáo dục", "Sở Giáo dục và Đào tạo", dt.date(2027, 12, 31))  # "2026 - 2027" → 2027
+    (target,) = targets(found)
+    # "100% trường học" in "Nội dung chính" → at least 100, due with the row, 31/12/2027; the clause is the cell.
+    assert (target.comparator, target.value, target.due) == ("at_least", Decimal(100), dt.date(2027, 12, 31))
+    assert target.clause == "- Triển khai học bạ số. - Sản phẩm: 100% trường học sử dụng học bạ số."
+
+
+def test_a_figure_that_writes_its_own_year_is_due_then_and_before_a_year_is_the_year_before():
+    text = ("PHỤ LỤC I\n\n" + HEADER
+            + "1 | Sở Xây dựng | Các xã | Đô thị thông minh | - Lắp đặt camera giao thông. | "
+              "- Ít nhất 200 camera vào năm 2030. | Giai đoạn 2026 - 2027\n"
+              "2 | Sở Xây dựng | Các xã | Đô thị thông minh | - Số hóa hồ sơ cấp phép. | - 100% hồ sơ được số hóa. | "
+              "Trước năm 2030\n")
+    first, second = targets(read(text))
+    # "… 200 camera vào năm 2030" → at least 200, due 31/12/2030 although the row's period ends in 2027.
+    assert (first.comparator, first.value, first.due) == ("at_least", Decimal(200), dt.date(2030, 12, 31))
+    # "Trước năm 2030": done by the end of the year before → 31/12/2029.
+    assert (second.comparator, second.value, second.due) == ("at_least", Decimal(100), dt.date(2029, 12, 31))
+
+
+def test_a_line_of_units_alone_is_no_task():
+    text = ("PHỤ LỤC\n\nTT | Tên đề án ưu tiên | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn hoàn thành\n"
+            "1 | Đề án số hóa hồ sơ hộ tịch | Sở Tư pháp | Các sở | 2030\n"
+            "Ủy ban nhân dân các xã | Công an các xã\n"
+            "2 | Đề án xây dựng bản đồ số | Sở Nông nghiệp và Môi trường | Các sở | 2030\n")
+    assert [(task.clause, task.lead) for task in tasks(read(text))] == [
+        ("Đề án số hóa hồ sơ hộ tịch", "Sở Tư pháp"), ("Đề án xây dựng bản đồ số", "Sở Nông nghiệp và Môi trường")]
+
+
+def test_a_line_that_does_not_end_with_a_deadline_stays_a_row_of_its_own():
+    # The deadline is not the last column here, so a line under a merged number cell is a row, read from the left.
+    text = ("PHỤ LỤC\n\nTT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Nguồn kinh phí\n"
+            "1 | Xây dựng trung tâm dữ liệu của tỉnh | Sở Khoa học và Công nghệ | Các sở | Năm 2026 | Ngân sách tỉnh\n"
+            "Sao lưu dữ liệu của trung tâm hằng ngày | Trung tâm Chuyển đổi số\n")
+    assert [(task.clause, task.lead) for task in tasks(read(text))] == [
+        ("Xây dựng trung tâm dữ liệu của tỉnh", "Sở Khoa học và Công nghệ"),
+        ("Sao lưu dữ liệu của trung tâm hằng ngày", "Trung tâm Chuyển đổi số"),
+    ]
+
+
+def test_a_table_of_quantities_asks_for_the_total_each_line_gives():
+    text = ("KẾ HOẠCH\nkiểm tra an toàn thông tin năm 2026\n\nPHỤ LỤC II\n\n"
+            "TT | Đối tượng kiểm tra | Nội dung kiểm tra | Số lần/năm | Tổng số (lượt)\n"
+            "1 | Cổng thông tin điện tử của tỉnh | - Rà quét lỗ hổng | 04 | 1.200\n"
+            "- Kiểm tra sao lưu | 02 | 24\n"
+            "2 | Hệ thống thư điện tử | - Rà quét lỗ hổng | 04 | 0\n")
+    found = read(text)
+    # One count per line whose last cell ("Tổng số") is a whole number: "1.200" → 1200, the continuation line's
+    # "24" → 24; a total of 0 asks nothing. No deadline in the table → the title's year, 31/12/2026.
+    assert [(t.kind, t.comparator, t.value, t.measure, t.due) for t in found] == [
+        ("target", "at_least", Decimal(1200), "count", dt.date(2026, 12, 31)),
+        ("target", "at_least", Decimal(24), "count", dt.date(2026, 12, 31)),
+    ]
+    assert found[1].clause == "- Kiểm tra sao lưu | 02 | 24"
+    assert text[found[1].start:found[1].end] == "- Kiểm tra sao lưu | 02 | 24"
