@@ -31,7 +31,8 @@ UNIT = (r"(?:Bộ|Sở|Ban|Ủy\s+ban|Uỷ\s+ban|UBND|Văn\s+phòng|Công\s+an|T
 _DUTY = re.compile(
     rf"^(?:Giao\s+(?:cho\s+)?)?(?P<unit>{UNIT}\b.{{0,160}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|căn\s+cứ|"
     r"theo\s+dõi|đôn\s+đốc|kiểm\s+tra|tổng\s+hợp|báo\s+cáo|gửi|xây\s+dựng|thực\s+hiện|tham\s+mưu|hướng\s+dẫn|"
-    r"định\s+kỳ|chủ\s+động|phối\s+hợp|là\s+cơ\s+quan|(?<!,\s)tổ\s+chức|triển\s+khai|rà\s+soát|ban\s+hành|trình)\b"
+    r"định\s+kỳ|chủ\s+động|phối\s+hợp|là\s+cơ\s+quan|(?<!,\s)tổ\s+chức|triển\s+khai|rà\s+soát|ban\s+hành|trình|"
+    r"bố\s+trí|chỉ\s+đạo|lồng\s+ghép)\b"
 )
 
 

@@ -19,16 +19,19 @@ an activity named only by its label ("a) Hoạt động 1") is read by its "Nộ
 line under "Cơ quan thực hiện:"; "X chủ trì, phối hợp với Y" in a lead line gives the lead X and the cooperating Y.
 A task written under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ: Tham mưu …", "b) Cơ quan thực hiện:" with
 "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …" under it, "c) Thời gian thực hiện: …") is its content, the label not
-being its text; a "Nhiệm vụ:" with nothing after its colon introduces bullets, each a task with the block's lead,
-cooperating units and deadline; a "Nội dung:" line saying its heading's action in full ("2. Rà soát văn bản" then
-"- Nội dung: Rà soát các văn bản …") is the task too. A deadline line may leave out its colon ("Thời gian thực hiện
-sau khi … ban hành"); a numbered line under a section's heading ("II. THỜI GIAN VÀ PHẠM VI", "1. Thời gian: …")
-says when the plan runs and is no field of a task. In a tasks or reporting section ("Chế độ báo cáo"), an item
-naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, led by the unit it opens with if
-any, and so is a paragraph "Đồng thời, giao X chủ trì …"; so are the duties naming their unit and a deadline
-(`authoring.extract_duties`: "Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm", recurring, due None, its words in
-`due_text`, as for a deadline line "Thường xuyên" or "Hằng năm"). An item with neither a lead nor a deadline is not
-a task. Each task's clause is the item as written.
+being its text; a "Nhiệm vụ:" with nothing after its colon introduces bullets, the duties of one task with the
+block's lead, cooperating units and deadline, its clause the label with the first duty (a bullet naming a unit of
+its own, "- Sở Tài chính bố trí …", is that unit's task); a "Nội dung:" line saying its heading's action in full
+("2. Rà soát văn bản" then "- Nội dung: Rà soát các văn bản …") is the task too. A deadline line may leave out its
+colon ("Thời gian thực hiện sau khi … ban hành"); a numbered line under a section's heading ("II. THỜI GIAN VÀ PHẠM
+VI", "1. Thời gian: …") says when the plan runs and is no field of a task. In a tasks or reporting section ("Chế độ
+báo cáo"), an item naming only a deadline ("xong trong tháng 12/2025", "trước ngày …") is a task, led by the unit it
+opens with if any, and so is a paragraph "Đồng thời, giao X chủ trì …"; so is a Quyết định's article giving the plan
+to a unit ("Điều 2. Giao Sở X chủ trì, phối hợp với …", wherever it stands); so are the duties naming their unit and
+a deadline (`authoring.extract_duties`: "Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm", recurring, due None,
+its words in `due_text`, as for a deadline line "Thường xuyên" or "Hằng năm"). An item with neither a lead nor a
+deadline is not a task. Each task's clause is the item as written, and where several lines make one task, its first:
+the person accepting it reads the rest beside it.
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ _FIELD = re.compile(
 )
 # A section whose numbered items assign work: "III. NHIỆM VỤ, GIẢI PHÁP", "IV. TỔ CHỨC THỰC HIỆN".
 _TASKS_SECTION = re.compile(r"NHIỆM\s+VỤ|GIẢI\s+PHÁP|TỔ\s+CHỨC\s+THỰC\s+HIỆN|CHẾ\s+ĐỘ\s+BÁO\s+CÁO", re.IGNORECASE)
+# A Quyết định's article giving the plan to a unit, wherever it stands: "Điều 2. Giao Sở Công Thương chủ trì, …".
+_ARTICLE = re.compile(r"^Điều\s+\d{1,2}\s*\.\s*(?=Giao\s)")
 _UNIT = UNIT
 # "Bộ Công an chủ trì, …", "Giao Sở Tài chính chủ trì …", "Sở X là cơ quan thường trực, chủ trì …": the unit named
 # before "chủ trì", at the item's start.
@@ -107,12 +112,16 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             found.extend((blocks[index].start, _task(blocks[index], _actor(blocks[index].body, read),
                                                      _fold(blocks[index].body), line=False)) for index in dated)
         else:
-            found.extend((block.start, _task(block, read, read.due_text)) for block in _named(blocks, owner, fields))
+            found.extend((block.start, _task(block, read._replace(lead=own or read.lead), read.due_text))
+                         for block, own in _named(blocks, owner, fields))
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
-        if index in taken or not _TASKS_SECTION.search(sections[index]):
+        article = _ARTICLE.match(block.body)
+        if index in taken or not (article or _TASKS_SECTION.search(sections[index])):
             continue
-        task = _worded_task(block)
+        task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
+                                   marker=article.group(0).strip(), body=block.body[article.end():])
+                            if article else block)
         if task is None:
             task, below = _duty_dated_below(blocks, index)
             taken.update(below)
@@ -198,27 +207,43 @@ _LABEL = re.compile(r"^(?:Hoạt\s+động|Nhiệm\s+vụ|Công\s+việc)\s+(?:\
 _CONTENT = re.compile(r"^(?:(?P<content>Nội\s+dung)|(?P<tasks>Nhiệm\s+vụ))\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 
 
-def _named(blocks: list[_Block], owner: int, fields: list[int]) -> list[_Block]:
-    """The blocks a task's clause is, one task each: its item; or its content line with the lines under it, the
-    label not being the task, when the item writes its task under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ:
-    Tham mưu …"), is named only by its label ("a) Hoạt động 1" then "- Nội dung: Tổ chức diễn đàn …") or says in its
-    "Nội dung" line the same action in full ("2. Rà soát văn bản" then "- Nội dung: Rà soát các văn bản …"); or,
-    when "Nhiệm vụ:" only introduces bullets ("- Triển khai …", "- Phối hợp …"), each bullet, a task of its own."""
+def _named(blocks: list[_Block], owner: int, fields: list[int]) -> list[tuple[_Block, str]]:
+    """The blocks a task's clause is, one task each, with the unit a block names as its own lead ("" for the
+    item's): its item; or its content line with the lines under it, the label not being the task, when the item
+    writes its task under "Nhiệm vụ:" ("1.1. Xây dựng …" then "a) Nhiệm vụ: Tham mưu …"), is named only by its label
+    ("a) Hoạt động 1" then "- Nội dung: Tổ chức diễn đàn …") or says in its "Nội dung" line the same action in full
+    ("2. Rà soát văn bản" then "- Nội dung: Rà soát các văn bản …"); or, when "Nhiệm vụ:" only introduces bullets
+    ("- Triển khai …", "- Phối hợp …"), one task for the block (`_duties_listed`)."""
     content = next((index for index in fields if _CONTENT.match(blocks[index].body)), None)
     if content is None:
-        return [blocks[owner]]
+        return [(blocks[owner], "")]
     label = _CONTENT.match(blocks[content].body)
     under = _under(blocks, [content]).get(0, [])
     if label["tasks"] and not label["value"].strip() and under:
-        depth = under[0].depth
-        return [block for block in under if block.depth == depth]
+        return _duties_listed(blocks[content], under)
     if not (label["tasks"] or _LABEL.match(blocks[owner].body) or _restated(blocks[owner].body, label["value"])):
-        return [blocks[owner]]
+        return [(blocks[owner], "")]
     last = content + len(under)
-    first = blocks[content]
-    raw = " ".join(block.raw for block in blocks[content:last + 1])
-    return [_Block(start=first.start, end=blocks[last].end, raw=raw, depth=first.depth, marker=first.marker,
-                   body=_fold(raw))]
+    return [(_joined(blocks[content:last + 1]), "")]
+
+
+def _duties_listed(label: _Block, under: list[_Block]) -> list[tuple[_Block, str]]:
+    """The bullets a "Nhiệm vụ:" introduces are the duties of one assignment: one task, its clause the label with
+    the first duty (the others stand beside it in the text), with the block's units and deadline; a bullet naming a
+    unit of its own ("- Sở Tài chính bố trí kinh phí …") is that unit's task."""
+    depth = under[0].depth
+    bullets = [block for block in under if block.depth == depth]
+    own = [(block, duty_unit(block.body)) for block in bullets if duty_unit(block.body)]
+    first = next((block for block in bullets if not duty_unit(block.body)), None)
+    block = [(_joined([label, first]), "")] if first else []
+    return sorted(block + own, key=lambda pair: pair[0].start)
+
+
+def _joined(parts: list[_Block]) -> _Block:
+    """One block of several lines, from the first one's start to the last one's end."""
+    raw = " ".join(part.raw for part in parts)
+    return _Block(start=parts[0].start, end=parts[-1].end, raw=raw, depth=parts[0].depth, marker=parts[0].marker,
+                  body=_fold(raw))
 
 
 def _restated(heading: str, content: str) -> bool:

@@ -1009,7 +1009,7 @@ def _spaced(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def test_a_task_written_under_nhiem_vu_is_its_content_one_task_per_bullet_with_the_blocks_units_and_deadline():
+def test_a_task_written_under_nhiem_vu_is_its_content_one_task_per_block_with_the_blocks_units_and_deadline():
     text = _spaced(
         "II. NHIỆM VỤ", "1. Về hạ tầng", "a) Nhiệm vụ: Nâng cấp mạng nội bộ\nCủa các phòng chuyên môn.",
         "b) Cơ quan thực hiện:", "- Đơn vị chủ trì: Văn phòng.", "- Đơn vị phối hợp: Sở Tài chính.",
@@ -1019,16 +1019,15 @@ def test_a_task_written_under_nhiem_vu_is_its_content_one_task_per_bullet_with_t
         "c) Thời gian thực hiện: Thực hiện thường xuyên.",
     )
     # The label "a) Nhiệm vụ:" is not the task: its words are (the line wrapped by the page, "Của …" in capitals,
-    # still the same item). Under item 2 it introduces two bullets: two tasks, each led by "Trung tâm dữ liệu" with
-    # "Các phòng chuyên môn". "Hoàn thành trong năm 2026" is due 31/12/2026; "Thực hiện thường xuyên" is recurring
-    # work, no one day, its words kept. The headings "1. Về hạ tầng", "2. Về dữ liệu" are no task.
+    # still the same item). Under item 2 it introduces two bullets, the duties of one assignment: one task, its
+    # clause the label with the first duty, led by "Trung tâm dữ liệu" with "Các phòng chuyên môn". "Hoàn thành
+    # trong năm 2026" is due 31/12/2026; "Thực hiện thường xuyên" is recurring work, no one day, its words kept.
+    # The headings "1. Về hạ tầng", "2. Về dữ liệu" are no task.
     assert [(c.kind, c.clause, c.lead, c.cooperating, c.due, c.due_text) for c in read(text)] == [
         ("task", "a) Nhiệm vụ: Nâng cấp mạng nội bộ Của các phòng chuyên môn.", "Văn phòng", "Sở Tài chính",
          dt.date(2026, 12, 31), "trong năm 2026"),
-        ("task", "- Số hóa hồ sơ lưu trữ của cơ quan.", "Trung tâm dữ liệu", "Các phòng chuyên môn", None,
-         "Thực hiện thường xuyên"),
-        ("task", "- Chuẩn hóa danh mục dữ liệu dùng chung.", "Trung tâm dữ liệu", "Các phòng chuyên môn", None,
-         "Thực hiện thường xuyên")]
+        ("task", "a) Nhiệm vụ: - Số hóa hồ sơ lưu trữ của cơ quan.", "Trung tâm dữ liệu", "Các phòng chuyên môn",
+         None, "Thực hiện thường xuyên")]
 
 
 def test_a_noi_dung_line_names_the_task_when_it_says_the_headings_action_in_full():
@@ -1139,3 +1138,46 @@ def test_work_done_each_month_has_no_day_unless_its_line_writes_one():
     # each month: no one day, "Hằng tháng" kept as written.
     assert [(c.clause[:2], c.due, c.due_text) for c in read(text)] == [
         ("+ ", dt.date(2026, 3, 14), "trước ngày 15/3/2026"), ("2.", None, "Hằng tháng")]
+
+
+class TestAssignmentsSetOutUnitByUnit:
+    """One task per assignment: the duties listed under one "Nhiệm vụ:" are one task, unless a duty names a unit of
+    its own; a Quyết định's article giving the plan to a unit is a task."""
+
+    def test_the_duties_under_nhiem_vu_are_one_task_and_its_highlight_is_the_label_with_the_first_duty(self):
+        text = _spaced(
+            "II. NHIỆM VỤ", "1. Về an toàn thông tin", "a) Nhiệm vụ:", "- Rà soát phương án an toàn thông tin.",
+            "- Diễn tập ứng cứu sự cố mạng.", "- Kiểm tra định kỳ các hệ thống.", "b) Cơ quan thực hiện:",
+            "- Đơn vị chủ trì: Công an tỉnh.", "- Đơn vị phối hợp: Sở Tài chính.",
+            "c) Thời gian thực hiện: Quý III/2026.",
+        )
+        found = read(text)
+        # Three bullets, one assignment: one task led by Công an tỉnh with Sở Tài chính, due at the end of the
+        # third quarter of 2026 (30/9/2026). The highlight runs from the label to the end of the first duty.
+        assert [(c.lead, c.cooperating, c.due, c.due_text) for c in found] == [
+            ("Công an tỉnh", "Sở Tài chính", dt.date(2026, 9, 30), "Quý III/2026")]
+        assert text[found[0].start:found[0].end] == "a) Nhiệm vụ:\n\n- Rà soát phương án an toàn thông tin."
+
+    def test_a_duty_naming_a_unit_of_its_own_is_that_units_task(self):
+        text = _spaced(
+            "II. NHIỆM VỤ", "1. Về hạ tầng", "a) Nhiệm vụ:", "- Nâng cấp đường truyền của các phòng.",
+            "- Sở Tài chính bố trí kinh phí nâng cấp.", "b) Cơ quan thực hiện:", "- Đơn vị chủ trì: Văn phòng.",
+            "c) Thời gian thực hiện: Hoàn thành trong năm 2026.",
+        )
+        # The first duty is the block's, led by Văn phòng; the second opens with its own unit: Sở Tài chính's task,
+        # the block's deadline with it (31/12/2026 for both).
+        assert [(c.clause, c.lead, c.due) for c in read(text)] == [
+            ("a) Nhiệm vụ: - Nâng cấp đường truyền của các phòng.", "Văn phòng", dt.date(2026, 12, 31)),
+            ("- Sở Tài chính bố trí kinh phí nâng cấp.", "Sở Tài chính", dt.date(2026, 12, 31))]
+
+    def test_a_decisions_article_giving_the_plan_to_a_unit_is_a_task_and_the_article_on_who_executes_it_is_not(self):
+        text = _spaced(
+            "QUYẾT ĐỊNH", "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.",
+            "Điều 2. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với các sở, ngành; Ủy ban nhân dân các xã tổ "
+            "chức triển khai Kế hoạch.",
+            "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở chịu trách nhiệm thi hành Quyết định này.",
+        )
+        # Điều 2 assigns the plan: a task led by the unit given it, cooperating with the units up to the ";".
+        # Điều 1 issues the plan and Điều 3 says who executes the decision: no task.
+        assert [(c.kind, c.clause[:8], c.lead, c.cooperating) for c in read(text)] == [
+            ("task", "Điều 2. ", "Sở Khoa học và Công nghệ", "các sở, ngành")]
