@@ -318,7 +318,7 @@ def test_plan_extract_prints_the_candidates_as_json(seeded, capsys):
     candidates = json.loads(capsys.readouterr().out)
     assert len(candidates) == 24
     assert set(candidates[0]) == {"kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max",
-                                  "measure", "due", "lead", "cooperating", "output"}
+                                  "measure", "unit", "due", "lead", "cooperating", "output"}
     reduction = next(c for c in candidates if c["comparator"] == "reduce_by")
     # "7. Tối thiểu 80% …; rút ngắn ít nhất 30% thời gian giải quyết công việc." in a plan for 2026.
     assert {key: reduction[key] for key in ("kind", "indicator", "value", "value_max", "due")} == {
