@@ -180,3 +180,13 @@ def test_a_number_stated_as_such_is_a_count_and_so_many_per_site_the_method():
     # trí" (one per site) says how the samples are taken: nothing.
     assert [(c.comparator, c.value, c.measure) for c in found] == [
         ("at_least", Decimal(5000), "count"), ("at_least", Decimal(120), "count")]
+
+
+def test_the_criteria_of_an_award_ask_nothing():
+    text = ("II. MỤC TIÊU\n\n- 100% xã tổ chức bầu cử đúng luật.\n\n3. Tiêu\nchuẩn khen thưởng\n\n"
+            "3.2. Bằng khen của Chủ tịch UBND tỉnh\n\na) Đối với tập thể:\n\n+ Có tỷ lệ cử tri đi bầu cử đạt\n"
+            "từ 98% trở lên; kết quả bầu cử đảm bảo đủ số lượng đại biểu.\n\n4. Tổ chức thực hiện\n\n"
+            "- Phấn đấu 95% cử tri được tuyên truyền.\n")
+    # "từ 98% trở lên" is what earns the Bằng khen (under "Tiêu chuẩn khen thưởng"), not a target; the section
+    # ends at "4.": 100% and 95% are targets, at least so much.
+    assert [(c.comparator, c.value) for c in targets(text)] == [("at_least", Decimal(100)), ("at_least", Decimal(95))]
