@@ -1,7 +1,10 @@
 """Several figures in one sentence and quantities with their units, each rule on a short sentence of its own."""
 
 import datetime as dt
+import json
 from decimal import Decimal
+
+from django.core.management import call_command
 
 from authoring.extract import Candidate, candidates_extract, catalogue_from_indicators
 from authoring.extract_figures import quantities, quantity_number
@@ -190,3 +193,17 @@ def test_the_criteria_of_an_award_ask_nothing():
     # "từ 98% trở lên" is what earns the Bằng khen (under "Tiêu chuẩn khen thưởng"), not a target; the section
     # ends at "4.": 100% and 95% are targets, at least so much.
     assert [(c.comparator, c.value) for c in targets(text)] == [("at_least", Decimal(100)), ("at_least", Decimal(95))]
+
+
+def test_plan_extract_lists_a_quantity_with_its_unit_and_prints_it_in_json(db, tmp_path, capsys):
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("II. MỤC TIÊU\n\n- Đến năm 2030, sản lượng chè xuất khẩu đạt 1.250 tấn; giá trị đạt 2,5 triệu "
+                      "USD.\n", encoding="utf-8")
+    call_command("plan_extract", str(source))
+    listing = capsys.readouterr().out
+    # "đạt 1.250 tấn" → ≥ 1 250 t and "đạt 2,5 triệu USD" → ≥ 2.5 million USD, in Vietnamese number format.
+    assert "≥ 1.250 tấn · 31/12/2030" in listing and "≥ 2,5 triệu USD · 31/12/2030" in listing
+    call_command("plan_extract", str(source), "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert [(c["value"], c["measure"], c["unit"]) for c in printed] == [(1250, "amount", "tấn"),
+                                                                         (2.5, "amount", "triệu USD")]
