@@ -12,13 +12,15 @@ per 1.000, 100.000 …, the base as the clause writes it: "dưới 4/100.000" is
 unless a word before it asks for more ("trên", "ít nhất", "đạt": at_least); "giảm từ 23 … xuống 18 ca sinh/1.000"
 is at_most 18, the start value 23 being no target; "amount" (a quantity in a unit of measure: "đạt 18.000 tấn" is
 at_least 18000, "đạt 10 triệu USD" at_least 10, "dưới 40 μg/m3" at_most 40, "giảm trung bình 5 μg/m3" reduce_by 5, as
-"giảm 20%" is; only after a word asking to reach it, so "công suất 500 MW" is none); null for "done"; `unit`, for an
+"giảm 20%" is; only after a word asking to reach it, so "công suất 500 MW" is none; a number of things, "22 trạm",
+"1.200 công trình", "3.000 lượt", "240 mẫu/năm", stays a "count"); null for "done"; `unit`, for an
 "amount", its unit as written, the scale kept in it and never multiplied in ("tấn", "triệu USD", "tỷ đồng", "μg/m3",
 "ha", "MW", "con/phụ nữ"; a dot in the number groups thousands, a comma marks decimals: "48,3 triệu USD" is value
 48.3, unit "triệu USD"), null otherwise; a sentence may set several figures, each its own candidate with the same
-clause; `due` (ISO date, the last day it is due by;
-null for a task with no day: recurring work, "trước ngày 15 hằng tháng", "trước ngày 30/11 hằng năm", "Thường
-xuyên", whose words stay in the clause); for tasks `lead`, `cooperating` and `output` as the document writes them
+clause, and a list item whose first sentence sets a figure and a later sentence of 15 words or more another gives
+each figure its own sentence as its clause; `due` (ISO date, the last day it is due by; null for a task with no day:
+recurring work, "trước ngày 15 hằng tháng", "trước ngày 30/11 hằng năm", "Thường xuyên", whose words stay in the
+clause); for tasks `lead`, `cooperating` and `output` as the document writes them
 (empty strings for targets).
 """
 
