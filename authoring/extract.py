@@ -20,7 +20,12 @@ rule-based on how party and state plans are written:
   "từ 03 bộ …": at_least 3, `measure` "count"), a place in a ranking ("thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50":
   at_most 4, `measure` "rank") or a multiple ("gấp 30 lần GRDP": at_least 30, "gấp đôi" 2, `measure` "multiple");
   "ít nhất 01 lần" is how often, "từ 15 tuổi" how old, not a count; a count listed after a count of the same things
-  is one too ("ít nhất 100 doanh nghiệp …, 50 doanh nghiệp …, trong đó có 20 doanh nghiệp …"); a figure in a
+  is one too ("ít nhất 100 doanh nghiệp …, 50 doanh nghiệp …, trong đó có 20 doanh nghiệp …"), and so is a count
+  reached, invested in or stated ("đạt mục tiêu 1.200 công trình", "đầu tư mới đối với 22 trạm", "Số lượng: 5.000
+  cuốn"); a quantity in a unit of measure is read beside the percentages ("đạt 18.000 tấn; … đạt 10 triệu USD, tăng
+  5 - 6%/năm": three targets; "dưới 40 μg/m3" at_most; `measure` "amount", the unit in `unit`), each figure of a
+  sentence its own target (`authoring.extract_figures`); a list item whose first sentence and a later one each set
+  a figure gives each figure its own sentence as its clause; a figure in a
   paragraph of prose of several
   sentences is proposed with its own sentence as its clause (a list item stays one clause);
 - a block that begins "Hoàn thành …" (after any "Quý II/2025," or "Năm 2025:") is a milestone (done), in the
@@ -72,8 +77,8 @@ the text, so a page can highlight it (`marked_segments`). The indicator is guess
 TF-IDF over syllables and syllable pairs with diacritics folded, a milestone preferring milestone indicators, the
 indicator whose name counts what the percentage counts preferred ("100% văn bản" → "Tỷ lệ văn bản …"); none when
 the best one fits poorly (`INDICATOR_MIN_SCORE`, `INDICATOR_MIN_FIT`: the clause must also say most of what the
-indicator's name says), since a wrong guess costs the reviewer more than none; and none for a count, a rank, a
-multiple or a rate, the catalogue's indicators being shares, milestones and reductions.
+indicator's name says), since a wrong guess costs the reviewer more than none; and none for an amount, a count, a
+rank, a multiple or a rate, the catalogue's indicators being shares, milestones and reductions.
 
 For the pages that let a person accept, edit or reject what is proposed: call `document_text` (authoring.documents)
 on the upload, then `candidates_extract(document.text, catalogue=catalogue_from_indicators(indicators))`, and
@@ -93,25 +98,35 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
+# The comparators and measures and the reading of a clause's figures live in `authoring.extract_figures`; they are
+# named here too, where the rest of the reading imports them from.
+from authoring.extract_figures import (  # noqa: F401
+    _PERCENT,
+    AMOUNT,
+    AT_LEAST,
+    AT_MOST,
+    COUNT,
+    MULTIPLE,
+    PERCENT,
+    RANGE,
+    RANK,
+    RATE,
+    RATIO,
+    REDUCE_BY,
+    _bare_counts,
+    _Measure,
+    _measures,
+    item_sentences,
+)
 from authoring.extract_skip import not_asked, situation_heading, unasked_blanked
 from core.periods import ROMAN, Quarter, month_last_day, year_last_day
 
 TARGET = "target"
 TASK = "task"
-AT_LEAST = "at_least"
-AT_MOST = "at_most"
-RANGE = "range"
-REDUCE_BY = "reduce_by"
 DONE = "done"
-PERCENT = "percent"  # what a value measures: a percentage,
-COUNT = "count"  # a number of things ("tối thiểu 03 cụm"),
-RANK = "rank"  # a place in a ranking ("nhóm 4 nước dẫn đầu": at most 4th),
-MULTIPLE = "multiple"  # a multiple of something ("gấp 30 lần GRDP": at least 30 times; "còn 1,7 lần": at most)
-RATIO = "ratio"  # so many of one thing to 100 of another ("107 trẻ trai/100 trẻ gái": at most 107)
-RATE = "rate"  # so many per 1.000, 100.000 … ("dưới 4/100.000", "xuống 18 ca sinh/1.000 phụ nữ": at most)
 
-JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure", "due",
-               "lead", "cooperating", "output")
+JSON_FIELDS = ("kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure", "unit",
+               "due", "lead", "cooperating", "output")
 # An indicator is guessed only when the clause shares at least this much of its weighted words with it (cosine), and
 # when that score times the share of the indicator's name the clause says too (`_Guesser.covered`) reaches
 # INDICATOR_MIN_FIT. Chosen on the seed plans and the three state plans read as a development set: below 0.18 the
@@ -125,6 +140,9 @@ SAME_DELIVERABLE_PAIRS = 5
 # A paragraph of prose (no bullet, no number) of this many sentences or more is not one clause: a figure in it is
 # proposed with its own sentence. A list item, however long, is one clause.
 PARAGRAPH_SENTENCES = 2
+# A list item is read sentence by sentence only when a later sentence of this many words or more sets a figure of its
+# own (`_item_sentences`); a shorter one closes the item ("Quy mô kinh tế số đạt 40% GRDP.").
+ITEM_SENTENCE_WORDS = 15
 
 
 # --- records ------------------------------------------------------------------------------------------------------
@@ -147,8 +165,9 @@ class Candidate:
     """A target or task the text seems to set; every field is a proposal for a person to confirm.
 
     `clause` is the block as written (line breaks folded into spaces); `start`/`end` are its offsets in the text.
-    `value`/`value_max` are what `measure` says (PERCENT, COUNT, RANK; None for a milestone); `due` is the last
-    day it is due by, `due_text` the words that said so (empty when the due day was taken from the plan's years).
+    `value`/`value_max` are what `measure` says (PERCENT, COUNT, RANK, AMOUNT in `unit` …; None for a milestone);
+    `due` is the last day it is due by, `due_text` the words that said so (empty when the due day was taken from
+    the plan's years).
     Tasks add `lead`, `cooperating` and `output` as the document writes them."""
 
     kind: str
@@ -160,6 +179,7 @@ class Candidate:
     value: Decimal | None = None
     value_max: Decimal | None = None
     measure: str | None = None
+    unit: str = ""  # for an AMOUNT, its unit as written ("tấn", "triệu USD", "μg/m3")
     due: dt.date | None = None
     due_text: str = ""
     lead: str = ""
@@ -172,6 +192,7 @@ class Candidate:
         for name in ("value", "value_max"):
             data[name] = None if data[name] is None else _decimal_json(data[name])
         data["due"] = self.due.isoformat() if self.due else None
+        data["unit"] = self.unit or None
         return data
 
 
@@ -389,6 +410,11 @@ def _spaced(lines: list[str]) -> bool:
     return items >= 10 and after_blank >= SPACED_ITEMS * items
 
 
+def _range_wrapped(tail: str, line: str) -> bool:
+    """A range cut by the line's end: "… tăng bình quân 05" / "- 06%/năm." goes on, the dash no bullet."""
+    return bool(re.search(r"\d\s*$", tail) and re.match(r"\s*[-–]\s*\d{1,3}(?:[.,]\d+)?\s*%", line))
+
+
 def _capitals(text: str) -> bool:
     """Text in capitals: it has letters, and none of them in lower case."""
     return any(ch.isalpha() for ch in text) and text == text.upper()
@@ -412,6 +438,8 @@ def _blocks(text: str) -> list[_Block]:
         tail = text[max(current.start, current.end - 8):current.end] if current is not None else ""
         if gap and current is not None and not _wrapped_across(tail, content):
             current = None
+        if opened and not gap and current is not None and _range_wrapped(tail, content):
+            opened = None
         gap = False
         if opened is None and current is not None and _line_opens(current, tail, content, spaced=spaced):
             opened = ("", heading_depth + 0.5)
@@ -459,6 +487,8 @@ _PERIOD_IN = re.compile(r"(?:^|(?:trong|cả|suốt|hết)\s+)giai\s+đoạn\s+(
                         re.IGNORECASE)
 _NAMED_DOCUMENT = re.compile(r"(?:Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Kế\s+hoạch|Chương\s+trình|Đề\s+án|"
                              r"Chỉ\s+thị|Kết\s+luận)\b[^;.]{0,120}$", re.IGNORECASE)
+# "Quy hoạch … giai đoạn 2021 - 2030, tầm nhìn đến năm 2050": the vision in a document's title, not a deadline.
+_TITLE_VISION = re.compile(r"giai\s+đoạn\s+20\d{2}\s*[-–]\s*20\d{2}\s*,?\s*tầm\s+nhìn\s+$", re.IGNORECASE)
 # "trong 05 năm tiếp theo": so many years after the last year the clause wrote before it.
 _NEXT_YEARS = re.compile(r"trong\s+(?P<n>\d{1,2})\s+năm\s+(?:tiếp\s+theo|tới|sau)", re.IGNORECASE)
 # A line that is only a period: "Giai đoạn 2025-2027:", "Từ năm 2026 đến năm 2027".
@@ -508,7 +538,8 @@ def _due_in(text: str, *, ahead: bool = True) -> _Due | None:
         return _Due(month_last_day(year, number), _fold(month.group(0)))
     year = _LEAD_YEAR.match(text) or next(
         (match for match in _IN_YEAR.finditer(text)
-         if not re.search(r"từ\s+năm\s+\d{4}\s*$", text[max(0, match.start() - 20):match.start()])), None)
+         if not re.search(r"từ\s+năm\s+\d{4}\s*$", text[max(0, match.start() - 20):match.start()])
+         and not _TITLE_VISION.search(text[max(0, match.start() - 40):match.start()])), None)
     if year:
         return _Due(year_last_day(int(year["y"])), _fold(year.group(0)).rstrip(",:."))
     return (_years_ahead(text) if ahead else None) or _period_end(text)
@@ -570,141 +601,6 @@ def _plan_year(text: str) -> int | None:
         return int(span["y2"])
     years = [int(match["y"]) for match in _HEADING_YEAR.finditer(head)]
     return years[-1] if years else None
-
-
-# --- values -------------------------------------------------------------------------------------------------------
-
-_NUMBER = r"\d{1,3}(?:[.,]\d+)?"
-_RANGE = re.compile(rf"(?:từ\s+)?(?<![\d.,])(?P<lo>{_NUMBER})\s*%?\s*(?:-|–|đến)\s*(?P<hi>{_NUMBER})\s*%",
-                    re.IGNORECASE)
-_PERCENT = re.compile(rf"(?<![\d.,])(?P<v>{_NUMBER})\s*%")
-_REDUCE = re.compile(r"(?:rút\s+ngắn|giảm)\s+(?:(?:ít\s+nhất|tối\s+thiểu)\s+)?$", re.IGNORECASE)
-_AT_MOST = re.compile(r"(?:tối\s+đa|không\s+quá|dưới|≤)\s*$", re.IGNORECASE)
-
-
-class _Measure(NamedTuple):
-    comparator: str
-    value: Decimal | None
-    value_max: Decimal | None
-    measure: str | None = PERCENT
-    at: int = -1  # where the figure stands in its part, when it matters (`_staged`)
-
-
-# "giảm từ 23 ca sinh/1.000 phụ nữ xuống 18 ca sinh/1.000 phụ nữ": the start value is not asked; the end value is,
-# at most (a rate when a base follows it, a percentage, else a count).
-_FROM_DOWN_TO = re.compile(
-    rf"(?<![\d.,])từ\s+(?:mức\s+)?{_NUMBER}[^;]{{0,60}}?\s+xuống\s+(?:còn\s+|dưới\s+|mức\s+)*(?P<n>{_NUMBER})"
-    r"(?P<pct>\s*%)?(?P<per>(?:\s+[^\W\d_]+){0,4}\s*/\s*(?:100|1\.000|10\.000|100\.000)(?![\d.,]))?", re.IGNORECASE)
-# "dưới 4/100.000 trẻ sinh ra còn sống", "ở mức 107 trẻ sơ sinh trai/100 trẻ sơ sinh gái": a rate, or a ratio when
-# words stand between the figure and "/100"; not a date ("ngày 15/11") nor a document number ("số 12/2025").
-_PER = re.compile(rf"(?<![\d.,/])(?P<n>{_NUMBER})(?P<words>(?:\s+[^\W\d_]+){{0,4}})\s*/\s*"
-                  r"(?P<per>100|1\.000|10\.000|100\.000)(?![\d.,/])(?=\s+[^\W\d_])", re.IGNORECASE)
-_PER_AT_LEAST = re.compile(r"(?:trên|ít\s+nhất|tối\s+thiểu|không\s+ít\s+hơn|đạt|tăng\s+lên)\s*$", re.IGNORECASE)
-
-
-def _rates(part: str) -> tuple[list[_Measure], list[tuple[int, int]]]:
-    """The rates and ratios a part sets, and where they stand (so the figures in them are not read again). A rate
-    or ratio is a level to stay under ("dưới 4/100.000", "ở mức 107 trẻ trai/100 trẻ gái", "xuống 18/1.000") unless
-    a word before it asks for more ("trên", "ít nhất", "đạt")."""
-    found: list[_Measure] = []
-    taken: list[tuple[int, int]] = []
-    for match in _FROM_DOWN_TO.finditer(part):
-        measure = PERCENT if match["pct"] else (RATE if match["per"] else COUNT)
-        found.append(_Measure(AT_MOST, _number(match["n"]), None, measure, match.start("n")))
-        taken.append(match.span())
-    for match in _PER.finditer(part):
-        if any(start <= match.start() < end for start, end in taken) or re.search(
-                r"(?:ngày|số|năm)\s*$", part[max(0, match.start() - 8):match.start()], re.IGNORECASE):
-            continue
-        measure = RATIO if match["words"].strip() and match["per"] == "100" else RATE
-        before = part[max(0, match.start() - 20):match.start()]
-        comparator = AT_LEAST if _PER_AT_LEAST.search(before) else AT_MOST
-        found.append(_Measure(comparator, _number(match["n"]), None, measure, match.start()))
-        taken.append(match.span())
-    return found, taken
-
-
-# "tối thiểu 03 cụm trung tâm dữ liệu", "phát triển từ 05 bộ dữ liệu": a count; "ít nhất 01 lần/năm" is how often,
-# "từ 15 tuổi" how old, "từ 03 đến 05 cụm" a span, none of them how many at least.
-_COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn|\btừ)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
-                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|đến|%)\b)(?=[^\W\d_])", re.IGNORECASE)
-# "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
-_RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
-                   r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)
-# "gấp 30 lần GRDP", "tăng gấp 2,5 lần", "tăng gấp đôi": a multiple, at least so many times.
-_MULTIPLE = re.compile(rf"\bgấp\s+(?:(?P<n>{_NUMBER})\s+lần\b|(?P<twice>đôi)\b)", re.IGNORECASE)
-
-
-# "giảm … còn 1,7 lần": down to a multiple, at most so many times.
-_DOWN_TO_MULTIPLE = re.compile(rf"\bcòn\s+(?P<n>{_NUMBER})\s+lần\b", re.IGNORECASE)
-# "có ít nhất một cơ sở y tế": a count written as a word ("ít nhất một trong các dịch vụ" is one of several, not a
-# count; "năm" is left out, being also a year).
-_COUNT_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
-_COUNT_WORD = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn)\s+(?P<w>một|hai|ba|bốn|sáu|bảy|tám|chín|mười)"
-                         r"\s+(?!trong\b|lần\b|năm\b|tháng\b|ngày\b)(?=[^\W\d_])", re.IGNORECASE)
-
-
-def _number(text: str) -> Decimal:
-    return Decimal(text.replace(",", "."))
-
-
-def _measures(part: str) -> list[_Measure]:
-    """Every percentage a part of a clause sets, with its comparator."""
-    found, taken = _rates(part)
-    for match in _RANGE.finditer(part):
-        low, high = _number(match["lo"]), _number(match["hi"])
-        if low < high <= 100 and not any(start <= match.start() < end for start, end in taken):
-            found.append(_Measure(RANGE, low, high, PERCENT, match.start()))
-            taken.append(match.span())
-    for match in _PERCENT.finditer(part):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
-        value = _number(match["v"])
-        if value > 100:
-            continue
-        before = part[max(0, match.start() - 30):match.start()]
-        if _REDUCE.search(before):
-            found.append(_Measure(REDUCE_BY, value, None, PERCENT, match.start()))
-        elif _AT_MOST.search(before):
-            found.append(_Measure(AT_MOST, value, None, PERCENT, match.start()))
-        else:
-            found.append(_Measure(AT_LEAST, value, None, PERCENT, match.start()))
-    return sorted(found, key=lambda measure: measure.at) or _counts_and_ranks(part)
-
-
-def _listed_counts(part: str, counts: list[re.Match]) -> list[tuple[int, _Measure]]:
-    """The counts listed after a count of the same things, with no comparator word of their own ("ít nhất 100 doanh
-    nghiệp khởi nghiệp, 50 doanh nghiệp khoa học …, trong đó có 20 doanh nghiệp …"): each is at least so many."""
-    found: list[tuple[int, _Measure]] = []
-    seen = {match.start("n") for match in counts}
-    for count in counts:
-        noun = re.match(r"[^\W\d_]+", part[count.end():])
-        if noun is None:
-            continue
-        listed = re.compile(rf"(?<![\d.,/])(?P<n>\d{{1,3}}(?:\.\d{{3}})*)\s+{re.escape(noun.group(0))}\b")
-        for match in listed.finditer(part, count.end()):
-            if match.start("n") not in seen:
-                seen.add(match.start("n"))
-                found.append((match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT)))
-    return found
-
-
-def _counts_and_ranks(part: str) -> list[_Measure]:
-    """The places in a ranking (at most that place), the counts (at least so many) and the multiples (at least so
-    many times) a part without a percentage sets, in the order written."""
-    found = [(match.start(), _Measure(AT_MOST, Decimal(match["n"] or match["t"] or match["r"]), None, RANK))
-             for match in _RANK.finditer(part)]
-    found += [(match.start(), _Measure(AT_LEAST, _number(match["n"]) if match["n"] else Decimal(2), None, MULTIPLE))
-              for match in _MULTIPLE.finditer(part)]
-    found += [(match.start(), _Measure(AT_MOST, _number(match["n"]), None, MULTIPLE))
-              for match in _DOWN_TO_MULTIPLE.finditer(part)]
-    counts = list(_COUNT.finditer(part))
-    found += [(match.start(), _Measure(AT_LEAST, Decimal(match["n"].replace(".", "")), None, COUNT))
-              for match in counts]
-    found += _listed_counts(part, counts)
-    found += [(match.start(), _Measure(AT_LEAST, Decimal(_COUNT_WORDS[match["w"].lower()]), None, COUNT))
-              for match in _COUNT_WORD.finditer(part)]
-    return [measure for _, measure in sorted(found)]
 
 
 # --- targets ------------------------------------------------------------------------------------------------------
@@ -821,7 +717,7 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
         sentence = next((span for span in sentences if span.start < end <= span.end), None)
         measures = _measures(unasked_blanked(part))
         if introduces:
-            measures = [measure for measure in measures if measure.measure == PERCENT]
+            measures = [measure for measure in measures if measure.measure in (PERCENT, AMOUNT)]
         elif not measures and context.objectives and not context.general:
             measures = _bare_counts(part)
         for number, measure in enumerate(measures):
@@ -851,28 +747,6 @@ def _staged(after: str) -> _Due | None:
 
 # A bullet naming an action and then saying what it is: "- Triển khai cáp quang: Đảm bảo đường truyền …".
 _DESCRIBED = re.compile(r"^[^:;.]{3,80}:\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ]")
-# A count written with no comparator word, in the objectives: "+ Lắp đặt mới trạm 5G: 58 trạm", "phát triển 58 trạm
-# 5G", "nâng tổng số trạm 5G: 188 trạm"; a breakdown in brackets ("(Trong đó: VNPT: 25 trạm …)") is not one.
-_BARE_COUNT = re.compile(
-    r"(?:^[^:;()]{3,80}:\s*|\bnâng\s+tổng\s+số[^:;()]{0,60}?:?\s*|\b(?:phát\s+triển|lắp\s+đặt|đầu\s+tư|xây\s+dựng)"
-    r"(?:\s+mới)?\s+)(?P<n>\d{1,3}(?:\.\d{3})*)\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|tỷ|triệu|nghìn|ngàn|đồng|%)\b)(?=[^\W\d_])",
-    re.IGNORECASE,
-)
-
-
-# A count of people, sessions or products, with no verb before it, in the objectives: "đào tạo 3.000 lượt nhân lực",
-# "tập huấn cho 500 người", "20 mô hình", "150 sản phẩm"; not the end of a span ("từ 03 đến 05 lớp").
-_COUNTED = re.compile(r"(?<![\d.,/])(?<!đến\s)(?<![-–]\s)(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
-                      r"(?=(?:lượt|người|mô\s+hình|sản\s+phẩm|học\s+viên|lớp)\b)", re.IGNORECASE)
-
-
-def _bare_counts(part: str) -> list[_Measure]:
-    plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
-    found = {match.start("n"): match["n"] for match in _BARE_COUNT.finditer(plain)}
-    found.update({match.start("n"): match["n"] for match in _COUNTED.finditer(plain)})
-    return [_Measure(AT_LEAST, Decimal(found[at].replace(".", "")), None, COUNT) for at in sorted(found)]
-
-
 def _subheading(block: _Block, nested: bool) -> bool:
     """A numbered heading with items under it ("2.1. Xây dựng trạm 5G, mạng lõi"): it names what the items do."""
     return nested and bool(block.marker) and block.depth < 6 and len(block.body) < 100 and not block.body.endswith(".")
@@ -891,20 +765,21 @@ class _Sentence(NamedTuple):
 def _sentences(block: _Block) -> list[_Sentence]:
     """The sentences of a paragraph of prose of `PARAGRAPH_SENTENCES` sentences or more ("Triển khai … của Trung
     ương. Chú trọng … tối thiểu 80% … . Áp dụng …"), each with its offsets; none for a shorter paragraph or a list
-    item ("- …", "a) …"), whose clause is the whole block. A sentence ends with ". " before a capital ("TP. Hồ Chí
-    Minh" aside, as `_parts` reads it)."""
+    item ("- …", "a) …"), whose clause is the whole block unless its first sentence and a later one each set a
+    figure (`_item_sentences`). A sentence ends with ". " before a capital ("TP. Hồ Chí Minh" aside, as `_parts`
+    reads it)."""
     if block.marker:
-        return []
-    pieces = re.split(r"(?<=\.)\s+(?=[^\W\d_])", block.body)
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    for piece in pieces:
-        start = block.body.index(piece, offset)
-        offset = start + len(piece)
-        if spans and not piece[:1].isupper():
-            spans[-1] = (spans[-1][0], offset)
-        else:
-            spans.append((start, offset))
+        spans = _item_sentences(block.body)
+    else:
+        spans = []
+        offset = 0
+        for piece in re.split(r"(?<=\.)\s+(?=[^\W\d_])", block.body):
+            start = block.body.index(piece, offset)
+            offset = start + len(piece)
+            if spans and not piece[:1].isupper():
+                spans[-1] = (spans[-1][0], offset)
+            else:
+                spans.append((start, offset))
     if len(spans) < PARAGRAPH_SENTENCES:
         return []
     found = []
@@ -913,8 +788,24 @@ def _sentences(block: _Block) -> list[_Sentence]:
         where = re.search(r"\s+".join(map(re.escape, clause.split())), block.raw)
         if where is None:  # pragma: no cover - the body is the block's words, folded
             return []
-        found.append(_Sentence(start, end, clause, block.start + where.start(), block.start + where.end()))
+        begin = 0 if not found else where.start()  # a list item's first sentence keeps its marker ("- …")
+        found.append(_Sentence(start, end, _fold(block.raw[begin:where.end()]), block.start + begin,
+                               block.start + where.end()))
     return found
+
+
+def _item_sentences(body: str) -> list[tuple[int, int]]:
+    """A list item's sentences when its first sentence sets a figure and a later one another ("- … đạt dưới 40 μg/m3
+    …. Tỷ lệ số ngày … đạt tối thiểu 80%."): each figure is then read with its own sentence; else none, the item one
+    clause ("+ Phát triển ngành …. Có ít nhất 02 vùng …" keeps its whole item). A short closing sentence ("… top 03
+    vùng …. Quy mô kinh tế số đạt 40% GRDP.") completes the item: only a later sentence of `ITEM_SENTENCE_WORDS`
+    words or more, setting a figure, splits it."""
+    spans = item_sentences(body)
+    figured = [bool(_measures(unasked_blanked(body[span.start:span.end]))) for span in spans]
+    standing = [len(body[span.start:span.end].split()) >= ITEM_SENTENCE_WORDS for span in spans]
+    if len(spans) < 2 or not figured[0] or not any(map(all, zip(figured[1:], standing[1:], strict=True))):
+        return []
+    return [(span.start, span.end) for span in spans]
 
 
 def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guesser: _Guesser,
@@ -928,7 +819,7 @@ def _target(block: _Block, part: str, measure: _Measure, due: _Due | None, guess
         kind=TARGET, clause=clause, start=start, end=end,
         indicator=guesser.guess(part, measure.comparator) if shared else None, comparator=measure.comparator,
         value=measure.value,
-        value_max=measure.value_max, measure=measure.measure, due=due.day if due else None,
+        value_max=measure.value_max, measure=measure.measure, unit=measure.unit, due=due.day if due else None,
         due_text=due.text if due else "",
     )
 

@@ -3,7 +3,8 @@
 - a section on the present situation ("1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được"): a baseline;
 - a part opening "Hiện nay", "Đến nay" or saying "đến nay đã", a share in brackets after a count ("(chiếm 32,2%)"):
   the present situation ("Kinh tế số chiếm 45% GRDP" is a target);
-- an award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân");
+- an award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), and a section setting an award's criteria
+  ("3. Tiêu chuẩn khen thưởng": "tỷ lệ cử tri đi bầu đạt từ 98% trở lên" is what earns it, not what is asked);
 - points in a scoring sheet ("cộng 02 điểm", "tổng số điểm", "điểm chuẩn").
 """
 
@@ -27,9 +28,15 @@ _NOT_ASKED = re.compile(
 )
 
 
+# A section setting what earns an award: "3. Tiêu chuẩn khen thưởng", "Điều kiện xét khen thưởng".
+AWARD_CRITERIA = re.compile(r"(?:Tiêu\s+chuẩn|Điều\s+kiện)\s+(?:xét\s+)?(?:khen\s+thưởng|tặng|thi\s+đua)",
+                            re.IGNORECASE)
+
+
 def situation_heading(heading: str) -> bool:
-    """Whether a heading opens a section on the present situation."""
-    return bool(SITUATION.match(heading))
+    """Whether a heading opens a section whose figures ask nothing of anyone: the present situation, or the
+    criteria of an award."""
+    return bool(SITUATION.match(heading) or AWARD_CRITERIA.match(heading))
 
 
 def not_asked(part: str) -> bool:

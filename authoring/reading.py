@@ -16,7 +16,7 @@ from authoring.documents import document_text
 from authoring.extract import PERCENT, candidates_extract, catalogue_from_indicators, marked_segments
 from authoring.forms import DUE_HELP
 from authoring.services import Accepted, due_read
-from core.formatting import date_format
+from core.formatting import date_format, number_format
 from targets.models import Comparator, Indicator
 
 
@@ -33,6 +33,34 @@ class CandidateRow:
     index: int
     candidate: Any
     form: "CandidateForm"
+
+    @property
+    def figure(self) -> str:
+        """The figure read, when the form's percentage cannot hold it: "≥ 18.000 tấn", "≥ 22", "≤ 4"."""
+        return figure_shown(self.candidate)
+
+
+_SIGNS = {"at_least": "≥ ", "at_most": "≤ ", "reduce_by": "−", "range": ""}
+
+
+def _number_shown(value: Decimal) -> str:
+    """As many decimals as the text wrote ("48,3", "18.000")."""
+    return number_format(value, max(0, -Decimal(value).as_tuple().exponent))
+
+
+def figure_shown(candidate) -> str:
+    """A quantity, count, rank, multiple, ratio or rate as read, with its unit ("≥ 18.000 tấn", "≤ 40 μg/m3"): the
+    catalogue's targets are percentages and milestones, so the person sets the indicator and value by hand, seeing
+    what the text asked. Empty for a percentage or a milestone, which the form holds."""
+    measure, value = getattr(candidate, "measure", None), getattr(candidate, "value", None)
+    if measure in (None, PERCENT) or value is None:
+        return ""
+    shown = _number_shown(value)
+    value_max = getattr(candidate, "value_max", None)
+    if value_max is not None:
+        shown = f"{shown}–{_number_shown(value_max)}"
+    unit = getattr(candidate, "unit", "") or ""
+    return f"{_SIGNS.get(candidate.comparator, '')}{shown} {unit}".strip()
 
 
 @dataclass(slots=True)

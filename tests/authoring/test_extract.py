@@ -252,7 +252,7 @@ def test_to_json_names_every_field_with_plain_values():
         "kind": "target", "indicator": "ung_dung_dai_hoi", "comparator": "done", "value": None, "value_max": None,
         "due": "2025-06-30"}
     assert list(data) == ["kind", "clause", "start", "end", "indicator", "comparator", "value", "value_max", "measure",
-                          "due", "lead", "cooperating", "output"]
+                          "unit", "due", "lead", "cooperating", "output"]
     (percent,) = read("- 95,5% tài liệu được số hóa.\n")
     assert percent.to_json()["value"] == 95.5
 

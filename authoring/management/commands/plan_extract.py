@@ -10,9 +10,17 @@ better), "multiple" (a multiple of something: "gấp 30 lần GRDP" is at_least 
 "ratio" (so many of one thing to 100 of another: "ở mức 107 trẻ trai/100 trẻ gái" is at_most 107), "rate" (so many
 per 1.000, 100.000 …, the base as the clause writes it: "dưới 4/100.000" is at_most 4); a rate or ratio is at_most
 unless a word before it asks for more ("trên", "ít nhất", "đạt": at_least); "giảm từ 23 … xuống 18 ca sinh/1.000"
-is at_most 18, the start value 23 being no target; null for "done"; `due` (ISO date, the last day it is due by;
-null for a task with no day: recurring work, "trước ngày 15 hằng tháng", "trước ngày 30/11 hằng năm", "Thường
-xuyên", whose words stay in the clause); for tasks `lead`, `cooperating` and `output` as the document writes them
+is at_most 18, the start value 23 being no target; "amount" (a quantity in a unit of measure: "đạt 18.000 tấn" is
+at_least 18000, "đạt 10 triệu USD" at_least 10, "dưới 40 μg/m3" at_most 40, "giảm trung bình 5 μg/m3" reduce_by 5, as
+"giảm 20%" is; only after a word asking to reach it, so "công suất 500 MW" is none; a number of things, "22 trạm",
+"1.200 công trình", "3.000 lượt", "240 mẫu/năm", stays a "count"); null for "done"; `unit`, for an
+"amount", its unit as written, the scale kept in it and never multiplied in ("tấn", "triệu USD", "tỷ đồng", "μg/m3",
+"ha", "MW", "con/phụ nữ"; a dot in the number groups thousands, a comma marks decimals: "48,3 triệu USD" is value
+48.3, unit "triệu USD"), null otherwise; a sentence may set several figures, each its own candidate with the same
+clause, and a list item whose first sentence sets a figure and a later sentence of 15 words or more another gives
+each figure its own sentence as its clause; `due` (ISO date, the last day it is due by; null for a task with no day:
+recurring work, "trước ngày 15 hằng tháng", "trước ngày 30/11 hằng năm", "Thường xuyên", whose words stay in the
+clause); for tasks `lead`, `cooperating` and `output` as the document writes them
 (empty strings for targets).
 """
 
@@ -25,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from authoring.documents import document_text
 from authoring.extract import (
+    AMOUNT,
     AT_MOST,
     COUNT,
     MULTIPLE,
@@ -94,7 +103,10 @@ def _json_dumps(data) -> str:
 
 def _candidate_heading(candidate: Candidate) -> str:
     kind = _("Task") if candidate.kind == TASK else _("Target")
-    if candidate.measure == RANK and candidate.value is not None:
+    if candidate.measure == AMOUNT and candidate.value is not None:
+        sign = {"at_least": "≥ ", "at_most": "≤ ", "reduce_by": "−"}.get(candidate.comparator, "")
+        measure = f"{sign}{number_format(candidate.value)} {candidate.unit}"
+    elif candidate.measure == RANK and candidate.value is not None:
         measure = _("ranked %(value)s or better") % {"value": number_format(candidate.value)}
     elif candidate.measure in (RATE, RATIO) or (candidate.measure == MULTIPLE and candidate.comparator == AT_MOST):
         measure = _COUNT_LABELS.get(candidate.comparator, "%(value)s") % {"value": number_format(candidate.value)}
