@@ -37,6 +37,7 @@ the person accepting it reads the rest beside it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 from authoring.extract import (
@@ -103,8 +104,8 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
     taken: set[int] = set()
     for owner, fields in _assignments(blocks, owners):
         read = _fields_read([blocks[index] for index in fields], _under(blocks, fields))
-        if not read.lead and not read.due_text and not read.due_intro:
-            continue
+        if not read.lead and (not read.due_text or open_span(read.due_text)) and not read.due_intro:
+            continue  # no lead, and nothing to track by: no time line, or one giving only a start or a season
         taken.update(range(owner, fields[-1] + 1))
         dated = _dated_lines(blocks, fields) if read.due_intro else []
         if dated:
@@ -125,6 +126,9 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         if task is None:
             task, below = _duty_dated_below(blocks, index)
             taken.update(below)
+        elif task.lead and block.body.endswith(":"):
+            task, below = _led_duties(blocks, index, task)
+            taken.update(below)
         if task:
             found.append((block.start, task))
             taken.add(index)
@@ -134,7 +138,8 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
 def _owner(blocks: list[_Block], index: int) -> int | None:
     """The item a field line belongs to: the nearest marked block above it, less deep, that is not a field itself
     (a paragraph without a marker between them is read by `_assignments`), nor a section's heading ("II. THỜI GIAN
-    VÀ PHẠM VI" over "1. Thời gian: từ nay đến năm 2030" says when the plan runs). The lines under a lead line that
+    VÀ PHẠM VI" over "1. Thời gian: từ nay đến năm 2030" says when the plan runs) or a heading on its scope ("2.
+    Phạm vi, đối tượng, thời gian hỗ trợ"). The lines under a lead line that
     only introduces them ("b) Cơ quan thực hiện:" then "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …") are fields of
     the same item."""
     depth = blocks[index].depth
@@ -148,9 +153,14 @@ def _owner(blocks: list[_Block], index: int) -> int | None:
             if field:
                 return None  # "+ …" under "- Thời gian thực hiện:" is a dated line, read with its item
             if block.marker:
-                return above if block.depth > 1 else None
+                return above if block.depth > 1 and not _SCOPE_HEADING.match(block.body) else None
             depth = block.depth
     return None
+
+
+# "2. Phạm vi, đối tượng, thời gian hỗ trợ" over "a) Phạm vi, đối tượng hỗ trợ: …", "b) Thời gian hỗ trợ: Từ nay đến
+# hết ngày 31/12/2025": who and where the plan covers and when it runs, not an assignment.
+_SCOPE_HEADING = re.compile(r"(?:Phạm\s+vi|Đối\s+tượng)\b", re.IGNORECASE)
 
 
 def _introduces_units(field: re.Match) -> bool:
@@ -325,11 +335,25 @@ _RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+(?:năm|quý|
 _YEARS = re.compile(r"^(?:năm\s+)?20\d{2}\s*[-–]\s*(?:năm\s+)?(?P<y>20\d{2})\b", re.IGNORECASE)
 
 
+# "Từ tháng 11/2025 đến khi kết thúc Tổng kiểm kê", "Từ tháng 3 đến tháng 11 hàng năm", "01 ngày/hội nghị": when
+# work starts, the season it runs in each year or how long one session lasts, with no end of its own to track.
+_OPEN_SPAN = re.compile(r"^\s*(?:Từ\s+(?:tháng|ngày|năm)\s+[\d/]+\s+(?:(?:đến|tới)\s+(?:khi|lúc)\b"
+                        r"|đến\s+tháng\s+\d{1,2}\s+h[àằ]ng\s+năm\b)|\d{1,2}\s+(?:ngày|buổi|giờ)\s*/\s*[^\W\d_])",
+                        re.IGNORECASE)
+
+
+def open_span(due_text: str) -> bool:
+    """Whether a time line gives only a start, a yearly season or a duration ("Từ tháng 11/2025 đến khi kết thúc
+    …", "01 ngày/hội nghị"): no deadline."""
+    return bool(_OPEN_SPAN.match(due_text))
+
+
 def _deadline(due_text: str) -> _Due | None:
     """The day a deadline line gives: none for recurring work unless it writes a day ("hằng tháng, trước ngày
     15/3/2026" is that day), the last year of a span of years, else as a clause writes it ("trước ngày 01 tháng 01
     năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
-    if not due_text or (_RECURRING.search(due_text) and not (_BEFORE.search(due_text) or _BY_DATE.search(due_text))):
+    if not due_text or open_span(due_text) or (
+            _RECURRING.search(due_text) and not (_BEFORE.search(due_text) or _BY_DATE.search(due_text))):
         return None
     years = _YEARS.match(due_text)
     if years:
@@ -383,6 +407,27 @@ def _worded_task(block: _Block) -> Candidate | None:
                      due=due.day if due else None, due_text=due.text if due else recurring_day(body),
                      lead=_fold(lead["lead"]) if lead else duty_unit(body),
                      cooperating=_fold(cooperating["units"]) if cooperating else "")
+
+
+def _led_duties(blocks: list[_Block], index: int, task: Candidate) -> tuple[Candidate, list[int]]:
+    """An item naming its lead that only introduces the duties under it ("c) Bộ Tài chính chủ trì, phối hợp với …:"
+    then "- Thực hiện …", "- Chỉ đạo …"): one task, its clause the item's line with the first duty, due as that duty
+    says if the item says nothing; the duties with no deadline and no unit of their own are read with it (taken),
+    the others on their own."""
+    below = []
+    for after in range(index + 1, len(blocks)):
+        if blocks[after].depth <= blocks[index].depth:
+            break
+        below.append(after)
+    if not below:
+        return task, []
+    joined = _joined([blocks[index], blocks[below[0]]])
+    task = replace(task, clause=joined.clause, end=joined.end)
+    due = _due_in(blocks[below[0]].body) if not task.due and _dated(blocks[below[0]].body) else None
+    if due:  # the first duty's own deadline is the task's: that line is read with it
+        return replace(task, due=due.day, due_text=due.text), below[:1] + [
+            after for after in below[1:] if not (_dated(blocks[after].body) or duty_unit(blocks[after].body))]
+    return task, [after for after in below if not (_dated(blocks[after].body) or duty_unit(blocks[after].body))]
 
 
 def _duty_dated_below(blocks: list[_Block], index: int) -> tuple[Candidate | None, list[int]]:
