@@ -122,7 +122,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             continue
         task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
                                    marker=article.group(0).strip(), body=block.body[article.end():])
-                            if article else block)
+                            if article else block, solutions=bool(_SOLUTIONS.match(sections[index])))
         if task is None:
             task, below = _duty_dated_below(blocks, index)
             taken.update(below)
@@ -389,13 +389,13 @@ def _recurring_duty(block: _Block) -> bool:
     return bool(block.marker and recurring_day(block.body) and duty_unit(block.body))
 
 
-def _worded_task(block: _Block) -> Candidate | None:
+def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
     """An item of a tasks section that names its lead in its own words, or has a deadline of its own; led, failing
     "chủ trì", by the unit it opens with ("Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm")."""
     body = block.body
     lead = _LEAD_IN_WORDS.match(body)
     written = _DEADLINE_WORDS.search(body)
-    dated = _dated(body) or _recurring_duty(block)
+    dated = _dated(body) or _recurring_duty(block) or bool(solutions and _sentence_led(block))
     if not lead and not written and (not dated or _DONE_START.match(body)):
         return None  # "Hoàn thành … trước ngày 01/7/2025" with no lead is a milestone of the plan
     if not block.marker and not dated and not _ALSO.match(body):
@@ -403,10 +403,31 @@ def _worded_task(block: _Block) -> Candidate | None:
     due = _due_in(written["due"]) if written else None
     due = due or (_due_in(body) if dated else None)
     cooperating = _COOPERATING.search(body) if lead else None
+    unit = duty_unit(body) or (_sentence_led(block) if solutions else "")
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
                      due=due.day if due else None, due_text=due.text if due else recurring_day(body),
-                     lead=_fold(lead["lead"]) if lead else duty_unit(body),
+                     lead=_fold(lead["lead"]) if lead else unit,
                      cooperating=_fold(cooperating["units"]) if cooperating else "")
+
+
+# A section of the measures to take ("II. CÁC NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM"), where an item naming its unit and its
+# action assigns it; in "Tổ chức thực hiện" such an item describes the unit's role.
+_SOLUTIONS = re.compile(r"^(?:[IVX]{1,4}\s*\.\s*)?(?:CÁC\s+)?(?:NHIỆM\s+VỤ|GIẢI\s+PHÁP)\b")
+# "b) Bộ Tài chính tiếp tục xuất cấp …", "c) Bộ Quốc phòng, Bộ Công an chỉ đạo …": an item opening with its unit and
+# what it is to do, beside the duties' verbs (`authoring.extract_duties`).
+_LED_SENTENCE = re.compile(rf"^(?P<unit>{_UNIT}\b.{{0,160}}?)\s+(?:tiếp\s+tục|khẩn\s+trương|nghiên\s+cứu|duy\s+trì|"
+                           r"xuất\s+cấp|trực\s+tiếp|rà\s+soát|chỉ\s+đạo|khắc\s+phục|hỗ\s+trợ|bảo\s+đảm|đảm\s+bảo)\b")
+
+
+def _sentence_led(block: _Block) -> str:
+    """The unit a numbered or lettered item opens with when it is itself one assignment ("b) Bộ Tài chính tiếp tục
+    xuất cấp …", ending as a sentence does), or ""; not a unit's heading over its duties ("a) Bộ Công Thương:") nor
+    a bullet among a unit's duties."""
+    if not block.marker or block.marker[0] in "-–+•*" or not block.body.endswith((".", ";")):
+        return ""  # a heading naming a unit ("4. Các cơ quan tham mưu, giúp việc …") is no sentence
+    found = _LED_SENTENCE.match(block.body)
+    unit = re.sub(r"\s+", " ", found["unit"]).strip(" ,") if found else duty_unit(block.body)
+    return "" if re.match(r"Ban\s+hành\b", unit, re.IGNORECASE) else unit
 
 
 def _led_duties(blocks: list[_Block], index: int, task: Candidate) -> tuple[Candidate, list[int]]:

@@ -93,3 +93,16 @@ def test_an_expected_number_and_a_number_per_year_of_sessions_are_counts_asked()
     # picks two of four, no count at least.
     assert [(c.comparator, c.value) for c in found if c.kind == "target"] == [("at_least", Decimal(2500)),
                                                                                 ("at_least", Decimal(3))]
+
+
+def test_an_item_naming_its_unit_and_action_assigns_it_among_the_measures_not_in_the_closing_roles():
+    text = ("II. CÁC NHIỆM VỤ, GIẢI PHÁP\n\n1. Về nhà ở\n\n"
+            "a) Ủy ban nhân dân các xã tiếp tục rà soát các hộ có nhà bị sập để hỗ trợ dựng lại.\n\n"
+            "b) Bộ Xây dựng chỉ đạo các doanh nghiệp cung ứng vật liệu kịp thời.\n\n"
+            "2. Các cơ quan tham mưu, giúp việc\n\n"
+            "III. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế phối hợp với các xã tuyên truyền về Kế hoạch.\n")
+    found = read(text)
+    # a) and b) each assign their unit an action (leads "Ủy ban nhân dân các xã", "Bộ Xây dựng"); "2. Các cơ quan
+    # tham mưu, giúp việc" is a heading, and Sở Y tế's paragraph under "Tổ chức thực hiện" only describes its role.
+    assert [(c.kind, c.clause[:2]) for c in found] == [("task", "a)"), ("task", "b)")]
+    assert [c.lead for c in found][1] == "Bộ Xây dựng"
