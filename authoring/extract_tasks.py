@@ -403,7 +403,7 @@ def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
     due = _due_in(written["due"]) if written else None
     due = due or (_due_in(body) if dated else None)
     cooperating = _COOPERATING.search(body) if lead else None
-    unit = duty_unit(body) or (_sentence_led(block) if solutions else "")
+    unit = (_sentence_led(block) if solutions else "") or duty_unit(body)
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
                      due=due.day if due else None, due_text=due.text if due else recurring_day(body),
                      lead=_fold(lead["lead"]) if lead else unit,
