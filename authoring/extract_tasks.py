@@ -30,8 +30,14 @@ opens with if any, and so is a paragraph "Đồng thời, giao X chủ trì …"
 to a unit ("Điều 2. Giao Sở X chủ trì, phối hợp với …", wherever it stands); so are the duties naming their unit and
 a deadline (`authoring.extract_duties`: "Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm", recurring, due None,
 its words in `due_text`, as for a deadline line "Thường xuyên" or "Hằng năm"). An item with neither a lead nor a
-deadline is not a task. Each task's clause is the item as written, and where several lines make one task, its first:
-the person accepting it reads the rest beside it.
+deadline is not a task, nor is one whose only time line gives a start, a yearly season or a duration ("Từ tháng
+11/2025 đến khi kết thúc …", "Từ tháng 3 đến tháng 11 hàng năm", "01 ngày/hội nghị"), nor a heading on the plan's
+scope ("2. Phạm vi, đối tượng, thời gian hỗ trợ"). Among the measures ("II. CÁC NHIỆM VỤ, GIẢI PHÁP"), a numbered or
+lettered sentence opening with its unit and its action ("b) Bộ Tài chính tiếp tục xuất cấp …") is a task led by that
+unit; in "Tổ chức thực hiện" such a sentence only describes the unit's role. An item naming its lead that introduces
+duties ("c) Bộ Tài chính chủ trì, phối hợp với …:") is one task, its clause the item with its first duty. Each task's
+clause is the item as written, and where several lines make one task, its first: the person accepting it reads the
+rest beside it.
 """
 
 from __future__ import annotations
@@ -414,9 +420,9 @@ def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
 # action assigns it; in "Tổ chức thực hiện" such an item describes the unit's role.
 _SOLUTIONS = re.compile(r"^(?:[IVX]{1,4}\s*\.\s*)?(?:CÁC\s+)?(?:NHIỆM\s+VỤ|GIẢI\s+PHÁP)\b")
 # "b) Bộ Tài chính tiếp tục xuất cấp …", "c) Bộ Quốc phòng, Bộ Công an chỉ đạo …": an item opening with its unit and
-# what it is to do, beside the duties' verbs (`authoring.extract_duties`).
+# what it is to carry on, direct, review or study; "Các sở, ngành có trách nhiệm chủ động …" states a role.
 _LED_SENTENCE = re.compile(rf"^(?P<unit>{_UNIT}\b.{{0,160}}?)\s+(?:tiếp\s+tục|khẩn\s+trương|nghiên\s+cứu|duy\s+trì|"
-                           r"xuất\s+cấp|trực\s+tiếp|rà\s+soát|chỉ\s+đạo|khắc\s+phục|hỗ\s+trợ|bảo\s+đảm|đảm\s+bảo)\b")
+                           r"xuất\s+cấp|trực\s+tiếp|rà\s+soát|chỉ\s+đạo)\b")
 
 
 def _sentence_led(block: _Block) -> str:
@@ -426,7 +432,7 @@ def _sentence_led(block: _Block) -> str:
     if not block.marker or block.marker[0] in "-–+•*" or not block.body.endswith((".", ";")):
         return ""  # a heading naming a unit ("4. Các cơ quan tham mưu, giúp việc …") is no sentence
     found = _LED_SENTENCE.match(block.body)
-    unit = re.sub(r"\s+", " ", found["unit"]).strip(" ,") if found else duty_unit(block.body)
+    unit = re.sub(r"\s+", " ", found["unit"]).strip(" ,") if found else ""
     return "" if re.match(r"Ban\s+hành\b", unit, re.IGNORECASE) else unit
 
 

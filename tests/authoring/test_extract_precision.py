@@ -99,10 +99,12 @@ def test_an_item_naming_its_unit_and_action_assigns_it_among_the_measures_not_in
     text = ("II. CÁC NHIỆM VỤ, GIẢI PHÁP\n\n1. Về nhà ở\n\n"
             "a) Ủy ban nhân dân các xã tiếp tục rà soát các hộ có nhà bị sập để hỗ trợ dựng lại.\n\n"
             "b) Bộ Xây dựng chỉ đạo các doanh nghiệp cung ứng vật liệu kịp thời.\n\n"
+            "c) Các sở, ngành có trách nhiệm chủ động bố trí kinh phí thực hiện.\n\n"
             "2. Các cơ quan tham mưu, giúp việc\n\n"
             "III. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế phối hợp với các xã tuyên truyền về Kế hoạch.\n")
     found = read(text)
-    # a) and b) each assign their unit an action (leads "Ủy ban nhân dân các xã", "Bộ Xây dựng"); "2. Các cơ quan
-    # tham mưu, giúp việc" is a heading, and Sở Y tế's paragraph under "Tổ chức thực hiện" only describes its role.
+    # a) and b) each assign their unit an action (leads "Ủy ban nhân dân các xã", "Bộ Xây dựng"); c) states a role
+    # ("có trách nhiệm"); "2. Các cơ quan tham mưu, giúp việc" is a heading, and Sở Y tế's paragraph under "Tổ chức
+    # thực hiện" only describes its role.
     assert [(c.kind, c.clause[:2]) for c in found] == [("task", "a)"), ("task", "b)")]
     assert [c.lead for c in found] == ["Ủy ban nhân dân các xã", "Bộ Xây dựng"]
