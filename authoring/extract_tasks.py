@@ -385,8 +385,13 @@ _WITHIN_MONTH = re.compile(r"(?:xong|hoàn\s+thành)\s+(?:trong|trước)\s+thá
 
 
 def _dated(body: str) -> bool:
-    """Whether a clause sets a deadline of its own: a day, a quarter or a month."""
-    return bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
+    """Whether a clause sets a deadline of its own: a day, a quarter (not one of several periods a figure is
+    measured over, "GDP Quý IV năm 2025, cả năm 2025 và năm 2026") or a month."""
+    quarter = any(not _PERIODS_LISTED.match(body, match.end()) for match in _QUARTER.finditer(body))
+    return bool(_BEFORE.search(body) or _BY_DATE.search(body) or quarter or _WITHIN_MONTH.search(body))
+
+
+_PERIODS_LISTED = re.compile(r"\s*,\s*(?:cả\s+)?năm\s+20\d{2}", re.IGNORECASE)
 
 
 def _recurring_duty(block: _Block) -> bool:
@@ -421,16 +426,20 @@ def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
 _SOLUTIONS = re.compile(r"^(?:[IVX]{1,4}\s*\.\s*)?(?:CÁC\s+)?(?:NHIỆM\s+VỤ|GIẢI\s+PHÁP)\b")
 # "b) Bộ Tài chính tiếp tục xuất cấp …", "c) Bộ Quốc phòng, Bộ Công an chỉ đạo …": an item opening with its unit and
 # what it is to carry on, direct, review or study; "Các sở, ngành có trách nhiệm chủ động …" states a role.
-_LED_SENTENCE = re.compile(rf"^(?P<unit>{_UNIT}\b.{{0,160}}?)\s+(?:tiếp\s+tục|khẩn\s+trương|nghiên\s+cứu|duy\s+trì|"
-                           r"xuất\s+cấp|trực\s+tiếp|rà\s+soát|chỉ\s+đạo)\b")
+_LED_SENTENCE = re.compile(rf"^(?P<unit>(?:{_UNIT}|Ngân\s+hàng|Liên\s+minh|Tập\s+đoàn)\b.{{0,160}}?)\s+"
+                           r"(?:tiếp\s+tục|khẩn\s+trương|nghiên\s+cứu|duy\s+trì|xuất\s+cấp|trực\s+tiếp|rà\s+soát|"
+                           r"chỉ\s+đạo)\b")
 
 
 def _sentence_led(block: _Block) -> str:
     """The unit a numbered or lettered item opens with when it is itself one assignment ("b) Bộ Tài chính tiếp tục
     xuất cấp …", ending as a sentence does), or ""; not a unit's heading over its duties ("a) Bộ Công Thương:") nor
     a bullet among a unit's duties."""
-    if not block.marker or block.marker[0] in "-–+•*" or not block.body.endswith((".", ";")):
-        return ""  # a heading naming a unit ("4. Các cơ quan tham mưu, giúp việc …") is no sentence
+    body = block.body
+    if not block.marker or block.marker[0] in "-–+•*" or not (body.endswith((".", ";")) or (
+            body.endswith(":") and len(body) <= 80)):
+        return ""  # a heading naming a unit ("4. Các cơ quan tham mưu, giúp việc …") is no sentence; a long line
+        # ending "… cụ thể như sau:" introduces the items under it
     found = _LED_SENTENCE.match(block.body)
     unit = re.sub(r"\s+", " ", found["unit"]).strip(" ,") if found else ""
     return "" if re.match(r"Ban\s+hành\b", unit, re.IGNORECASE) else unit

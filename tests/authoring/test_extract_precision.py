@@ -74,11 +74,13 @@ def test_an_item_naming_its_lead_that_introduces_duties_is_one_task_with_its_fir
     text = ("II. NHIỆM VỤ, GIẢI PHÁP\n\n1. Về hỗ trợ sản xuất\n\n"
             "a) Sở Nông nghiệp chủ trì, phối hợp với các xã:\n\n- Cấp giống lúa cho các hộ bị mất trắng vụ mùa;\n\n"
             "- Hướng dẫn các hộ vệ sinh chuồng trại sau lũ.\n\n"
+            "- Đánh giá ảnh hưởng của lũ đến sản lượng lúa Quý IV năm 2025, cả năm 2025 và năm 2026.\n\n"
             "b) Sở Tài chính chủ trì, phối hợp với các sở:\n\n- Tổng hợp nhu cầu hỗ trợ, báo cáo trước ngày "
             "15/12/2025;\n")
     found = read(text)
-    # a) is one task with its first duty (the second is read with it); b) likewise, its first duty dated: due
-    # 14/12/2025, the day before "trước ngày 15/12/2025".
+    # a) is one task with its first duty (the second is read with it, and so is the third: "Quý IV năm 2025, cả năm
+    # 2025 và năm 2026" are the periods assessed, no deadline); b) likewise, its first duty dated: due 14/12/2025,
+    # the day before "trước ngày 15/12/2025".
     assert [(c.lead, c.due) for c in found] == [("Sở Nông nghiệp", None), ("Sở Tài chính", dt.date(2025, 12, 14))]
     assert "Cấp giống lúa" in found[0].clause and "Hướng dẫn các hộ" not in found[0].clause
     assert "Tổng hợp nhu cầu" in found[1].clause
@@ -100,11 +102,17 @@ def test_an_item_naming_its_unit_and_action_assigns_it_among_the_measures_not_in
             "a) Ủy ban nhân dân các xã tiếp tục rà soát các hộ có nhà bị sập để hỗ trợ dựng lại.\n\n"
             "b) Bộ Xây dựng chỉ đạo các doanh nghiệp cung ứng vật liệu kịp thời.\n\n"
             "c) Các sở, ngành có trách nhiệm chủ động bố trí kinh phí thực hiện.\n\n"
+            "d) Ngân hàng Nhà nước chỉ đạo các tổ chức tín dụng:\n\n- Giãn nợ cho các hộ bị thiệt hại;\n\n"
+            "- Cho vay mới để khôi phục sản xuất.\n\n"
+            "đ) Các sở, ngành theo chức năng, nhiệm vụ được giao tiếp tục triển khai các giải pháp hỗ trợ người dân, "
+            "cụ thể như sau:\n\n"
             "2. Các cơ quan tham mưu, giúp việc\n\n"
             "III. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế phối hợp với các xã tuyên truyền về Kế hoạch.\n")
     found = read(text)
     # a) and b) each assign their unit an action (leads "Ủy ban nhân dân các xã", "Bộ Xây dựng"); c) states a role
-    # ("có trách nhiệm"); "2. Các cơ quan tham mưu, giúp việc" is a heading, and Sở Y tế's paragraph under "Tổ chức
-    # thực hiện" only describes its role.
-    assert [(c.kind, c.clause[:2]) for c in found] == [("task", "a)"), ("task", "b)")]
-    assert [c.lead for c in found] == ["Ủy ban nhân dân các xã", "Bộ Xây dựng"]
+    # ("có trách nhiệm"); d) directs, its duties one task with the first; đ)'s long line introduces what follows;
+    # "2. Các cơ quan tham mưu, giúp việc" is a heading, and Sở Y tế's paragraph under "Tổ chức thực hiện" only
+    # describes its role.
+    assert [(c.kind, c.clause[:2]) for c in found] == [("task", "a)"), ("task", "b)"), ("task", "d)")]
+    assert [c.lead for c in found] == ["Ủy ban nhân dân các xã", "Bộ Xây dựng", "Ngân hàng Nhà nước"]
+    assert "Giãn nợ" in found[2].clause and "Cho vay mới" not in found[2].clause
