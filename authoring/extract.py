@@ -723,7 +723,9 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
         for number, measure in enumerate(measures):
             following = measures[number + 1].at if number + 1 < len(measures) else len(part)
             staged = _staged(part[measure.at:following]) if measure.at >= 0 else None
-            found.append(_target(block, part, measure, staged or part_due, guesser, sentence=sentence))
+            previous = measures[number - 1].at + 1 if number else 0
+            named = _year_before(part[previous:measure.at]) if measure.at >= 0 else None
+            found.append(_target(block, part, measure, named or staged or part_due, guesser, sentence=sentence))
     if found or introduces or assigned:
         return found
     milestone = (_DONE_START.match(body) and (context.objectives or _due_in(body, ahead=False))) or (
@@ -733,6 +735,18 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
     if milestone and not _LEAD_UNIT.search(body):
         return [_target(block, body, _Measure(DONE, None, None, None), due, guesser)]
     return []
+
+
+# "cả năm 2025 đạt trên 8% và năm 2026 đạt từ 10% trở lên": a year then "đạt" right before a figure is its year
+# ("ngân sách năm 2026 tối thiểu 02%" names whose budget).
+_YEAR_BEFORE = re.compile(r"\bnăm\s+(?P<y>20\d{2})\s*,?\s+đạt\s+(?:(?:trên|từ|ít\s+nhất|tối\s+thiểu|khoảng)\s+)?$",
+                          re.IGNORECASE)
+
+
+def _year_before(before: str) -> _Due | None:
+    """The year a figure is due by when the words just before it name it ("năm 2026 đạt từ 10%"); else None."""
+    match = _YEAR_BEFORE.search(before)
+    return _Due(year_last_day(int(match["y"])), f"năm {match['y']}") if match else None
 
 
 def _staged(after: str) -> _Due | None:

@@ -116,7 +116,8 @@ _REACHED = re.compile(
     rf"\s+{_ASKED_FIGURE}"
     r"|(?<![^\W\d_])(?:tối\s+thiểu|ít\s+nhất)\s+(?P<low>\d{1,3})\s*[-–]\s*\d{1,3}\s+(?=[^\W\d_])"
     rf"|\bSố\s+lượng(?:\s+[^\W\d_]+){{0,4}}\s*:?\s+(?P<total>\d{{1,3}}(?:\.\d{{3}})*)\s+"
-    r"(?=[^\W\d_]+(?:\s*/\s*năm\b|\s*[.;,]|\s*$))",
+    r"(?=[^\W\d_]+(?:\s+[^\W\d_]+){0,2}(?:\s*/\s*năm\b|\s*[.;,]|\s*$))"
+    rf"|(?<![^\W\d_])Dự\s+kiến\s+(?:khoảng\s+)?{_ASKED_FIGURE.replace('(?P<n>', '(?P<expected>')}",
     re.IGNORECASE,
 )
 
@@ -181,7 +182,7 @@ def _rates(part: str) -> tuple[list[_Measure], list[tuple[int, int]]]:
 # "tối thiểu 03 cụm trung tâm dữ liệu", "phát triển từ 05 bộ dữ liệu": a count; "ít nhất 01 lần/năm" is how often,
 # "từ 15 tuổi" how old, "từ 03 đến 05 cụm" a span, none of them how many at least.
 _COUNT = re.compile(r"(?:tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn|\btừ)\s+(?P<n>\d{1,3}(?:\.\d{3})*)\s+"
-                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|đến|%)\b)(?=[^\W\d_])", re.IGNORECASE)
+                    r"(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|đến|trong\s+số|%)\b)(?=[^\W\d_])", re.IGNORECASE)
 # "thuộc nhóm 4 nước dẫn đầu ASEAN", "top 50", "xếp hạng thứ 3": a place in a ranking, at most that place.
 _RANK = re.compile(r"nhóm\s+(?P<n>\d{1,3})\s+(?:nước|quốc\s+gia|tỉnh|địa\s+phương|đơn\s+vị)[^;,.]{0,20}?dẫn\s+đầu"
                    r"|\btop\s+(?P<t>\d{1,3})\b|xếp\s+(?:hạng\s+)?thứ\s+(?P<r>\d{1,3})\b", re.IGNORECASE)
@@ -253,7 +254,7 @@ def _listed_counts(part: str, counts: list[re.Match]) -> list[tuple[int, _Measur
 def _figure(match: re.Match) -> str:
     """The group holding a count's figure: "n", "low" for "ít nhất 2 - 3 công trình", "total" for "Số lượng: 5.000
     cuốn" (`authoring.extract_figures.asked_counts`)."""
-    return next((name for name in ("low", "total") if name in match.re.groupindex and match[name]), "n")
+    return next((name for name in ("low", "total", "expected") if name in match.re.groupindex and match[name]), "n")
 
 
 def _counted(part: str, taken: list[tuple[int, int]]) -> list[tuple[int, _Measure]]:

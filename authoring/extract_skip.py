@@ -5,7 +5,9 @@
   the present situation ("Kinh tế số chiếm 45% GRDP" is a target);
 - an award quota ("Bằng khen … không quá 10% tập thể, 5% cá nhân"), and a section setting an award's criteria
   ("3. Tiêu chuẩn khen thưởng": "tỷ lệ cử tri đi bầu đạt từ 98% trở lên" is what earns it, not what is asked);
-- points in a scoring sheet ("cộng 02 điểm", "tổng số điểm", "điểm chuẩn").
+- points in a scoring sheet ("cộng 02 điểm", "tổng số điểm", "điểm chuẩn");
+- the size that brings a place within scope ("Vùng nuôi có diện tích từ 10 ha trở lên"), a share of a budget set
+  aside ("khoản 10% kinh phí thực hiện …") and the rate of a loan a policy sets ("giảm lãi suất cho vay 2%/năm").
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ def not_asked(part: str) -> bool:
 # "Đề án “Đầu tư xây dựng ít nhất 01 triệu căn hộ …”": a figure in the title a cited document bears.
 _CITED_TITLE = re.compile(r"(?:Đề\s+án|Chương\s+trình|Dự\s+án|Kế\s+hoạch|Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Luật)"
                           r"\s*[“\"](?P<title>[^”\"]{1,300})[”\"]", re.IGNORECASE)
+# "Vùng nuôi có diện tích từ 10 ha trở lên", "có thể tích 1.000 m3 trở lên": the size that brings a place or a body
+# within scope (who is covered), not a size to reach.
+_ELIGIBLE = re.compile(r"\bcó\s+(?:(?:diện\s+tích|thể\s+tích|quy\s+mô|công\s+suất|sản\s+lượng)\s+)?(?:từ\s+)?"
+                       r"\d[\d.,]*\s*(?:ha|héc\s*ta|m2|m3|km2|tấn|con|lồng)\s+trở\s+lên\b", re.IGNORECASE)
+# "khoản 10% kinh phí thực hiện …", "trích 5% dự toán": a share of a budget, how money is set aside ("giải ngân
+# 100% kinh phí" is a target); "lãi suất cho vay 2%/năm": the rate of a loan a policy sets; neither is a level anyone
+# must reach.
+_BUDGET_SHARE = re.compile(r"(?<![^\W\d_])(?:khoản|bằng|trích|tương\s+đương)\s+\d{1,3}(?:[.,]\d+)?\s*%"
+                           r"(?=\s+(?:tổng\s+)?(?:kinh\s+phí|dự\s+toán)\b)"
+                           r"|(?<=lãi\s)suất[^.;%]{0,40}?\d{1,3}(?:[.,]\d+)?\s*%", re.IGNORECASE)
 # "… thấp dưới 30% có thể điều chỉnh mục tiêu": a condition under which a target may change, not a target.
 _CONDITION = re.compile(r"\d{1,3}(?:[.,]\d+)?\s*%(?=\s+(?:thì\s+)?(?:có\s+thể|được\s+phép)\s+điều\s+chỉnh\b)",
                         re.IGNORECASE)
@@ -54,9 +66,10 @@ _CONDITION = re.compile(r"\d{1,3}(?:[.,]\d+)?\s*%(?=\s+(?:thì\s+)?(?:có\s+th�
 
 def unasked_blanked(part: str) -> str:
     """The part with what sets no target blanked out, each character by a space so offsets still hold: the titles
-    of cited documents and the figures of a condition."""
+    of cited documents, the figures of a condition, the size that brings a place within scope, a share of a budget
+    and a loan's rate."""
     spans = [match.span("title") for match in _CITED_TITLE.finditer(part)]
-    spans += [match.span() for match in _CONDITION.finditer(part)]
+    spans += [match.span() for pattern in (_CONDITION, _ELIGIBLE, _BUDGET_SHARE) for match in pattern.finditer(part)]
     for start, end in spans:
         part = part[:start] + " " * (end - start) + part[end:]
     return part

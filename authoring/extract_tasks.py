@@ -30,13 +30,20 @@ opens with if any, and so is a paragraph "Đồng thời, giao X chủ trì …"
 to a unit ("Điều 2. Giao Sở X chủ trì, phối hợp với …", wherever it stands); so are the duties naming their unit and
 a deadline (`authoring.extract_duties`: "Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm", recurring, due None,
 its words in `due_text`, as for a deadline line "Thường xuyên" or "Hằng năm"). An item with neither a lead nor a
-deadline is not a task. Each task's clause is the item as written, and where several lines make one task, its first:
-the person accepting it reads the rest beside it.
+deadline is not a task, nor is one whose only time line gives a start, a yearly season or a duration ("Từ tháng
+11/2025 đến khi kết thúc …", "Từ tháng 3 đến tháng 11 hàng năm", "01 ngày/hội nghị"), nor a heading on the plan's
+scope ("2. Phạm vi, đối tượng, thời gian hỗ trợ"). Among the measures ("II. CÁC NHIỆM VỤ, GIẢI PHÁP"), a numbered or
+lettered sentence opening with its unit and its action ("b) Bộ Tài chính tiếp tục xuất cấp …") is a task led by that
+unit; in "Tổ chức thực hiện" such a sentence only describes the unit's role. An item naming its lead that introduces
+duties ("c) Bộ Tài chính chủ trì, phối hợp với …:") is one task, its clause the item with its first duty. Each task's
+clause is the item as written, and where several lines make one task, its first: the person accepting it reads the
+rest beside it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 from authoring.extract import (
@@ -103,8 +110,8 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
     taken: set[int] = set()
     for owner, fields in _assignments(blocks, owners):
         read = _fields_read([blocks[index] for index in fields], _under(blocks, fields))
-        if not read.lead and not read.due_text and not read.due_intro:
-            continue
+        if not read.lead and (not read.due_text or open_span(read.due_text)) and not read.due_intro:
+            continue  # no lead, and nothing to track by: no time line, or one giving only a start or a season
         taken.update(range(owner, fields[-1] + 1))
         dated = _dated_lines(blocks, fields) if read.due_intro else []
         if dated:
@@ -121,9 +128,12 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             continue
         task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
                                    marker=article.group(0).strip(), body=block.body[article.end():])
-                            if article else block)
+                            if article else block, solutions=bool(_SOLUTIONS.match(sections[index])))
         if task is None:
             task, below = _duty_dated_below(blocks, index)
+            taken.update(below)
+        elif task.lead and block.body.endswith(":"):
+            task, below = _led_duties(blocks, index, task)
             taken.update(below)
         if task:
             found.append((block.start, task))
@@ -134,7 +144,8 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
 def _owner(blocks: list[_Block], index: int) -> int | None:
     """The item a field line belongs to: the nearest marked block above it, less deep, that is not a field itself
     (a paragraph without a marker between them is read by `_assignments`), nor a section's heading ("II. THỜI GIAN
-    VÀ PHẠM VI" over "1. Thời gian: từ nay đến năm 2030" says when the plan runs). The lines under a lead line that
+    VÀ PHẠM VI" over "1. Thời gian: từ nay đến năm 2030" says when the plan runs) or a heading on its scope ("2.
+    Phạm vi, đối tượng, thời gian hỗ trợ"). The lines under a lead line that
     only introduces them ("b) Cơ quan thực hiện:" then "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …") are fields of
     the same item."""
     depth = blocks[index].depth
@@ -148,9 +159,14 @@ def _owner(blocks: list[_Block], index: int) -> int | None:
             if field:
                 return None  # "+ …" under "- Thời gian thực hiện:" is a dated line, read with its item
             if block.marker:
-                return above if block.depth > 1 else None
+                return above if block.depth > 1 and not _SCOPE_HEADING.match(block.body) else None
             depth = block.depth
     return None
+
+
+# "2. Phạm vi, đối tượng, thời gian hỗ trợ" over "a) Phạm vi, đối tượng hỗ trợ: …", "b) Thời gian hỗ trợ: Từ nay đến
+# hết ngày 31/12/2025": who and where the plan covers and when it runs, not an assignment.
+_SCOPE_HEADING = re.compile(r"(?:Phạm\s+vi|Đối\s+tượng)\b", re.IGNORECASE)
 
 
 def _introduces_units(field: re.Match) -> bool:
@@ -325,11 +341,25 @@ _RECURRING = re.compile(r"các\s+năm\s+tiếp\s+theo|h[ằà]ng\s+(?:năm|quý|
 _YEARS = re.compile(r"^(?:năm\s+)?20\d{2}\s*[-–]\s*(?:năm\s+)?(?P<y>20\d{2})\b", re.IGNORECASE)
 
 
+# "Từ tháng 11/2025 đến khi kết thúc Tổng kiểm kê", "Từ tháng 3 đến tháng 11 hàng năm", "01 ngày/hội nghị": when
+# work starts, the season it runs in each year or how long one session lasts, with no end of its own to track.
+_OPEN_SPAN = re.compile(r"^\s*(?:Từ\s+(?:tháng|ngày|năm)\s+[\d/]+\s+(?:(?:đến|tới)\s+(?:khi|lúc)\b"
+                        r"|đến\s+tháng\s+\d{1,2}\s+h[àằ]ng\s+năm\b)|\d{1,2}\s+(?:ngày|buổi|giờ)\s*/\s*[^\W\d_])",
+                        re.IGNORECASE)
+
+
+def open_span(due_text: str) -> bool:
+    """Whether a time line gives only a start, a yearly season or a duration ("Từ tháng 11/2025 đến khi kết thúc
+    …", "01 ngày/hội nghị"): no deadline."""
+    return bool(_OPEN_SPAN.match(due_text))
+
+
 def _deadline(due_text: str) -> _Due | None:
     """The day a deadline line gives: none for recurring work unless it writes a day ("hằng tháng, trước ngày
     15/3/2026" is that day), the last year of a span of years, else as a clause writes it ("trước ngày 01 tháng 01
     năm 2026" the day before, "Quý II/2026" the quarter's last day)."""
-    if not due_text or (_RECURRING.search(due_text) and not (_BEFORE.search(due_text) or _BY_DATE.search(due_text))):
+    if not due_text or open_span(due_text) or (
+            _RECURRING.search(due_text) and not (_BEFORE.search(due_text) or _BY_DATE.search(due_text))):
         return None
     years = _YEARS.match(due_text)
     if years:
@@ -355,8 +385,13 @@ _WITHIN_MONTH = re.compile(r"(?:xong|hoàn\s+thành)\s+(?:trong|trước)\s+thá
 
 
 def _dated(body: str) -> bool:
-    """Whether a clause sets a deadline of its own: a day, a quarter or a month."""
-    return bool(_BEFORE.search(body) or _BY_DATE.search(body) or _QUARTER.search(body) or _WITHIN_MONTH.search(body))
+    """Whether a clause sets a deadline of its own: a day, a quarter (not one of several periods a figure is
+    measured over, "GDP Quý IV năm 2025, cả năm 2025 và năm 2026") or a month."""
+    quarter = any(not _PERIODS_LISTED.match(body, match.end()) for match in _QUARTER.finditer(body))
+    return bool(_BEFORE.search(body) or _BY_DATE.search(body) or quarter or _WITHIN_MONTH.search(body))
+
+
+_PERIODS_LISTED = re.compile(r"\s*,\s*(?:cả\s+)?năm\s+20\d{2}", re.IGNORECASE)
 
 
 def _recurring_duty(block: _Block) -> bool:
@@ -365,13 +400,13 @@ def _recurring_duty(block: _Block) -> bool:
     return bool(block.marker and recurring_day(block.body) and duty_unit(block.body))
 
 
-def _worded_task(block: _Block) -> Candidate | None:
+def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
     """An item of a tasks section that names its lead in its own words, or has a deadline of its own; led, failing
     "chủ trì", by the unit it opens with ("Sở X tổng hợp, báo cáo … trước ngày 30/11 hằng năm")."""
     body = block.body
     lead = _LEAD_IN_WORDS.match(body)
     written = _DEADLINE_WORDS.search(body)
-    dated = _dated(body) or _recurring_duty(block)
+    dated = _dated(body) or _recurring_duty(block) or bool(solutions and _sentence_led(block))
     if not lead and not written and (not dated or _DONE_START.match(body)):
         return None  # "Hoàn thành … trước ngày 01/7/2025" with no lead is a milestone of the plan
     if not block.marker and not dated and not _ALSO.match(body):
@@ -379,10 +414,56 @@ def _worded_task(block: _Block) -> Candidate | None:
     due = _due_in(written["due"]) if written else None
     due = due or (_due_in(body) if dated else None)
     cooperating = _COOPERATING.search(body) if lead else None
+    unit = (_sentence_led(block) if solutions else "") or duty_unit(body)
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
                      due=due.day if due else None, due_text=due.text if due else recurring_day(body),
-                     lead=_fold(lead["lead"]) if lead else duty_unit(body),
+                     lead=_fold(lead["lead"]) if lead else unit,
                      cooperating=_fold(cooperating["units"]) if cooperating else "")
+
+
+# A section of the measures to take ("II. CÁC NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM"), where an item naming its unit and its
+# action assigns it; in "Tổ chức thực hiện" such an item describes the unit's role.
+_SOLUTIONS = re.compile(r"^(?:[IVX]{1,4}\s*\.\s*)?(?:CÁC\s+)?(?:NHIỆM\s+VỤ|GIẢI\s+PHÁP)\b")
+# "b) Bộ Tài chính tiếp tục xuất cấp …", "c) Bộ Quốc phòng, Bộ Công an chỉ đạo …": an item opening with its unit and
+# what it is to carry on, direct, review or study; "Các sở, ngành có trách nhiệm chủ động …" states a role.
+_LED_SENTENCE = re.compile(rf"^(?P<unit>(?:{_UNIT}|Ngân\s+hàng|Liên\s+minh|Tập\s+đoàn)\b.{{0,160}}?)\s+"
+                           r"(?:tiếp\s+tục|khẩn\s+trương|nghiên\s+cứu|duy\s+trì|xuất\s+cấp|trực\s+tiếp|rà\s+soát|"
+                           r"chỉ\s+đạo)\b")
+
+
+def _sentence_led(block: _Block) -> str:
+    """The unit a numbered or lettered item opens with when it is itself one assignment ("b) Bộ Tài chính tiếp tục
+    xuất cấp …", ending as a sentence does), or ""; not a unit's heading over its duties ("a) Bộ Công Thương:") nor
+    a bullet among a unit's duties."""
+    body = block.body
+    if not block.marker or block.marker[0] in "-–+•*" or not (body.endswith((".", ";")) or (
+            body.endswith(":") and len(body) <= 80)):
+        return ""  # a heading naming a unit ("4. Các cơ quan tham mưu, giúp việc …") is no sentence; a long line
+        # ending "… cụ thể như sau:" introduces the items under it
+    found = _LED_SENTENCE.match(block.body)
+    unit = re.sub(r"\s+", " ", found["unit"]).strip(" ,") if found else ""
+    return "" if re.match(r"Ban\s+hành\b", unit, re.IGNORECASE) else unit
+
+
+def _led_duties(blocks: list[_Block], index: int, task: Candidate) -> tuple[Candidate, list[int]]:
+    """An item naming its lead that only introduces the duties under it ("c) Bộ Tài chính chủ trì, phối hợp với …:"
+    then "- Thực hiện …", "- Chỉ đạo …"): one task, its clause the item's line with the first duty, due as that duty
+    says if the item says nothing; the duties with no deadline and no unit of their own are read with it (taken),
+    the others on their own."""
+    below = []
+    for after in range(index + 1, len(blocks)):
+        if blocks[after].depth <= blocks[index].depth:
+            break
+        below.append(after)
+    if not below:
+        return task, []
+    joined = _joined([blocks[index], blocks[below[0]]])
+    task = replace(task, clause=joined.clause, end=joined.end)
+    due = _due_in(blocks[below[0]].body) if not task.due and _dated(blocks[below[0]].body) else None
+    if due:  # the first duty's own deadline is the task's: that line is read with it
+        return replace(task, due=due.day, due_text=due.text), below[:1] + [
+            after for after in below[1:] if not (_dated(blocks[after].body) or duty_unit(blocks[after].body))]
+    return task, [after for after in below if not (_dated(blocks[after].body) or duty_unit(blocks[after].body))]
 
 
 def _duty_dated_below(blocks: list[_Block], index: int) -> tuple[Candidate | None, list[int]]:

@@ -20,8 +20,11 @@ at_least 18000, "đạt 10 triệu USD" at_least 10, "dưới 40 μg/m3" at_most
 clause, and a list item whose first sentence sets a figure and a later sentence of 15 words or more another gives
 each figure its own sentence as its clause; `due` (ISO date, the last day it is due by; null for a task with no day:
 recurring work, "trước ngày 15 hằng tháng", "trước ngày 30/11 hằng năm", "Thường xuyên", whose words stay in the
-clause); for tasks `lead`, `cooperating` and `output` as the document writes them
-(empty strings for targets).
+clause; a time line giving only a start, a yearly season or a duration, "Từ tháng 11/2025 đến khi kết thúc …",
+"01 ngày/hội nghị", gives no day, and with no lead no task); for tasks `lead`, `cooperating` and `output` as the
+document writes them (empty strings for targets). Not read as targets: the size that brings a place within scope
+("có diện tích từ 10 ha trở lên"), a share of a budget set aside ("khoản 10% kinh phí"), a loan's rate ("lãi suất
+cho vay 2%/năm"); "năm 2025 đạt trên 8% và năm 2026 đạt từ 10%" gives each figure the year before it.
 """
 
 import json
