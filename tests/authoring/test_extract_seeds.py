@@ -131,28 +131,36 @@ milestone. The fourth, third and second sets stayed as they were; in the first, 
 phương … gửi báo cáo … trước ngày 15 tháng 12" is now a task its transcription does not count (133 candidates,
 precision 130/133, 0.98 as before to two places; 617 and 597 as they were); and the seeds as they were.
 
-Sixth and seventh sets (texts 20–23, 24–27), first run on the fourth round's reading: recall 0.40, precision 0.78
-and 0.24, 0.85; development texts from now on. Tables whose cells run over several lines and tables of quantities
-(`test_extract_tables.py`) moved them to 0.69, 0.95 and 0.33, 0.88 (2530/QĐ-TTg 0.39, 0.72 → 0.86, 0.96; 235/KH-UBND
-Thanh Hóa 0.05, 0.25 → 0.55, 0.73); the other sets and the seeds as they were.
+Sixth and seventh sets (texts 20–23, 24–27; 2530/QĐ-TTg, 394/NQ-CP, 153/KH-UBND Cần Thơ, 0125/KH-UBND Đắk Lắk;
+165/KH-UBND Cần Thơ, 556/KH-UBND Đồng Tháp, 2954/QĐ-UBND Sơn La, 235/KH-UBND Thanh Hóa: environment, drugs, elections,
+population, the sea, exports, aquaculture, the plans on digital subjects having run out), transcribed by hand before
+any run. First run on the fourth round's reading: recall 0.40, precision 0.78 and 0.24, 0.85; on the fifth round's,
+which had not seen them: 0.39, 0.78 and 0.25, 0.88. Their transcriptions count every unit's block of duties in
+"Tổ chức thực hiện" as a task, which the seeds and the first five sets do not (a task is an assignment with a lead and
+something to track: a sentence naming its lead, a deadline, an appendix row). Transcribed again under the seeds'
+convention, blind to the reading (`expected-seeds`), the fifth round's first run is 0.47, 0.78 and 0.35, 0.88. The
+aim on plans the reading was not written against (recall ≥ 0.90, precision ≥ 0.80) is not met. Development texts
+from now on.
 
-Assignments set out unit by unit: the duties listed under one "Nhiệm vụ:" are one task (308/KH-UBND Hà Nội 0.90, 0.64 →
-0.90, 1.00) and a decision's "Điều 2. Giao …" a task (2954/QĐ-UBND Sơn La 0.26, 0.87 → 0.28, 0.88); the rest as they
-were. One task per unit's block in "Tổ chức thực hiện", as the sixth and seventh transcriptions count, would take those
-sets to 0.92, 0.95 and 0.69, 0.95, but the seeds' and the first five sets' transcriptions count no such task (seed 001
-0.69 precision): it waits for one convention.
+Tables whose cells run over several lines and tables of quantities (`test_extract_tables.py`) moved them to 0.69, 0.95
+and 0.33, 0.88 (2530/QĐ-TTg 0.39, 0.72 → 0.86, 0.96; 235/KH-UBND Thanh Hóa 0.05, 0.25 → 0.55, 0.73). The duties under
+one "Nhiệm vụ:" read as one task (308/KH-UBND Hà Nội 0.90, 0.64 → 0.90, 1.00) and a decision's "Điều 2. Giao …" as a
+task (2954/QĐ-UBND Sơn La 0.26, 0.87 → 0.28, 0.88). Several figures in one sentence and quantities with their units
+(`test_extract_figures.py`: "amount" with its `unit`, "dưới 40 μg/m3" at most, a list item's later sentence its own
+clause, counts reached or invested in, an award's criteria no target) moved them to 0.73, 0.96 and 0.63, 0.96 (their
+targets 91/138 → 133/138 found; 2954/QĐ-UBND Sơn La → 0.76, 0.97; 235/KH-UBND Thanh Hóa 0.50, 0.78 → 0.75, 0.88);
+under the seeds' convention 0.88, 0.96 and 0.87, 0.96. The other sets and the seeds stayed as they were throughout.
+One task per unit's block, as the sets' own transcriptions count, would take them to 0.92, 0.95 and 0.69, 0.95 but
+seed 001's precision to 0.69: the seeds' convention stays.
 
-Several figures in one sentence and
-quantities with their units (`test_extract_figures.py`: "amount" with its `unit`, "dưới 40 μg/m3" at most, a list
-item's later sentence its own clause, counts reached or invested in, an award's criteria no target) moved them to
-0.73, 0.96 and 0.63, 0.96 (their targets 91/138 → 133/138 found; 2954/QĐ-UBND Sơn La 0.26, 0.87 → 0.76, 0.97;
-235/KH-UBND Thanh Hóa 0.50, 0.78 → 0.75, 0.88); the other sets and the seeds as they were.
-
-Eighth set (texts 28–31) under the seeds' convention for tasks: 0.39, 0.41 → 0.80, 0.97 (`test_extract_precision.py`:
-no task from a sub-area's season, a start or a duration, nor from a heading on the plan's scope; no target from a
-scope's size, a budget share or a loan's rate; a figure's own year; an item among the measures naming its unit and its
-action a task; 380/NQ-CP 0.08, 0.20 → 0.71, 0.94; 1627/QĐ-UBND 0.93, 0.70 → 0.93, 1.00; 0134/KH-UBND 0.00, 0.00 →
-1.00, 1.00); the other sets and the seeds as they were.
+Eighth set (texts 28–31; 380/NQ-CP, 012/CT-UBND Đắk Lắk, 1627/QĐ-UBND Quảng Ngãi, 0134/KH-UBND Đắk Lắk: the corpus
+holds no unused plan with both targets and tasks, so two are a resolution and a directive), transcribed by hand under
+both conventions before any run. First run, on the reading with the tables, before the figures: 0.34, 0.54 (as
+transcribed), 0.39, 0.41 (the seeds' convention); the same after the figures. Then, under the seeds' convention, 0.39,
+0.41 → 0.80, 0.97 (`test_extract_precision.py`: no task from a sub-area's season, a start or a duration, nor from a
+heading on the plan's scope; no target from a scope's size, a budget share or a loan's rate; a figure's own year; an
+item among the measures naming its unit and its action a task; 380/NQ-CP 0.08, 0.20 → 0.71, 0.94; 1627/QĐ-UBND 0.93,
+0.70 → 0.93, 1.00; 0134/KH-UBND 0.00, 0.00 → 1.00, 1.00); as transcribed 0.53, 0.97. No held-out set remains.
 """
 
 import datetime as dt
