@@ -118,7 +118,7 @@ from authoring.extract_figures import (  # noqa: F401
     _measures,
     item_sentences,
 )
-from authoring.extract_skip import not_asked, situation_heading, unasked_blanked
+from authoring.extract_skip import not_asked, recipients, situation_heading, unasked_blanked
 from core.periods import ROMAN, Quarter, month_last_day, year_last_day
 
 TARGET = "target"
@@ -864,15 +864,17 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         appendix_candidates,
         body_tables,
         scoring_sheets,
+        unglued,
     )
 
     guesser = _Guesser(catalogue)
+    text = unglued(text)
     tables = appendices(text)
     body_end = tables[0].start if tables else len(text)
     inline = sorted([*body_tables(text, body_end), *scoring_sheets(text, body_end)], key=lambda table: table.start)
     from authoring.extract_tasks import prose_tasks
 
-    blocks = _blocks(_blanked(text[:body_end], inline))
+    blocks = _blocks(_blanked(text[:body_end], [*inline, *recipients(text[:body_end])]))
     found, taken = prose_tasks(blocks, _sections(blocks))
     context = _Context()
     for index, block in enumerate(blocks):

@@ -7,12 +7,14 @@
   ("3. Tiêu chuẩn khen thưởng": "tỷ lệ cử tri đi bầu đạt từ 98% trở lên" is what earns it, not what is asked);
 - points in a scoring sheet ("cộng 02 điểm", "tổng số điểm", "điểm chuẩn");
 - the size that brings a place within scope ("Vùng nuôi có diện tích từ 10 ha trở lên"), a share of a budget set
-  aside ("khoản 10% kinh phí thực hiện …") and the rate of a loan a policy sets ("giảm lãi suất cho vay 2%/năm").
+  aside ("khoản 10% kinh phí thực hiện …") and the rate of a loan a policy sets ("giảm lãi suất cho vay 2%/năm");
+- the distribution list at the end of a document ("Nơi nhận: - Như trên; … - Lưu: VT."): nothing in it is asked.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # A section on the present situation: "1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được".
 SITUATION = re.compile(r"(?:Thực\s+trạng|Hiện\s+trạng|Tình\s+hình\s+(?:thực\s+hiện|triển\s+khai|chung)|"
@@ -73,3 +75,18 @@ def unasked_blanked(part: str) -> str:
     for start, end in spans:
         part = part[:start] + " " * (end - start) + part[end:]
     return part
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+# "Nơi nhận:" opening a line, then the list under it: lines opening with a dash, blank lines between them.
+_RECIPIENTS = re.compile(r"^[ \t]*Nơi[ \t]+nhận\b[^\n]*(?:\n[ \t]*(?:[-–+•][^\n]*)?(?=\n|$))*", re.MULTILINE)
+
+
+def recipients(text: str) -> list[Span]:
+    """The distribution lists of `text` ("Nơi nhận: - Như trên; - Lưu: VT."): the line opening "Nơi nhận" and the
+    lines of its list, read for nothing."""
+    return [Span(match.start(), match.end()) for match in _RECIPIENTS.finditer(text)]

@@ -116,3 +116,39 @@ def test_an_item_naming_its_unit_and_action_assigns_it_among_the_measures_not_in
     assert [(c.kind, c.clause[:2]) for c in found] == [("task", "a)"), ("task", "b)"), ("task", "d)")]
     assert [c.lead for c in found] == ["Ủy ban nhân dân các xã", "Bộ Xây dựng", "Ngân hàng Nhà nước"]
     assert "Giãn nợ" in found[2].clause and "Cho vay mới" not in found[2].clause
+
+
+class TestTheEndOfADocumentAndItsAppendixReadFromWord:
+    """The distribution list asks nothing; an appendix glued to the signature's cells, a page lost in its table and
+    cells a PDF page separated by blank lines still give one task per row with its lead."""
+
+    def test_the_distribution_list_gives_no_candidate(self):
+        text = ("III. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ chủ trì tổng hợp kết quả, báo cáo trước ngày 15/12/2026.\n\n"
+                "Nơi nhận: - Chủ tịch UBND tỉnh; - Sở Nội vụ (thực hiện trước ngày 30/11/2026); - Lưu: VT. | "
+                "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH\n")
+        found = read(text)
+        # Item 1 only: due 14/12/2026, the day before "trước ngày 15/12/2026"; nothing from the list.
+        assert [(c.kind, c.lead, c.due) for c in found] == [("task", "Sở Nội vụ", dt.date(2026, 12, 14))]
+
+    def test_an_appendix_glued_to_the_signature_with_a_lost_page_gives_each_row_with_its_lead(self):
+        text = ("II. NHIỆM VỤ\n\nCác nhiệm vụ cụ thể tại Phụ lục kèm theo.\n\n"
+                "Nơi nhận: - Như trên; - Lưu: VT. | TM. ỦY BAN NHÂN DÂN CHỦ TỊCH |  PHỤ LỤC DANH MỤC NHIỆM VỤ | "
+                "TT | Nội dung thực hiện | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+                "I | KIỆN TOÀN BỘ MÁY\n"
+                "1 | Rà soát quy chế của Ban Chỉ đạo | Sở Nội vụ | Các sở, ngành | 2026 | Quyết định\n"
+                "2 | Bổ sung thành viên Ban Chỉ đạo | Sở Nội vụ | Các xã | 2026 | Quyết định | …............ | "
+                "3 | Lập danh mục kho vật tư dự phòng\n\nSở Công Thương\n\nCác xã | 2026 | Danh mục\n"
+                "4\n\nTổ chức diễn tập ứng phó cấp tỉnh\n\nBộ Chỉ huy Quân sự tỉnh | Các sở, ngành | Theo kế hoạch | "
+                "Cuộc diễn tập\n")
+        found = read(text)
+        # Four rows: 1 and 2 on one line each; 3 after the lost page (its number follows no group heading), its
+        # lead and cooperating cells separated by blank lines; 4 with its number alone and its task below it.
+        assert [(c.kind, c.clause, c.lead) for c in found] == [
+            ("task", "Rà soát quy chế của Ban Chỉ đạo", "Sở Nội vụ"),
+            ("task", "Bổ sung thành viên Ban Chỉ đạo", "Sở Nội vụ"),
+            ("task", "Lập danh mục kho vật tư dự phòng", "Sở Công Thương"),
+            ("task", "Tổ chức diễn tập ứng phó cấp tỉnh", "Bộ Chỉ huy Quân sự tỉnh"),
+        ]
+        assert [c.cooperating for c in found] == ["Các sở, ngành", "Các xã", "Các xã", "Các sở, ngành"]
+        # Row 3's "2026" cell, a bare year, is due at its end, 31/12/2026.
+        assert found[2].due == dt.date(2026, 12, 31)
