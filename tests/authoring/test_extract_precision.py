@@ -152,3 +152,22 @@ class TestTheEndOfADocumentAndItsAppendixReadFromWord:
         assert [c.cooperating for c in found] == ["Các sở, ngành", "Các xã", "Các xã", "Các sở, ngành"]
         # Row 3's "2026" cell, a bare year, is due at its end, 31/12/2026.
         assert found[2].due == dt.date(2026, 12, 31)
+
+
+class TestAnItemNamingItsLeadWithChuTri:
+    """An item naming its unit with "chủ trì" is that unit's task wherever it stands: among the activities or the
+    funding, not only under "Nhiệm vụ"; "được phân công chủ trì" names no unit."""
+
+    def test_a_bullet_among_the_activities_and_a_numbered_item_under_the_funding_are_tasks_with_their_lead(self):
+        text = ("III. NỘI DUNG HOẠT ĐỘNG\n\n1. Vệ sinh trường học\n\n"
+                "- Trung tâm Y tế khu vực chủ trì điều phối vật tư khử khuẩn cho các trường.\n\n"
+                "- Tổ chức dọn vệ sinh lớp học sau lũ.\n\n"
+                "IV. KINH PHÍ\n\n1. Kinh phí bảo đảm từ ngân sách nhà nước hằng năm.\n\n"
+                "2. Sở Tài chính chủ trì, phối hợp với các sở, ngành bố trí kinh phí thực hiện.\n\n"
+                "3. Các cơ quan được phân công chủ trì thực hiện nhiệm vụ lập dự toán kinh phí.\n")
+        found = read(text)
+        # Two tasks, each led by the unit before "chủ trì"; the bullet without a unit and item 3 (a role) are none.
+        assert [(c.kind, c.lead, c.cooperating) for c in found] == [
+            ("task", "Trung tâm Y tế khu vực", ""),
+            ("task", "Sở Tài chính", "các sở, ngành"),
+        ]
