@@ -171,3 +171,22 @@ class TestAnItemNamingItsLeadWithChuTri:
             ("task", "Trung tâm Y tế khu vực", ""),
             ("task", "Sở Tài chính", "các sở, ngành"),
         ]
+
+
+class TestTheWorkListedAfterPurposesIsNoMilestone:
+    """After "I. MỤC ĐÍCH, YÊU CẦU" (purposes, not objectives), "II. NỘI DUNG" lists the work to do: an action there
+    is no milestone target unless written as a result to reach."""
+
+    def test_an_action_heading_is_no_milestone_but_a_result_and_a_figure_still_are(self):
+        text = ("I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\nNâng cao nhận thức về bảo vệ môi trường.\n\n"
+                "II. NỘI DUNG\n\n1. Xây dựng các văn bản hướng dẫn thi hành Luật.\n\n"
+                "2. Thực hiện việc kiểm tra an toàn các công trình.\n\n"
+                "3. Hoàn thành việc kiện toàn Ban Chỉ đạo các cấp.\n\n"
+                "4. Tỷ lệ xã có tổ tự quản môi trường đạt 100%.\n")
+        found = read(text)
+        # Items 1 and 2 are actions, read for nothing; 3 is a result to reach (a milestone), 4 a figure (100%, at
+        # least).
+        assert [(c.kind, c.comparator, c.value, c.clause[:2]) for c in found] == [
+            ("target", "done", None, "3."),
+            ("target", "at_least", Decimal(100), "4."),
+        ]
