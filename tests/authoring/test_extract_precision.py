@@ -190,3 +190,17 @@ class TestTheWorkListedAfterPurposesIsNoMilestone:
             ("target", "done", None, "3."),
             ("target", "at_least", Decimal(100), "4."),
         ]
+
+
+
+class TestTheStrengthOfAProductSupplied:
+    """A figure naming a product's strength in a list of what is supplied sets no level to reach."""
+
+    def test_the_strength_of_a_product_supplied_is_no_target(self):
+        text = ("II. NHIỆM VỤ, GIẢI PHÁP\n\n- Trung tâm Y tế khu vực chủ trì cấp vật tư khử khuẩn: Cloramin B, "
+                "Ethanol 75%, bình phun cho các trạm y tế.\n\n- Tỷ lệ trạm y tế được cấp vật tư đạt 100%.\n")
+        found = read(text)
+        # "Ethanol 75%" is what is supplied, no level; the second line's 100% is one (at least 100).
+        assert [(c.kind, c.comparator, c.value) for c in found if c.kind == "target"] == [
+            ("target", "at_least", Decimal(100))]
+        assert [c.lead for c in found if c.kind == "task"] == ["Trung tâm Y tế khu vực"]
