@@ -168,8 +168,9 @@ recall 0.11, precision 0.33; development texts from now on. The distribution lis
 glued to the signature's cells with a lost page and cells split by blank lines read row by row, a bullet or item naming
 its lead with "chủ trì" outside the tasks sections, no milestone from the work listed after "MỤC ĐÍCH, YÊU CẦU" and
 no target from a product's strength (`test_extract_precision.py`) moved it to 0.69, 0.96 (980/KH-UBND 0.00, 0.00 →
-0.82, 0.94; 0130/KH-UBND 0.00, 0.00 → 0.40, 1.00; 172/KH-UBND 0.43, 0.75 → 0.57, 1.00; 1026/KH-UBND 0.50, 0.50 → 0.50, 1.00); 182/KH-UBND Đồng Nai and
-153/KH-UBND Cần Thơ each lost false candidates (precision 0.96 → 1.00, 0.89 → 1.00), no other figure moved.
+0.82, 0.94; 0130/KH-UBND 0.00, 0.00 → 0.40, 1.00; 172/KH-UBND 0.43, 0.75 → 0.57, 1.00; 1026/KH-UBND 0.50, 0.50 →
+0.50, 1.00); 182/KH-UBND Đồng Nai and 153/KH-UBND Cần Thơ each lost false candidates (precision 0.96 → 1.00, 0.89 →
+1.00), no other figure moved.
 """
 
 import datetime as dt
