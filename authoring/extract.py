@@ -118,7 +118,7 @@ from authoring.extract_figures import (  # noqa: F401
     _measures,
     item_sentences,
 )
-from authoring.extract_skip import not_asked, situation_heading, unasked_blanked
+from authoring.extract_skip import not_asked, recipients, situation_heading, unasked_blanked
 from core.periods import ROMAN, Quarter, month_last_day, year_last_day
 
 TARGET = "target"
@@ -617,6 +617,7 @@ _OBJECTIVES = re.compile(r"MỤC\s+TIÊU|NỘI\s+DUNG|CHỈ\s+TIÊU", re.IGNOREC
 _AIMS = re.compile(r"MỤC\s+TIÊU|CHỈ\s+TIÊU", re.IGNORECASE)
 _ACTIVITIES = re.compile(r"NỘI\s+DUNG\s+(?:THỰC\s+HIỆN|NHIỆM\s+VỤ|CÔNG\s+VIỆC)", re.IGNORECASE)
 _GENERAL = re.compile(r"tổng\s+quát|chung\b", re.IGNORECASE)
+_PURPOSES = re.compile(r"MỤC\s+ĐÍCH", re.IGNORECASE)
 # A heading below the sections that sets objectives by a year or names them specific: "1. Mục tiêu đến hết năm
 # 2026", "Chỉ tiêu năm 2027", "2. Mục tiêu cụ thể".
 _DATED_OBJECTIVES = re.compile(r"^(?:Mục|Chỉ)\s+tiêu\b(?:[^.;:]{0,40}?\bnăm\s+20\d{2}|\s+cụ\s+thể)", re.IGNORECASE)
@@ -637,6 +638,7 @@ class _Context:
     situation: float = 0.0  # the depth of the heading "1. Hiện trạng" whose section describes what is, if any
     activities: bool = False  # in "II. NỘI DUNG THỰC HIỆN": an action listed there is work to do, not a milestone
     aimed: bool = False  # a section named for the objectives ("I. MỤC TIÊU") has been read
+    purposed: bool = False  # a section of purposes ("I. MỤC ĐÍCH, YÊU CẦU") has been read
 
     @property
     def baseline(self) -> bool:
@@ -656,7 +658,11 @@ class _Context:
             named = bool(_AIMS.search(block.body[:60]))
             self.objectives = named or (not self.aimed and bool(_OBJECTIVES.search(block.body[:60])))
             self.aimed = self.aimed or named
-            self.activities = bool(_ACTIVITIES.search(block.body[:60]))
+            # After "I. MỤC ĐÍCH, YÊU CẦU" (purposes, no objectives), "II. NỘI DUNG" lists the work to do: an action
+            # there is no milestone unless written as a result ("Hoàn thành …").
+            self.activities = bool(_ACTIVITIES.search(block.body[:60])) or (
+                self.purposed and not self.aimed and bool(_OBJECTIVES.search(block.body[:60])))
+            self.purposed = self.purposed or bool(_PURPOSES.search(block.body[:60]))
             self.general = False
         elif block.depth == 2 and heading:  # "1. Mục tiêu tổng quát", a heading
             self.general = bool(_GENERAL.search(block.body))
@@ -864,15 +870,17 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         appendix_candidates,
         body_tables,
         scoring_sheets,
+        unglued,
     )
 
     guesser = _Guesser(catalogue)
+    text = unglued(text)
     tables = appendices(text)
     body_end = tables[0].start if tables else len(text)
     inline = sorted([*body_tables(text, body_end), *scoring_sheets(text, body_end)], key=lambda table: table.start)
     from authoring.extract_tasks import prose_tasks
 
-    blocks = _blocks(_blanked(text[:body_end], inline))
+    blocks = _blocks(_blanked(text[:body_end], [*inline, *recipients(text[:body_end])]))
     found, taken = prose_tasks(blocks, _sections(blocks))
     context = _Context()
     for index, block in enumerate(blocks):

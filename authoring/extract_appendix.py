@@ -125,6 +125,24 @@ class Appendix(NamedTuple):
 # --- the tables ---------------------------------------------------------------------------------------------------
 
 
+# A signature block read from Word is one line of cells: the distribution list, the signature, then the appendix's
+# title and its header row ("Nơi nhận: … | TM. ỦY BAN NHÂN DÂN … | PHỤ LỤC … | TT | Nội dung | Cơ quan chủ trì | …").
+_GLUED_TITLE = re.compile(r"^[^\n]*\|[ \t]*PHỤ[ \t]+LỤC\b[^\n]*", re.MULTILINE)
+_GLUED_CUT = re.compile(r"\|(?=[ \t]*PHỤ[ \t]+LỤC\b)|\|(?=[ \t]*S?TT[ \t]*\|)")
+# A gap in a table where a page was lost, a cell of dots ("… | …............ | 2 | Thành lập …"): the rows after it
+# open a line of their own, and their number need not follow the row before (the group headings between are lost).
+_GAP = r"[ \t]*…?\.{5,}[.…]*[ \t]*"
+_GAP_CELL = re.compile(rf"\|(?={_GAP}\|)|(?<=\.)[ \t]*\|(?=[ \t]*\d{{1,2}}[ \t]*\|)")
+_GAP_LINE = re.compile(rf"^{_GAP}$")
+
+
+def unglued(text: str) -> str:
+    """`text` with an appendix's title and header row glued to the signature's cells each opening a line of its own:
+    the bar before each turned into a line break, so that offsets stay the same."""
+    text = _GLUED_TITLE.sub(lambda line: _GLUED_CUT.sub("\n", line.group(0)), text)
+    return _GAP_CELL.sub("\n", text) if "....." in text else text
+
+
 def appendices(text: str) -> list[Appendix]:
     """The appendix tables of `text`, in order. A line starting "Phụ lục" that no table of numbered rows follows is
     only a mention, and so is a table that holds neither assignments (no lead column) nor indicators."""
@@ -212,6 +230,7 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
     starts: list[tuple[int, int, _Due | None]] = []
     groups: dict[int, _Due | None] = {}
     grouped = 0  # after a group heading: its number ("III" 3), the number its only row may carry instead of 1
+    bare = False  # in a row whose number stands alone on its line, before its first line with cells
     stop = end
     lines = text[start:end].splitlines(keepends=True)
     header = _PIPE_HEADER.search(text, start, end)
@@ -224,7 +243,10 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
         if _SIGNATURE.match(line):
             stop = begin
             break
-        level = _group_level(line, cells=cells)
+        if _GAP_LINE.match(line.rstrip("\r\n")):
+            grouped = -2  # after a lost page, the next row carries whatever number it had
+            continue
+        level = 0 if grouped == -2 and _PIPE_NUMBER.match(line) else _group_level(line, cells=cells)
         if level:
             groups = {depth: due for depth, due in groups.items() if depth < level}
             groups[level] = _group_year(line)
@@ -233,16 +255,20 @@ def _rows(text: str, start: int, end: int) -> list[_Row]:
         match = _ROW.match(line.rstrip("\r\n")) or _PIPE_NUMBER.match(line)
         number = int(match["n"].rsplit(".", 1)[-1]) if match else 0  # "1.2 | …" is the second row of group 1
         last = starts[-1][0] if starts else 0
+        if not match and bare and "|" in line:  # the first line with cells of a row whose number stands alone
+            bare = False
+            continue
         if not match and cells and starts and _unnumbered_row(line, columns, grouped=bool(grouped)):
             # "Xây dựng hạ tầng dự phòng … | Trung tâm …": a row of its own under the number cell merged above it.
             starts.append((last, begin + len(line) - len(line.lstrip()), starts[-1][2]))
             grouped = 0
             continue
         # After "III | Phát triển nền tảng số", its rows start at 1 ("1", "3.1"), or its one row is "3".
-        if match and (number == last + 1 or (grouped and number in (1, grouped))):
+        if match and (number == last + 1 or (grouped and number in (1, grouped)) or grouped == -2):
             period = next((due for _, due in sorted(groups.items(), reverse=True) if due), None)
             starts.append((number, begin + line.index(match["n"]), period))
             grouped = 0
+            bare = not match.group(0).strip().replace(match["n"], "", 1).strip(" .|")
     return [_Row(number, row_start, starts[index + 1][1] if index + 1 < len(starts) else stop, period)
             for index, (number, row_start, period) in enumerate(starts)]
 
@@ -325,13 +351,16 @@ def _row_text(text: str, row: _Row) -> str:
     lines = chunk.splitlines(keepends=True)
     for index, line in enumerate(lines[1:], start=1):
         stripped = line.strip()
-        if re.fullmatch(r"\d{1,3}", stripped) or _group_level(line):
+        if re.fullmatch(r"\d{1,3}", stripped) or _group_level(line) or _GAP_LINE.match(stripped):
             lines[index] = re.sub(r"[^\n]", " ", line)
     return "".join(lines)
 
 
 def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
     chunk = _row_text(text, row)
+    paragraphs = _paragraph_cells(text, row, chunk)
+    if paragraphs:
+        return _paragraph_row(row, paragraphs, guesser)
     if " | " in chunk:
         return _pipe_row(text, row, chunk, guesser)
     number = re.match(r"\s*\d{1,2}\s*", chunk)
@@ -350,6 +379,43 @@ def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
         lead=lead, cooperating=cooperating, due_text=_fold(due.group(0)), output=output,
         output_offset=row.start + output_start, chunk=chunk[output_start:], guesser=guesser,
     )
+
+
+# Between a row's cells of a table read from a PDF page: a bar, or a blank line where the page lost the bar.
+_CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*|[ \t]*\n[ \t]*\n\s*")
+
+
+def _paragraph_cells(text: str, row: _Row, chunk: str) -> dict[str, Cell] | None:
+    """The cells of a row of a table read from Word that runs over blank lines, a page having lost some of its bars
+    ("4", then "Rà soát …", then "Ban Chỉ huy … | Cơ quan có liên quan | Tháng 12 hằng năm | Báo cáo …"), each
+    between bars or blank lines, named by the header's columns; None for a row on one line, or whose cells are not
+    as many as the columns after the number (all, or all but the last)."""
+    body = chunk.rstrip()
+    number = re.match(r"\s*\d{1,2}(?:\.\d{1,2})*\.?(?:[ \t]*\|)?\s*", body)
+    if not number or " | " not in body or not re.search(r"\n[ \t]*\n", body[number.end():]):
+        return None
+    columns = _pipe_columns(text, row)
+    if "number" not in columns[:1] and columns[:1] != ("",):
+        return None
+    cells, start = [], number.end()
+    for separator in [*_CELL_BREAK.finditer(body, number.end()), None]:
+        end = separator.start() if separator else len(body)
+        cells.append(Cell(body[start:end], row.start + start, row.start + end))
+        start = separator.end() if separator else end
+    if len(cells) not in (len(columns) - 1, len(columns) - 2) or not cells[0].text.strip():
+        return None
+    return dict(zip(columns[1:], cells, strict=False))
+
+
+def _paragraph_row(row: _Row, named: dict[str, Cell], guesser: _Guesser) -> list[Candidate]:
+    title = named["title"] if "title" in named else None
+    if title is None:
+        return []
+    items = outputs(named["output"].text) if "output" in named else []
+    return _row_records(row=row, title=(_fold(title.text), title.start, title.end),
+                        lead=_cell(_fold(_text(named, "lead"))), cooperating=_cell(_fold(_text(named, "cooperating"))),
+                        due_text=_cell(_fold(_text(named, "due"))), output=items, output_offset=0, chunk="",
+                        guesser=guesser, measured=False)
 
 
 def _units_split(units: str) -> tuple[str, str]:

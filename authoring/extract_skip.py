@@ -7,12 +7,15 @@
   ("3. Tiêu chuẩn khen thưởng": "tỷ lệ cử tri đi bầu đạt từ 98% trở lên" is what earns it, not what is asked);
 - points in a scoring sheet ("cộng 02 điểm", "tổng số điểm", "điểm chuẩn");
 - the size that brings a place within scope ("Vùng nuôi có diện tích từ 10 ha trở lên"), a share of a budget set
-  aside ("khoản 10% kinh phí thực hiện …") and the rate of a loan a policy sets ("giảm lãi suất cho vay 2%/năm").
+  aside ("khoản 10% kinh phí thực hiện …") and the rate of a loan a policy sets ("giảm lãi suất cho vay 2%/năm");
+- the strength of a product supplied ("cấp hóa chất Cloramin B, Chlorine 70%, máy phun");
+- the distribution list at the end of a document ("Nơi nhận: - Như trên; … - Lưu: VT."): nothing in it is asked.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # A section on the present situation: "1. Hiện trạng", "I. THỰC TRẠNG …", "Kết quả đạt được".
 SITUATION = re.compile(r"(?:Thực\s+trạng|Hiện\s+trạng|Tình\s+hình\s+(?:thực\s+hiện|triển\s+khai|chung)|"
@@ -63,13 +66,33 @@ _BUDGET_SHARE = re.compile(r"(?<![^\W\d_])(?:khoản|bằng|trích|tương\s+đ�
 _CONDITION = re.compile(r"\d{1,3}(?:[.,]\d+)?\s*%(?=\s+(?:thì\s+)?(?:có\s+thể|được\s+phép)\s+điều\s+chỉnh\b)",
                         re.IGNORECASE)
 
+# "cấp hóa chất Cloramin B, Chlorine 70%, máy phun": the strength of a product named in Latin letters, in a list of
+# what is supplied (a comma, semicolon or bracket after it), not a level to reach.
+_STRENGTH = re.compile(r"(?<![^\W\d_])[A-Z][a-z]{3,}\s+(?P<figure>\d{1,3}(?:[.,]\d+)?\s*%)(?=\s*[,;)])")
+
 
 def unasked_blanked(part: str) -> str:
     """The part with what sets no target blanked out, each character by a space so offsets still hold: the titles
-    of cited documents, the figures of a condition, the size that brings a place within scope, a share of a budget
-    and a loan's rate."""
+    of cited documents, the figures of a condition, the size that brings a place within scope, a share of a budget,
+    a loan's rate and a product's strength."""
     spans = [match.span("title") for match in _CITED_TITLE.finditer(part)]
     spans += [match.span() for pattern in (_CONDITION, _ELIGIBLE, _BUDGET_SHARE) for match in pattern.finditer(part)]
+    spans += [match.span("figure") for match in _STRENGTH.finditer(part)]
     for start, end in spans:
         part = part[:start] + " " * (end - start) + part[end:]
     return part
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+# "Nơi nhận:" opening a line, then the list under it: lines opening with a dash, blank lines between them.
+_RECIPIENTS = re.compile(r"^[ \t]*Nơi[ \t]+nhận\b[^\n]*(?:\n[ \t]*(?:[-–+•][^\n]*)?(?=\n|$))*", re.MULTILINE)
+
+
+def recipients(text: str) -> list[Span]:
+    """The distribution lists of `text` ("Nơi nhận: - Như trên; - Lưu: VT."): the line opening "Nơi nhận" and the
+    lines of its list, read for nothing."""
+    return [Span(match.start(), match.end()) for match in _RECIPIENTS.finditer(text)]

@@ -83,7 +83,7 @@ _LEAD_IN_WORDS = re.compile(rf"^(?:Đồng\s+thời\s*,\s*)?(?:[Gg]iao\s+(?:cho\
                             r"\s+(?:là\s+cơ\s+quan(?:\s+[^\W\d_]+){0,3}?\s*,\s*|là\s+cơ\s+quan\s+)?"
                             r"chủ\s+trì\b")
 _COOPERATING = re.compile(r"phối\s+hợp\s+với\s+(?P<units>[^;.]{3,160}?)(?=\s+(?:xây\s+dựng|tổ\s+chức|triển\s+khai|"
-                          r"thực\s+hiện|nghiên\s+cứu|rà\s+soát|hoàn\s+thiện|ban\s+hành|trình|tham\s+mưu|để)\b|[;.]|$)",
+                          r"thực\s+hiện|nghiên\s+cứu|rà\s+soát|hoàn\s+thiện|ban\s+hành|trình|tham\s+mưu|bố\s+trí|để)\b|[;.]|$)",
                           re.IGNORECASE)
 _DEADLINE_WORDS = re.compile(r"Thời\s+hạn(?:\s+hoàn\s+thành)?\s*:\s*(?P<due>[^;]+)", re.IGNORECASE)
 
@@ -124,7 +124,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
     taken.update(owner for owner, fields in owners.items() if taken.issuperset(fields))  # a heading over tasks
     for index, block in enumerate(blocks):
         article = _ARTICLE.match(block.body)
-        if index in taken or not (article or _TASKS_SECTION.search(sections[index])):
+        if index in taken or not (article or _TASKS_SECTION.search(sections[index]) or _led_item(block)):
             continue
         task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
                                    marker=article.group(0).strip(), body=block.body[article.end():])
@@ -139,6 +139,17 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
             found.append((block.start, task))
             taken.add(index)
     return [task for _, task in sorted(found, key=lambda pair: pair[0])], taken
+
+
+def _led_item(block: _Block) -> bool:
+    """Whether an item outside a tasks section names its lead in its own words, an assignment among the activities
+    or the funding: a bullet ("- Trung tâm X chủ trì điều phối …"; a "+" line is part of the line above it), or a
+    numbered item naming those who work with the lead too ("2. Sở Tài chính chủ trì, phối hợp với … bố trí kinh phí
+    …"; "1. Sở Tài chính chủ trì tổng hợp dự toán hằng năm" under the funding is the unit's role)."""
+    lead = _LEAD_IN_WORDS.match(block.body) if block.marker and block.marker[0] != "+" else None
+    if not lead or re.search(r"\bđược\b", lead["lead"]):  # "Các cơ quan được phân công chủ trì": a role
+        return False
+    return block.marker[0] in "-–•*" or bool(re.match(r"\s*,?\s*phối\s+hợp\s+với\b", block.body[lead.end():]))
 
 
 def _owner(blocks: list[_Block], index: int) -> int | None:

@@ -116,3 +116,91 @@ def test_an_item_naming_its_unit_and_action_assigns_it_among_the_measures_not_in
     assert [(c.kind, c.clause[:2]) for c in found] == [("task", "a)"), ("task", "b)"), ("task", "d)")]
     assert [c.lead for c in found] == ["Ủy ban nhân dân các xã", "Bộ Xây dựng", "Ngân hàng Nhà nước"]
     assert "Giãn nợ" in found[2].clause and "Cho vay mới" not in found[2].clause
+
+
+class TestTheEndOfADocumentAndItsAppendixReadFromWord:
+    """The distribution list asks nothing; an appendix glued to the signature's cells, a page lost in its table and
+    cells a PDF page separated by blank lines still give one task per row with its lead."""
+
+    def test_the_distribution_list_gives_no_candidate(self):
+        text = ("III. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ chủ trì tổng hợp kết quả, báo cáo trước ngày 15/12/2026.\n\n"
+                "Nơi nhận: - Chủ tịch UBND tỉnh; - Sở Nội vụ (thực hiện trước ngày 30/11/2026); - Lưu: VT. | "
+                "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH\n")
+        found = read(text)
+        # Item 1 only: due 14/12/2026, the day before "trước ngày 15/12/2026"; nothing from the list.
+        assert [(c.kind, c.lead, c.due) for c in found] == [("task", "Sở Nội vụ", dt.date(2026, 12, 14))]
+
+    def test_an_appendix_glued_to_the_signature_with_a_lost_page_gives_each_row_with_its_lead(self):
+        text = ("II. NHIỆM VỤ\n\nCác nhiệm vụ cụ thể tại Phụ lục kèm theo.\n\n"
+                "Nơi nhận: - Như trên; - Lưu: VT. | TM. ỦY BAN NHÂN DÂN CHỦ TỊCH |  PHỤ LỤC DANH MỤC NHIỆM VỤ | "
+                "TT | Nội dung thực hiện | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm\n"
+                "I | KIỆN TOÀN BỘ MÁY\n"
+                "1 | Rà soát quy chế của Ban Chỉ đạo | Sở Nội vụ | Các sở, ngành | 2026 | Quyết định\n"
+                "2 | Bổ sung thành viên Ban Chỉ đạo | Sở Nội vụ | Các xã | 2026 | Quyết định | …............ | "
+                "3 | Lập danh mục kho vật tư dự phòng\n\nSở Công Thương\n\nCác xã | 2026 | Danh mục\n"
+                "4\n\nTổ chức diễn tập ứng phó cấp tỉnh\n\nBộ Chỉ huy Quân sự tỉnh | Các sở, ngành | Theo kế hoạch | "
+                "Cuộc diễn tập\n")
+        found = read(text)
+        # Four rows: 1 and 2 on one line each; 3 after the lost page (its number follows no group heading), its
+        # lead and cooperating cells separated by blank lines; 4 with its number alone and its task below it.
+        assert [(c.kind, c.clause, c.lead) for c in found] == [
+            ("task", "Rà soát quy chế của Ban Chỉ đạo", "Sở Nội vụ"),
+            ("task", "Bổ sung thành viên Ban Chỉ đạo", "Sở Nội vụ"),
+            ("task", "Lập danh mục kho vật tư dự phòng", "Sở Công Thương"),
+            ("task", "Tổ chức diễn tập ứng phó cấp tỉnh", "Bộ Chỉ huy Quân sự tỉnh"),
+        ]
+        assert [c.cooperating for c in found] == ["Các sở, ngành", "Các xã", "Các xã", "Các sở, ngành"]
+        # Row 3's "2026" cell, a bare year, is due at its end, 31/12/2026.
+        assert found[2].due == dt.date(2026, 12, 31)
+
+
+class TestAnItemNamingItsLeadWithChuTri:
+    """An item naming its unit with "chủ trì" is that unit's task wherever it stands: among the activities or the
+    funding, not only under "Nhiệm vụ"; "được phân công chủ trì" names no unit."""
+
+    def test_a_bullet_among_the_activities_and_a_numbered_item_under_the_funding_are_tasks_with_their_lead(self):
+        text = ("III. NỘI DUNG HOẠT ĐỘNG\n\n1. Vệ sinh trường học\n\n"
+                "- Trung tâm Y tế khu vực chủ trì điều phối vật tư khử khuẩn cho các trường.\n\n"
+                "- Tổ chức dọn vệ sinh lớp học sau lũ.\n\n"
+                "IV. KINH PHÍ\n\n1. Kinh phí bảo đảm từ ngân sách nhà nước hằng năm.\n\n"
+                "2. Sở Tài chính chủ trì, phối hợp với các sở, ngành bố trí kinh phí thực hiện.\n\n"
+                "3. Các cơ quan được phân công chủ trì thực hiện nhiệm vụ lập dự toán kinh phí.\n")
+        found = read(text)
+        # Two tasks, each led by the unit before "chủ trì"; the bullet without a unit and item 3 (a role) are none.
+        assert [(c.kind, c.lead, c.cooperating) for c in found] == [
+            ("task", "Trung tâm Y tế khu vực", ""),
+            ("task", "Sở Tài chính", "các sở, ngành"),
+        ]
+
+
+class TestTheWorkListedAfterPurposesIsNoMilestone:
+    """After "I. MỤC ĐÍCH, YÊU CẦU" (purposes, not objectives), "II. NỘI DUNG" lists the work to do: an action there
+    is no milestone target unless written as a result to reach."""
+
+    def test_an_action_heading_is_no_milestone_but_a_result_and_a_figure_still_are(self):
+        text = ("I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\nNâng cao nhận thức về bảo vệ môi trường.\n\n"
+                "II. NỘI DUNG\n\n1. Xây dựng các văn bản hướng dẫn thi hành Luật.\n\n"
+                "2. Thực hiện việc kiểm tra an toàn các công trình.\n\n"
+                "3. Hoàn thành việc kiện toàn Ban Chỉ đạo các cấp.\n\n"
+                "4. Tỷ lệ xã có tổ tự quản môi trường đạt 100%.\n")
+        found = read(text)
+        # Items 1 and 2 are actions, read for nothing; 3 is a result to reach (a milestone), 4 a figure (100%, at
+        # least).
+        assert [(c.kind, c.comparator, c.value, c.clause[:2]) for c in found] == [
+            ("target", "done", None, "3."),
+            ("target", "at_least", Decimal(100), "4."),
+        ]
+
+
+
+class TestTheStrengthOfAProductSupplied:
+    """A figure naming a product's strength in a list of what is supplied sets no level to reach."""
+
+    def test_the_strength_of_a_product_supplied_is_no_target(self):
+        text = ("II. NHIỆM VỤ, GIẢI PHÁP\n\n- Trung tâm Y tế khu vực chủ trì cấp vật tư khử khuẩn: Cloramin B, "
+                "Ethanol 75%, bình phun cho các trạm y tế.\n\n- Tỷ lệ trạm y tế được cấp vật tư đạt 100%.\n")
+        found = read(text)
+        # "Ethanol 75%" is what is supplied, no level; the second line's 100% is one (at least 100).
+        assert [(c.kind, c.comparator, c.value) for c in found if c.kind == "target"] == [
+            ("target", "at_least", Decimal(100))]
+        assert [c.lead for c in found if c.kind == "task"] == ["Trung tâm Y tế khu vực"]

@@ -161,6 +161,16 @@ transcribed), 0.39, 0.41 (the seeds' convention); the same after the figures. Th
 heading on the plan's scope; no target from a scope's size, a budget share or a loan's rate; a figure's own year; an
 item among the measures naming its unit and its action a task; 380/NQ-CP 0.08, 0.20 → 0.71, 0.94; 1627/QĐ-UBND 0.93,
 0.70 → 0.93, 1.00; 0134/KH-UBND 0.00, 0.00 → 1.00, 1.00); as transcribed 0.53, 0.97. No held-out set remains.
+
+Ninth set (texts 32–35; 172/KH-UBND TP.HCM, 1026/KH-UBND Nghệ An, 980/KH-UBND Nghệ An, 0130/KH-UBND Đắk Lắk: plans
+with tasks and no targets, the corpus holding no unused plan with targets), first run on the reading of rounds 5–8:
+recall 0.11, precision 0.33; development texts from now on. The distribution list read for nothing, an appendix
+glued to the signature's cells with a lost page and cells split by blank lines read row by row, a bullet or item naming
+its lead with "chủ trì" outside the tasks sections, no milestone from the work listed after "MỤC ĐÍCH, YÊU CẦU" and
+no target from a product's strength (`test_extract_precision.py`) moved it to 0.69, 0.96 (980/KH-UBND 0.00, 0.00 →
+0.82, 0.94; 0130/KH-UBND 0.00, 0.00 → 0.40, 1.00; 172/KH-UBND 0.43, 0.75 → 0.57, 1.00; 1026/KH-UBND 0.50, 0.50 →
+0.50, 1.00); 182/KH-UBND Đồng Nai and 153/KH-UBND Cần Thơ each lost false candidates (precision 0.96 → 1.00, 0.89 →
+1.00), no other figure moved.
 """
 
 import datetime as dt
