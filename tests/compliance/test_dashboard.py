@@ -9,7 +9,7 @@ from django.urls import reverse
 from compliance.models import ComplianceResult, Reminder
 from compliance.services import compliance_compute
 from core.formatting import percent_format
-from tests.compliance.helpers import AFTER_DUE, OCT, report
+from tests.compliance.helpers import AFTER_DUE, OCT, october_computed, report
 from tests.factories import MembershipFactory, UserFactory, unit_make
 from units.models import Membership, UnitKind
 
@@ -19,10 +19,7 @@ DASHBOARD = reverse("compliance:dashboard")
 
 @pytest.fixture
 def computed(tree):
-    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
-    report(tree.w2, {tree.signed: (1, 2), tree.ai: False})
-    compliance_compute(period=OCT, as_of=AFTER_DUE)
-    return tree
+    return october_computed(tree)
 
 
 @pytest.fixture

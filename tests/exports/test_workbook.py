@@ -9,13 +9,12 @@ from django.urls import reverse
 from openpyxl.utils import column_index_from_string
 
 from compliance.models import ComplianceResult
-from compliance.services import compliance_compute
 from core.periods import Quarter
 from exports.document import document_xml
 from exports.models import ExportJob
 from exports.workbook import export_data
 from plans.models import Plan, PlanTask
-from tests.compliance.helpers import AFTER_DUE, OCT, report
+from tests.compliance.helpers import OCT, october_computed
 from tests.factories import MembershipFactory
 from units.models import Membership
 
@@ -30,12 +29,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def computed(tree):
-    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
-    report(tree.w2, {tree.signed: (1, 2), tree.ai: False})
     PlanTask.objects.create(plan=Plan.objects.get(issuer=tree.province), number=1, title="Số hóa hồ sơ lưu trữ",
                             lead_text="Văn phòng", due_text="Quý III và Quý IV/2026", expected_output="Kho số")
-    compliance_compute(period=OCT, as_of=AFTER_DUE)
-    return tree
+    return october_computed(tree)
 
 
 def _files(tmp_path, tree) -> tuple[Path, Path]:

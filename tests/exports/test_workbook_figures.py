@@ -8,21 +8,17 @@ import openpyxl
 import pytest
 
 from compliance.models import ComplianceResult, Status
-from compliance.services import compliance_compute
 from core.periods import Quarter
 from exports.figures import WorkbookResult, export_data
 from exports.workbook import INDICATOR_COLUMNS, _Book, _Figures, _number_cells, _status_cell, write_workbook
-from tests.compliance.helpers import AFTER_DUE, OCT, report
+from tests.compliance.helpers import OCT, october_computed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def computed(tree):
-    report(tree.w1, {tree.signed: (80, 100), tree.ai: True})
-    report(tree.w2, {tree.signed: (1, 2), tree.ai: False})
-    compliance_compute(period=OCT, as_of=AFTER_DUE)
-    return tree
+    return october_computed(tree)
 
 
 def _orm_results(unit) -> dict:
