@@ -499,3 +499,18 @@ def _duty_dated_below(blocks: list[_Block], index: int) -> tuple[Candidate | Non
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
                      due=due.day if due else None, due_text=due.text if due else recurring_day(body),
                      lead=lead), below
+
+
+def passage_task(passage: str, start: int, end: int) -> Candidate:
+    """A passage the person points at in which the reading found nothing, proposed as a task for them to complete:
+    its clause, its lead when it names one ("X chủ trì", or the unit it opens with), the units cooperating, and its
+    deadline as written (a day, a quarter, a month or a year; or a recurring one's words)."""
+    body = re.sub(r"^\s*(?:[-–+•*]|\d+(?:\.\d+)*\.?|[a-zđ]\))\s+", "", passage)
+    lead = _LEAD_IN_WORDS.match(body)
+    cooperating = _COOPERATING.search(body)
+    written = _DEADLINE_WORDS.search(body)
+    due = (_due_in(written["due"]) if written else None) or _due_in(body)
+    return Candidate(kind=TASK, clause=_fold(passage), start=start, end=end, comparator=DONE,
+                     due=due.day if due else None, due_text=due.text if due else recurring_day(body),
+                     lead=_fold(lead["lead"]) if lead else duty_unit(body),
+                     cooperating=_fold(cooperating["units"]) if cooperating else "")

@@ -3,6 +3,7 @@ rejected by the author. The reading itself is `authoring.documents` (the file's 
 (the candidates, their sentences marked in the text); this module only puts them on the page."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from authoring.documents import document_text
 from authoring.extract import PERCENT, candidates_extract, catalogue_from_indicators, marked_segments
+from authoring.extract_passage import PASSAGE_MAX_CHARS, passage_candidates, passage_span
 from authoring.forms import DUE_HELP
 from authoring.services import Accepted, due_read
 from core.formatting import date_format, number_format
@@ -65,11 +67,16 @@ def figure_shown(candidate) -> str:
 
 @dataclass(slots=True)
 class Reading:
+    """A document read: its text, the candidates proposed (the reading's, then those of each passage the author
+    pointed at, in `passages`), the text cut into runs each marked with its candidate, and the forms."""
+
     text: str
     name: str
     candidates: list
     segments: list[Segment]
     rows: list[CandidateRow] = field(default_factory=list)
+    passages: list[str] = field(default_factory=list)
+    fresh: int | None = None  # the first candidate of the passage just added, for the page to bring into view
 
 
 def due_guess(day: dt.date | None) -> str:
@@ -100,17 +107,63 @@ def _due_initial(candidate) -> str:
     return due_guess(getattr(candidate, "due", None))
 
 
-def document_read(*, text: str, upload=None, name: str = "") -> Reading:
-    """The text (pasted, or read from the uploaded file, which may be refused) and the candidates read from it."""
+def _catalogue():
+    return catalogue_from_indicators(Indicator.objects.filter(is_active=True).select_related("group"))
+
+
+def document_read(*, text: str, upload=None, name: str = "", passages: Sequence[str] = ()) -> Reading:
+    """The text (pasted, or read from the uploaded file, which may be refused) and the candidates read from it,
+    followed by those of each passage the author pointed at (`authoring.extract_passage`); a passage no longer in
+    the text proposes nothing."""
     if upload is not None:
         document = document_text(upload)
         text, name = document.text, document.name
-    catalogue = catalogue_from_indicators(Indicator.objects.filter(is_active=True).select_related("group"))
-    candidates = list(candidates_extract(text, catalogue=catalogue))
-    reading = Reading(text=text, name=name or "", candidates=candidates,
-                      segments=_segments(marked_segments(text, candidates)))
+    catalogue = _catalogue()
+    reading = Reading(text=text, name=name or "", candidates=list(candidates_extract(text, catalogue=catalogue)),
+                      segments=[])
+    for passage in passages:
+        _passage_read(reading, passage, catalogue)
+    reading.segments = _segments(marked_segments(text, reading.candidates))
     reading.rows = candidate_rows(reading, data=None)
     return reading
+
+
+def _passage_read(reading: Reading, passage: str, catalogue) -> None:
+    span = passage_span(reading.text, passage)
+    if span is not None:
+        reading.passages.append(passage)
+        reading.candidates.extend(passage_candidates(reading.text, span, catalogue=catalogue))
+
+
+def passage_checked(text: str, passage: str) -> str:
+    """The passage the author points at, refused in Vietnamese when it is empty, too long or not in the text."""
+    passage = (passage or "").strip()
+    if not passage:
+        raise ValidationError(_("Select a passage in the document (or paste it here) before asking for it to be "
+                                "read."))
+    if len(passage) > PASSAGE_MAX_CHARS:
+        raise ValidationError(_("The passage is too long: select one sentence, item or table row (at most "
+                                "%(count)s characters).") % {"count": number_format(PASSAGE_MAX_CHARS)})
+    if passage_span(text, passage) is None:
+        raise ValidationError(_("This passage is not in the document: select it in the document shown, or paste "
+                                "it exactly as written."))
+    return passage
+
+
+def passage_added(reading: Reading, data, passage: str | None) -> None:
+    """One more passage's candidates after the others (none when `passage` is None, refused). The forms of those
+    already shown keep what the author set in them (unchecked, edited) without being judged yet, as the page is
+    shown again, not submitted; the new ones start from what the passage proposes."""
+    kept = {row.index: {name: row.form[name].value() for name in row.form.fields}
+            for row in candidate_rows(reading, data=data)}
+    if passage is not None:
+        reading.fresh = len(reading.candidates) + 1
+        _passage_read(reading, passage, _catalogue())
+        reading.segments = _segments(marked_segments(reading.text, reading.candidates))
+        reading.rows = candidate_rows(reading, data=None)
+    for row in reading.rows:
+        if row.index in kept:
+            row.form = CandidateForm(prefix=f"c{row.index}", initial=kept[row.index])
 
 
 KINDS = [("target", gettext_lazy("Target")), ("task", gettext_lazy("Task"))]

@@ -34,7 +34,7 @@ from authoring.forms import (
     TaskForm,
     errors_to_form,
 )
-from authoring.reading import Reading, candidate_rows, document_read, rows_accepted
+from authoring.reading import Reading, candidate_rows, document_read, passage_added, passage_checked, rows_accepted
 from authoring.selectors import (
     amendment_open_for,
     issuers_for,
@@ -136,11 +136,12 @@ def _from_parent(*, by, parent, **data) -> Plan:
 @login_required
 def plan_new_from_document(request):
     form = _plan_form(request, DocumentForm)
-    reading = None
+    reading, passage_error = None, ""
     if request.method == "POST" and form.is_valid():
         try:
             reading = document_read(text=form.cleaned_data["text"], upload=form.cleaned_data.get("file"),
-                                    name=request.POST.get("source_name", ""))
+                                    name=request.POST.get("source_name", ""),
+                                    passages=request.POST.getlist("passage"))
         except ApplicationError as exc:
             form.add_error("file", exc.message)
         if reading is not None and request.POST.get("action") == "create":
@@ -148,7 +149,21 @@ def plan_new_from_document(request):
             if plan:
                 messages.success(request, _("Draft created from the document: check it, then issue it."))
                 return redirect("authoring:detail", key=plan.key)
-    return render(request, "authoring/document.html", {"form": form, "reading": reading})
+        if reading is not None and request.POST.get("action") == "passage":
+            passage_error = _passage_add(request, reading)
+    return render(request, "authoring/document.html",
+                  {"form": form, "reading": reading, "passage_error": passage_error})
+
+
+def _passage_add(request, reading: Reading) -> str:
+    """The passage the author pointed at, read and added to the candidates; or why it cannot be. Either way the
+    candidates shown keep what the author set in them."""
+    try:
+        passage, error = passage_checked(reading.text, request.POST.get("passage_new", "")), ""
+    except ValidationError as exc:
+        passage, error = None, exc.messages[0]
+    passage_added(reading, request.POST, passage)
+    return error
 
 
 def _document_create(request, form, reading: Reading) -> Plan | None:
