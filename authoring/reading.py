@@ -150,7 +150,7 @@ class CandidateForm(forms.Form):
     due = forms.CharField(label=gettext_lazy("Due"), max_length=40, required=False, help_text=DUE_HELP)
     recurrence = forms.ChoiceField(label=gettext_lazy("Recurrence"), choices=Recurrence.choices, required=False)
     due_written = forms.CharField(label=gettext_lazy("Deadline as the plan writes it"), max_length=255,
-                                  required=False)
+                                  required=False, help_text=gettext_lazy("Kept with a task, beside its deadline."))
     clause = forms.CharField(label=gettext_lazy("Clause (as the plan writes it)"),
                              widget=forms.Textarea(attrs={"rows": 2}))
     lead_text = forms.CharField(label=gettext_lazy("Lead unit (as written)"), max_length=255, required=False)
