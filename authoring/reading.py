@@ -3,6 +3,7 @@ rejected by the author. The reading itself is `authoring.documents` (the file's 
 (the candidates, their sentences marked in the text); this module only puts them on the page."""
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from authoring.documents import document_text
-from authoring.extract import PERCENT, candidates_extract, catalogue_from_indicators, marked_segments
+from authoring.extract import PERCENT, candidates_extract, catalogue_from_indicators, marked_segments, words_fold
 from authoring.extract_passage import PASSAGE_MAX_CHARS, passage_candidates, passage_span
 from authoring.forms import DUE_HELP
 from authoring.services import Accepted, due_read
 from core.formatting import date_format, number_format
+from plans.models import Recurrence
 from targets.models import Comparator, Indicator
 
 
@@ -107,6 +109,24 @@ def _due_initial(candidate) -> str:
     return due_guess(getattr(candidate, "due", None))
 
 
+# "hằng tháng", "hàng tháng", "mỗi tháng"; "hằng quý", "hàng quý", "mỗi quý" (folded: no diacritics, lower case).
+_EVERY = re.compile(r"\b(?:hang|moi) (thang|quy)\b")
+
+
+def recurrence_read(words: str) -> str:
+    """The recurrence a deadline's words name: monthly for "trước ngày 15 hằng tháng" ("hàng tháng", "mỗi tháng"),
+    quarterly for "hằng quý" ("hàng quý", "mỗi quý"); "" for anything else, "hằng năm" and "Thường xuyên" among them
+    (the model has no yearly or open-ended occurrence: the author sets a first deadline instead)."""
+    found = _EVERY.search(" ".join(words_fold(words or "")))
+    return {"thang": Recurrence.MONTHLY, "quy": Recurrence.QUARTERLY}[found[1]] if found else ""
+
+
+def _due_instruction(written: str) -> str:
+    """What to do with a task whose plan writes a deadline the form cannot hold ("trước ngày 30/11 hằng năm")."""
+    return _("The plan writes “%(words)s”, which is no single day: type the first deadline (e.g. 30/11/2026), or "
+             "choose monthly or quarterly under Recurrence.") % {"words": written}
+
+
 def _catalogue():
     return catalogue_from_indicators(Indicator.objects.filter(is_active=True).select_related("group"))
 
@@ -181,6 +201,9 @@ class CandidateForm(forms.Form):
     value_max = forms.DecimalField(label=gettext_lazy("Upper value (%), for a range"), required=False,
                                    min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2)
     due = forms.CharField(label=gettext_lazy("Due"), max_length=40, required=False, help_text=DUE_HELP)
+    recurrence = forms.ChoiceField(label=gettext_lazy("Recurrence"), choices=Recurrence.choices, required=False)
+    due_written = forms.CharField(label=gettext_lazy("Deadline as the plan writes it"), max_length=255,
+                                  required=False, help_text=gettext_lazy("Kept with a task, beside its deadline."))
     clause = forms.CharField(label=gettext_lazy("Clause (as the plan writes it)"),
                              widget=forms.Textarea(attrs={"rows": 2}))
     lead_text = forms.CharField(label=gettext_lazy("Lead unit (as written)"), max_length=255, required=False)
@@ -189,24 +212,45 @@ class CandidateForm(forms.Form):
     expected_output = forms.CharField(label=gettext_lazy("Expected output"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial = self.initial
+        if initial.get("kind") == "task" and initial.get("due_written") and not (
+                initial.get("due") or initial.get("recurrence")):
+            self.fields["due"].help_text = _due_instruction(initial["due_written"])
+
     def clean(self):
         data = super().clean()
-        if data.get("accept") and data.get("kind") == "target":
+        if not data.get("accept"):
+            return data
+        if data.get("kind") == "target":
             missing = {name: _("A target needs this.") for name in ("indicator", "comparator", "due")
                        if not data.get(name)}
+            if data.get("recurrence"):
+                missing["recurrence"] = _("A target has no recurrence: leave it as “Not recurring”.")
             if missing:
                 raise ValidationError(missing)
+        elif data.get("kind") == "task":
+            if not (data.get("due") or data.get("recurrence")):
+                raise ValidationError({"due": _("A task needs a deadline: type it (e.g. 30/11/2026), or for "
+                                                "recurring work choose monthly or quarterly under Recurrence.")})
+            if data.get("due") and data.get("recurrence"):
+                raise ValidationError({"recurrence": _("Recurring work has no date: clear the deadline, or choose "
+                                                       "“Not recurring” to keep the date.")})
         return data
 
 
 def _initial(candidate) -> dict[str, Any]:
     get = lambda name, default=None: getattr(candidate, name, default)  # noqa: E731 - one reader for the record
+    due, written = _due_initial(candidate), (get("due_text", "") or "")[:255]  # PlanTask.due_text's length
     return {
         "accept": True, "kind": get("kind", "target"), "indicator": get("indicator"), "comparator": get("comparator"),
         # The form's values are percentages: a count or a rank ("tối thiểu 03 cụm") is left for the author to set.
         **({"value": get("value"), "value_max": get("value_max")} if get("measure") in (None, PERCENT)
            else {"value": None, "value_max": None}),
-        "due": _due_initial(candidate),
+        # Recurring work ("trước ngày 15 hằng tháng") has no date: its recurrence read from the words it writes.
+        "due": due, "due_written": written,
+        "recurrence": recurrence_read(written) if get("kind") == "task" and not due else "",
         "clause": get("clause", ""), "lead_text": get("lead", "") or "",
         "cooperating_text": ", ".join(get("cooperating") or []) if isinstance(get("cooperating"), list)
         else (get("cooperating") or ""), "expected_output": get("output", "") or "",
@@ -224,7 +268,8 @@ def _accepted(index: int, data: dict[str, Any]) -> Accepted:
     if data["kind"] == "task":
         return Accepted(index, "task", {
             "title": data["clause"], "lead_text": data["lead_text"], "cooperating_text": data["cooperating_text"],
-            "expected_output": data["expected_output"], "due": data["due"]})
+            "expected_output": data["expected_output"], "due": data["due"],
+            "recurrence": data.get("recurrence") or "", "due_text": data.get("due_written") or ""})
     return Accepted(index, "target", {
         "indicator": data["indicator"], "comparator": data["comparator"], "value": data["value"],
         "value_max": data["value_max"], "due": data["due"], "clause": data["clause"]})
@@ -236,13 +281,15 @@ def rows_accepted(rows: list[CandidateRow]) -> list[Accepted]:
 
 def reading_accepted_whole(reading: Reading) -> list[Accepted]:
     """Every candidate taken as read, as an author who accepts them all without editing would: each target with a
-    guessed indicator, comparator and deadline, and each task with a deadline (the rest need the author's hand)."""
+    guessed indicator, comparator and deadline, and each task with a deadline or a recurrence read from its words
+    ("trước ngày 15 hằng tháng"); the rest need the author's hand."""
     codes = {row.form.initial["indicator"] for row in reading.rows} - {None}
     indicators = Indicator.objects.in_bulk(codes, field_name="code")
     accepted = []
     for row in reading.rows:
         data = {**row.form.initial}
         data["indicator"] = indicators.get(data["indicator"])
-        if data["due"] and (data["kind"] == "task" or (data["indicator"] and data["comparator"])):
+        if data["kind"] == "task" and (data["due"] or data["recurrence"]) or (
+                data["due"] and data["indicator"] and data["comparator"]):
             accepted.append(_accepted(row.index, data))
     return accepted

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import translation
 
 from authoring.documents import document_text
 from authoring.extract import candidates_extract
+from authoring.reading import recurrence_read
 from core.exceptions import ApplicationError
 
 PLAN = "KẾ HOẠCH chuyển đổi số năm 2026\n\n- 100% văn bản không mật được ký số.\n"
@@ -226,3 +228,25 @@ def test_glyphs_a_pdf_cannot_name_are_dropped_rather_than_shown_as_codes():
     # Code 3 is given no character in the font's encoding: pdfminer writes it "(cid:3)"; the reading drops it.
     document = document_text(upload("plan.pdf", _pdf(b"BT /F1 12 Tf 72 700 Td (100% ky\\003so) Tj ET")))
     assert "(cid:" not in document.text
+
+
+@pytest.mark.parametrize(("words", "recurrence"), [
+    ("trước ngày 15 hằng tháng", "monthly"),
+    ("trước ngày 15 hàng tháng", "monthly"),
+    ("định kỳ mỗi tháng", "monthly"),
+    ("BÁO CÁO HẰNG THÁNG", "monthly"),
+    (unicodedata.normalize("NFD", "trước ngày 20 hằng tháng"), "monthly"),  # diacritics as separate marks
+    ("truoc ngay 15 hang thang", "monthly"),  # typed without diacritics
+    ("trước ngày 20 hằng quý", "quarterly"),
+    ("Thực hiện thường xuyên, báo cáo hàng quý", "quarterly"),
+    ("mỗi quý một lần", "quarterly"),
+    ("trước ngày 30/11 hằng năm", ""),  # yearly: no recurrence in the model, a first deadline instead
+    ("Hằng năm", ""),
+    ("Thường xuyên", ""),
+    ("Quý II/2026", ""),
+    ("tháng 12/2026", ""),
+    ("mặt hàng thiết yếu", ""),
+    ("", ""),
+])
+def test_the_recurrence_a_deadlines_words_name(words, recurrence):
+    assert recurrence_read(words) == recurrence

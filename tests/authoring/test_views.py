@@ -6,8 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from authoring.models import PlanAmendment
+from authoring.reading import document_read, reading_accepted_whole
 from authoring.services import plan_draft_from_parent, plan_issue
-from plans.models import Plan, PlanStatus
+from core.periods import DueKind
+from plans.models import Plan, PlanStatus, Recurrence
 from reports.models import Report, ReportValue
 from targets.models import Target
 from tasks.models import TaskRecord
@@ -365,3 +367,94 @@ def test_a_long_plan_read_from_its_document_is_accepted_in_one_form(client, worl
     response = client.post("/plans/new/from-document/", fields)
     assert response.status_code == 302
     assert Plan.objects.get(issuer=world.commune).targets.count() == 300
+
+
+# Recurring deadlines read from "Tổ chức thực hiện": candidate 1 the target, 2 a monthly report (recurring work), 3 a
+# yearly one, which the model holds only as a first deadline.
+RECURRING = (
+    "I. MỤC TIÊU\n1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số.\n"
+    "II. TỔ CHỨC THỰC HIỆN\n"
+    "1. Sở Nội vụ tổng hợp, báo cáo kết quả thực hiện Kế hoạch về Ủy ban nhân dân tỉnh trước ngày 15 hằng tháng.\n"
+    "2. Sở Khoa học và Công nghệ tổng hợp, báo cáo kết quả chuyển đổi số trước ngày 30/11 hằng năm.\n")
+MONTHLY = "1. Sở Nội vụ tổng hợp, báo cáo kết quả thực hiện Kế hoạch về Ủy ban nhân dân tỉnh trước ngày 15 hằng tháng."
+YEARLY = "2. Sở Khoa học và Công nghệ tổng hợp, báo cáo kết quả chuyển đổi số trước ngày 30/11 hằng năm."
+
+
+def _page_post(client, data) -> str:
+    response = client.post("/plans/new/from-document/", data)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _recurring_post(world, **fields):
+    """The page as the reviewer sends it back: the target accepted, the two tasks as read, `fields` changing them."""
+    return {**_plan_fields(world), "text": RECURRING, "action": "create",
+            "c1-accept": "on", "c1-kind": "target", "c1-indicator": "ky_so", "c1-comparator": "at_least",
+            "c1-value": "95", "c1-due": "2026", "c1-clause": CLAUSE,
+            "c2-accept": "on", "c2-kind": "task", "c2-due": "", "c2-recurrence": "monthly",
+            "c2-due_written": "trước ngày 15 hằng tháng", "c2-clause": MONTHLY, "c2-lead_text": "Sở Nội vụ",
+            "c3-accept": "on", "c3-kind": "task", "c3-due": "", "c3-recurrence": "",
+            "c3-due_written": "trước ngày 30/11 hằng năm", "c3-clause": YEARLY,
+            "c3-lead_text": "Sở Khoa học và Công nghệ", **fields}
+
+
+def test_a_monthly_deadline_read_from_the_document_becomes_recurring_work(client, world):
+    client.force_login(world.author)
+    text = _page_post(client, {**_plan_fields(world), "text": RECURRING, "action": "read"})
+    # "hằng tháng": monthly preselected, no date, and the plan's words kept beside it.
+    monthly = text.split('name="c2-recurrence"')[1].split("</select>")[0]
+    assert '<option value="monthly" selected>Hằng tháng</option>' in monthly
+    assert 'name="c2-due" value=""' not in text and 'name="c2-due"' in text
+    assert 'name="c2-due_written" value="trước ngày 15 hằng tháng"' in text
+    response = client.post("/plans/new/from-document/", _recurring_post(world, **{"c3-accept": ""}))
+    assert response.status_code == 302
+    task = Plan.objects.get(issuer=world.commune).tasks.get()
+    assert (task.due_kind, task.recurrence, task.due_on, task.due_text) == (
+        DueKind.RECURRING, Recurrence.MONTHLY, None, "trước ngày 15 hằng tháng")
+    assert (task.title, task.lead_text) == (MONTHLY, "Sở Nội vụ")
+
+
+def test_a_yearly_deadline_asks_for_the_first_one_and_keeps_the_other_edits(client, world):
+    client.force_login(world.author)
+    text = _page_post(client, {**_plan_fields(world), "text": RECURRING, "action": "read"})
+    # No recurrence in the model for "hằng năm": nothing chosen, no date, and the reviewer told what to do.
+    yearly = text.split('name="c3-recurrence"')[1].split("</select>")[0]
+    assert '<option value="" selected>Không định kỳ</option>' in yearly
+    assert ("Văn bản ghi “trước ngày 30/11 hằng năm”, không phải một ngày cụ thể: nhập hạn đầu tiên (ví dụ "
+            "30/11/2026), hoặc chọn Hằng tháng hay Hằng quý ở mục Định kỳ.") in text
+    # Created as read: refused at the deadline, nothing written, the target's value the reviewer changed to 90 kept.
+    response = client.post("/plans/new/from-document/", _recurring_post(world, **{"c1-value": "90"}))
+    text = response.content.decode()
+    assert response.status_code == 200 and not Plan.objects.filter(issuer=world.commune).exists()
+    assert ('<div class="field-error" id="id_c3-due_error">Nhiệm vụ cần có thời hạn: nhập hạn (ví dụ 30/11/2026), '
+            "hoặc với việc định kỳ, chọn Hằng tháng hay Hằng quý ở mục Định kỳ.") in text
+    assert "“” không phải là hạn" not in text  # not the service's "“” is not a deadline"
+    assert 'name="c1-value" value="90"' in text and 'name="c3-due_written" value="trước ngày 30/11 hằng năm"' in text
+    # The first deadline typed: a dated task, due 30/11/2026, keeping the plan's words.
+    response = client.post("/plans/new/from-document/", _recurring_post(world, **{"c3-due": "30/11/2026"}))
+    assert response.status_code == 302
+    plan = Plan.objects.get(issuer=world.commune)
+    yearly = plan.tasks.get(title=YEARLY)
+    assert (yearly.due_kind, yearly.due_on, yearly.recurrence, yearly.due_text) == (
+        DueKind.DATE, dt.date(2026, 11, 30), "", "trước ngày 30/11 hằng năm")
+    assert plan.targets.get().value == 95 and plan.tasks.get(title=MONTHLY).due_kind == DueKind.RECURRING
+
+
+def test_a_recurrence_goes_with_no_date_and_on_no_target(client, world):
+    client.force_login(world.author)
+    response = client.post("/plans/new/from-document/", _recurring_post(
+        world, **{"c2-due": "31/12/2026", "c1-recurrence": "quarterly", "c3-accept": ""}))
+    text = response.content.decode()
+    assert response.status_code == 200 and not Plan.objects.filter(issuer=world.commune).exists()
+    assert ('id="id_c2-recurrence_error">Việc định kỳ không có ngày hạn: xóa ô Hạn nộp, hoặc chọn “Không định kỳ” '
+            "để giữ ngày hạn.") in text
+    assert 'id="id_c1-recurrence_error">Mục tiêu không có định kỳ: để mục Định kỳ là “Không định kỳ”.' in text
+
+
+def test_taken_as_read_a_monthly_task_is_accepted_and_a_yearly_one_left_for_the_author(world):
+    reading = document_read(text=RECURRING)
+    accepted = {item.index: item for item in reading_accepted_whole(reading)}
+    # Candidate 1, the target, with its indicator guessed; 2 with its recurrence; 3 has neither a date nor one.
+    assert sorted(accepted) == [1, 2]
+    assert (accepted[2].data["due"], accepted[2].data["recurrence"], accepted[2].data["due_text"]) == (
+        "", Recurrence.MONTHLY, "trước ngày 15 hằng tháng")
