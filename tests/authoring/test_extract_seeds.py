@@ -194,6 +194,7 @@ from authoring.extract import (
     catalogue_from_indicators,
     words_fold,
 )
+from authoring.extract_passage import passage_candidates, passage_span
 from targets.models import Indicator
 
 SEEDS = Path(__file__).resolve().parents[2] / "plans" / "seeds"
@@ -394,3 +395,23 @@ def test_the_appendix_of_tasks_is_read_row_by_row_as_transcribed(catalogue):
     outputs_equal = sum(candidate.output == task["expected_output"].strip()
                         for candidate, task in zip(tasks, transcribed, strict=True))
     assert outputs_equal >= 13, outputs_equal
+
+
+def test_what_the_reading_misses_in_the_seed_plans_is_recovered_by_pointing_at_it(catalogue):
+    """The reviewer selects a missed item's sentence (`authoring.extract_passage`): read on its own, it gives the
+    item as transcribed. The three the reading misses are milestones named by no unit ("Đưa nội dung chuyển đổi số
+    vào chương trình công tác trọng tâm năm 2026 …", "Kiện toàn thành viên Ban Chỉ đạo …"), each proposed as that
+    milestone of the catalogue, due by 2026."""
+    missed, recovered = [], []
+    for path in PLANS:
+        text, items = transcription_read(path)
+        found = candidates_extract(text, catalogue=catalogue)
+        for item in items:
+            if any(matches(candidate, item) for candidate in found):
+                continue
+            missed.append(item.clause)
+            span = passage_span(text, item.clause)
+            assert span is not None, item.clause  # the transcribed clause is the text's own words
+            if any(matches(candidate, item) for candidate in passage_candidates(text, span, catalogue=catalogue)):
+                recovered.append(item.clause)
+    assert len(missed) == 3 and recovered == missed

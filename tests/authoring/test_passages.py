@@ -7,7 +7,8 @@ import pytest
 from authoring.extract import catalogue_from_indicators
 from authoring.extract_passage import PASSAGE_MAX_CHARS, Span, passage_candidates, passage_span
 from plans.models import Plan
-from targets.models import Indicator
+from targets.models import Indicator, Measure
+from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,26 @@ def test_a_figure_in_the_passage_is_a_target_due_by_the_plans_year(world):
     assert (target.kind, target.comparator, target.value, target.due) == (
         "target", "at_least", 90, dt.date(2026, 12, 31))
     assert span == Span(PLAN.index("Phấn đấu"), PLAN.index("mạng.") + len("mạng."))
+
+
+def test_a_passage_naming_no_unit_that_fits_a_milestone_is_that_milestone(world):
+    IndicatorFactory(code="cds_vao_chuong_trinh", name="Đưa nội dung chuyển đổi số vào chương trình công tác",
+                     measure=Measure.MILESTONE)
+    text = PLAN + "4. Đưa nội dung chuyển đổi số vào chương trình công tác của Ban Thường vụ.\n"
+    passage = "Đưa nội dung chuyển đổi số vào chương trình công tác của Ban Thường vụ."
+    (target,) = passage_candidates(text, passage_span(text, passage), catalogue=_catalogue())
+    # No year of its own: by the plan's, 2026 (its title), due 31/12/2026.
+    assert (target.kind, target.indicator, target.comparator, target.due) == (
+        "target", "cds_vao_chuong_trinh", "done", dt.date(2026, 12, 31))
+    passage = "Đưa nội dung chuyển đổi số vào chương trình công tác, hoàn thành trong Quý II/2026."
+    (target,) = passage_candidates(passage, Span(0, len(passage)), catalogue=_catalogue())
+    # Its own quarter: due 30/06/2026, the quarter's last day.
+    assert (target.kind, target.indicator, target.due) == ("target", "cds_vao_chuong_trinh", dt.date(2026, 6, 30))
+    # Named with its lead, the same work is a task of that unit.
+    text += "5. Văn phòng Tỉnh ủy chủ trì đưa nội dung chuyển đổi số vào chương trình công tác năm 2027.\n"
+    passage = "Văn phòng Tỉnh ủy chủ trì đưa nội dung chuyển đổi số vào chương trình công tác năm 2027."
+    (task,) = passage_candidates(text, passage_span(text, passage), catalogue=_catalogue())
+    assert (task.kind, task.lead) == ("task", "Văn phòng Tỉnh ủy")
 
 
 # The page: a reviewer reads a document, points at what the reading missed, and accepts it.
