@@ -33,11 +33,12 @@ cells on lines of their own (a unit's name opens the units' cell, a deadline end
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from authoring.extract import (
     _ROMAN_NUMBER,
+    AMOUNT,
     AT_LEAST,
     COUNT,
     DONE,
@@ -52,6 +53,7 @@ from authoring.extract import (
     _Measure,
     _measures,
 )
+from authoring.extract_figures import GROUPED, quantity_number, unit_of_measure
 from authoring.extract_tables import (
     COUNTED,
     Cell,
@@ -628,25 +630,32 @@ def _target_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
             found.append(Candidate(kind=TARGET, clause=_fold(title), start=start, end=start + len(title),
                                    indicator=guesser.guess(title, measure.comparator), comparator=measure.comparator,
                                    value=measure.value, value_max=measure.value_max, measure=measure.measure,
-                                   due=due.day if due else None, due_text=due.text if due else ""))
+                                   unit=measure.unit, due=due.day if due else None, due_text=due.text if due else ""))
     return found
 
 
 def _cell_measures(cell: str, measure_unit: str) -> list[_Measure]:
-    """The value a cell sets: as a clause would write it ("≥ 95%", "30 - 40%"), or a bare number in the row's unit
-    ("%" a percentage, anything else a count)."""
+    """The value a cell sets: as a clause would write it ("≥ 95%", "30 - 40%"), or a bare number in the row's unit:
+    "%" a percentage ("97,5" or "97.5"), a unit of measure an amount in it ("1.250" in "tấn" is 1250 tấn; also
+    "1.250 tấn" in the cell), anything else a count ("1.250" is 1250: a dot groups thousands)."""
     if not cell:
         return []
     found = _measures(cell)
     if found:
         return found
-    number = re.fullmatch(r"(?:≥|>=|tối\s+thiểu|ít\s+nhất)?\s*(?P<n>\d{1,3}(?:[.,]\d+)?)", cell, re.IGNORECASE)
+    if measure_unit == "%":
+        number = re.fullmatch(rf"{_CELL_ASKS}(?P<n>\d{{1,3}}(?:[.,]\d+)?)", cell, re.IGNORECASE)
+        value = Decimal(number["n"].replace(",", ".")) if number else None
+        return [_Measure(AT_LEAST, value, None, PERCENT)] if value is not None and value <= 100 else []
+    number = re.fullmatch(rf"{_CELL_ASKS}(?P<n>{GROUPED})(?:\s+(?P<unit>\S.*))?", cell, re.IGNORECASE)
     if not number:
         return []
-    try:
-        value = Decimal(number["n"].replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits numbers only
-        return []
-    if measure_unit == "%":
-        return [_Measure(AT_LEAST, value, None, PERCENT)] if value <= 100 else []
-    return [_Measure(AT_LEAST, value, None, COUNT)]
+    unit = unit_of_measure(number["unit"]) if number["unit"] else unit_of_measure(measure_unit)
+    if number["unit"] and not unit:
+        return []  # "12 cụm" is a clause `_measures` reads, or none
+    value = quantity_number(number["n"])
+    return [_Measure(AT_LEAST, value, None, AMOUNT, unit=unit)] if unit else [_Measure(AT_LEAST, value, None, COUNT)]
+
+
+# What a cell may write before its number: "≥ 95", "tối thiểu 03".
+_CELL_ASKS = r"(?:(?:≥|>=|tối\s+thiểu|ít\s+nhất)\s*)?"

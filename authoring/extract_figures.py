@@ -39,12 +39,12 @@ _UNIT = (
     r"|[μµm]g\s*/\s*m3"
     rf"|{_SCALE}(?:USD|đô\s+la(?:\s+Mỹ)?|đồng|tấn|lít|m3|m2|km2|km|ha|héc\s*ta|MW|kW|GW|MWh|kWh|GWh|MWp|kWp)"
 )
-_GROUPED = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+GROUPED = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _WORD = (r"đạt|lên|tối\s+thiểu|ít\s+nhất|không\s+ít\s+hơn|tối\s+đa|không\s+(?:vượt\s+)?quá|dưới|trên|giảm|xuống"
          r"|còn")
 _QUALIFIER = r"khoảng|mức|trung\s+bình|bình\s+quân|trên|dưới|tối\s+thiểu|tối\s+đa|là|ở\s+mức|xuống|còn"
 _QUANTITY = re.compile(
-    rf"(?<![^\W\d_])(?P<asks>(?:{_WORD})(?:\s+(?:{_QUALIFIER}))*)\s+(?<![\d.,/])(?P<n>{_GROUPED})\s*"
+    rf"(?<![^\W\d_])(?P<asks>(?:{_WORD})(?:\s+(?:{_QUALIFIER}))*)\s+(?<![\d.,/])(?P<n>{GROUPED})\s*"
     rf"(?P<unit>{_UNIT})(?![^\W_])",
     re.IGNORECASE,
 )
@@ -60,6 +60,13 @@ class Quantity(NamedTuple):
     unit: str
     start: int
     end: int
+
+
+def unit_of_measure(text: str) -> str:
+    """`text` as a unit of measure ("tấn", "triệu USD", "ha", "μg/m3"), its spaces folded, or "" when it is none
+    ("%", "cụm", "người", "hệ thống": a percentage or a count)."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if re.fullmatch(_UNIT, text, re.IGNORECASE) else ""
 
 
 def quantity_number(text: str) -> Decimal:

@@ -207,3 +207,25 @@ def test_plan_extract_lists_a_quantity_with_its_unit_and_prints_it_in_json(db, t
     printed = json.loads(capsys.readouterr().out)
     assert [(c["value"], c["measure"], c["unit"]) for c in printed] == [(1250, "amount", "tấn"),
                                                                          (2.5, "amount", "triệu USD")]
+
+
+def test_a_table_of_indicators_gives_its_values_in_the_rows_unit_of_measure():
+    text = ("PHỤ LỤC\nTT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027\n"
+            "1 | Sản lượng thủy sản | tấn | 1.250 | 1.400\n"
+            "2 | Kim ngạch xuất khẩu | triệu USD | 48,3 | 55\n"
+            "3 | Số cụm dữ liệu dùng chung | cụm | 3 | 5\n"
+            "4 | Tỷ lệ văn bản không mật được ký số | % | 97.5 | 100\n"
+            "5 | Diện tích trồng rừng mới | - | 1.700 ha | 2.000 ha\n")
+    found = [(c.clause[:14], c.measure, c.value, c.unit, c.due.year) for c in read(text)]
+    # A dot groups thousands: "1.250" tấn is 1250 tấn (it was read as 1,25), "48,3" triệu USD is 48.3 triệu USD; a
+    # count stays a count ("cụm" is no unit of measure); "97.5" in a "%" row is 97,5%; a unit written in the cell
+    # itself ("1.700 ha") is the amount's unit when the row names none ("-"). Each due by the end of its column's year.
+    assert found == [
+        ("Sản lượng thủy", "amount", Decimal(1250), "tấn", 2026),
+        ("Sản lượng thủy", "amount", Decimal(1400), "tấn", 2027),
+        ("Kim ngạch xuất", "amount", Decimal("48.3"), "triệu USD", 2026),
+        ("Kim ngạch xuất", "amount", Decimal(55), "triệu USD", 2027),
+        ("Số cụm dữ liệu", "count", Decimal(3), "", 2026), ("Số cụm dữ liệu", "count", Decimal(5), "", 2027),
+        ("Tỷ lệ văn bản ", "percent", Decimal("97.5"), "", 2026), ("Tỷ lệ văn bản ", "percent", Decimal(100), "", 2027),
+        ("Diện tích trồn", "amount", Decimal(1700), "ha", 2026),
+        ("Diện tích trồn", "amount", Decimal(2000), "ha", 2027)]
