@@ -1,9 +1,11 @@
 """`/api/v1/plans/` with its writes: a draft created, edited, issued; an issued plan amended with its reason; a draft's
 targets and tasks written. Every write calls the same service as the pages, so the same checks and audit rows."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -22,7 +24,9 @@ from authoring.amendments import (
     amendment_task_remove,
     amendment_task_save,
 )
-from authoring.selectors import amendment_open_for, issuers_for, parents_for, plan_writable
+from authoring.extract_passage import PASSAGE_MAX_CHARS
+from authoring.reading import KINDS, document_read, passage_checked
+from authoring.selectors import amendment_open_for, issuers_for, parents_for, plan_writable, user_writes_plans
 from authoring.services import (
     TargetEdit,
     TaskEdit,
@@ -181,7 +185,7 @@ class ApplySerializer(serializers.Serializer):
 
 class PendingItemSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Mã mục trong bản điều chỉnh: target-12, task-new-1 …")
-    kind = serializers.ChoiceField(choices=["target", "task"])
+    kind = serializers.ChoiceField(choices=KINDS)
     label = serializers.CharField()
     action = serializers.CharField()
     refusal = serializers.ListField(child=serializers.CharField(), help_text="Lý do mục này bị từ chối, nếu có")
@@ -264,6 +268,47 @@ def _edits_keep(*, by, amendment, plan, heading: dict | None, targets: list[dict
             amendment_task_save(by=by, amendment=amendment, task=task, data=row)
 
 
+class DocumentReadSerializer(serializers.Serializer):
+    """A plan's text, pasted or as its document (.docx, .pdf with a text layer, .txt), and the passages the reading
+    missed that the author points at, each read on its own."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    file = serializers.FileField(required=False)
+    passages = serializers.ListField(child=serializers.CharField(max_length=PASSAGE_MAX_CHARS), required=False,
+                                     default=list)
+
+    def validate(self, data):
+        if not data.get("text", "").strip() and not data.get("file"):
+            raise serializers.ValidationError(_("Paste the plan's text or choose its document."))
+        return data
+
+
+class CandidateSerializer(serializers.Serializer):
+    """One proposal, as `manage.py plan_extract --json` prints it, with the words that set its deadline."""
+
+    kind = serializers.ChoiceField(choices=KINDS)
+    clause = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    indicator = serializers.CharField(allow_null=True)
+    comparator = serializers.ChoiceField(choices=Comparator.choices)
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False)
+    value_max = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False)
+    measure = serializers.CharField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    due = serializers.DateField(allow_null=True)
+    due_text = serializers.CharField(allow_blank=True)
+    lead = serializers.CharField(allow_blank=True)
+    cooperating = serializers.CharField(allow_blank=True)
+    output = serializers.CharField(allow_blank=True)
+
+
+class DocumentReadingSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    candidates = CandidateSerializer(many=True)
+
+
 class AuthoredPlanViewSet(PlanViewSet):
     """Plans the user reads (their drafts included); the office of the issuing committee writes them."""
 
@@ -288,6 +333,27 @@ class AuthoredPlanViewSet(PlanViewSet):
         else:
             plan = plan_draft_create(by=request.user, issuer=issuer, parent=parent, **fields)
         return self._answer(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request={"application/json": DocumentReadSerializer, "multipart/form-data": DocumentReadSerializer},
+                   responses=DocumentReadingSerializer)
+    @action(detail=False, methods=["post"], url_path="read")
+    def read(self, request):
+        """The document path's reading: the candidate targets and tasks of a plan's text, then those of each passage
+        pointed at; nothing is written. Only someone who writes plans reads through it."""
+        if not user_writes_plans(user=request.user):
+            raise Http404
+        data = DocumentReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        reading = document_read(text=fields.get("text", ""), upload=fields.get("file"))
+        try:
+            passages = [passage_checked(reading.text, passage) for passage in fields["passages"]]
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"passages": exc.messages}) from exc
+        if passages:
+            reading = document_read(text=reading.text, name=reading.name, passages=passages)
+        return Response(DocumentReadingSerializer(
+            {"name": reading.name, "text": reading.text, "candidates": reading.candidates}).data)
 
     @extend_schema(request=PlanUpdateSerializer, responses=AuthoredPlanOutputSerializer)
     def partial_update(self, request, key=None):

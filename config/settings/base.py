@@ -257,7 +257,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "core.permissions.MfaSatisfied"],
     # Three models call their choices "Status"; the compliance statuses (also used as sub-statuses) get one name.
     "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "compliance.models.Status", "PlanKindEnum": "plans.models.PlanKind",
-                            "UnitKindEnum": "units.models.UnitKind"},
+                            "UnitKindEnum": "units.models.UnitKind", "CandidateKindEnum": "authoring.reading.KINDS"},
 }
 
 # Signed out after 8 idle hours: core.session_idle restarts the session's age as people work, so a clerk

@@ -2,6 +2,7 @@
 amends, another reviewer does not see the draft."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from core.models import AuditEvent
@@ -127,3 +128,39 @@ def test_the_working_copy_is_in_the_schema(world):
     assert "post" in paths["/api/v1/plans/{key}/amendment/edits/"]
     assert "post" in paths["/api/v1/plans/{key}/amendment/apply/"]
     assert "AmendmentOutput" in schema["components"]["schemas"]
+
+
+# The document path's reading, through the API: proposals only, nothing written.
+DOCUMENT = "I. MỤC TIÊU\n1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số.\n2. Tăng cường lãnh đạo.\n"
+
+
+def test_the_author_reads_a_document_and_a_missed_passage_and_nothing_is_written(world):
+    client = _client(world.author)
+    events = AuditEvent.objects.count()
+    response = client.post("/api/v1/plans/read/", {"text": DOCUMENT, "passages": ["Tăng cường   lãnh đạo."]},
+                           format="json")
+    assert response.status_code == 200, response.json()
+    target, task = response.json()["candidates"]
+    # The reading's target: at least 95% of documents signed, by 31/12/2026; then the passage pointed at, read on its
+    # own: nothing the rules read, so a task to complete, marked where it stands in the text.
+    assert (target["kind"], target["indicator"], target["comparator"], target["value"], target["due"]) == (
+        "target", "ky_so", "at_least", 95, "2026-12-31")
+    assert (task["kind"], task["clause"], task["due"]) == ("task", "Tăng cường lãnh đạo.", None)
+    assert DOCUMENT[task["start"]:task["end"]] == "Tăng cường lãnh đạo."
+    assert AuditEvent.objects.count() == events and not Plan.objects.filter(issuer=world.commune).exists()
+
+
+def test_a_document_read_through_the_api_refuses_what_the_page_refuses(world):
+    assert _client(world.clerk).post("/api/v1/plans/read/", {"text": DOCUMENT}, format="json").status_code == 404
+    client = _client(world.author)
+    response = client.post("/api/v1/plans/read/", {"text": DOCUMENT, "passages": ["Tăng cường kiểm tra."]},
+                           format="json")
+    assert response.status_code == 400
+    assert response.json()["passages"] == [
+        "Đoạn này không có trong văn bản: hãy chọn nó trong văn bản hiển thị ở trên, hoặc dán đúng như văn bản viết."]
+    response = client.post("/api/v1/plans/read/", {"text": "  "}, format="json")
+    assert response.json() == {"non_field_errors": ["Hãy dán nội dung kế hoạch hoặc chọn tệp văn bản."]}
+    upload = SimpleUploadedFile("ke-hoach.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 64,
+                                content_type="application/msword")
+    response = client.post("/api/v1/plans/read/", {"file": upload}, format="multipart")
+    assert response.status_code == 400 and "là tệp Word định dạng cũ (.doc)" in response.json()["detail"]
