@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from core.models import AuditEvent
 from plans.models import Plan, PlanStatus
+from tests.authoring.test_views import DOCUMENT
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,6 @@ def test_the_working_copy_is_in_the_schema(world):
 
 
 # The document path's reading, through the API: proposals only, nothing written.
-DOCUMENT = "I. MỤC TIÊU\n1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số.\n2. Tăng cường lãnh đạo.\n"
 
 
 def test_the_author_reads_a_document_and_a_missed_passage_and_nothing_is_written(world):

@@ -8,6 +8,7 @@ from authoring.extract import catalogue_from_indicators
 from authoring.extract_passage import PASSAGE_MAX_CHARS, Span, passage_candidates, passage_span
 from plans.models import Plan
 from targets.models import Indicator, Measure
+from tests.authoring.test_views import CLAUSE, DOCUMENT
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,6 @@ def test_a_passage_naming_no_unit_that_fits_a_milestone_is_that_milestone(world)
 
 
 # The page: a reviewer reads a document, points at what the reading missed, and accepts it.
-DOCUMENT = "I. MỤC TIÊU\n1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số.\n2. Tăng cường lãnh đạo.\n"
-CLAUSE = "1. Đến hết năm 2026, tối thiểu 95% văn bản được ký số."
 
 
 def _fields(world, **extra):

@@ -89,6 +89,29 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     assert page.locator("mark#clause-1").inner_text().startswith(CLAUSE)
     _fits(page)
     shot(page, f"authoring-document-{viewport}")
+    # "Tăng cường lãnh đạo." sets nothing the rules read: the reviewer selects it in the document and has it read.
+    page.evaluate("""() => {
+      const source = document.getElementById('document-source');
+      const walker = document.createTreeWalker(source, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf('Tăng cường lãnh đạo.');
+        if (at >= 0) {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 'Tăng cường lãnh đạo.'.length);
+          window.getSelection().removeAllRanges();
+          window.getSelection().addRange(range);
+        }
+      }
+    }""")
+    page.wait_for_function("document.getElementById('id_passage_new').value === 'Tăng cường lãnh đạo.'")
+    _submit(page, "button[value=passage]")
+    assert page.locator("mark#clause-2").inner_text().startswith("Tăng cường lãnh đạo.")
+    fresh = page.locator("fieldset.candidate.fresh")
+    assert fresh.locator("[name=c2-clause]").input_value() == "Tăng cường lãnh đạo."
+    fresh.locator("[name=c2-due]").fill("Quý IV/2026")
+    _fits(page)
+    shot(page, f"authoring-document-passage-{viewport}")
     _submit(page, "button[value=create]")
     _submit(page, "text=Ban hành kế hoạch")
     _submit(page, "form button.primary")
@@ -100,6 +123,8 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     assert x_plan.status == y_plan.status == PlanStatus.ISSUED
     october = dt.date(2026, 10, 1)
     assert y_plan.targets.get() in targets_for_unit(unit=world.y, period=october)
+    task = y_plan.tasks.get()  # the passage pointed at, due by the end of Quý IV/2026
+    assert (task.title, task.due_on) == ("Tăng cường lãnh đạo.", dt.date(2026, 12, 31))
     assert x_plan.targets.get() in targets_for_unit(unit=world.x, period=october)
 
 
