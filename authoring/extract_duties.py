@@ -27,10 +27,11 @@ _RECURRING_DAY = re.compile(
 # …"), up to the first word of what it is to do.
 UNIT = (r"(?:Bộ|Sở|Ban|Ủy\s+ban|Uỷ\s+ban|UBND|Văn\s+phòng|Công\s+an|Trung\s+tâm|Đảng\s+[uủ][ỷy]|Thành\s+[uủ][ỷy]|"
         r"Tỉnh\s+[uủ][ỷy]|Hội|Đoàn|Liên\s+đoàn|Mặt\s+trận|Viện|Phòng|Cục|"
-        r"Các\s+(?:[sS]ở|[bB]ộ|cơ\s+quan|đơn\s+vị|[bB]an|ngành|địa\s+phương))")
+        r"Các\s+(?:[sS]ở|[bB]ộ|cơ\s+quan|đơn\s+vị|[bB]an|ngành|địa\s+phương|[tT]rung\s+tâm|[pP]hòng|[hH]ội|"
+        r"[cC]hi\s+bộ|[đĐ]ảng\s+[uủ][ỷy]))")
 _DUTY = re.compile(
     rf"^(?:Giao\s+(?:cho\s+)?)?(?P<unit>{UNIT}\b.{{0,160}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|căn\s+cứ|"
-    r"theo\s+dõi|đôn\s+đốc|kiểm\s+tra|tổng\s+hợp|báo\s+cáo|gửi|xây\s+dựng|thực\s+hiện|tham\s+mưu|hướng\s+dẫn|"
+    r"theo\s+dõi|đôn\s+đốc|kiểm\s+tra|giám\s+sát|tổng\s+hợp|báo\s+cáo|gửi|xây\s+dựng|thực\s+hiện|tham\s+mưu|hướng\s+dẫn|"
     r"định\s+kỳ|chủ\s+động|phối\s+hợp|là\s+cơ\s+quan|(?<!,\s)tổ\s+chức|triển\s+khai|rà\s+soát|ban\s+hành|trình|"
     r"bố\s+trí|chỉ\s+đạo|lồng\s+ghép)\b"
 )

@@ -68,6 +68,17 @@ def test_a_led_item_gives_its_lead_cooperating_unit_and_quarter(world):
     assert (task.lead, task.due, task.due_text) == ("Văn phòng Tỉnh ủy", dt.date(2026, 9, 30), "Quý III/2026")
 
 
+def test_a_pointed_duty_is_led_by_the_units_it_opens_with(world):
+    text = "- Các Trung tâm y tế giám sát tuyến xã và báo cáo hằng ngày.\n"
+    (task,) = passage_candidates(text, passage_span(text, text.strip()), catalogue=_catalogue())
+    assert (task.kind, task.lead, task.due) == ("task", "Các Trung tâm y tế", None)
+    text = "Các Chi bộ trực thuộc rà soát, cập nhật danh sách đảng viên trước ngày 15/12/2026.\n"
+    (task,) = passage_candidates(text, passage_span(text, text.strip()), catalogue=_catalogue())
+    # "trước ngày 15/12/2026": due the day before, 14/12/2026.
+    assert (task.lead, task.due, task.due_text) == ("Các Chi bộ trực thuộc", dt.date(2026, 12, 14),
+                                                    "trước ngày 15/12/2026")
+
+
 def test_a_recurring_report_keeps_its_words_and_no_day(world):
     _, found = _read("Văn phòng Tỉnh ủy tổng hợp, báo cáo kết quả trước ngày 15 hằng tháng.")
     (task,) = found
