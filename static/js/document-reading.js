@@ -27,3 +27,27 @@
     if (mark) source.scrollTop = mark.offsetTop - source.offsetTop - source.clientHeight / 3;
   }
 })();
+
+// Each candidate shows the fields of its kind: a target's indicator and values, a task's units, output and recurrence.
+(function () {
+  "use strict";
+  var only = {
+    target: ["indicator", "comparator", "value", "value_max"],
+    task: ["lead_text", "cooperating_text", "expected_output", "recurrence", "due_written"]
+  };
+  document.querySelectorAll("fieldset.candidate").forEach(function (candidate) {
+    var kind = candidate.querySelector("select[name$='-kind']");
+    if (!kind) return;
+    function show() {
+      Object.keys(only).forEach(function (owner) {
+        only[owner].forEach(function (name) {
+          var input = candidate.querySelector("[name$='-" + name + "']");
+          var field = input && input.closest(".field");
+          if (field) field.hidden = owner !== kind.value;
+        });
+      });
+    }
+    kind.addEventListener("change", show);
+    show();
+  });
+})();

@@ -110,6 +110,9 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     fresh = page.locator("fieldset.candidate.fresh")
     assert fresh.locator("[name=c2-clause]").input_value() == "Tăng cường lãnh đạo."
     fresh.locator("[name=c2-due]").fill("Quý IV/2026")
+    # Each candidate shows its kind's fields: the task its units and recurrence, the target its indicator and values.
+    assert fresh.locator("[name=c2-lead_text]").is_visible() and fresh.locator("[name=c2-indicator]").is_hidden()
+    assert page.locator("[name=c1-indicator]").is_visible() and page.locator("[name=c1-recurrence]").is_hidden()
     _fits(page)
     shot(page, f"authoring-document-passage-{viewport}")
     _submit(page, "button[value=create]")
