@@ -51,3 +51,18 @@
     show();
   });
 })();
+
+// Accepting all or none at once: a long appendix gives hundreds of candidates, of which the author may keep a few.
+(function () {
+  "use strict";
+  var bar = document.querySelector(".bulk-accept");
+  if (!bar) return;
+  bar.hidden = false;
+  bar.addEventListener("click", function (event) {
+    var choice = event.target.getAttribute("data-accept");
+    if (!choice) return;
+    document.querySelectorAll("fieldset.candidate input[name$='-accept']").forEach(function (box) {
+      box.checked = choice === "all";
+    });
+  });
+})();

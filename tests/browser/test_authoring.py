@@ -109,6 +109,10 @@ def test_office_writes_two_plans_and_issues_them(browser, live_server, world, sh
     assert page.locator("mark#clause-2").inner_text().startswith("Tăng cường lãnh đạo.")
     fresh = page.locator("fieldset.candidate.fresh")
     assert fresh.locator("[name=c2-clause]").input_value() == "Tăng cường lãnh đạo."
+    page.click("button[data-accept=none]")  # nothing accepted, then the two taken again
+    assert not page.locator("[name=c1-accept]").is_checked() and not page.locator("[name=c2-accept]").is_checked()
+    page.click("button[data-accept=all]")
+    assert page.locator("[name=c1-accept]").is_checked() and page.locator("[name=c2-accept]").is_checked()
     fresh.locator("[name=c2-due]").fill("Quý IV/2026")
     # Each candidate shows its kind's fields: the task its units and recurrence, the target its indicator and values.
     assert fresh.locator("[name=c2-lead_text]").is_visible() and fresh.locator("[name=c2-indicator]").is_hidden()
