@@ -363,6 +363,20 @@ def test_plan_extract_prints_the_candidates_as_json(seeded, capsys):
     assert reduction["clause"].startswith("7. Tối thiểu 80% quy trình nội bộ")
 
 
+def test_plan_extract_reads_a_passage_the_reading_missed_when_given_one(seeded, capsys):
+    source = SEEDS / "sources" / "004_ac3b5f093c57f3b4.txt"
+    passage = "Đưa nội dung chuyển đổi số vào chương trình công tác năm 2026 của Đảng uỷ"
+    call_command("plan_extract", str(source), "--json", "--passage", passage)
+    candidates = json.loads(capsys.readouterr().out)
+    # The 24 candidates of the reading, then the passage's: the catalogue's milestone, done by 31/12/2026.
+    assert len(candidates) == 25
+    assert {key: candidates[-1][key] for key in ("kind", "indicator", "comparator", "due")} == {
+        "kind": "target", "indicator": "dua_cds_vao_chuong_trinh", "comparator": "done", "due": "2026-12-31"}
+    assert candidates[-1]["clause"] == passage
+    with pytest.raises(CommandError, match="không có trong văn bản"):
+        call_command("plan_extract", str(source), "--passage", "Đưa nội dung chuyển đổi số vào nghị quyết")
+
+
 def test_plan_extract_lists_tasks_with_their_units_in_vietnamese(seeded, capsys):
     source = SEEDS / "sources" / "003_749625592dc50ff2.txt"
     with translation.override("vi"):

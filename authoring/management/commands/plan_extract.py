@@ -35,6 +35,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from authoring.documents import document_text
+from authoring.extract_passage import passage_candidates, passage_span
 from authoring.extract import (
     AMOUNT,
     AT_MOST,
@@ -67,8 +68,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help=_("The plan document to read."))
         parser.add_argument("--json", action="store_true", help=_("Print the candidates as a JSON list."))
+        parser.add_argument("--passage", action="append", default=[], metavar="TEXT",
+                            help=_("A passage of the document the reading missed, read on its own and its candidates "
+                                   "added after the others (as on the page); may be given several times."))
 
-    def handle(self, *args, file: Path, json: bool = False, **options):
+    def handle(self, *args, file: Path, json: bool = False, passage: list[str] | None = None, **options):
         if not file.is_file():
             raise CommandError(_("“%(name)s” does not exist.") % {"name": file})
         try:
@@ -78,6 +82,12 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         catalogue = catalogue_from_indicators(Indicator.objects.filter(is_active=True))
         candidates = candidates_extract(document.text, catalogue=catalogue)
+        for words in passage or []:
+            span = passage_span(document.text, words)
+            if span is None:
+                raise CommandError(_("“%(passage)s” is not in the document: give the passage as the document writes "
+                                     "it.") % {"passage": words[:80]})
+            candidates.extend(passage_candidates(document.text, span, catalogue=catalogue))
         if json:
             self.stdout.write(_json_dumps([candidate.to_json() for candidate in candidates]))
             return
