@@ -35,7 +35,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from authoring.documents import document_text
-from authoring.extract_passage import passage_candidates, passage_span
 from authoring.extract import (
     AMOUNT,
     AT_MOST,
@@ -49,6 +48,7 @@ from authoring.extract import (
     candidates_extract,
     catalogue_from_indicators,
 )
+from authoring.extract_passage import passage_candidates, passage_span
 from core.exceptions import ApplicationError
 from core.formatting import date_format, number_format
 from targets.models import Indicator
