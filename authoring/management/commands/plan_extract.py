@@ -1,4 +1,6 @@
-"""`manage.py plan_extract FILE [--json]`: the reading of a plan document (`authoring.extract`), on the console.
+"""`manage.py plan_extract FILE [--json] [--passage TEXT …]`: the reading of a plan document
+(`authoring.extract`), on the console; each `--passage`, a stretch of the document the reading missed, is read on its
+own (`authoring.extract_passage`) and its candidates follow the others.
 
 With `--json`, a JSON list of candidates in the order the document writes them, each an object with:
 `kind` ("target" or "task"); `clause` (the sentence, line breaks folded) and `start`/`end` (its offsets in the
