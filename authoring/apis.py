@@ -25,7 +25,7 @@ from authoring.amendments import (
     amendment_task_save,
 )
 from authoring.extract_passage import PASSAGE_MAX_CHARS
-from authoring.reading import KINDS, document_read, passage_checked
+from authoring.reading import KINDS, document_read, passage_checked, passages_read
 from authoring.selectors import amendment_open_for, issuers_for, parents_for, plan_writable, user_writes_plans
 from authoring.services import (
     TargetEdit,
@@ -350,8 +350,7 @@ class AuthoredPlanViewSet(PlanViewSet):
             passages = [passage_checked(reading.text, passage) for passage in fields["passages"]]
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"passages": exc.messages}) from exc
-        if passages:
-            reading = document_read(text=reading.text, name=reading.name, passages=passages)
+        passages_read(reading, passages)
         return Response(DocumentReadingSerializer(
             {"name": reading.name, "text": reading.text, "candidates": reading.candidates}).data)
 

@@ -141,18 +141,21 @@ def document_read(*, text: str, upload=None, name: str = "", passages: Sequence[
     catalogue = _catalogue()
     reading = Reading(text=text, name=name or "", candidates=list(candidates_extract(text, catalogue=catalogue)),
                       segments=[])
-    for passage in passages:
-        _passage_read(reading, passage, catalogue)
-    reading.segments = _segments(marked_segments(text, reading.candidates))
+    passages_read(reading, passages, catalogue=catalogue)
     reading.rows = candidate_rows(reading, data=None)
     return reading
 
 
-def _passage_read(reading: Reading, passage: str, catalogue) -> None:
-    span = passage_span(reading.text, passage)
-    if span is not None:
-        reading.passages.append(passage)
-        reading.candidates.extend(passage_candidates(reading.text, span, catalogue=catalogue))
+def passages_read(reading: Reading, passages: Sequence[str], *, catalogue=None) -> None:
+    """The candidates of each passage (`authoring.extract_passage`) after those `reading` has, the text's runs
+    marked again; a passage not in the text proposes nothing."""
+    catalogue = catalogue if catalogue is not None else _catalogue()
+    for passage in passages:
+        span = passage_span(reading.text, passage)
+        if span is not None:
+            reading.passages.append(passage)
+            reading.candidates.extend(passage_candidates(reading.text, span, catalogue=catalogue))
+    reading.segments = _segments(marked_segments(reading.text, reading.candidates))
 
 
 def passage_checked(text: str, passage: str) -> str:
@@ -178,8 +181,7 @@ def passage_added(reading: Reading, data, passage: str | None) -> None:
             for row in candidate_rows(reading, data=data)}
     if passage is not None:
         reading.fresh = len(reading.candidates) + 1
-        _passage_read(reading, passage, _catalogue())
-        reading.segments = _segments(marked_segments(reading.text, reading.candidates))
+        passages_read(reading, [passage])
         reading.rows = candidate_rows(reading, data=None)
     for row in reading.rows:
         if row.index in kept:
