@@ -176,8 +176,8 @@ Pointing at what the reading misses (`authoring.extract_passage`: the reviewer s
 and has it read on its own). Over the seeds and the nine sets, 42 texts and 1.066 transcribed items, the reading
 misses 59; each one's transcribed sentence was found in its text and read so: 54 are then proposed as transcribed
 (all 47 tasks; 7 of 12 targets, among them the seeds' three milestones named by no unit). The five that stay wrong
-are a pollution figure transcribed "at least" where the reading gives a reduction (three), a stage of that figure,
-and a table's total ("Tổng cộng 732").
+are three pollution figures transcribed "at least" where the reading gives a reduction ("giảm trung bình 5 μg/m3"),
+a count in a long item ("… hoàn thiện 11 cơ sở dữ liệu …") proposed as a task, and a table's total ("Tổng cộng 732").
 """
 
 import datetime as dt
