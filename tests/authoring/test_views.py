@@ -290,6 +290,7 @@ def test_a_rejected_candidate_is_left_out_and_a_text_without_targets_still_shows
                                                           "action": "read"})
     text = response.content.decode()
     assert "Không nhận ra mục tiêu hay nhiệm vụ nào" in text and "Tăng cường lãnh đạo." in text
+    assert "chọn (bôi đen) từng mục tiêu" in text and 'name="passage_new"' in text  # to point at what it holds
     response = client.post("/plans/new/from-document/", {
         **_plan_fields(world), "text": DOCUMENT, "action": "create", "c1-kind": "target", "c1-clause": CLAUSE})
     assert response.status_code == 302 and not Plan.objects.get(issuer=world.commune).targets.exists()
