@@ -871,10 +871,11 @@ def candidates_extract(text: str, *, catalogue: list[CatalogueEntry]) -> list[Ca
         body_tables,
         scoring_sheets,
         unglued,
+        unpiped,
     )
 
     guesser = _Guesser(catalogue)
-    text = unglued(text)
+    text = unglued(unpiped(text))
     tables = appendices(text)
     body_end = tables[0].start if tables else len(text)
     inline = sorted([*body_tables(text, body_end), *scoring_sheets(text, body_end)], key=lambda table: table.start)

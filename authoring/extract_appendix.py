@@ -138,6 +138,25 @@ _GAP_CELL = re.compile(rf"\|(?={_GAP}\|)|(?<=\.)[ \t]*\|(?=[ \t]*\d{{1,2}}[ \t]*
 _GAP_LINE = re.compile(rf"^{_GAP}$")
 
 
+# A table written the way Markdown writes one ("| TT | Nhiệm vụ | … |", "| --- | --- |", "| 1. | Hoàn thiện … |"), as
+# tools that turn a Word document into text give it: its rows read as the portal's own ("1. | Hoàn thiện … | …").
+_MARKDOWN_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*$", re.MULTILINE)
+_MARKDOWN_RULE = re.compile(r"[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*")
+
+
+def unpiped(text: str) -> str:
+    """`text` with each Markdown table row's outer bars, and each rule under a header, turned into spaces: the cells
+    then read as any other table's, and offsets stay the same."""
+    def row(match: re.Match) -> str:
+        line = match.group(0)
+        if _MARKDOWN_RULE.fullmatch(match["cells"]):
+            return " " * len(line)
+        first, last = line.index("|"), line.rindex("|")
+        return f"{line[:first]} {line[first + 1:last]} {line[last + 1:]}"
+
+    return _MARKDOWN_ROW.sub(row, text) if "|" in text else text
+
+
 def unglued(text: str) -> str:
     """`text` with an appendix's title and header row glued to the signature's cells each opening a line of its own:
     the bar before each turned into a line break, so that offsets stay the same."""

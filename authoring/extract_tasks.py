@@ -63,10 +63,12 @@ from authoring.extract import (
 from authoring.extract_duties import UNIT, duty_unit, recurring_day
 from core.periods import year_last_day
 
-# "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định"; a deadline line
+# "- Cơ quan chủ trì: Bộ Công an.", "+ Thời hạn ban hành: trước ngày …", "- Sản phẩm: Nghị định", a Party
+# committee's "Trách nhiệm chỉ đạo thực hiện: Đảng ủy Ủy ban nhân dân tỉnh." under a group of measures; a deadline line
 # may leave out its colon ("Thời gian thực hiện sau khi Chiến lược … được ban hành").
 _FIELD = re.compile(
     r"^(?P<name>(?:Cơ\s+quan|Đơn\s+vị|Bộ\s+phận)\s+(?:chủ\s+trì|thực\s+hiện|phối\s+hợp|phụ\s+trách)|Chủ\s+trì|"
+    r"Trách\s+nhiệm\s+(?:chỉ\s+đạo\s+|tổ\s+chức\s+)?thực\s+hiện|"
     r"Phối\s+hợp|Thời\s+(?:hạn|gian|điểm)(?:\s+[^\W\d_]+){0,3}|Tiến\s+độ(?:\s+[^\W\d_]+){0,2}|Sản\s+phẩm"
     r"(?:\s+[^\W\d_]+){0,2}|Kết\s+quả(?:\s+[^\W\d_]+){0,2}|Nội\s+dung|Nhiệm\s+vụ)"
     r"(?:\s*:\s*|(?:(?<=hiện)|(?<=thành))\s+(?=(?:sau\s+khi|trước|trong|đến)\s))(?P<value>.*)$",
@@ -160,6 +162,14 @@ def _owner(blocks: list[_Block], index: int) -> int | None:
     only introduces them ("b) Cơ quan thực hiện:" then "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …") are fields of
     the same item."""
     depth = blocks[index].depth
+    if not blocks[index].marker:
+        # A field line of its own closing a group of bullets ("Trách nhiệm chỉ đạo thực hiện: …" after "3.1. …" and
+        # its "- …" measures) is the numbered item's, not its last bullet's.
+        numbered = next((above for above in range(index - 1, -1, -1)
+                         if blocks[above].marker and blocks[above].marker[0] not in "-–+•*"), None)
+        if numbered is not None and all(blocks[between].marker[:1] in "-–+•*"
+                                        for between in range(numbered + 1, index) if blocks[between].marker):
+            return numbered if blocks[numbered].depth > 1 and not _SCOPE_HEADING.match(blocks[numbered].body) else None
     for above in range(index - 1, -1, -1):
         block = blocks[above]
         if block.depth < depth:
@@ -191,7 +201,9 @@ def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tup
     """Each item's field lines, split where an item holds several assignments: a heading ("4. Nâng cao năng lực …")
     over bullets, each group of bullets followed by its own "Đơn vị chủ trì: …" lines, is one task per group, named
     by the group's first bullet; the heading only names what they share. An item whose fields follow it directly
-    stays one task."""
+    stays one task, and so does an item whose several measures are closed by one field line of its own ("3.1. Tăng
+    cường …", its "- …" measures, "Trách nhiệm chỉ đạo thực hiện: Đảng ủy Ủy ban nhân dân tỉnh."); one bullet so
+    closed is the task itself."""
     found: list[tuple[int, list[int]]] = []
     for owner, fields in owners.items():
         runs: list[list[int]] = []
@@ -205,6 +217,9 @@ def _assignments(blocks: list[_Block], owners: dict[int, list[int]]) -> list[tup
         for run in runs:
             first = next((between for between in range(previous + 1, run[0])
                           if not _FIELD.match(blocks[between].body)), None)
+            if first is not None and len(runs) == 1 and not blocks[run[0]].marker and sum(
+                    bool(blocks[between].marker) for between in range(owner + 1, run[0])) > 1:
+                first = None  # several measures closed by "Trách nhiệm chỉ đạo thực hiện: …": the item names them
             if first is not None and previous == owner and blocks[first].body.endswith(":"):
                 first = None  # "- Các nội dung hỗ trợ bao gồm:" introduces the item's own list: the item names it
             if first is None and found and found[-1][0] == owner:

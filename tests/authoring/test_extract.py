@@ -1181,3 +1181,20 @@ class TestAssignmentsSetOutUnitByUnit:
         # Điều 1 issues the plan and Điều 3 says who executes the decision: no task.
         assert [(c.kind, c.clause[:8], c.lead, c.cooperating) for c in read(text)] == [
             ("task", "Điều 2. ", "Sở Khoa học và Công nghệ", "các sở, ngành")]
+
+
+def test_measures_closed_by_who_directs_them_are_one_task_of_the_item_a_single_one_its_own():
+    text = ("CHƯƠNG TRÌNH HÀNH ĐỘNG năm 2026\nIII. NHIỆM VỤ, GIẢI PHÁP\n"
+            "3.1. Tăng cường tuyên truyền về chuyển đổi số\n"
+            "- Quán triệt các văn bản của Trung ương về chuyển đổi số.\n"
+            "- Đổi mới hình thức tuyên truyền trên nền tảng số.\n"
+            "Trách nhiệm chỉ đạo thực hiện: Ban Tuyên giáo Tỉnh ủy.\n"
+            "3.2. Hoàn thiện thể chế\n"
+            "- Rà soát quy chế làm việc trên môi trường số.\n"
+            "Trách nhiệm chỉ đạo thực hiện: Văn phòng Tỉnh ủy.\n")
+    tasks = [c for c in read(text) if c.kind == "task"]
+    # A Party committee's programme closes each group of measures with who directs them: the item is the task when
+    # it holds several measures, the measure itself when it holds one.
+    assert [(c.clause, c.lead) for c in tasks] == [
+        ("3.1. Tăng cường tuyên truyền về chuyển đổi số", "Ban Tuyên giáo Tỉnh ủy"),
+        ("- Rà soát quy chế làm việc trên môi trường số.", "Văn phòng Tỉnh ủy")]

@@ -155,3 +155,19 @@ def test_a_table_of_quantities_asks_for_the_total_each_line_gives():
     ]
     assert found[1].clause == "- Kiểm tra sao lưu | 02 | 24"
     assert text[found[1].start:found[1].end] == "- Kiểm tra sao lưu | 02 | 24"
+
+
+def test_a_table_written_the_markdown_way_is_read_row_by_row_and_marked_where_it_stands():
+    text = ("KẾ HOẠCH chuyển đổi số năm 2026\n\nPHỤ LỤC\nCÁC NHIỆM VỤ\n"
+            "| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện |\n"
+            "| --- | --- | --- | --- | --- |\n"
+            "| 1. | Hoàn thiện dự thảo quy chế khai thác dữ liệu | Văn phòng Tỉnh ủy | Ban Tổ chức Tỉnh ủy "
+            "| Tháng 8/2026 |\n"
+            "| 2. | Số hóa hồ sơ đảng viên | Ban Tổ chức Tỉnh ủy | Văn phòng Tỉnh ủy | Quý IV/2026 |\n")
+    first, second = read(text)
+    # Each row a task with its units; "Tháng 8/2026" is due by 31/08/2026, "Quý IV/2026" by 31/12/2026.
+    assert [(c.kind, c.clause, c.lead, c.cooperating, c.due) for c in (first, second)] == [
+        ("task", "Hoàn thiện dự thảo quy chế khai thác dữ liệu", "Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy",
+         dt.date(2026, 8, 31)),
+        ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức Tỉnh ủy", "Văn phòng Tỉnh ủy", dt.date(2026, 12, 31))]
+    assert text[first.start:first.end] == first.clause  # the bars are read past, not moved: the mark falls right
