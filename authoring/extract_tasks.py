@@ -128,6 +128,8 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         article = _ARTICLE.match(block.body)
         if index in taken or not (article or _TASKS_SECTION.search(sections[index]) or _led_item(block)):
             continue
+        if not block.marker and _unit_heading_above(blocks, index):
+            continue  # "2. Sở Khoa học và Công nghệ, Sở Nội vụ" then "Sở Khoa học … chủ trì, …": the unit's role
         task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
                                    marker=article.group(0).strip(), body=block.body[article.end():])
                             if article else block, solutions=bool(_SOLUTIONS.match(sections[index])))
@@ -143,15 +145,30 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
     return [task for _, task in sorted(found, key=lambda pair: pair[0])], taken
 
 
+def _unit_heading_above(blocks: list[_Block], index: int) -> bool:
+    """Whether the item a paragraph stands under is a heading naming units ("3. Công an Thành phố, Bộ Tư lệnh Thành
+    phố"), whose duties the paragraphs under it describe."""
+    at = next((at for at in range(index - 1, -1, -1) if blocks[at].marker), None)
+    if at is None:
+        return False
+    heading = blocks[at].body or (blocks[at + 1].body if at + 1 < index else "")  # "3." on a line of its own
+    return bool(re.match(rf"{_UNIT}\b", heading, re.IGNORECASE)) and not heading.endswith((".", ";"))
+
+
 def _led_item(block: _Block) -> bool:
     """Whether an item outside a tasks section names its lead in its own words, an assignment among the activities
     or the funding: a bullet ("- Trung tâm X chủ trì điều phối …"; a "+" line is part of the line above it), or a
     numbered item naming those who work with the lead too ("2. Sở Tài chính chủ trì, phối hợp với … bố trí kinh phí
     …"; "1. Sở Tài chính chủ trì tổng hợp dự toán hằng năm" under the funding is the unit's role)."""
-    lead = _LEAD_IN_WORDS.match(block.body) if block.marker and block.marker[0] != "+" else None
+    lead = _LEAD_IN_WORDS.match(block.body) if block.marker[:1] != "+" else None
     if not lead or re.search(r"\bđược\b", lead["lead"]):  # "Các cơ quan được phân công chủ trì": a role
         return False
-    return block.marker[0] in "-–•*" or bool(re.match(r"\s*,?\s*phối\s+hợp\s+với\b", block.body[lead.end():]))
+    return block.marker[:1] in ("-", "–", "•", "*") or _with_cooperating(block.body, lead)
+
+
+def _with_cooperating(body: str, lead: re.Match) -> bool:
+    """ "Sở Tài chính chủ trì, phối hợp với …": the lead named with those who work with it, an assignment."""
+    return bool(re.match(r"\s*,?\s*phối\s+hợp\s+với\b", body[lead.end():]))
 
 
 def _owner(blocks: list[_Block], index: int) -> int | None:
@@ -435,7 +452,7 @@ def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
     dated = _dated(body) or _recurring_duty(block) or bool(solutions and _sentence_led(block))
     if not lead and not written and (not dated or _DONE_START.match(body)):
         return None  # "Hoàn thành … trước ngày 01/7/2025" with no lead is a milestone of the plan
-    if not block.marker and not dated and not _ALSO.match(body):
+    if not block.marker and not dated and not _ALSO.match(body) and not (lead and _with_cooperating(body, lead)):
         return None  # a paragraph goes on with the item above it, unless it sets a deadline or assigns anew
     due = _due_in(written["due"]) if written else None
     due = due or (_due_in(body) if dated else None)

@@ -1198,3 +1198,16 @@ def test_measures_closed_by_who_directs_them_are_one_task_of_the_item_a_single_o
     assert [(c.clause, c.lead) for c in tasks] == [
         ("3.1. Tăng cường tuyên truyền về chuyển đổi số", "Ban Tuyên giáo Tỉnh ủy"),
         ("- Rà soát quy chế làm việc trên môi trường số.", "Văn phòng Tỉnh ủy")]
+
+
+def test_a_paragraph_naming_its_lead_and_those_working_with_it_is_a_task_unless_under_a_units_heading():
+    text = ("KẾ HOẠCH năm 2026\nII. NỘI DUNG\n"
+            "4. Hoàn thành di dời cụm công nghiệp Đông Phố Mới.\n"
+            "UBND phường Lào Cai chủ trì, phối hợp với Sở Xây dựng thực hiện công tác giải phóng mặt bằng.\n"
+            "III. TỔ CHỨC THỰC HIỆN\n"
+            "2. Sở Khoa học và Công nghệ, Sở Nội vụ\n"
+            "Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ tổ chức tập huấn.\n")
+    tasks = [c for c in read(text) if c.kind == "task"]
+    # Under a numbered item of what the plan does, the paragraph assigns it; under a heading naming units it
+    # describes their role (the seeds' convention: no task).
+    assert [(c.lead, c.cooperating) for c in tasks] == [("UBND phường Lào Cai", "Sở Xây dựng")]
