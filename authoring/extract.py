@@ -116,6 +116,7 @@ from authoring.extract_figures import (  # noqa: F401
     _bare_counts,
     _Measure,
     _measures,
+    done_counts,
     item_sentences,
 )
 from authoring.extract_skip import not_asked, recipients, situation_heading, unasked_blanked
@@ -739,7 +740,9 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
         and ((_ACTION_START.match(body) and not context.activities) or (_LEAD_YEAR.match(body) and not block.marker))
         and not _subheading(block, nested) and not _DESCRIBED.match(body))
     if milestone and not _LEAD_UNIT.search(body):
-        return [_target(block, body, _Measure(DONE, None, None, None), due, guesser)]
+        # A milestone counting what it completes is a count of each ("Hoàn thành di dời 01 khu …, 02 cụm …").
+        counts = done_counts(body) if _DONE_START.match(body) else []
+        return [_target(block, body, measure, due, guesser) for measure in counts or [_Measure(DONE, None, None, None)]]
     return []
 
 

@@ -302,6 +302,18 @@ _COUNTED = re.compile(r"(?<![\d.,/])(?<!đến\s)(?<![-–]\s)(?P<n>\d{1,3}(?:\.
                       r"(?=(?:lượt|người|mô\s+hình|sản\s+phẩm|học\s+viên|lớp)\b)", re.IGNORECASE)
 
 
+# "Hoàn thành di dời 01 khu công nghiệp và 02 cụm công nghiệp": a count written with its leading zero, as official
+# texts write the number of things, not a day, a month or a duration.
+_PADDED_COUNT = re.compile(r"(?<![\d.,/])(?P<n>0[1-9])\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi)\b)"
+                           r"(?=[^\W\d_])", re.IGNORECASE)
+
+
+def done_counts(part: str) -> list[_Measure]:
+    """The things a milestone counts to complete ("01 khu công nghiệp", "02 cụm công nghiệp"), each a count."""
+    plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
+    return [_Measure(AT_LEAST, Decimal(match["n"]), None, COUNT) for match in _PADDED_COUNT.finditer(plain)]
+
+
 def _bare_counts(part: str) -> list[_Measure]:
     plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
     found = {match.start("n"): match["n"] for match in _BARE_COUNT.finditer(plain)}

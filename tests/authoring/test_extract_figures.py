@@ -229,3 +229,14 @@ def test_a_table_of_indicators_gives_its_values_in_the_rows_unit_of_measure():
         ("Tỷ lệ văn bản ", "percent", Decimal("97.5"), "", 2026), ("Tỷ lệ văn bản ", "percent", Decimal(100), "", 2027),
         ("Diện tích trồn", "amount", Decimal(1700), "ha", 2026),
         ("Diện tích trồn", "amount", Decimal(2000), "ha", 2027)]
+
+
+def test_a_milestone_counting_what_it_completes_is_a_count_of_each():
+    found = read("KẾ HOẠCH năm 2026\nII. NỘI DUNG\n"
+                 "4. Hoàn thành di dời 01 khu công nghiệp (Đông Phố Mới) và 02 cụm công nghiệp (Sơn Mãn).\n"
+                 "5. Hoàn thành rà soát quy chế trong 02 tháng.\n")
+    # "01 khu", "02 cụm": at least 1 and at least 2, by the plan's 2026; "02 tháng" is how long, not what: a milestone.
+    assert [(c.comparator, c.value, c.measure, c.due) for c in found] == [
+        ("at_least", Decimal(1), "count", dt.date(2026, 12, 31)),
+        ("at_least", Decimal(2), "count", dt.date(2026, 12, 31)),
+        ("done", None, None, dt.date(2026, 12, 31))]
