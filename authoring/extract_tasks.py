@@ -128,7 +128,8 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         article = _ARTICLE.match(block.body)
         if index in taken or not (article or _TASKS_SECTION.search(sections[index]) or _led_item(block)):
             continue
-        if not block.marker and _unit_heading_above(blocks, index):
+        if block.marker[:1] in ("", "-", "–", "+", "•", "*") and _unit_heading_above(blocks, index) and not (
+                _dated(block.body) or _due_in(block.body, ahead=False)):
             continue  # "2. Sở Khoa học và Công nghệ, Sở Nội vụ" then "Sở Khoa học … chủ trì, …": the unit's role
         task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
                                    marker=article.group(0).strip(), body=block.body[article.end():])
@@ -146,9 +147,10 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
 
 
 def _unit_heading_above(blocks: list[_Block], index: int) -> bool:
-    """Whether the item a paragraph stands under is a heading naming units ("3. Công an Thành phố, Bộ Tư lệnh Thành
-    phố"), whose duties the paragraphs under it describe."""
-    at = next((at for at in range(index - 1, -1, -1) if blocks[at].marker), None)
+    """Whether the item a paragraph or bullet stands under is a heading naming units ("3. Công an Thành phố, Bộ Tư
+    lệnh Thành phố", "7. Ban Quản lý Khu kinh tế"), whose duties the lines under it describe."""
+    at = next((at for at in range(index - 1, -1, -1) if blocks[at].marker[:1] not in ("", "-", "–", "+", "•", "*")),
+              None)
     if at is None:
         return False
     heading = blocks[at].body or (blocks[at + 1].body if at + 1 < index else "")  # "3." on a line of its own

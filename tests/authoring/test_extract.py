@@ -1211,3 +1211,14 @@ def test_a_paragraph_naming_its_lead_and_those_working_with_it_is_a_task_unless_
     # Under a numbered item of what the plan does, the paragraph assigns it; under a heading naming units it
     # describes their role (the seeds' convention: no task).
     assert [(c.lead, c.cooperating) for c in tasks] == [("UBND phường Lào Cai", "Sở Xây dựng")]
+
+
+def test_a_bullet_under_a_units_heading_is_its_role_unless_it_sets_a_deadline():
+    text = ("KẾ HOẠCH năm 2026\nIII. TỔ CHỨC THỰC HIỆN\n"
+            "7. Ban Quản lý Khu kinh tế\n"
+            "- Ban Quản lý Khu kinh tế chủ trì triển khai chuyển đổi khu công nghiệp sang mô hình sinh thái.\n"
+            "- Ủy ban nhân dân phường Yên Bái chủ trì phối hợp với Ủy ban nhân dân phường Văn Phú xây dựng phương án "
+            "di dời cụm công nghiệp, hoàn thành phê duyệt phương án trong năm 2026.\n")
+    tasks = [c for c in read(text) if c.kind == "task"]
+    # The unit's standing duty is no task (the seeds' convention); the one with its year is, due 31/12/2026.
+    assert [(c.lead, c.due) for c in tasks] == [("Ủy ban nhân dân phường Yên Bái", dt.date(2026, 12, 31))]
