@@ -457,7 +457,7 @@ def _worded_task(block: _Block, *, solutions: bool = False) -> Candidate | None:
     if not block.marker and not dated and not _ALSO.match(body) and not (lead and _with_cooperating(body, lead)):
         return None  # a paragraph goes on with the item above it, unless it sets a deadline or assigns anew
     due = _due_in(written["due"]) if written else None
-    due = due or (_due_in(body) if dated else None)
+    due = due or (_due_in(body) if dated else _due_in(body, ahead=False) if lead else None)
     cooperating = _COOPERATING.search(body) if lead else None
     unit = (_sentence_led(block) if solutions else "") or duty_unit(body)
     return Candidate(kind=TASK, clause=block.clause, start=block.start, end=block.end, comparator=DONE,
