@@ -27,7 +27,8 @@ table read from Word without a number of its own ("Xây dựng hạ tầng dự 
 cell merged above it) is a row of its own, its cells from the second column on.
 
 A table read from Word has one row per line, cells separated by " | "; a table from a PDF's text layer has its
-cells on lines of their own (a unit's name opens the units' cell, a deadline ends it).
+cells on lines of their own (a unit's name opens the units' cell, a deadline ends it), also a cell a line, rows
+lettered "a)", "b)" under a numbered group's title (`authoring.extract_cells`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from authoring.extract import (
     _Measure,
     _measures,
 )
+from authoring.extract_cells import cell_rows, lettered, quarters_due
 from authoring.extract_figures import GROUPED, quantity_number, unit_of_measure
 from authoring.extract_tables import (
     COUNTED,
@@ -384,12 +386,15 @@ def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
         return _paragraph_row(row, paragraphs, guesser)
     if " | " in chunk:
         return _pipe_row(text, row, chunk, guesser)
+    lettered_rows = _cell_rows(text, row, chunk, guesser) if lettered(chunk) else []
+    if lettered_rows:  # "1" / a group's title / "a)" / content / lead / cooperating / deadline / "b)" …
+        return lettered_rows
     number = re.match(r"\s*\d{1,2}\s*", chunk)
     body_start = number.end() if number else 0
     unit = _UNIT_START.search(chunk, body_start)
     due = _ROW_DUE.search(chunk, unit.end() if unit else body_start)
     if not unit or not due or due.start() < unit.start():
-        return []
+        return _cell_rows(text, row, chunk, guesser)
     title = _fold(chunk[body_start:unit.start()])
     lead, cooperating = _units_split(chunk[unit.start():due.start()])
     output_start = due.end()
@@ -400,6 +405,20 @@ def _task_row(text: str, row: _Row, guesser: _Guesser) -> list[Candidate]:
         lead=lead, cooperating=cooperating, due_text=_fold(due.group(0)), output=output,
         output_offset=row.start + output_start, chunk=chunk[output_start:], guesser=guesser,
     )
+
+
+def _cell_rows(text: str, row: _Row, chunk: str, guesser: _Guesser) -> list[Candidate]:
+    """A row read from a PDF whose cells stand on lines of their own, perhaps lettered rows under a numbered group
+    (`authoring.extract_cells`): a task for each row with cells, none for the group's title."""
+    found: list[Candidate] = []
+    columns = _pipe_columns(text, row)
+    for cells in cell_rows(chunk, row.start, cooperating="cooperating" in columns) or ():
+        content = cells.content
+        found.extend(_row_records(row=row, title=(_fold(content.text), content.start, content.end),
+                                  lead=_cell(cells.lead), cooperating=_cell(cells.cooperating),
+                                  due_text=_cell(cells.due_text), output=[], output_offset=0, chunk="",
+                                  guesser=guesser, measured=False))
+    return found
 
 
 # Between a row's cells of a table read from a PDF page: a bar, or a blank line where the page lost the bar.
@@ -480,8 +499,12 @@ def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperati
 
 
 def _row_due(due_text: str, *, bare: bool = False) -> _Due | None:
-    """A row's deadline: as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year); with
-    `bare`, also a cell of a year or period alone ("2030", "2026 - 2030")."""
+    """A row's deadline: a list of quarters ("Quý III, IV/2026": the last one's end; "Quý IV/2026, 2027": the last
+    year's), as a clause writes it, or "Năm 2026" / "Năm 2025-2026" (the end of the last year); with `bare`, also a
+    cell of a year or period alone ("2030", "2026 - 2030")."""
+    quarters = quarters_due(due_text)
+    if quarters:
+        return quarters
     years = re.match(r"Năm\s+(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})", due_text) or (
         re.fullmatch(r"(?:20\d{2}\s*[-–]\s*)?(?P<y>20\d{2})\.?", due_text) if bare else None)
     found = (_Due(year_last_day(int(years["y"])), due_text) if years else None) or _due_in(due_text)

@@ -171,3 +171,72 @@ def test_a_table_written_the_markdown_way_is_read_row_by_row_and_marked_where_it
          dt.date(2026, 8, 31)),
         ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức Tỉnh ủy", "Văn phòng Tỉnh ủy", dt.date(2026, 12, 31))]
     assert text[first.start:first.end] == first.clause  # the bars are read past, not moved: the mark falls right
+
+
+PDF_HEADER = ("PHỤ LỤC\nCÁC NHIỆM VỤ TRIỂN KHAI NGHỊ ĐỊNH\n"
+              "| TT | Nội dung hoạt động | Cơ quan chủ trì | Cơ quan phối hợp |\n| --- | --- | --- | --- |\n"
+              "Thời gian thực hiện\n")
+
+
+def test_rows_lettered_under_a_numbered_group_are_tasks_read_cell_by_cell_from_a_pdf():
+    text = (PDF_HEADER
+            + "1\nPhổ biến Nghị định\n"
+              "a)\nTổ chức hội nghị phổ biến Nghị định đến các xã.\nCục Chuyển đổi số\n"
+              "Vụ Pháp chế; các cơ quan có liên quan\nQuý III, IV/2026\n"
+              "b)\nXây dựng cơ sở dữ liệu văn bản hướng dẫn.\nViện Công nghệ số\nCục Chuyển đổi số\n"
+              "Quý IV/2026, 2027\n"
+              "2\nKiểm tra việc thi hành Nghị định.\nCục Chuyển đổi số; Sở Khoa học và Công nghệ các tỉnh\n"
+              "Vụ Pháp chế, Vụ Tổ chức cán bộ và các đơn vị có liên quan\nThường xuyên\n")
+    found = tasks(read(text))
+    # Three tasks: rows a) and b) of group 1, and row 2 with cells of its own; "Phổ biến Nghị định", the group's
+    # title, is no task.
+    assert [task.clause for task in found] == [
+        "Tổ chức hội nghị phổ biến Nghị định đến các xã.", "Xây dựng cơ sở dữ liệu văn bản hướng dẫn.",
+        "Kiểm tra việc thi hành Nghị định."]
+    assert all(text[task.start:task.end] == task.clause for task in found)  # each marked where it stands
+    # Each cell of its own line: the lead's, then the cooperating units'.
+    assert [(task.lead, task.cooperating) for task in found] == [
+        ("Cục Chuyển đổi số", "Vụ Pháp chế; các cơ quan có liên quan"),
+        ("Viện Công nghệ số", "Cục Chuyển đổi số"),
+        ("Cục Chuyển đổi số; Sở Khoa học và Công nghệ các tỉnh",
+         "Vụ Pháp chế, Vụ Tổ chức cán bộ và các đơn vị có liên quan")]
+    # "Quý III, IV/2026": the last quarter named, Q4 2026, ends 31/12/2026; "Quý IV/2026, 2027": the work goes on
+    # into 2027, due at its end, 31/12/2027; "Thường xuyên": no day, the words kept for the person to set one.
+    assert [(task.due, task.due_text) for task in found] == [
+        (dt.date(2026, 12, 31), "Quý III, IV/2026"), (dt.date(2027, 12, 31), "Quý IV/2026, 2027"),
+        (None, "Thường xuyên")]
+
+
+def test_cells_a_page_break_splits_go_on_after_the_rows_deadline():
+    text = (PDF_HEADER
+            + "1\nHoàn thiện thể chế\n"
+              "a)\nXây dựng hướng dẫn kết nối dữ liệu; đo đạc, báo cáo\nViện Công nghệ số, Cục\n"
+              "Vụ Pháp chế; các cơ quan có liên quan\nQuý II, III/2026\n"
+              "kết quả kết nối của các bộ, ngành.\nChuyển đổi số quốc gia\n"
+              "b)\nBan hành quy chế khai thác dữ liệu.\nCục Chuyển đổi số\nVụ Pháp chế\nQuý IV/2026\n")
+    first, second = tasks(read(text))
+    # Row a)'s content and lead run over the page: "kết quả …" (in lower case) ends the content, "Chuyển đổi số quốc
+    # gia" the lead left hanging on "Cục"; "Quý II, III/2026" → the third quarter's end, 30/09/2026.
+    assert first.clause == ("Xây dựng hướng dẫn kết nối dữ liệu; đo đạc, báo cáo kết quả kết nối của các bộ, "
+                            "ngành.")
+    assert (first.lead, first.cooperating, first.due) == (
+        "Viện Công nghệ số, Cục Chuyển đổi số quốc gia", "Vụ Pháp chế; các cơ quan có liên quan",
+        dt.date(2026, 9, 30))
+    assert text[first.start:first.end] == "Xây dựng hướng dẫn kết nối dữ liệu; đo đạc, báo cáo"  # the first half marked
+    # Row b) is read as before the break: "Quý IV/2026" → 31/12/2026.
+    assert (second.clause, second.lead, second.due) == (
+        "Ban hành quy chế khai thác dữ liệu.", "Cục Chuyển đổi số", dt.date(2026, 12, 31))
+
+
+def test_a_line_after_the_deadline_that_goes_on_with_no_cell_is_left_out():
+    text = (PDF_HEADER
+            + "1\nHoàn thiện thể chế\n"
+              "a)\nXây dựng hướng dẫn kết nối dữ liệu.\nCục Chuyển đổi số\nVụ Pháp chế\nQuý IV/2026\n"
+              "Trung tâm Dữ liệu quốc gia\n"
+              "b)\nBan hành quy chế khai thác dữ liệu.\nCục Chuyển đổi số\nVụ Pháp chế\nNăm 2027\n")
+    first, second = tasks(read(text))
+    # "Trung tâm Dữ liệu quốc gia" after row a)'s deadline goes on with no cell (none is left hanging): the task
+    # reads its cells as they stand, without guessing where the line belongs.
+    assert (first.clause, first.lead, first.cooperating) == (
+        "Xây dựng hướng dẫn kết nối dữ liệu.", "Cục Chuyển đổi số", "Vụ Pháp chế")
+    assert (second.clause, second.due) == ("Ban hành quy chế khai thác dữ liệu.", dt.date(2027, 12, 31))  # "Năm 2027"
