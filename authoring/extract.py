@@ -588,14 +588,31 @@ def _heading_year(block: _Block) -> _Due | None:
     return _Due(year_last_day(year), _fold(last.group(0)))
 
 
-_PLACE_AND_DATE = re.compile(r"ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s+năm\s+|/\s*\d{1,2}\s*/\s*)\d{4}", re.IGNORECASE)
+# "Đồng Tháp, ngày 01 tháng 12 năm 2025"; before it is signed, "Lào Cai, ngày      tháng 4 năm 2026".
+_PLACE_AND_DATE = re.compile(r"ngày\s+(?:\d{1,2}\s*)?(?:tháng\s+(?:\d{1,2}\s+)?năm\s+|/\s*\d{1,2}\s*/\s*)\d{4}",
+                             re.IGNORECASE)
+# What opens the text after the title: "Căn cứ …", a section heading, or a paragraph saying what the plan carries
+# out ("Thực hiện Kế hoạch số 12-KH/TU …, Ban Thường vụ … như sau:"); a title may itself open "Thực hiện …" ("KẾ
+# HOẠCH / Thực hiện Đề án số 08 về … giai đoạn 2026-2030"), a short line standing alone.
+_PREAMBLE = re.compile(r"^\s*(?:(?P<heading>Căn\s+cứ|[IVX]{1,4}\s*[.\-])|Thực\s+hiện|Ban\s+Thường\s+vụ)", re.MULTILINE)
+
+
+def _preamble_start(text: str) -> int | None:
+    for match in _PREAMBLE.finditer(text):
+        if match["heading"]:
+            return match.start()
+        paragraph = re.split(r"\n\s*\n", text[match.start():], maxsplit=1)[0].strip()
+        if len(paragraph) >= 120 or paragraph.endswith((",", ":", ";", ".")):
+            return match.start()
+    return None
 
 
 def _plan_year(text: str) -> int | None:
     """The plan's last year as its title says it ("… năm 2026", "giai đoạn 2025 - 2028"): the lines before the
-    preamble ("Thực hiện …", "Căn cứ …") or the first heading."""
-    preamble = re.search(r"^\s*(?:Thực\s+hiện|Căn\s+cứ|Ban\s+Thường\s+vụ|[IVX]{1,4}\s*[.\-])", text, re.MULTILINE)
-    head = text[:min(preamble.start() if preamble else 400, 400)]
+    preamble ("Thực hiện Kế hoạch số … như sau:", "Căn cứ …") or the first heading; a title opening "Thực hiện Đề án
+    …" is still the title, and the place and date the document is signed on, even left blank, date nothing."""
+    preamble = _preamble_start(text)
+    head = text[:min(600 if preamble is None else preamble, 600)]
     head = _PLACE_AND_DATE.sub(" ", head)  # "Đồng Tháp, ngày 01 tháng 12 năm 2025" dates the document, not its plan
     span = _SPAN_YEARS.search(head)
     if span:

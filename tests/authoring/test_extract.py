@@ -1222,3 +1222,14 @@ def test_a_bullet_under_a_units_heading_is_its_role_unless_it_sets_a_deadline():
     tasks = [c for c in read(text) if c.kind == "task"]
     # The unit's standing duty is no task (the seeds' convention); the one with its year is, due 31/12/2026.
     assert [(c.lead, c.due) for c in tasks] == [("Ủy ban nhân dân phường Yên Bái", dt.date(2026, 12, 31))]
+
+
+def test_a_title_opening_thuc_hien_gives_the_plans_years_and_an_unsigned_date_line_none():
+    text = ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG Số:       /KH-SCT | Lào Cai, ngày       tháng 4 năm 2026\n\n"
+            "KẾ HOẠCH\n\nThực hiện Đề án số 08 về phát triển công nghiệp tỉnh Lào Cai\n\n"
+            "theo hướng xanh, hiện đại giai đoạn 2026-2030\n\n"
+            "Căn cứ Nghị quyết số 35-NQ/TU ngày 29/12/2025 của Tỉnh ủy Lào Cai;\n\n"
+            "II. MỤC TIÊU\n\n- Tỷ lệ lấp đầy các khu công nghiệp đạt trên 80%.\n")
+    (target,) = read(text)
+    # The title's "giai đoạn 2026-2030", not the blank date line's 2026: due 31/12/2030.
+    assert (target.value, target.due) == (Decimal(80), dt.date(2030, 12, 31))
