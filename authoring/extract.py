@@ -743,7 +743,7 @@ def _block_targets(block: _Block, context: _Context, guesser: _Guesser, *, assig
         if introduces:
             measures = [measure for measure in measures if measure.measure in (PERCENT, AMOUNT)]
         elif not measures and context.objectives and not context.general:
-            measures = _bare_counts(part)
+            measures = _bare_counts(part, opening=not body[:end - len(part)].strip())
         for number, measure in enumerate(measures):
             following = measures[number + 1].at if number + 1 < len(measures) else len(part)
             staged = _staged(part[measure.at:following]) if measure.at >= 0 else None

@@ -290,7 +290,8 @@ def _counted(part: str, taken: list[tuple[int, int]]) -> list[tuple[int, _Measur
 # A count written with no comparator word, in the objectives: "+ Lắp đặt mới trạm 5G: 58 trạm", "phát triển 58 trạm
 # 5G", "nâng tổng số trạm 5G: 188 trạm"; a breakdown in brackets ("(Trong đó: VNPT: 25 trạm …)") is not one.
 _BARE_COUNT = re.compile(
-    r"(?:^[^:;()]{3,80}:\s*|\bnâng\s+tổng\s+số[^:;()]{0,60}?:?\s*|\b(?:phát\s+triển|lắp\s+đặt|đầu\s+tư|xây\s+dựng|có)"
+    r"(?:^[^:;()]{3,80}:\s*|\bnâng\s+tổng\s+số[^:;()]{0,60}?:?\s*|"
+    r"\b(?:phát\s+triển|lắp\s+đặt|đầu\s+tư|xây\s+dựng|hình\s+thành|có)"
     r"(?:\s+mới)?\s+)(?P<n>\d{1,3}(?:\.\d{3})*)\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi|tỷ|triệu|nghìn|ngàn|đồng|%)\b)(?=[^\W\d_])",
     re.IGNORECASE,
 )
@@ -308,14 +309,37 @@ _PADDED_COUNT = re.compile(r"(?<![\d.,/])(?P<n>0[1-9])\s+(?!(?:năm|tháng|quý|
                            r"(?=[^\W\d_])", re.IGNORECASE)
 
 
+def _unbracketed(part: str) -> str:
+    """`part` with what stands in brackets blanked, also a bracket the part opens or closes without the other (a
+    breakdown "(gồm 166 dự án thủy điện; 02 dự án điện gió …)" cut by its semicolons): what a figure is made of, not
+    what is asked."""
+    plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
+    if ")" in plain:
+        cut = plain.index(")") + 1
+        plain = " " * cut + plain[cut:]
+    if "(" in plain:
+        cut = plain.index("(")
+        plain = plain[:cut] + " " * (len(plain) - cut)
+    return plain
+
+
 def done_counts(part: str) -> list[_Measure]:
     """The things a milestone counts to complete ("01 khu công nghiệp", "02 cụm công nghiệp"), each a count."""
-    plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
+    plain = _unbracketed(part)
     return [_Measure(AT_LEAST, Decimal(match["n"]), None, COUNT) for match in _PADDED_COUNT.finditer(plain)]
 
 
-def _bare_counts(part: str) -> list[_Measure]:
-    plain = re.sub(r"\([^()]*\)", lambda match: " " * len(match.group(0)), part)
+# "- 01 Khu công nghiệp đạt tiêu chuẩn KCN sinh thái": an objective opening with the number of things it asks.
+_OPENING_COUNT = re.compile(r"^\s*(?P<n>0[1-9])\s+(?!(?:năm|tháng|quý|tuần|ngày|giờ|phút|lần|tuổi)\b)(?=[^\W\d_])",
+                            re.IGNORECASE)
+
+
+def _bare_counts(part: str, *, opening: bool = False) -> list[_Measure]:
+    """The counts an objective asks without a word asking them ("Đến năm 2030: 05 khu …", "phát triển 12 …");
+    `opening`, the part opening its item, may also start with one ("01 Khu công nghiệp đạt …")."""
+    plain = _unbracketed(part)
     found = {match.start("n"): match["n"] for match in _BARE_COUNT.finditer(plain)}
+    if opening:
+        found.update({match.start("n"): match["n"] for match in _OPENING_COUNT.finditer(plain)})
     found.update({match.start("n"): match["n"] for match in _COUNTED.finditer(plain)})
     return [_Measure(AT_LEAST, Decimal(found[at].replace(".", "")), None, COUNT) for at in sorted(found)]

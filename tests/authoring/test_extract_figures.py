@@ -240,3 +240,16 @@ def test_a_milestone_counting_what_it_completes_is_a_count_of_each():
         ("at_least", Decimal(1), "count", dt.date(2026, 12, 31)),
         ("at_least", Decimal(2), "count", dt.date(2026, 12, 31)),
         ("done", None, None, dt.date(2026, 12, 31))]
+
+
+def test_objectives_counting_what_they_form_count_it_and_a_breakdown_in_brackets_sets_nothing():
+    found = read("KẾ HOẠCH giai đoạn 2026-2030\nII. MỤC TIÊU\n2. Mục tiêu cụ thể\n"
+                 "- Hình thành mới 05 Khu công nghiệp, nâng tổng số lên 12 KCN.\n"
+                 "- 01 Khu công nghiệp đạt tiêu chuẩn KCN sinh thái (KCN Tằng Loỏng).\n"
+                 "- Hoàn thành đưa vào vận hành các dự án năng lượng, nâng tổng công suất lên 4.758,5 MW "
+                 "(gồm 166 dự án thủy điện; 02 dự án điện sinh khối; 03 dự án điện gió).\n")
+    # 5 new industrial zones formed, 12 in all; 1 eco-industrial zone; 4.758,5 MW reached; the 166, 02 and 03 say what
+    # the capacity is made of: no target. All due by 2030, the plan's last year.
+    assert [(c.value, c.measure, c.unit, c.due.year) for c in found] == [
+        (Decimal(5), "count", "", 2030), (Decimal(12), "count", "", 2030), (Decimal(1), "count", "", 2030),
+        (Decimal("4758.5"), "amount", "MW", 2030)]
