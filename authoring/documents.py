@@ -177,13 +177,13 @@ def _paragraph_text(paragraph, numbering: _Numbering) -> str:
             parts.append("\n")
     text = "".join(parts).strip()
     number = paragraph.find(f"{_W}pPr/{_W}numPr")
-    if text and number is not None:
+    if number is not None:  # numbered even when empty: a table's "TT" cell holds only its number
         num_id = number.find(f"{_W}numId")
         level = number.find(f"{_W}ilvl")
         label = numbering.label(num_id.get(f"{_W}val", "0") if num_id is not None else "0",
                                 int(level.get(f"{_W}val", "0")) if level is not None else 0)
         if label and not text.startswith(label.strip()):
-            text = f"{label} {text}"
+            text = f"{label} {text}".strip()
     return text
 
 

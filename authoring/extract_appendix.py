@@ -513,7 +513,8 @@ def _row_due(due_text: str, *, bare: bool = False) -> _Due | None:
     return _Due(year_last_day(int(before["y"]) - 1), _fold(before.group(0))) if before else found
 
 
-_LEAD_COLUMN = re.compile(r"chủ\s+trì|(?:đơn\s+vị|cơ\s+quan|bộ\s+phận)\s+(?:thực\s+hiện|phụ\s+trách)", re.IGNORECASE)
+_LEAD_COLUMN = re.compile(r"chủ\s+trì|(?:đơn\s+vị|cơ\s+quan|bộ\s+phận|người)\s+(?:thực\s+hiện|phụ\s+trách)",
+                          re.IGNORECASE)
 _COLUMNS = (  # a header cell's words → what the column holds; the first that fits wins
     ("lead", _LEAD_COLUMN),
     ("cooperating", re.compile(r"phối\s+hợp", re.IGNORECASE)),

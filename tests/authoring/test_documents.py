@@ -250,3 +250,22 @@ def test_glyphs_a_pdf_cannot_name_are_dropped_rather_than_shown_as_codes():
 ])
 def test_the_recurrence_a_deadlines_words_name(words, recurrence):
     assert recurrence_read(words) == recurrence
+
+
+def test_a_tables_number_cell_numbered_by_word_gives_its_number_and_a_person_may_be_the_lead():
+    numbered = '<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr></w:p>'  # empty: "1."
+
+    def task_row(task: str, person: str) -> str:
+        return f"<w:tr><w:tc>{numbered}</w:tc><w:tc>{paragraph(task)}</w:tc><w:tc>{paragraph(person)}</w:tc></w:tr>"
+
+    body = (paragraph("KẾ HOẠCH kiểm tra năm 2026") + paragraph("PHỤ LỤC") + "<w:tbl>"
+            + row("TT", "Nhiệm vụ thực hiện", "Người thực hiện")
+            + task_row("Xây dựng bài kiểm tra, đáp án", "Vũ Việt Linh")
+            + task_row("Tổ chức chấm bài", "Đỗ Mạnh Cường") + "</w:tbl>")
+    document = document_text(upload("ke-hoach.docx", docx_bytes(body, numbering=LISTS)))
+    # Word shows "1." and "2." in the empty numbered cells; the rows read as tasks, the person who does each its lead.
+    assert "1. | Xây dựng bài kiểm tra, đáp án | Vũ Việt Linh" in document.text
+    assert "2. | Tổ chức chấm bài | Đỗ Mạnh Cường" in document.text
+    found = [(c.kind, c.clause, c.lead) for c in candidates_extract(document.text, catalogue=[])]
+    assert found == [("task", "Xây dựng bài kiểm tra, đáp án", "Vũ Việt Linh"),
+                     ("task", "Tổ chức chấm bài", "Đỗ Mạnh Cường")]
