@@ -184,6 +184,15 @@ with a cell a line and rows lettered under numbered groups (`extract_cells.py`) 
 figure moved. 104-CTr/TU stays at 0.49, 0.93: its appendices are a `pdftotext -layout` extract whose columns
 interleave line by line, which neither the portal's own PDF reading gives nor the reading reads.
 
+Eleventh set (texts 40–42), from the same source, each read from its Word file as the portal reads an upload:
+two plans of UBND tỉnh Lào Cai and of its Sở Công Thương (minerals; green industry 2026-2030) and a Sở's plan of
+inspections whose appendix assigns each step to a named official; 53 items. First run, on the reading after the
+tenth set's rules: recall 0.60, precision 0.86 (40: 0.89, 0.94; 41: 0.64, 0.80; 42: 0.00). Then a title opening
+"Thực hiện Đề án …" read as the title and a place-and-date line left blank for signing dating nothing (41's
+targets were due 2026, not 2030), objectives counting what they form, a breakdown in brackets setting nothing, a Word
+table's number cell that Word numbers and a "Người thực hiện" column (42) moved it to 0.89, 0.96; no other figure
+moved.
+
 Pointing at what the reading misses (`authoring.extract_passage`: the reviewer selects the sentence in the document
 and has it read on its own). Over the seeds and the nine sets, 42 texts and 1.066 transcribed items, the reading
 misses 59; each one's transcribed sentence was found in its text and read so: 54 are then proposed as transcribed
