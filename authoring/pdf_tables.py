@@ -111,6 +111,8 @@ def page_text(page: LTPage) -> str:
     pending = sorted(tables, key=lambda table: -table.top)
     out = []
     for top, text in blocks:
+        if not text:
+            continue  # a border, an image: nothing to place a table before
         while pending and top <= pending[0].bottom + TOLERANCE:
             out.append(_table_text(pending.pop(0)))
         out.append(text)

@@ -350,3 +350,20 @@ def test_an_appendix_table_in_a_pdf_exported_by_libreoffice_reads_a_row_a_line_a
         ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức Tỉnh ủy", "Văn phòng Tỉnh ủy",
          dt.date(2027, 6, 29)),  # "Trước ngày 30/6/2027": 29/06/2027
     ]
+
+
+def _boxed_row(top: int, left: str, right: str) -> list[bytes]:
+    """A table of one row and two columns, its borders 30 points apart, between x 72 and 400 (column line at 200)."""
+    bottom = top - 30
+    borders = [(72, top, 400, top), (72, bottom, 400, bottom),
+               (72, bottom, 72, top), (200, bottom, 200, top), (400, bottom, 400, top)]
+    return ([_ruled_line(*border, thin_rectangles=False) for border in borders]
+            + [_text_at(76, top - 20, left), _text_at(204, top - 20, right)])
+
+
+def test_two_tables_on_a_page_keep_the_paragraph_between_them_in_its_place():
+    content = (_boxed_row(760, "Bang mot", "A") + [_text_at(72, 700, "Giua hai bang")]
+               + _boxed_row(660, "Bang hai", "B") + [_text_at(72, 600, "Cuoi trang")])
+    document = document_text(upload("hai-bang.pdf", _pdf(b"\n".join(content))))
+    # Each table's grid is its own (the paragraph between is no row of either), each in its place on the page.
+    assert document.text == "Bang mot | A\n\nGiua hai bang\n\nBang hai | B\n\nCuoi trang\n"
