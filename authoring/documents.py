@@ -256,8 +256,13 @@ def _roman(number: int) -> str:
 
 
 def _pdf_text(upload, name: str) -> str:
-    from pdfminer.high_level import extract_text
+    """The text pdfminer's layout gives, page by page, each table drawn with ruling lines a row a line of cells joined
+    by " | ", like a Word table (`pdf_tables`)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams
     from pdfminer.pdfparser import PDFSyntaxError
+
+    from authoring.pdf_tables import page_text
 
     upload.seek(0)
     if not upload.read(5).startswith(b"%PDF-"):
@@ -265,7 +270,9 @@ def _pdf_text(upload, name: str) -> str:
         raise ApplicationError(_("“%(name)s” is not a PDF file.") % {"name": name})
     upload.seek(0)
     try:
-        text = extract_text(io.BytesIO(upload.read()))
+        # A form feed after each page, as pdfminer's `extract_text` writes it.
+        text = "".join(page_text(page) + "\x0c" for page in extract_pages(io.BytesIO(upload.read()),
+                                                                          laparams=LAParams()))
     except (PDFSyntaxError, ValueError, TypeError, KeyError, AttributeError, AssertionError) as exc:
         raise ApplicationError(_("“%(name)s” is damaged: its text cannot be read.") % {"name": name}) from exc
     except Exception as exc:  # pdfminer raises its own errors for encrypted or broken files

@@ -269,3 +269,120 @@ def test_a_tables_number_cell_numbered_by_word_gives_its_number_and_a_person_may
     found = [(c.kind, c.clause, c.lead) for c in candidates_extract(document.text, catalogue=[])]
     assert found == [("task", "Xây dựng bài kiểm tra, đáp án", "Vũ Việt Linh"),
                      ("task", "Tổ chức chấm bài", "Đỗ Mạnh Cường")]
+
+
+# --- a PDF's tables ------------------------------------------------------------------------------------------------
+
+
+def _text_at(x: int, y: int, text: str) -> bytes:
+    return b"BT /F1 10 Tf %d %d Td (%s) Tj ET" % (x, y, text.encode("latin-1"))
+
+
+def _ruled_line(x0: int, y0: int, x1: int, y1: int, *, thin_rectangles: bool) -> bytes:
+    """A border as a stroked line (LibreOffice) or as a thin filled rectangle (Word)."""
+    if thin_rectangles:
+        return b"%.1f %.1f %.1f %.1f re f" % (x0 - 0.25, y0 - 0.25, x1 - x0 + 0.5, y1 - y0 + 0.5)
+    return b"%d %d m %d %d l S" % (x0, y0, x1, y1)
+
+
+def _table_page(*, thin_rectangles: bool) -> bytes:
+    """A heading, a table and a paragraph below it. Column lines at x 72, 120, 300, 450; row lines at y 740, 710, 680,
+    650. The "1" cell spans rows 2 and 3 (no border under it at y 680); row 3's "Trien khai" spans columns 2 and 3
+    (no border between them at x 300 below y 680). The content cell wraps over two lines."""
+    borders = [(72, 740, 450, 740), (72, 710, 450, 710), (120, 680, 450, 680), (72, 650, 450, 650),  # rows
+               (72, 650, 72, 740), (120, 650, 120, 740), (300, 680, 300, 740), (450, 650, 450, 740)]  # columns
+    text = [_text_at(72, 780, "PHU LUC"),
+            _text_at(76, 722, "TT"), _text_at(124, 722, "Noi dung"), _text_at(304, 722, "Chu tri"),
+            _text_at(76, 677, "1"), _text_at(124, 698, "Lap ke hoach"), _text_at(124, 686, "so hoa"),
+            _text_at(304, 692, "Van phong"), _text_at(124, 662, "Trien khai"),
+            _text_at(72, 600, "Noi nhan:")]
+    drawing = [_ruled_line(*border, thin_rectangles=thin_rectangles) for border in borders]
+    return _pdf(b"\n".join(drawing + text))
+
+
+@pytest.mark.parametrize("thin_rectangles", [False, True])
+def test_a_pdf_table_gives_a_row_a_line_with_merged_cells_once(thin_rectangles):
+    document = document_text(upload("phu-luc.pdf", _table_page(thin_rectangles=thin_rectangles)))
+    # The heading above, the table a row a line, the paragraph below; the wrapped cell's two lines joined by a space;
+    # the "1" spanning rows 2-3 given in row 2 and "-" in row 3, as a Word table's merged cell reads; "Trien khai"
+    # spanning the last two columns given once, so row 3 has two cells.
+    assert document.text == ("PHU LUC\n\nTT | Noi dung | Chu tri\n1 | Lap ke hoach so hoa | Van phong\n- | Trien khai"
+                             "\n\nNoi nhan:\n")
+
+
+def test_a_framed_paragraph_is_no_table_and_reads_as_before():
+    # One column only (a box around a paragraph, or a page's frame): its lines stay lines.
+    frame = b"72 640 m 450 640 l S 72 740 m 450 740 l S 72 640 m 72 740 l S 450 640 m 450 740 l S"
+    document = document_text(upload("khung.pdf", _pdf(frame + b"\n" + _text_at(80, 720, "Noi dung mot")
+                                                      + b"\n" + _text_at(80, 708, "Noi dung hai"))))
+    assert document.text == "Noi dung mot\nNoi dung hai\n"
+
+
+APPENDIX_HTML = """<html><head><meta charset="utf-8"></head><body>
+<p>KẾ HOẠCH chuyển đổi số năm 2026</p>
+<p>Các cơ quan, đơn vị triển khai các nhiệm vụ tại Phụ lục kèm theo.</p>
+<p>PHỤ LỤC</p><p>CÁC NHIỆM VỤ</p>
+<table border="1" width="100%">
+<tr><td width="5%">TT</td><td width="43%">Nhiệm vụ</td><td width="18%">Cơ quan chủ trì</td>
+<td width="17%">Cơ quan phối hợp</td><td width="17%">Thời gian thực hiện</td></tr>
+<tr><td>1</td><td>Xây dựng, ban hành Kế hoạch hoặc Chương trình hành động của Ủy ban nhân dân tỉnh để triển khai thực
+hiện Chương trình hành động này</td><td>Đảng ủy Ủy ban nhân dân tỉnh</td><td>Các sở, ngành</td>
+<td>Trước ngày 15/10/2026</td></tr>
+<tr><td>2</td><td>Rà soát, hoàn thành đầu tư hạ tầng cơ sở xử lý chất thải rắn sinh hoạt</td><td>Văn phòng Tỉnh ủy</td>
+<td>Ban Tổ chức Tỉnh ủy</td><td>Quý IV/2026</td></tr>
+<tr><td>3</td><td>Số hóa hồ sơ đảng viên</td><td>Ban Tổ chức Tỉnh ủy</td><td>Văn phòng Tỉnh ủy</td>
+<td>Trước ngày 30/6/2027</td></tr>
+</table>
+<p>Nơi nhận: Như trên.</p>
+</body></html>
+"""
+
+
+@pytest.mark.libreoffice
+def test_an_appendix_table_in_a_pdf_exported_by_libreoffice_reads_a_row_a_line_and_gives_its_tasks(tmp_path):
+    source = tmp_path / "phu-luc.html"
+    source.write_text(APPENDIX_HTML, encoding="utf-8")
+    # Writer's own HTML filter, so the page is laid out as a document: the content cell wraps over five lines, the
+    # number cells are centred between the row's borders.
+    subprocess.run([shutil.which("libreoffice") or "libreoffice", "--headless", "--infilter=HTML (StarWriter)",
+                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    document = document_text(upload("phu-luc.pdf", (tmp_path / "phu-luc.pdf").read_bytes()))
+    assert document.kind == "pdf"
+    assert document.text == (
+        "KẾ HOẠCH chuyển đổi số năm 2026\n\nCác cơ quan, đơn vị triển khai các nhiệm vụ tại Phụ lục kèm theo.\n\n"
+        "PHỤ LỤC\n\nCÁC NHIỆM VỤ\n\n"
+        "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện\n"
+        "1 | Xây dựng, ban hành Kế hoạch hoặc Chương trình hành động của Ủy ban nhân dân tỉnh để triển khai thực hiện "
+        "Chương trình hành động này | Đảng ủy Ủy ban nhân dân tỉnh | Các sở, ngành | Trước ngày 15/10/2026\n"
+        "2 | Rà soát, hoàn thành đầu tư hạ tầng cơ sở xử lý chất thải rắn sinh hoạt | Văn phòng Tỉnh ủy | "
+        "Ban Tổ chức Tỉnh ủy | Quý IV/2026\n"
+        "3 | Số hóa hồ sơ đảng viên | Ban Tổ chức Tỉnh ủy | Văn phòng Tỉnh ủy | Trước ngày 30/6/2027\n\n"
+        "Nơi nhận: Như trên.\n")
+    tasks = [(c.kind, c.clause, c.lead, c.cooperating, c.due) for c in candidates_extract(document.text, catalogue=[])]
+    assert tasks == [
+        ("task", "Xây dựng, ban hành Kế hoạch hoặc Chương trình hành động của Ủy ban nhân dân tỉnh để triển khai thực "
+                 "hiện Chương trình hành động này", "Đảng ủy Ủy ban nhân dân tỉnh", "Các sở, ngành",
+         dt.date(2026, 10, 14)),  # "Trước ngày 15/10/2026": done by the day before, 14/10/2026
+        ("task", "Rà soát, hoàn thành đầu tư hạ tầng cơ sở xử lý chất thải rắn sinh hoạt", "Văn phòng Tỉnh ủy",
+         "Ban Tổ chức Tỉnh ủy", dt.date(2026, 12, 31)),  # Quý IV/2026 ends 31/12/2026
+        ("task", "Số hóa hồ sơ đảng viên", "Ban Tổ chức Tỉnh ủy", "Văn phòng Tỉnh ủy",
+         dt.date(2027, 6, 29)),  # "Trước ngày 30/6/2027": 29/06/2027
+    ]
+
+
+def _boxed_row(top: int, left: str, right: str) -> list[bytes]:
+    """A table of one row and two columns, its borders 30 points apart, between x 72 and 400 (column line at 200)."""
+    bottom = top - 30
+    borders = [(72, top, 400, top), (72, bottom, 400, bottom),
+               (72, bottom, 72, top), (200, bottom, 200, top), (400, bottom, 400, top)]
+    return ([_ruled_line(*border, thin_rectangles=False) for border in borders]
+            + [_text_at(76, top - 20, left), _text_at(204, top - 20, right)])
+
+
+def test_two_tables_on_a_page_keep_the_paragraph_between_them_in_its_place():
+    content = (_boxed_row(760, "Bang mot", "A") + [_text_at(72, 700, "Giua hai bang")]
+               + _boxed_row(660, "Bang hai", "B") + [_text_at(72, 600, "Cuoi trang")])
+    document = document_text(upload("hai-bang.pdf", _pdf(b"\n".join(content))))
+    # Each table's grid is its own (the paragraph between is no row of either), each in its place on the page.
+    assert document.text == "Bang mot | A\n\nGiua hai bang\n\nBang hai | B\n\nCuoi trang\n"
