@@ -12,6 +12,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from defusedxml import DefusedXmlException
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.files import DOCX, evidence_kind, file_label, zip_inspect
+from core.formatting import number_format
 
 logger = logging.getLogger(__name__)
 
@@ -284,5 +286,26 @@ def _pdf_text(upload, name: str) -> str:
     if not text.strip():
         raise ApplicationError(_("“%(name)s” has no text layer (a scanned PDF): upload the .docx or a PDF exported "
                                  "from Word, or paste the text.") % {"name": name})
-    # A glyph the PDF's font gives no character for comes out as "(cid:N)": noise for a reader, dropped.
-    return re.sub(r"\(cid:\d+\)", "", text).replace("\x0c", "\n\n")
+    # A glyph the PDF's font gives no character for comes out as "(cid:N)": a stray one is noise, dropped; when a
+    # share of the letters has none (a font without a character map, common for Vietnamese set in old fonts), the
+    # text left reads "Cn c Ngh nh s …" and would be proposed from: refused, with the ways that work.
+    unnamed = len(_UNNAMED_GLYPH.findall(text))
+    text = _UNNAMED_GLYPH.sub("", text)
+    letters = len(re.findall(r"[^\W\d_]", text))
+    if unnamed >= UNNAMED_GLYPHS_MIN and unnamed > UNNAMED_GLYPHS_MAX * (unnamed + letters):
+        raise ApplicationError(_("“%(name)s” uses a font whose letters the PDF does not name (%(share)s of them are "
+                                 "missing): its text cannot be read faithfully. Upload the .docx, or a PDF exported "
+                                 "again from Word, or paste the text.")
+                               % {"name": name, "share": _share(unnamed, unnamed + letters)})
+    return text.replace("\x0c", "\n\n")
+
+
+_UNNAMED_GLYPH = re.compile(r"\(cid:\d+\)")
+# Past this share of glyphs with no character, and this many, the text is refused: a clean PDF has none, a symbol font
+# for bullets or a logo's letters a few.
+UNNAMED_GLYPHS_MAX = 0.05
+UNNAMED_GLYPHS_MIN = 20
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{number_format(Decimal(part * 100) / whole, 0)}%"

@@ -230,6 +230,14 @@ def test_glyphs_a_pdf_cannot_name_are_dropped_rather_than_shown_as_codes():
     assert "(cid:" not in document.text
 
 
+def test_a_pdf_whose_font_names_few_of_its_letters_is_refused_rather_than_read_wrong():
+    # "C\003n c\003 Ngh\003 \003nh s\003 " ×10: 5 × 10 = 50 unnamed glyphs and 9 × 10 = 90 letters, 50 / 140 = 35,7%
+    # missing, shown "36%": the reading would propose from "Cn c Ngh nh s", so the upload is refused.
+    line = b"C\\003n c\\003 Ngh\\003 \\003nh s\\003 " * 10
+    message = refusal("ke-hoach.pdf", _pdf(b"BT /F1 12 Tf 72 700 Td (" + line + b") Tj ET"))
+    assert "ke-hoach.pdf" in message and "thiếu 36% số chữ" in message and ".docx" in message
+
+
 @pytest.mark.parametrize(("words", "recurrence"), [
     ("trước ngày 15 hằng tháng", "monthly"),
     ("trước ngày 15 hàng tháng", "monthly"),
