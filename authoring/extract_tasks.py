@@ -165,7 +165,9 @@ def _led_item(block: _Block) -> bool:
     lead = _LEAD_IN_WORDS.match(block.body) if block.marker[:1] != "+" else None
     if not lead or re.search(r"\bđược\b", lead["lead"]):  # "Các cơ quan được phân công chủ trì": a role
         return False
-    return block.marker[:1] in ("-", "–", "•", "*") or _with_cooperating(block.body, lead)
+    # "2. Giao Sở Công Thương chủ trì hướng dẫn …": an item opening "Giao" is an assignment, wherever it stands.
+    return (block.marker[:1] in ("-", "–", "•", "*") or _with_cooperating(block.body, lead)
+            or bool(block.marker and re.match(r"[Gg]iao\s", block.body)))
 
 
 def _with_cooperating(body: str, lead: re.Match) -> bool:

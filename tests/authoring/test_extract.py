@@ -1233,3 +1233,13 @@ def test_a_title_opening_thuc_hien_gives_the_plans_years_and_an_unsigned_date_li
     (target,) = read(text)
     # The title's "giai đoạn 2026-2030", not the blank date line's 2026: due 31/12/2030.
     assert (target.value, target.due) == (Decimal(80), dt.date(2030, 12, 31))
+
+
+def test_a_numbered_item_opening_giao_is_an_assignment_wherever_it_stands():
+    text = ("Ủy ban nhân dân tỉnh có ý kiến như sau:\n"
+            "1. Nhất trí chủ trương di dời cụm công nghiệp Đầm Hồng.\n"
+            "2. Giao Sở Công Thương chủ trì hướng dẫn chuyên môn, phối hợp với Ủy ban nhân dân phường Âu Lâu rà soát "
+            "quy hoạch cụm công nghiệp.\n")
+    tasks = [c for c in read(text) if c.kind == "task"]
+    # A letter has no tasks section: the item giving the work to a unit is the task, led by it, with who helps.
+    assert [(c.lead, c.cooperating) for c in tasks] == [("Sở Công Thương", "Ủy ban nhân dân phường Âu Lâu")]
