@@ -193,6 +193,12 @@ targets were due 2026, not 2030), objectives counting what they form, a breakdow
 table's number cell that Word numbers and a "Người thực hiện" column (42) moved it to 0.89, 0.96; no other figure
 moved.
 
+Twelfth set (texts 43–46), the last the source held: one plan, Kế hoạch KH-3898 of the Sở (read from its Word
+file; its template is the eleventh set's inspection plan, so it is not independent of it), and three documents that
+are not plans but give work to named units (two letters of UBND tỉnh Lào Cai, one a PDF, and a Thông báo kết luận);
+19 tasks. First run, on the reading after the eleventh set's rules: the plan 0.90, 1.00; all four 0.63, 0.86. A
+numbered item opening "Giao …" read as an assignment wherever it stands moved the four to 0.68, 0.87.
+
 Pointing at what the reading misses (`authoring.extract_passage`: the reviewer selects the sentence in the document
 and has it read on its own). Over the seeds and the nine sets, 42 texts and 1.066 transcribed items, the reading
 misses 59; each one's transcribed sentence was found in its text and read so: 54 are then proposed as transcribed
