@@ -939,6 +939,9 @@ def _blanked(text: str, spans) -> str:
     return text
 
 
+_BARE_PERIOD = re.compile(r"\s*(?:20\d{2}\s*[-–]\s*)?20\d{2}\.?\s*")
+
+
 def _scheduled(row: list[Candidate], milestones: dict[str, list[Candidate]]) -> list[Candidate]:
     """A row whose task delivers a milestone the body sets also proposes that milestone with the row's deadline: the
     appendix dates it ("Quý I/2026" where the body says 2026), a difference to show, not hide. The same deliverable:
@@ -947,8 +950,8 @@ def _scheduled(row: list[Candidate], milestones: dict[str, list[Candidate]]) -> 
     if not row or row[0].kind != TASK:
         return row
     task = row[0]
-    if task.due is None or any(c.clause == task.clause for c in row[1:]):
-        return row
+    if task.due is None or any(c.clause == task.clause for c in row[1:]) or _BARE_PERIOD.fullmatch(task.due_text):
+        return row  # "2025 - 2030" in the deadline cell dates it no closer than the body does: nothing to show
     pairs = _pairs(task.clause)
     if not any(len(pairs & _pairs(body.clause)) >= SAME_DELIVERABLE_PAIRS
                and (body.due is None or body.due.year == task.due.year)

@@ -473,9 +473,9 @@ def _units_split(units: str) -> tuple[str, str]:
 def _row_records(*, row: _Row, title: tuple[str, int, int], lead: str, cooperating: str, due_text: str,
                  output: list[Item], output_offset: int, chunk: str, guesser: _Guesser,
                  measured: bool = True) -> list[Candidate]:
-    """The row's task and the targets its task cell sets, and, when `measured`, those each product sets (a row
-    read line by line, not `measured`, also takes a deadline cell of a bare year or period)."""
-    due = _row_due(due_text, bare=not measured) or row.period
+    """The row's task and the targets its task cell sets, and, when `measured`, those each product sets; a deadline
+    cell of a bare year or period ("2030", "2026 - 2030") is due by the end of its last year."""
+    due = _row_due(due_text, bare=True) or row.period
     clause, start, end = title
     task = Candidate(kind=TASK, clause=clause, start=start, end=end, indicator=guesser.guess(clause, DONE),
                      comparator=DONE, due=due.day if due else None, due_text=due_text, lead=lead,

@@ -240,3 +240,13 @@ def test_a_line_after_the_deadline_that_goes_on_with_no_cell_is_left_out():
     assert (first.clause, first.lead, first.cooperating) == (
         "Xây dựng hướng dẫn kết nối dữ liệu.", "Cục Chuyển đổi số", "Vụ Pháp chế")
     assert (second.clause, second.due) == ("Ban hành quy chế khai thác dữ liệu.", dt.date(2027, 12, 31))  # "Năm 2027"
+
+
+def test_a_deadline_cell_of_a_period_is_due_by_its_last_year():
+    text = ("KẾ HOẠCH chuyển đổi số giai đoạn 2026 - 2030\n\nPHỤ LỤC\nCÁC NHIỆM VỤ\n"
+            "TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian thực hiện\n"
+            "1 | Số hóa hồ sơ đảng viên | Ban Tổ chức Tỉnh ủy | 2026 - 2030\n"
+            "2 | Tập huấn kỹ năng số | Văn phòng Tỉnh ủy | Quý II/2026\n")
+    # "2026 - 2030": by 31/12/2030, the period's last day; "Quý II/2026": by 30/06/2026. Two tasks, nothing more.
+    assert [(c.kind, c.lead, c.due) for c in read(text)] == [
+        ("task", "Ban Tổ chức Tỉnh ủy", dt.date(2030, 12, 31)), ("task", "Văn phòng Tỉnh ủy", dt.date(2026, 6, 30))]
