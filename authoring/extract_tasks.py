@@ -128,7 +128,7 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
         article = _ARTICLE.match(block.body)
         if index in taken or not (article or _TASKS_SECTION.search(sections[index]) or _led_item(block)):
             continue
-        if block.marker[:1] in ("", "-", "–", "+", "•", "*") and _unit_heading_above(blocks, index) and not (
+        if not _numbered(block) and _unit_heading_above(blocks, index) and not (
                 _dated(block.body) or _due_in(block.body, ahead=False)):
             continue  # "2. Sở Khoa học và Công nghệ, Sở Nội vụ" then "Sở Khoa học … chủ trì, …": the unit's role
         task = _worded_task(_Block(start=block.start, end=block.end, raw=block.raw, depth=block.depth,
@@ -146,11 +146,15 @@ def prose_tasks(blocks: list[_Block], sections: list[str]) -> tuple[list[Candida
     return [task for _, task in sorted(found, key=lambda pair: pair[0])], taken
 
 
+def _numbered(block: _Block) -> bool:
+    """An item with a number or letter ("3.1.", "a)"), not a bullet ("-", "+", "•") nor a paragraph."""
+    return bool(block.marker) and block.marker[0] not in "-–+•*"
+
+
 def _unit_heading_above(blocks: list[_Block], index: int) -> bool:
     """Whether the item a paragraph or bullet stands under is a heading naming units ("3. Công an Thành phố, Bộ Tư
     lệnh Thành phố", "7. Ban Quản lý Khu kinh tế"), whose duties the lines under it describe."""
-    at = next((at for at in range(index - 1, -1, -1) if blocks[at].marker[:1] not in ("", "-", "–", "+", "•", "*")),
-              None)
+    at = next((at for at in range(index - 1, -1, -1) if _numbered(blocks[at])), None)
     if at is None:
         return False
     heading = blocks[at].body or (blocks[at + 1].body if at + 1 < index else "")  # "3." on a line of its own
@@ -186,10 +190,8 @@ def _owner(blocks: list[_Block], index: int) -> int | None:
     if not blocks[index].marker:
         # A field line of its own closing a group of bullets ("Trách nhiệm chỉ đạo thực hiện: …" after "3.1. …" and
         # its "- …" measures) is the numbered item's, not its last bullet's.
-        numbered = next((above for above in range(index - 1, -1, -1)
-                         if blocks[above].marker and blocks[above].marker[0] not in "-–+•*"), None)
-        if numbered is not None and all(blocks[between].marker[:1] in "-–+•*"
-                                        for between in range(numbered + 1, index) if blocks[between].marker):
+        numbered = next((above for above in range(index - 1, -1, -1) if _numbered(blocks[above])), None)
+        if numbered is not None and not any(_numbered(blocks[between]) for between in range(numbered + 1, index)):
             return numbered if blocks[numbered].depth > 1 and not _SCOPE_HEADING.match(blocks[numbered].body) else None
     for above in range(index - 1, -1, -1):
         block = blocks[above]
